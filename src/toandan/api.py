@@ -1,0 +1,22 @@
+"""The JSON API root: one NinjaAPI, each app contributes a router."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from toandan.accounts.api import router as accounts_router
+from toandan.geo.api import router as geo_router
+from toandan.orgs.api import router as orgs_router
+
+api = NinjaAPI(
+    title="toandan API",
+    version="1",
+    description=(
+        "API of toandan, the platform of the all-people movement to protect national security."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+api.add_router("/geo", geo_router)
+api.add_router("/orgs", orgs_router)
+api.add_router("/accounts", accounts_router)

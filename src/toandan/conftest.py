@@ -1,0 +1,58 @@
+"""Test-session set-up shared by every app's tests.
+
+- The test database gets the full geography (and the organisation units it creates) once per
+  session; each test runs in a transaction that is rolled back, so it starts from that state.
+- CI sets TOANDAN_REQUIRE_POSTGRES=1: the session refuses to run on anything but PostgreSQL.
+- The network is blocked: a test that tries to reach anything but this machine fails.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("TOANDAN_REQUIRE_POSTGRES") == "1":
+        from django.conf import settings
+
+        engine = settings.DATABASES["default"]["ENGINE"]
+        if "postgresql" not in engine:
+            msg = f"TOANDAN_REQUIRE_POSTGRES=1 but DATABASE_URL points at {engine}"
+            raise pytest.UsageError(msg)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        call_command("load_geo", verbosity=0)
+
+
+def _is_local(address: Any) -> bool:
+    if not isinstance(address, tuple):
+        return True  # Unix sockets
+    host = str(address[0])
+    if host in {"localhost", ""}:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_connect = socket.socket.connect
+
+    def guarded_connect(self: socket.socket, address: Any) -> Any:
+        if not _is_local(address):
+            msg = f"tests may not reach the network (tried {address!r})"
+            raise RuntimeError(msg)
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)

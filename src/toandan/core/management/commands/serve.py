@@ -1,0 +1,30 @@
+"""Serve toandan with waitress (a production WSGI server in pure Python)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve the application on HOST:PORT with waitress."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--threads", type=int, default=8)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from waitress import serve
+
+        from toandan.wsgi import application
+
+        if not settings.DEBUG:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        host, port = options["host"], options["port"]
+        self.stdout.write(f"toandan: http://{host}:{port}/  (Ctrl+C to stop)")
+        # No access log: citizens' IP addresses are never written anywhere.
+        serve(application, host=host, port=port, threads=options["threads"], ident="toandan")

@@ -1,0 +1,58 @@
+"""The organisation tree: police, Women's Union, Fatherland Front and border guard units.
+
+Each unit sits at a level (central, province, commune, branch) and is attached to an
+administrative unit; a user's jurisdiction is the subtree of the unit where they hold a role.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from toandan.geo.models import AdminUnit
+
+
+class OrgKind(models.TextChoices):
+    POLICE = "police", _("Police")
+    WOMENS_UNION = "womens_union", _("Women's Union")
+    FATHERLAND_FRONT = "fatherland_front", _("Fatherland Front")
+    BORDER_GUARD = "border_guard", _("Border guard")
+
+
+class OrgLevel(models.TextChoices):
+    CENTRAL = "central", _("Central")
+    PROVINCE = "province", _("Province")
+    DISTRICT = "district", _("District")
+    COMMUNE = "commune", _("Commune")
+    BRANCH = "branch", _("Branch")
+
+
+class OrgUnit(models.Model):
+    kind = models.CharField(max_length=20, choices=OrgKind.choices)
+    level = models.CharField(max_length=10, choices=OrgLevel.choices)
+    # Stable code used in register numbers and imports: "CA-01-00097", "PN-01", "PN-01-00097-CH3".
+    code = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # Central units have no administrative unit (they cover the whole country).
+    admin_unit = models.ForeignKey(
+        AdminUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="org_units"
+    )
+    # Materialised path of ids, "/1/40/812/", so a jurisdiction is one prefix query.
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    # Communes far from the district seat get longer forwarding deadlines (48 h instead of 24 h).
+    is_remote = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "level", "admin_unit"])]
+        ordering = ["path"]
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,208 @@
+"""Django settings for toandan.
+
+Everything that differs between a laptop (`make run`, SQLite, tasks in-process) and production
+(PostgreSQL, Redis task queue, SMTP) is read from the environment here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+SRC_DIR = Path(__file__).resolve().parent
+BASE_DIR = SRC_DIR.parent.parent
+VAR_DIR = Path(os.environ.get("TOANDAN_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, *, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = env_bool("TOANDAN_DEBUG", default=False)
+# The development key only works when DEBUG is on or in tests; production must set its own.
+SECRET_KEY = os.environ.get(
+    "TOANDAN_SECRET_KEY", "dev-insecure-key-change-me-for-any-real-deployment-0123456789"
+)
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("TOANDAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("TOANDAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "ninja",
+    "huey.contrib.djhuey",
+    "toandan.core",
+    "toandan.audit",
+    "toandan.geo",
+    "toandan.orgs",
+    "toandan.accounts",
+    "toandan.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "toandan.accounts.middleware.SessionTimeoutMiddleware",
+    "toandan.accounts.middleware.TwoFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "toandan.core.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "toandan.urls"
+WSGI_APPLICATION = "toandan.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [SRC_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "toandan.web.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+# SQLite under var/ is the embedded default; DATABASE_URL=postgres://... is production and CI.
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'toandan.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the dev server read while a background write is in progress.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Auth -----------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:home"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "toandan.accounts.validators.CharacterClassValidator"},
+]
+# Lockout: after this many failed logins in the window, the account is locked for the window.
+TOANDAN_LOGIN_MAX_FAILURES = int(os.environ.get("TOANDAN_LOGIN_MAX_FAILURES", "5"))
+TOANDAN_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("TOANDAN_LOGIN_LOCKOUT_MINUTES", "15"))
+# Idle staff sessions end after this many minutes.
+TOANDAN_SESSION_IDLE_MINUTES = int(os.environ.get("TOANDAN_SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = 12 * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("TOANDAN_SECURE_COOKIES", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Police roles must enrol TOTP two-factor when this is on (production default: on).
+TOANDAN_POLICE_2FA_REQUIRED = env_bool("TOANDAN_POLICE_2FA_REQUIRED", default=True)
+
+# --- Internationalisation -------------------------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [SRC_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["toandan.formats"]
+
+# --- Static files ---------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "media"
+WHITENOISE_USE_FINDERS = True
+
+# --- Background work ------------------------------------------------------------------------
+# TOANDAN_TASK_QUEUE: "immediate" (default; tasks run in-process, no server needed) or a
+# redis:// URL (a real queue; run `toandan worker` on one or more machines).
+TOANDAN_TASK_QUEUE = os.environ.get("TOANDAN_TASK_QUEUE", "immediate")
+if TOANDAN_TASK_QUEUE.startswith(("redis://", "rediss://")):
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "toandan",
+        "immediate": False,
+        "url": TOANDAN_TASK_QUEUE,
+        "consumer": {
+            "workers": int(os.environ.get("TOANDAN_WORKERS", "4")),
+            "worker_type": "thread",
+        },
+    }
+else:
+    HUEY = {"huey_class": "huey.MemoryHuey", "name": "toandan", "immediate": True}
+
+# --- Email ----------------------------------------------------------------------------------
+EMAIL_BACKEND = os.environ.get(
+    "TOANDAN_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = os.environ.get("TOANDAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("TOANDAN_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("TOANDAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TOANDAN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("TOANDAN_EMAIL_TLS", default=False)
+DEFAULT_FROM_EMAIL = os.environ.get("TOANDAN_EMAIL_FROM", "toandan <no-reply@toandan.local>")
+
+# --- Security headers -----------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Logging --------------------------------------------------------------------------------
+# Request logging is off on purpose: citizens' IP addresses and user agents are never written
+# to logs (see the tips protection rules). Application loggers still log errors.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "toandan": {"handlers": ["console"], "level": "INFO"},
+    },
+}
+
+# --- Geography ------------------------------------------------------------------------------
+# The date the 2025 reform took effect (Resolution 202/2025/QH15): legacy units are valid until
+# the day before, current units from this day.
+TOANDAN_GEO_REFORM_DATE = os.environ.get("TOANDAN_GEO_REFORM_DATE", "2025-07-01")
