@@ -29,6 +29,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    # TOANDAN_TEST_SKIP_GEO=1 skips the load for a quick run of tests that need no geography.
+    if os.environ.get("TOANDAN_TEST_SKIP_GEO") == "1":
+        return
     with django_db_blocker.unblock():
         call_command("load_geo", verbosity=0)
 

@@ -1,0 +1,133 @@
+"""The audit chain: written in the change's transaction, and tampering is detected."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+
+from toandan.audit.models import AuditEvent
+from toandan.audit.services import (
+    AuditOutsideTransactionError,
+    audit_record,
+    audit_verify,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _write(n: int) -> list[AuditEvent]:
+    events = []
+    for i in range(n):
+        with transaction.atomic():
+            events.append(
+                audit_record(
+                    actor=None,
+                    action="test.thing.update",
+                    object_type="test.thing",
+                    object_id=str(i),
+                    reason=f"lý do số {i}",
+                    data={"field": "value", "n": i},
+                )
+            )
+    return events
+
+
+def _bypass_append_only_guard() -> None:
+    """What an attacker with database-owner rights would do first: get past the triggers."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")
+        else:
+            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
+            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
+
+
+def test_events_form_an_intact_chain() -> None:
+    events = _write(5)
+    assert [e.seq for e in events] == [1, 2, 3, 4, 5]
+    assert events[1].prev_hash == events[0].hash
+    report = audit_verify()
+    assert report.ok
+    assert report.checked == 5
+
+
+def test_event_rolls_back_with_the_change() -> None:
+    _write(1)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit_record(actor=None, action="test.thing.delete", object_id="x")
+        raise RuntimeError("the change failed")
+    assert AuditEvent.objects.count() == 1
+    assert audit_verify().ok
+
+
+def test_guard_reports_missing_transaction(monkeypatch: pytest.MonkeyPatch) -> None:
+    class NotAtomic:
+        in_atomic_block = False
+
+    monkeypatch.setattr(transaction, "get_connection", lambda *a, **k: NotAtomic())
+    with pytest.raises(AuditOutsideTransactionError):
+        audit_record(actor=None, action="test.thing.update")
+
+
+def test_database_refuses_update_and_delete() -> None:
+    event = _write(1)[0]
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(reason="sửa lại")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+
+
+def test_attack_edit_event_content_is_detected() -> None:
+    events = _write(4)
+    _bypass_append_only_guard()
+    AuditEvent.objects.filter(pk=events[1].pk).update(reason="không có gì")
+    report = audit_verify()
+    assert not report.ok
+    assert [p.seq for p in report.problems] == [2]
+    assert "changed" in report.problems[0].problem
+
+
+def test_attack_edit_and_rehash_event_is_detected() -> None:
+    """Recomputing the edited event's own hash still breaks the link to the next event."""
+    events = _write(4)
+    _bypass_append_only_guard()
+    target = AuditEvent.objects.get(pk=events[1].pk)
+    target.data = {"field": "forged"}
+    from toandan.audit.services import event_hash
+
+    AuditEvent.objects.filter(pk=target.pk).update(data=target.data, hash=event_hash(target))
+    report = audit_verify()
+    assert not report.ok
+    assert 3 in [p.seq for p in report.problems]
+
+
+def test_attack_delete_event_in_the_middle_is_detected() -> None:
+    events = _write(5)
+    _bypass_append_only_guard()
+    AuditEvent.objects.filter(pk=events[2].pk).delete()
+    report = audit_verify()
+    assert not report.ok
+    assert "missing" in report.problems[0].problem
+
+
+def test_attack_delete_newest_events_is_detected() -> None:
+    events = _write(5)
+    _bypass_append_only_guard()
+    AuditEvent.objects.filter(seq__gte=events[3].seq).delete()
+    report = audit_verify()
+    assert not report.ok
+    assert "deleted" in report.problems[-1].problem
+
+
+def test_verify_command_passes_then_fails_after_tampering(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    events = _write(3)
+    call_command("audit", "verify")
+    assert "intact: 3 events" in capsys.readouterr().out
+    _bypass_append_only_guard()
+    AuditEvent.objects.filter(pk=events[0].pk).update(action="test.thing.view")
+    with pytest.raises(CommandError, match="tampered"):
+        call_command("audit", "verify")
+    assert "event #1" in capsys.readouterr().err
