@@ -210,3 +210,7 @@ LOGGING = {
 # The date the 2025 reform took effect (Resolution 202/2025/QH15): legacy units are valid until
 # the day before, current units from this day.
 TOANDAN_GEO_REFORM_DATE = os.environ.get("TOANDAN_GEO_REFORM_DATE", "2025-07-01")
+
+# --- web ---
+# The project-wide stylesheet lives in src/toandan/static/ (not in an app), so it is listed here.
+STATICFILES_DIRS = [SRC_DIR / "static"]

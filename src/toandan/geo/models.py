@@ -26,30 +26,41 @@ class Level(models.TextChoices):
 
 
 class AdminUnit(models.Model):
-    generation = models.CharField(max_length=8, choices=Generation.choices)
-    level = models.CharField(max_length=8, choices=Level.choices)
-    code = models.CharField(max_length=8)
+    generation = models.CharField(_("generation"), max_length=8, choices=Generation.choices)
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices)
+    code = models.CharField(_("official code"), max_length=8)
     # Full official name with its type: "Thành phố Hà Nội", "Phường Bắc An Phụ".
-    name = models.CharField(max_length=128)
+    name = models.CharField(_("name"), max_length=128)
     # Name without the type word: "Hà Nội", "Bắc An Phụ".
-    short_name = models.CharField(max_length=128)
+    short_name = models.CharField(_("short name"), max_length=128)
+    # The name with its ancestors, as an address is written:
+    # "Xã Lê Ninh, Thị xã Kinh Môn, Tỉnh Hải Dương". Stored so lists need no ancestor queries.
+    full_name = models.CharField(_("full name"), max_length=255, default="")
     # The type word as officials write it: "Tỉnh", "Thành phố", "Quận", "Huyện", "Thị xã",
     # "Xã", "Phường", "Thị trấn", "Đặc khu".
-    unit_type = models.CharField(max_length=32)
+    unit_type = models.CharField(_("type"), max_length=32)
     # Accent-free, lower-case keys: "thanh pho ha noi" and "ha noi".
-    search_name = models.CharField(max_length=160, db_index=True)
-    search_short = models.CharField(max_length=160, db_index=True)
+    search_name = models.CharField(_("search key"), max_length=160, db_index=True)
+    search_short = models.CharField(_("short search key"), max_length=160, db_index=True)
+    # Accent-free key of full_name: "xa le ninh thi xa kinh mon tinh hai duong", so "kinh mon"
+    # finds the old town and every commune in it.
+    search_full = models.CharField(_("full search key"), max_length=300, default="")
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent unit"),
     )
     # Materialised path of ids, "/12/345/6789/", so descendants are one indexed prefix query.
-    path = models.CharField(max_length=64, db_index=True, editable=False)
-    depth = models.PositiveSmallIntegerField(editable=False)
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
-    area_km2 = models.FloatField(null=True, blank=True)
-    valid_from = models.DateField(null=True, blank=True)
-    valid_to = models.DateField(null=True, blank=True)
+    path = models.CharField(_("path"), max_length=64, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(_("depth"), editable=False)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    area_km2 = models.FloatField(_("area (km²)"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -86,11 +97,21 @@ class Succession(models.Model):
     (the part that kept most of the old unit, as the official conversion table marks it).
     """
 
-    predecessor = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="successions")
-    successor = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="predecessions")
-    kind = models.CharField(max_length=10, choices=SuccessionKind.choices)
-    is_primary = models.BooleanField(default=True)
-    effective_on = models.DateField()
+    predecessor = models.ForeignKey(
+        AdminUnit,
+        on_delete=models.CASCADE,
+        related_name="successions",
+        verbose_name=_("former unit"),
+    )
+    successor = models.ForeignKey(
+        AdminUnit,
+        on_delete=models.CASCADE,
+        related_name="predecessions",
+        verbose_name=_("successor unit"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=SuccessionKind.choices)
+    is_primary = models.BooleanField(_("primary"), default=True)
+    effective_on = models.DateField(_("effective on"))
 
     class Meta:
         constraints = [
@@ -114,11 +135,13 @@ class Region(models.Model):
     """A grouping of provinces, kept as editable data per generation (a 2019–2024 campaign's
     "northern region" is a list of old provinces; today's is a list of new ones)."""
 
-    generation = models.CharField(max_length=8, choices=Generation.choices)
-    kind = models.CharField(max_length=12, choices=RegionKind.choices)
-    code = models.CharField(max_length=32)
-    name = models.CharField(max_length=128)
-    provinces = models.ManyToManyField(AdminUnit, related_name="regions", blank=True)
+    generation = models.CharField(_("generation"), max_length=8, choices=Generation.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=RegionKind.choices)
+    code = models.CharField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=128)
+    provinces = models.ManyToManyField(
+        AdminUnit, related_name="regions", blank=True, verbose_name=_("provinces")
+    )
 
     class Meta:
         constraints = [

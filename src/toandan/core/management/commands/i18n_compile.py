@@ -22,8 +22,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         compiled = 0
         # The project catalogue plus each app's own locale/ directory (Django reads both).
+        # Only our own: Django's contrib apps ship compiled catalogues already.
         roots = [Path(p) for p in settings.LOCALE_PATHS]
         roots += [Path(config.path) / "locale" for config in apps.get_app_configs()]
+        roots = [root for root in roots if root.is_relative_to(settings.SRC_DIR)]
         for root in roots:
             for po_path in sorted(root.glob("*/LC_MESSAGES/*.po")):
                 mo_path = po_path.with_suffix(".mo")

@@ -1,0 +1,68 @@
+"""Security headers, asserted exactly (as GlobaLeaks does): a weakened header fails here."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+EXPECTED_PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+@pytest.mark.django_db
+def test_home_page_sends_the_exact_security_headers(client):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    for name, value in EXPECTED_PAGE_HEADERS.items():
+        assert response.headers.get(name) == value, name
+
+
+@pytest.mark.django_db
+def test_clickjacking_home_page_cannot_be_framed(client):
+    response = client.get("/")
+
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_script_injection_inline_scripts_are_not_allowed(client):
+    csp = client.get("/").headers["Content-Security-Policy"]
+
+    assert "'unsafe-inline'" not in csp
+    assert "'unsafe-eval'" not in csp
+
+
+@pytest.mark.django_db
+def test_error_pages_carry_the_headers_too(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    for name, value in EXPECTED_PAGE_HEADERS.items():
+        assert response.headers.get(name) == value, name
+
+
+@pytest.mark.django_db
+def test_anonymous_public_page_may_be_cached(client):
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+def test_staff_pages_are_never_kept_in_a_shared_cache(client):
+    user = get_user_model().objects.create_user(username="canbo.test", password="x" * 12)
+    client.force_login(user)
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "no-store" in response.headers["Cache-Control"]
