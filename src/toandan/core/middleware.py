@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 # Pages work without JavaScript; what little script there is comes from our own origin.
 CONTENT_SECURITY_POLICY = (
@@ -34,3 +37,19 @@ class SecurityHeadersMiddleware:
             # Staff pages may show protected data: never keep them in a shared cache.
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
+    """Vietnamese unless the person chose English with the language switch.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, so an officer whose phone
+    is set to English would get English pages; the interface is Vietnamese first, and only
+    the switch (which sets the language cookie) changes it.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

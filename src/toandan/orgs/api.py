@@ -1,5 +1,43 @@
+"""JSON API of the organisation tree, limited to the caller's jurisdiction."""
+
 from __future__ import annotations
 
-from ninja import Router
+from typing import Any
 
-router = Router(tags=["orgs"])
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from ninja import Router
+from ninja.pagination import PageNumberPagination, paginate
+
+from toandan.accounts.api_auth import ApiAuth
+from toandan.orgs.models import OrgUnit
+from toandan.orgs.schemas import OrgUnitDetailOut, OrgUnitOut
+from toandan.orgs.selectors import org_unit_children_visible, org_unit_get_visible, org_unit_list
+
+router = Router(tags=["orgs"], auth=ApiAuth())
+
+
+@router.get("/units", response=list[OrgUnitOut], summary="Units in my jurisdiction")
+@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+def units(request: HttpRequest, q: str = "", kind: str = "", level: str = "") -> QuerySet[OrgUnit]:
+    """Search ignores accents and case: `q=hoan kiem`. Filter by `kind` (police,
+    womens_union, …) and `level` (central, province, commune, branch)."""
+    return org_unit_list(request.user, query=q[:100], kind=kind, level=level)
+
+
+@router.get(
+    "/units/{unit_id}",
+    response=OrgUnitDetailOut,
+    summary="One unit (404 outside my jurisdiction)",
+)
+def unit(request: HttpRequest, unit_id: int) -> dict[str, Any]:
+    found = org_unit_get_visible(request.user, unit_id)
+    if found is None:
+        raise Http404
+    data = OrgUnitOut.from_orm(found).dict()
+    data["parent_name"] = found.parent.name if found.parent else None
+    data["children"] = [
+        OrgUnitOut.from_orm(child).dict()
+        for child in org_unit_children_visible(request.user, found)
+    ]
+    return data

@@ -57,9 +57,14 @@ def test_events_form_an_intact_chain() -> None:
 def test_event_rolls_back_with_the_change() -> None:
     _write(1)
     count = AuditEvent.objects.count()
-    with pytest.raises(RuntimeError), transaction.atomic():
-        audit_record(actor=None, action="test.thing.delete", object_id="x")
-        raise RuntimeError("the change failed")
+
+    def failing_change() -> None:
+        with transaction.atomic():
+            audit_record(actor=None, action="test.thing.delete", object_id="x")
+            raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError):
+        failing_change()
     assert AuditEvent.objects.count() == count
     assert audit_verify().ok
 

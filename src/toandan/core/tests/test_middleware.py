@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 EXPECTED_PAGE_HEADERS = {
     "Content-Security-Policy": (
@@ -66,3 +67,23 @@ def test_staff_pages_are_never_kept_in_a_shared_cache(client):
 
     assert response.status_code == 200
     assert "no-store" in response.headers["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_vietnamese_first_even_when_the_browser_asks_for_english(client: Client) -> None:
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.headers["Content-Language"] == "vi"
+
+
+@pytest.mark.django_db
+def test_english_when_chosen_with_the_switch(client: Client) -> None:
+    client.cookies["django_language"] = "en"
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.headers["Content-Language"] == "en"
+
+
+@pytest.mark.django_db
+def test_unknown_language_cookie_falls_back_to_vietnamese(client: Client) -> None:
+    client.cookies["django_language"] = "fr"
+    response = client.get("/")
+    assert response.headers["Content-Language"] == "vi"

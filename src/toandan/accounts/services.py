@@ -1,0 +1,304 @@
+"""Writes about staff accounts: logins, two-factor, passwords, roles and API tokens.
+
+Each function is one transaction and writes its audit event inside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import secrets
+import time
+
+import pyotp
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from toandan.accounts.crypto import SecretUnreadableError, decrypt_secret, encrypt_secret
+from toandan.accounts.models import ApiToken, LoginThrottle, RoleAssignment, User
+from toandan.accounts.selectors import api_token_hash
+from toandan.audit.services import audit_record
+from toandan.orgs.models import OrgUnit
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+TOTP_ISSUER = "toandan"
+TOTP_STEP_SECONDS = 30
+API_TOKEN_PREFIX = "tdn_"  # noqa: S105 - a marker, not a secret
+API_TOKEN_DISPLAY_CHARS = 12
+# A token's last use is written at most this often, not on every request.
+API_TOKEN_TOUCH_SECONDS = 60
+
+
+# --- Login throttling -----------------------------------------------------------------------
+
+
+def username_key(username: str) -> str:
+    """Throttling is per typed username, case-insensitively, whether the account exists or not."""
+    return username.strip().lower()[:150]
+
+
+def login_locked_until(username: str) -> dt.datetime | None:
+    """When the lockout of this username ends, or None if it may try to log in."""
+    throttle = LoginThrottle.objects.filter(username_key=username_key(username)).first()
+    if throttle is None or throttle.locked_until is None:
+        return None
+    return throttle.locked_until if throttle.locked_until > timezone.now() else None
+
+
+@transaction.atomic
+def login_failure_record(*, username: str, user: User | None, stage: str = "password") -> bool:
+    """Count one failed login; lock the username after TOANDAN_LOGIN_MAX_FAILURES failures
+    within TOANDAN_LOGIN_LOCKOUT_MINUTES. Returns True when this failure locked it."""
+    now = timezone.now()
+    window = dt.timedelta(minutes=settings.TOANDAN_LOGIN_LOCKOUT_MINUTES)
+    throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(
+        username_key=username_key(username)
+    )
+    if throttle.window_started_at is None or now - throttle.window_started_at > window:
+        throttle.failures = 0
+        throttle.window_started_at = now
+    throttle.failures += 1
+    locked = throttle.failures >= settings.TOANDAN_LOGIN_MAX_FAILURES
+    locked_until = now + window
+    if locked:
+        throttle.locked_until = locked_until
+        throttle.failures = 0
+        throttle.window_started_at = None
+    throttle.save()
+    target_id = str(user.pk) if user is not None else ""
+    audit_record(
+        actor=None,
+        action="accounts.login.failure",
+        object_type="accounts.user",
+        object_id=target_id,
+        data={"username": username[:150], "stage": stage},
+    )
+    if locked:
+        audit_record(
+            actor=None,
+            action="accounts.login.lockout",
+            object_type="accounts.user",
+            object_id=target_id,
+            reason="too many failed logins",
+            data={"username": username[:150], "locked_until": locked_until.isoformat()},
+        )
+    return locked
+
+
+@transaction.atomic
+def login_success_record(*, user: User, two_factor: bool) -> None:
+    LoginThrottle.objects.filter(username_key=username_key(user.get_username())).delete()
+    audit_record(
+        actor=user, action="accounts.login.success", target=user, data={"two_factor": two_factor}
+    )
+
+
+@transaction.atomic
+def logout_record(*, user: User, reason: str = "") -> None:
+    audit_record(actor=user, action="accounts.logout", target=user, reason=reason)
+
+
+@transaction.atomic
+def password_change(*, user: User, new_password: str) -> None:
+    """Set the user's own new password (already checked against the password rules by the
+    form) and lift the obligation to change it."""
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    audit_record(actor=user, action="accounts.password.change", target=user)
+
+
+# --- Two-factor (TOTP, RFC 6238) ------------------------------------------------------------
+
+
+def two_factor_new_secret() -> str:
+    return pyotp.random_base32()
+
+
+def two_factor_provisioning_uri(*, user: User, secret: str) -> str:
+    return str(
+        pyotp.TOTP(secret).provisioning_uri(name=user.get_username(), issuer_name=TOTP_ISSUER)
+    )
+
+
+def _matching_step(secret: str, code: str, *, after: int | None) -> int | None:
+    """The time step (now, or one step either side for clock drift) whose code is `code`,
+    provided it is later than `after` — so a code that was used once is refused again."""
+    code = "".join(code.split())
+    if not code.isdigit() or len(code) != 6:
+        return None
+    totp = pyotp.TOTP(secret)
+    current = int(time.time()) // TOTP_STEP_SECONDS
+    for step in (current - 1, current, current + 1):
+        if after is not None and step <= after:
+            continue
+        if hmac.compare_digest(totp.at(step * TOTP_STEP_SECONDS), code):
+            return step
+    return None
+
+
+@transaction.atomic
+def two_factor_enrol(*, user: User, secret: str, code: str) -> bool:
+    """Confirm enrolment with a first code from the user's app; store the secret encrypted."""
+    step = _matching_step(secret, code, after=None)
+    if step is None:
+        return False
+    user.totp_secret_encrypted = encrypt_secret(secret)
+    user.totp_confirmed_at = timezone.now()
+    user.totp_last_step = step
+    user.save(update_fields=["totp_secret_encrypted", "totp_confirmed_at", "totp_last_step"])
+    audit_record(actor=user, action="accounts.2fa.enrol", target=user)
+    return True
+
+
+@transaction.atomic
+def two_factor_verify(*, user: User, code: str) -> bool:
+    """Check a login code; each code is accepted once."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not locked.has_two_factor:
+        return False
+    try:
+        secret = decrypt_secret(locked.totp_secret_encrypted)
+    except SecretUnreadableError:
+        return False
+    step = _matching_step(secret, code, after=locked.totp_last_step)
+    if step is None:
+        return False
+    locked.totp_last_step = step
+    locked.save(update_fields=["totp_last_step"])
+    user.totp_last_step = step
+    return True
+
+
+@transaction.atomic
+def two_factor_reset(*, actor: Actor, user: User, reason: str) -> None:
+    """An administrator removes a lost second factor; the user enrols again."""
+    user.totp_secret_encrypted = ""
+    user.totp_confirmed_at = None
+    user.totp_last_step = None
+    user.save(update_fields=["totp_secret_encrypted", "totp_confirmed_at", "totp_last_step"])
+    audit_record(actor=actor, action="accounts.2fa.reset", target=user, reason=reason)
+
+
+# --- Roles ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def role_assign(
+    *,
+    actor: Actor,
+    user: User,
+    role: str,
+    org_unit: OrgUnit,
+    valid_from: dt.date | None = None,
+    reason: str = "",
+) -> RoleAssignment:
+    """Give `user` the role in the unit (no-op if the same open assignment exists)."""
+    existing = RoleAssignment.objects.filter(
+        user=user, role=role, org_unit=org_unit, valid_to__isnull=True
+    ).first()
+    if existing is not None:
+        return existing
+    assignment = RoleAssignment(
+        user=user, role=role, org_unit=org_unit, valid_from=valid_from or timezone.localdate()
+    )
+    assignment.full_clean()
+    assignment.save()
+    audit_record(
+        actor=actor,
+        action="accounts.role.assign",
+        target=assignment,
+        reason=reason,
+        data={"user": user.username, "role": role, "org_unit": org_unit.code},
+    )
+    return assignment
+
+
+@transaction.atomic
+def role_end(
+    *, actor: Actor, assignment: RoleAssignment, valid_to: dt.date | None = None, reason: str = ""
+) -> RoleAssignment:
+    """End an assignment (kept for history, never deleted). By default the role is gone at
+    once: the last day it was held is yesterday."""
+    end = valid_to or timezone.localdate() - dt.timedelta(days=1)
+    end = max(end, assignment.valid_from - dt.timedelta(days=1))
+    assignment.valid_to = end
+    assignment.save(update_fields=["valid_to"])
+    audit_record(
+        actor=actor,
+        action="accounts.role.end",
+        target=assignment,
+        reason=reason,
+        data={
+            "user": assignment.user.username,
+            "role": assignment.role,
+            "org_unit": assignment.org_unit.code,
+            "valid_to": end.isoformat(),
+        },
+    )
+    return assignment
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_create(
+    *, actor: Actor, user: User, name: str, days: int | None = None, reason: str = ""
+) -> tuple[ApiToken, str]:
+    """Create a personal API token. Returns the token row and the raw token, which is shown
+    to its owner once and never stored (only its SHA-256 hash is)."""
+    name = name.strip() or _("API token")
+    if days is not None and days <= 0:
+        raise ValidationError({"days": _("The number of days must be positive.")})
+    raw = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user,
+        name=name[:100],
+        prefix=raw[:API_TOKEN_DISPLAY_CHARS],
+        token_hash=api_token_hash(raw),
+        expires_at=timezone.now() + dt.timedelta(days=days) if days else None,
+    )
+    token.full_clean()
+    token.save()
+    audit_record(
+        actor=actor,
+        action="accounts.token.create",
+        target=token,
+        reason=reason,
+        data={"user": user.username, "name": token.name, "prefix": token.prefix, "days": days},
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Actor, token: ApiToken, reason: str = "") -> ApiToken:
+    if token.revoked_at is not None:
+        return token
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor,
+        action="accounts.token.revoke",
+        target=token,
+        reason=reason,
+        data={"user": token.user.username, "prefix": token.prefix},
+    )
+    return token
+
+
+def api_token_touch(token: ApiToken) -> None:
+    """Note the token's use, at most once a minute (not audited: it is not a change)."""
+    now = timezone.now()
+    threshold = now - dt.timedelta(seconds=API_TOKEN_TOUCH_SECONDS)
+    if token.last_used_at is None or token.last_used_at < threshold:
+        ApiToken.objects.filter(pk=token.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=threshold)
+        ).update(last_used_at=now)
+        token.last_used_at = now

@@ -1,0 +1,165 @@
+"""Staff login: success, wrong password, lockout (for real and for made-up usernames alike)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from toandan.accounts.models import LoginThrottle
+from toandan.accounts.tests.factories import HOAN_KIEM_POLICE, PASSWORD, make_user
+from toandan.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+WRONG = "Sai-mat-khau-123"
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+def post_login(client: Client, username: str, password: str, **extra: str):
+    return client.post("/accounts/login/", {"username": username, "password": password, **extra})
+
+
+def test_login_page_is_vietnamese_by_default():
+    response = Client().get("/accounts/login/")
+
+    assert response.status_code == 200
+    assert "Đăng nhập" in response.content.decode()
+
+
+def test_login_with_the_right_password_opens_a_session_and_is_audited():
+    user = make_user("canbo.a", "police_officer", HOAN_KIEM_POLICE)
+    client = Client()
+
+    response = post_login(client, "canbo.a", PASSWORD, next="/orgs/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/orgs/"
+    assert client.get("/orgs/").status_code == 200
+    event = AuditEvent.objects.filter(action="accounts.login.success").last()
+    assert event is not None
+    assert event.actor_id == user.pk
+
+
+def test_login_ignores_an_offsite_next_url():
+    make_user("canbo.a", "police_officer", HOAN_KIEM_POLICE)
+
+    response = post_login(Client(), "canbo.a", PASSWORD, next="https://evil.example/")
+
+    assert response.status_code == 302
+    assert "evil" not in response["Location"]
+
+
+def test_wrong_password_is_refused_with_the_same_message_as_an_unknown_username():
+    make_user("canbo.a", "police_officer", HOAN_KIEM_POLICE)
+
+    wrong_password = post_login(Client(), "canbo.a", WRONG)
+    unknown_user = post_login(Client(), "khong.ton.tai", WRONG)
+
+    assert wrong_password.status_code == 200
+    assert not wrong_password.wsgi_request.user.is_authenticated
+    message = "Sai tên đăng nhập hoặc mật khẩu."
+    assert message in wrong_password.content.decode()
+    assert message in unknown_user.content.decode()
+    failures = AuditEvent.objects.filter(action="accounts.login.failure")
+    assert failures.count() == 2
+
+
+def test_password_guessing_locks_the_username_after_the_configured_failures(settings):
+    settings.TOANDAN_LOGIN_MAX_FAILURES = 3
+    make_user("canbo.a", "police_officer", HOAN_KIEM_POLICE)
+    client = Client()
+
+    for _ in range(2):
+        assert "Sai tên đăng nhập" in post_login(client, "canbo.a", WRONG).content.decode()
+    third = post_login(client, "canbo.a", WRONG).content.decode()
+    # Even the right password is refused while the lockout lasts.
+    right = post_login(client, "canbo.a", PASSWORD)
+
+    assert "Đăng nhập sai quá nhiều lần" in third
+    assert "Đăng nhập sai quá nhiều lần" in right.content.decode()
+    assert not right.wsgi_request.user.is_authenticated
+    assert AuditEvent.objects.filter(action="accounts.login.lockout").count() == 1
+
+
+def test_lockout_of_an_unknown_username_looks_exactly_like_a_real_one(settings):
+    # Username enumeration: the lockout must not reveal which accounts exist.
+    settings.TOANDAN_LOGIN_MAX_FAILURES = 2
+    make_user("canbo.a", "police_officer", HOAN_KIEM_POLICE)
+
+    def locked_page(username: str) -> str:
+        client = Client()
+        for _ in range(2):
+            post_login(client, username, WRONG)
+        return str(post_login(client, username, WRONG).content.decode())
+
+    def comparable(page: str, username: str) -> str:
+        return CSRF_TOKEN.sub("", page.replace(username, "X"))
+
+    real = locked_page("canbo.a")
+    made_up = locked_page("ai.do.khong.co")
+
+    assert "Đăng nhập sai quá nhiều lần" in made_up
+    assert comparable(real, "canbo.a") == comparable(made_up, "ai.do.khong.co")
+    assert LoginThrottle.objects.filter(username_key="ai.do.khong.co").exists()
+
+
+def test_lockout_ends_after_the_window(settings):
+    settings.TOANDAN_LOGIN_MAX_FAILURES = 1
+    make_user("canbo.a", "police_officer", HOAN_KIEM_POLICE)
+    post_login(Client(), "canbo.a", WRONG)
+    LoginThrottle.objects.filter(username_key="canbo.a").update(
+        locked_until=timezone.now() - dt.timedelta(seconds=1)
+    )
+
+    response = post_login(Client(), "canbo.a", PASSWORD)
+
+    assert response.status_code == 302
+
+
+def test_lockout_counts_usernames_case_insensitively(settings):
+    settings.TOANDAN_LOGIN_MAX_FAILURES = 2
+    make_user("canbo.a", "police_officer", HOAN_KIEM_POLICE)
+
+    post_login(Client(), "canbo.a", WRONG)
+    post_login(Client(), "CANBO.A", WRONG)
+
+    assert (
+        "Đăng nhập sai quá nhiều lần" in post_login(Client(), "canbo.a", PASSWORD).content.decode()
+    )
+
+
+def test_a_successful_login_clears_earlier_failures(settings):
+    settings.TOANDAN_LOGIN_MAX_FAILURES = 2
+    make_user("canbo.a", "police_officer", HOAN_KIEM_POLICE)
+    post_login(Client(), "canbo.a", WRONG)
+    post_login(Client(), "canbo.a", PASSWORD)
+
+    response = post_login(Client(), "canbo.a", WRONG)
+
+    assert "Sai tên đăng nhập" in response.content.decode()
+
+
+def test_deactivated_account_cannot_log_in():
+    make_user("canbo.a", "police_officer", HOAN_KIEM_POLICE, is_active=False)
+
+    response = post_login(Client(), "canbo.a", PASSWORD)
+
+    assert response.status_code == 200
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_logout_is_post_only_and_ends_the_session():
+    user = make_user("canbo.a", "police_officer", HOAN_KIEM_POLICE)
+    client = Client()
+    client.force_login(user)
+
+    assert client.get("/accounts/logout/").status_code == 405
+    response = client.post("/accounts/logout/")
+
+    assert response.status_code == 302
+    assert client.get("/orgs/").status_code == 302
+    assert AuditEvent.objects.filter(action="accounts.logout", actor_id=user.pk).exists()
