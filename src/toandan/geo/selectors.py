@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from toandan.core.text import search_key
 from toandan.geo.models import AdminUnit, Generation, Level, Region, Succession
@@ -166,3 +167,28 @@ def regions(generation: str | None = None) -> QuerySet[Region]:
     if generation is not None:
         rows = rows.filter(generation=generation)
     return rows.order_by("generation", "kind", "code")
+
+
+@dataclass(frozen=True)
+class ReformSummary:
+    """How many units were in force the day before the 2025 reform and on its first day."""
+
+    reform_date: dt.date
+    provinces_before: int
+    provinces_after: int
+    communes_after: int
+
+
+def reform_summary(reform_date: dt.date) -> ReformSummary:
+    """Counted from the loaded data (two queries), never written down by hand."""
+    day_before = reform_date - dt.timedelta(days=1)
+    after = units_valid_on(reform_date).aggregate(
+        provinces=Count("id", filter=Q(level=Level.PROVINCE)),
+        communes=Count("id", filter=Q(level=Level.COMMUNE)),
+    )
+    return ReformSummary(
+        reform_date=reform_date,
+        provinces_before=provinces_valid_on(day_before).count(),
+        provinces_after=after["provinces"],
+        communes_after=after["communes"],
+    )

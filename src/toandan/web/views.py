@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from toandan.accounts.selectors import active_role_assignments
 from toandan.core.access import public
+from toandan.geo.selectors import reform_summary
 from toandan.web.navigation import url_if_allowed
 
 
@@ -26,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "assignments": list(active_role_assignments(request.user)) if authenticated else [],
         "picker_url": url_if_allowed(request, "geo:picker"),
         "login_url": None if authenticated else reverse("accounts:login"),
-        "reform_date": dt.date.fromisoformat(settings.TOANDAN_GEO_REFORM_DATE),
+        "geography": reform_summary(dt.date.fromisoformat(settings.TOANDAN_GEO_REFORM_DATE)),
     }
     return render(request, "web/home.html", context)
 

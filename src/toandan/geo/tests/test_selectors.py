@@ -199,3 +199,20 @@ def test_regions_with_their_provinces(django_assert_num_queries):
         rows = list(selectors.regions(Generation.CURRENT))
         assert len(rows) == 9
         assert sum(len(r.provinces.all()) for r in rows if r.kind == "statistical") == 34
+
+
+def test_reform_summary_counts_the_loaded_units() -> None:
+    summary = selectors.reform_summary(AFTER)
+    assert (summary.provinces_before, summary.provinces_after, summary.communes_after) == (
+        63,
+        34,
+        3321,
+    )
+
+
+def test_reform_summary_follows_the_data_when_a_unit_closes() -> None:
+    commune = AdminUnit.objects.filter(generation=Generation.CURRENT, level=Level.COMMUNE).first()
+    assert commune is not None
+    commune.valid_to = LAST_LEGACY_DAY
+    commune.save(update_fields=["valid_to"])
+    assert selectors.reform_summary(AFTER).communes_after == 3320
