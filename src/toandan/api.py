@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from toandan.accounts.api import router as accounts_router
 from toandan.geo.api import router as geo_router
 from toandan.orgs.api import router as orgs_router
+from toandan.tips.api import router as tips_router
 
 api = NinjaAPI(
     title="toandan API",
@@ -20,3 +21,4 @@ api = NinjaAPI(
 api.add_router("/geo", geo_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/accounts", accounts_router)
+api.add_router("/tips", tips_router)

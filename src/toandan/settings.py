@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "toandan.geo",
     "toandan.orgs",
     "toandan.accounts",
+    "toandan.notifications",
+    "toandan.tips",
+    "toandan.open311",
     "toandan.web",
 ]
 
@@ -214,3 +217,48 @@ TOANDAN_GEO_REFORM_DATE = os.environ.get("TOANDAN_GEO_REFORM_DATE", "2025-07-01"
 # --- web ---
 # The project-wide stylesheet lives in src/toandan/static/ (not in an app), so it is listed here.
 STATICFILES_DIRS = [SRC_DIR / "static"]
+
+# --- tips ---
+# Keys live outside the database: the key-encryption keys (KEK) that wrap each tip's data key,
+# and the pepper of the receipt hash. `make run` creates this file on first use; production
+# mounts it from a secret store (and backs it up: without it no tip can be opened).
+TOANDAN_KEYRING_FILE = Path(
+    os.environ.get("TOANDAN_KEYRING_FILE", VAR_DIR / "keys" / "keyring.json")
+)
+# Encrypted attachment files.
+TOANDAN_ATTACHMENTS_DIR = Path(os.environ.get("TOANDAN_ATTACHMENTS_DIR", VAR_DIR / "attachments"))
+TOANDAN_TIP_MAX_ATTACHMENTS = int(os.environ.get("TOANDAN_TIP_MAX_ATTACHMENTS", "5"))
+TOANDAN_TIP_MAX_ATTACHMENT_BYTES = int(
+    os.environ.get("TOANDAN_TIP_MAX_ATTACHMENT_BYTES", str(20 * 1024 * 1024))
+)
+TOANDAN_TIP_MAX_TOTAL_BYTES = int(
+    os.environ.get("TOANDAN_TIP_MAX_TOTAL_BYTES", str(40 * 1024 * 1024))
+)
+TOANDAN_TIP_MAX_TEXT_CHARS = int(os.environ.get("TOANDAN_TIP_MAX_TEXT_CHARS", "10000"))
+# Request bodies above this are refused before Django reads them (attachments included).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+TOANDAN_MAX_REQUEST_BYTES = TOANDAN_TIP_MAX_TOTAL_BYTES + 1024 * 1024
+# How long a tip is kept after it was received, then deleted (storage limitation, Law 91/2025).
+TOANDAN_TIP_RETENTION_DAYS = int(os.environ.get("TOANDAN_TIP_RETENTION_DAYS", str(5 * 365)))
+# Receipt hash cost: Argon2id over the receipt, keyed with the pepper. Measured in `make bench`.
+TOANDAN_RECEIPT_ARGON2_TIME_COST = int(os.environ.get("TOANDAN_RECEIPT_ARGON2_TIME_COST", "2"))
+TOANDAN_RECEIPT_ARGON2_MEMORY_KIB = int(
+    os.environ.get("TOANDAN_RECEIPT_ARGON2_MEMORY_KIB", str(16 * 1024))
+)
+# Wrong receipts: free attempts per client key (hashed with a secret that changes daily), then
+# the wait doubles from this many seconds.
+TOANDAN_RECEIPT_FREE_ATTEMPTS = int(os.environ.get("TOANDAN_RECEIPT_FREE_ATTEMPTS", "5"))
+TOANDAN_RECEIPT_BASE_DELAY_SECONDS = int(os.environ.get("TOANDAN_RECEIPT_BASE_DELAY_SECONDS", "2"))
+# Rate limits and throttles live in the cache: in-process by default, Redis in production
+# (TOANDAN_CACHE_URL=redis://...), so several app servers share them.
+TOANDAN_CACHE_URL = os.environ.get("TOANDAN_CACHE_URL", "")
+if TOANDAN_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": TOANDAN_CACHE_URL,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
