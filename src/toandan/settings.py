@@ -28,10 +28,35 @@ def env_bool(name: str, *, default: bool) -> bool:
 
 
 DEBUG = env_bool("TOANDAN_DEBUG", default=False)
-# The development key only works when DEBUG is on or in tests; production must set its own.
-SECRET_KEY = os.environ.get(
-    "TOANDAN_SECRET_KEY", "dev-insecure-key-change-me-for-any-real-deployment-0123456789"
-)
+
+
+def _installation_secret(path: Path) -> str:
+    """A random secret made once per installation and kept in var/ (mode 0600).
+
+    There is no built-in fallback key: a public default would leave sessions, the TOTP secrets
+    (encrypted with a key derived from this) and the audit chain's key open to anyone who
+    read the source. Several app servers must share one key: set TOANDAN_SECRET_KEY.
+    """
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    import secrets
+
+    value = secrets.token_urlsafe(64)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value
+
+
+SECRET_KEY = os.environ.get("TOANDAN_SECRET_KEY") or _installation_secret(VAR_DIR / "secret_key")
+# The audit chain is an HMAC keyed outside the database, so someone who can write to the
+# database cannot recompute the chain after editing it. Defaults to a key derived from
+# SECRET_KEY; set it explicitly to rotate SECRET_KEY without breaking `toandan audit verify`.
+TOANDAN_AUDIT_KEY = os.environ.get("TOANDAN_AUDIT_KEY", "")
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("TOANDAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 ]
@@ -62,6 +87,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "toandan.core.limits.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "toandan.core.middleware.VietnameseFirstLocaleMiddleware",
@@ -137,6 +163,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("TOANDAN_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Personal API tokens always expire (default and maximum lifetime, in days).
+TOANDAN_API_TOKEN_DAYS = int(os.environ.get("TOANDAN_API_TOKEN_DAYS", "90"))
+TOANDAN_API_TOKEN_MAX_DAYS = int(os.environ.get("TOANDAN_API_TOKEN_MAX_DAYS", "365"))
 # Police roles must enrol TOTP two-factor when this is on (production default: on).
 TOANDAN_POLICE_2FA_REQUIRED = env_bool("TOANDAN_POLICE_2FA_REQUIRED", default=True)
 
@@ -192,6 +221,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("TOANDAN_EMAIL_FROM", "toandan <no-reply@toa
 
 # --- Security headers -----------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind a TLS-terminating load balancer (see README, deployment): trust its scheme header and
+# send HSTS. Off for `make run`, which serves plain HTTP on 127.0.0.1.
+if env_bool("TOANDAN_BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("TOANDAN_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
@@ -262,3 +298,33 @@ if TOANDAN_CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- bench ---
+# `make bench` starts the production server with this on: it adds the baseline endpoint
+# POST /api/v1/bench/minimal (validate a JSON body, insert one row). Off everywhere else.
+TOANDAN_BENCH_ENDPOINTS = env_bool("TOANDAN_BENCH_ENDPOINTS", default=False)
+
+# --- tips-core ---
+# Client keys for rate limits: behind N trusted reverse proxies, the client is the N-th address
+# from the right of X-Forwarded-For; 0 (no proxy) uses the connection's address only.
+TOANDAN_TRUSTED_PROXY_COUNT = int(os.environ.get("TOANDAN_TRUSTED_PROXY_COUNT", "0"))
+# Tip submissions per hour (GlobaLeaks' defaults): per client key, and overall.
+TOANDAN_TIP_RATE_PER_CLIENT_HOUR = int(os.environ.get("TOANDAN_TIP_RATE_PER_CLIENT_HOUR", "10"))
+TOANDAN_TIP_RATE_TOTAL_HOUR = int(os.environ.get("TOANDAN_TIP_RATE_TOTAL_HOUR", "1000"))
+# Wrong receipts overall, per hour, before everyone waits (1 s, doubling, up to the maximum).
+TOANDAN_RECEIPT_GLOBAL_FREE_ATTEMPTS = int(
+    os.environ.get("TOANDAN_RECEIPT_GLOBAL_FREE_ATTEMPTS", "1000")
+)
+TOANDAN_RECEIPT_GLOBAL_MAX_DELAY_SECONDS = int(
+    os.environ.get("TOANDAN_RECEIPT_GLOBAL_MAX_DELAY_SECONDS", "10")
+)
+
+# --- notifications ---
+# The address staff open the site at, for links in emails ("https://toandan.example.vn").
+TOANDAN_SITE_URL = os.environ.get("TOANDAN_SITE_URL", "http://127.0.0.1:8000")
+
+# --- tips-web ---
+# The follow-up page keeps the opened tip in the session only this long without use.
+TOANDAN_TIP_FOLLOWUP_SESSION_MINUTES = int(
+    os.environ.get("TOANDAN_TIP_FOLLOWUP_SESSION_MINUTES", "15")
+)

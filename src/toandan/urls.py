@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from toandan.accounts.views import admin_login_redirect
 from toandan.api import api
 
 urlpatterns = [
@@ -15,5 +16,7 @@ urlpatterns = [
     path("notifications/", include("toandan.notifications.urls")),
     path("open311/v2/", include("toandan.open311.urls")),
     path("api/v1/", api.urls),
+    # Before admin.site.urls so it wins over the admin's own login form (see the view).
+    path("admin/login/", admin_login_redirect, name="admin_login"),
     path("admin/", admin.site.urls),
 ]

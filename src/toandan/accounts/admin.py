@@ -7,9 +7,10 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from toandan.accounts.models import ApiToken, RoleAssignment, User
@@ -46,6 +47,29 @@ class UserAdmin(DjangoUserAdmin[User]):
     )
     inlines = [RoleAssignmentInline]
     actions = ["reset_two_factor"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Accounts are deactivated, never deleted: deleting would erase their role history.
+        return False
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """An administrator sets someone's password: audited in the same transaction, and the
+        owner must choose their own at next login (the administrator knows this one)."""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = User.objects.select_for_update().get(pk=id)
+                user.must_change_password = True
+                user.save(update_fields=["must_change_password"])
+                audit_record(
+                    actor=request.user,
+                    action="accounts.password.set_by_admin",
+                    target=user,
+                    reason="set in the admin",
+                )
+        return response
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

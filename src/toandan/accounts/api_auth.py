@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
-from toandan.accounts.models import POLICE_ROLES, User
+from toandan.accounts.models import TWO_FACTOR_ROLES, User
 from toandan.accounts.selectors import api_token_find_usable, user_has_any_role
 from toandan.accounts.services import api_token_touch
 
@@ -39,10 +39,12 @@ class BearerAuth(HttpBearer):
         if (
             settings.TOANDAN_POLICE_2FA_REQUIRED
             and not user.has_two_factor
-            and user_has_any_role(user, POLICE_ROLES)
+            and user_has_any_role(user, TWO_FACTOR_ROLES)
         ):
             # A token made before the requirement was switched on must not bypass it.
-            raise HttpError(403, _("Police accounts must enrol two-factor authentication."))
+            raise HttpError(
+                403, _("Police and administrator accounts must enrol two-factor authentication.")
+            )
         api_token_touch(api_token)
         # Handlers read request.user whichever way the caller authenticated.
         request.user = api_token.user

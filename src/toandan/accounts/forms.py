@@ -46,5 +46,5 @@ class TokenCreateForm(forms.Form):
         max_value=365,
         initial=90,
         required=False,
-        help_text=_("Leave empty for a token that does not expire."),
+        help_text=_("Every token expires; leave empty for 90 days."),
     )

@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
-from toandan.accounts.models import POLICE_ROLES
+from toandan.accounts.models import TWO_FACTOR_ROLES
 
 LAST_ACTIVITY_KEY = "toandan_last_activity"
 SESSION_EXPIRED_KEY = "toandan_session_expired"
@@ -65,8 +65,8 @@ _GATE_OPEN_VIEWS = frozenset(
 class TwoFactorRequiredMiddleware:
     """Hold a logged-in user on one page until their account is in order:
     1. an account created with a one-time password must choose its own password;
-    2. when TOANDAN_POLICE_2FA_REQUIRED is on, police officers and leaders must enrol TOTP
-       two-factor before using anything else.
+    2. when TOANDAN_POLICE_2FA_REQUIRED is on, police officers and leaders, and system
+       administrators, must enrol TOTP two-factor before using anything else.
     API calls made with the session get 403 with the reason instead of a redirect.
     """
 
@@ -84,9 +84,11 @@ class TwoFactorRequiredMiddleware:
         elif settings.TOANDAN_POLICE_2FA_REQUIRED and not getattr(user, "has_two_factor", True):
             from toandan.accounts.selectors import user_has_any_role
 
-            if user_has_any_role(user, POLICE_ROLES):
+            if user_has_any_role(user, TWO_FACTOR_ROLES):
                 target = "accounts:two_factor"
-                message = _("Police accounts must enrol two-factor authentication.")
+                message = _(
+                    "Police and administrator accounts must enrol two-factor authentication."
+                )
         if target is None:
             return self.get_response(request)
         if request.path_info.startswith("/api/"):

@@ -30,6 +30,9 @@ class Role(models.TextChoices):
 
 POLICE_ROLES = frozenset({Role.POLICE_OFFICER.value, Role.POLICE_LEADER.value})
 UNION_ROLES = frozenset({Role.UNION_CADRE.value, Role.UNION_LEADER.value})
+# Who must enrol TOTP when TOANDAN_POLICE_2FA_REQUIRED is on: the police (they can open tips)
+# and system administrators (they can give anyone any role).
+TWO_FACTOR_ROLES = POLICE_ROLES | {Role.SYSTEM_ADMIN.value}
 
 # Roles that only make sense in one kind of unit; the others may be held anywhere.
 ROLE_UNIT_KINDS: dict[str, frozenset[str]] = {

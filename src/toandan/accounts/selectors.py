@@ -219,9 +219,12 @@ def filter_by_jurisdiction(
     admin_unit_field: str | None = "admin_unit",
     *,
     org_unit_field: str | None = None,
-    roles: Iterable[str] | None = None,
+    roles: Iterable[str] | None,
 ) -> QuerySet[M]:
     """Keep the rows of `queryset` the user may see.
+
+    `roles` has no default on purpose: a union cadre's area covers the same wards as the
+    ward police, so every caller must say which roles open these rows (None = any role).
 
     A row is in the jurisdiction when its administrative unit (`admin_unit_field`, a foreign
     key to geo.AdminUnit) lies under one of the user's areas, or, when `org_unit_field` is

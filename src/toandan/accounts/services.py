@@ -255,15 +255,22 @@ def api_token_create(
     """Create a personal API token. Returns the token row and the raw token, which is shown
     to its owner once and never stored (only its SHA-256 hash is)."""
     name = name.strip() or _("API token")
-    if days is not None and days <= 0:
-        raise ValidationError({"days": _("The number of days must be positive.")})
+    # Every token expires: a forgotten token in a script must not stay valid for ever.
+    days = days or settings.TOANDAN_API_TOKEN_DAYS
+    if days <= 0 or days > settings.TOANDAN_API_TOKEN_MAX_DAYS:
+        raise ValidationError(
+            {
+                "days": _("The number of days must be between 1 and %(max)d.")
+                % {"max": settings.TOANDAN_API_TOKEN_MAX_DAYS}
+            }
+        )
     raw = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,
         name=name[:100],
         prefix=raw[:API_TOKEN_DISPLAY_CHARS],
         token_hash=api_token_hash(raw),
-        expires_at=timezone.now() + dt.timedelta(days=days) if days else None,
+        expires_at=timezone.now() + dt.timedelta(days=days),
     )
     token.full_clean()
     token.save()

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -130,7 +131,9 @@ def users_csv_parse(stream: TextIO) -> tuple[list[ImportRow], list[RowError]]:
         rows.append(
             ImportRow(
                 line=line,
-                username=value("username"),
+                # Usernames are compared without case everywhere (login throttle, duplicates),
+                # so "CA.HoanKiem" must update "ca.hoankiem", never create a second account.
+                username=value("username").lower(),
                 full_name=" ".join(value("full_name").split()),
                 email=value("email"),
                 role=value("role"),
@@ -165,7 +168,10 @@ def _check_rows(
         roles=_role_lookup(),
         units={u.code: u for u in OrgUnit.objects.filter(code__in={r.org_unit_code for r in rows})},
         existing={
-            u.username: u for u in User.objects.filter(username__in={r.username for r in rows})
+            u.username.lower(): u
+            for u in User.objects.annotate(username_lower=Lower("username")).filter(
+                username_lower__in={r.username for r in rows}
+            )
         },
         today=timezone.localdate(),
     )

@@ -13,7 +13,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -78,6 +78,18 @@ def _complete_login(
     if user.must_change_password:
         return redirect("accounts:password_change")
     return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+
+
+@public
+@never_cache
+def admin_login_redirect(request: HttpRequest) -> HttpResponse:
+    """The Django admin's own login form would skip lockout, two-factor and the audit log, so
+    the admin signs in through ours and comes back (it checks is_staff itself)."""
+    target = reverse("accounts:login")
+    next_url = _safe_next(request)
+    if next_url:
+        target += "?" + urlencode({"next": next_url})
+    return redirect(target)
 
 
 @sensitive_post_parameters("password")

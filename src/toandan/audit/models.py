@@ -1,9 +1,9 @@
 """The append-only audit log.
 
-Each event carries the hash of the one before it, so editing or deleting any event breaks the
-chain from that point on; `toandan audit verify` walks it. The database also refuses UPDATE and
-DELETE on the table (triggers in the migration), so tampering needs privileged access, and even
-then it shows.
+Each event carries the keyed hash (HMAC) of the one before it, so editing or deleting any event
+breaks the chain from that point on; `toandan audit verify` walks it. The key lives outside the
+database, so someone who can only write to the database cannot recompute a forged chain. The
+database also refuses UPDATE and DELETE on the table (triggers in the migration).
 """
 
 from __future__ import annotations

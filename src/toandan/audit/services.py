@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -25,8 +27,17 @@ def _canonical(payload: dict[str, Any]) -> str:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
 
 
+def _chain_key() -> bytes:
+    """The HMAC key of the chain, kept outside the database (settings, from the environment or
+    the installation's secret file), so editing the database alone cannot forge a chain."""
+    configured = getattr(settings, "TOANDAN_AUDIT_KEY", "")
+    if configured:
+        return str(configured).encode()
+    return hmac.new(settings.SECRET_KEY.encode(), b"toandan-audit-chain-v1", "sha256").digest()
+
+
 def event_hash(event: AuditEvent) -> str:
-    """The hash of an event's content and its predecessor's hash."""
+    """The keyed hash (HMAC-SHA256) of an event's content and its predecessor's hash."""
     payload = {
         "seq": event.seq,
         "occurred_at": event.occurred_at.isoformat(),
@@ -40,7 +51,7 @@ def event_hash(event: AuditEvent) -> str:
         "data": json.loads(_canonical(event.data)),
         "prev_hash": event.prev_hash,
     }
-    return hashlib.sha256(_canonical(payload).encode()).hexdigest()
+    return hmac.new(_chain_key(), _canonical(payload).encode(), hashlib.sha256).hexdigest()
 
 
 def audit_record(
@@ -128,7 +139,9 @@ def audit_verify(*, batch_size: int = 5000) -> ChainReport:
         prev_hash = event.hash
         last_seq = event.seq
     head = AuditHead.objects.filter(id=1).first()
-    if head is not None and (head.last_seq != last_seq or head.last_hash != prev_hash):
+    if head is None and checked:
+        problems.append(ChainProblem(last_seq, "the chain head record was deleted"))
+    elif head is not None and (head.last_seq != last_seq or head.last_hash != prev_hash):
         problems.append(
             ChainProblem(head.last_seq, f"the newest events after #{last_seq} were deleted")
         )

@@ -89,6 +89,17 @@ class RegionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             },
         )
 
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Region]) -> None:
+        # "Delete selected" bypasses delete_model: audit each region it removes.
+        for region in queryset:
+            audit_record(
+                actor=request.user,
+                action="geo.region.delete",
+                target=region,
+                data={"code": region.code},
+            )
+        super().delete_queryset(request, queryset)
+
     def delete_model(self, request: HttpRequest, obj: Region) -> None:
         audit_record(
             actor=request.user, action="geo.region.delete", target=obj, data={"code": obj.code}

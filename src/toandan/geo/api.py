@@ -82,6 +82,22 @@ def provinces(
     return _page(selectors.provinces_valid_on(day), limit, offset)
 
 
+@router.get("/units", response=UnitPage, auth=None, summary="Units valid on a date, by level")
+@public
+def units(
+    request: HttpRequest,
+    on: QueryEx[str | None, P(description="YYYY-MM-DD; today when omitted.")] = None,
+    level: Level | None = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """`level=commune` on 2025-07-01 counts 3,321 communes; on 2024-06-30, 10,035."""
+    day = _parse_day(on, default=timezone.localdate())
+    assert day is not None
+    rows = selectors.units_valid_on(day, level=level.value if level is not None else None)
+    return _page(rows.order_by("level", "code"), limit, offset)
+
+
 @router.get("/units/{unit_id}", response=UnitDetailOut, auth=None, summary="One unit")
 @public
 def unit_detail(request: HttpRequest, unit_id: int) -> dict[str, Any]:

@@ -19,10 +19,15 @@ router = Router(tags=["orgs"], auth=ApiAuth())
 
 @router.get("/units", response=list[OrgUnitOut], summary="Units in my jurisdiction")
 @paginate(PageNumberPagination, page_size=50, max_page_size=500)
-def units(request: HttpRequest, q: str = "", kind: str = "", level: str = "") -> QuerySet[OrgUnit]:
+def units(
+    request: HttpRequest, q: str = "", kind: str = "", level: str = "", closed: bool = False
+) -> QuerySet[OrgUnit]:
     """Search ignores accents and case: `q=hoan kiem`. Filter by `kind` (police,
-    womens_union, …) and `level` (central, province, commune, branch)."""
-    return org_unit_list(request.user, query=q[:100], kind=kind, level=level)
+    womens_union, …) and `level` (central, province, commune, branch). Units closed by the
+    2025 reform are left out unless `closed=true`."""
+    return org_unit_list(
+        request.user, query=q[:100], kind=kind, level=level, current_only=not closed
+    )
 
 
 @router.get(

@@ -44,7 +44,12 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     kind = kind if kind in OrgKind.values else ""
     level = request.GET.get("level", "")
     level = level if level in OrgLevel.values else ""
-    units = org_unit_list(request.user, query=query, kind=kind, level=level)
+    # Units closed by the 2025 reform stay in the tree for 2019–2024 figures, but day-to-day
+    # work is in today's units: those are shown unless asked.
+    include_closed = request.GET.get("closed") == "1"
+    units = org_unit_list(
+        request.user, query=query, kind=kind, level=level, current_only=not include_closed
+    )
     page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -54,6 +59,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "kind": kind,
             "level": level,
+            "include_closed": include_closed,
             "kinds": OrgKind.choices,
             "levels": OrgLevel.choices,
         },

@@ -78,3 +78,32 @@ def test_the_admin_refuses_a_police_role_in_a_womens_union_unit(admin_client):
 
     assert response.status_code == 200
     assert not RoleAssignment.objects.filter(user=officer).exists()
+
+
+def test_password_set_in_the_admin_is_audited_and_must_be_changed(admin_client):
+    officer = make_user("ca.matkhau", "police_officer", HOAN_KIEM_POLICE)
+
+    response = admin_client.post(
+        f"/admin/accounts/user/{officer.pk}/password/",
+        {
+            "password1": "Mat-khau-moi-2026",
+            "password2": "Mat-khau-moi-2026",
+            "usable_password": "true",
+        },
+    )
+
+    assert response.status_code == 302
+    officer.refresh_from_db()
+    assert officer.check_password("Mat-khau-moi-2026")
+    assert officer.must_change_password
+    event = AuditEvent.objects.get(action="accounts.password.set_by_admin")
+    assert event.object_id == str(officer.pk)
+
+
+def test_accounts_cannot_be_deleted_in_the_admin(admin_client):
+    officer = make_user("ca.xoa", "police_officer", HOAN_KIEM_POLICE)
+
+    response = admin_client.post(f"/admin/accounts/user/{officer.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 403
+    assert RoleAssignment.objects.filter(user=officer).exists()

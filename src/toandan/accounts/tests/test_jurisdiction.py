@@ -62,7 +62,7 @@ def test_commune_officer_cannot_filter_into_another_communes_places(officer_hoan
 
     places = jurisdiction_admin_units(officer_hoan_kiem)
     # Any model with an admin_unit foreign key is filtered the same way (tips later).
-    units_in_reach = filter_by_jurisdiction(officer_hoan_kiem, OrgUnit.objects.all())
+    units_in_reach = filter_by_jurisdiction(officer_hoan_kiem, OrgUnit.objects.all(), roles=None)
 
     assert list(places) == [hoan_kiem]
     assert can_access_admin_unit(officer_hoan_kiem, hoan_kiem)

@@ -163,3 +163,28 @@ def test_logout_is_post_only_and_ends_the_session():
     assert response.status_code == 302
     assert client.get("/orgs/").status_code == 302
     assert AuditEvent.objects.filter(action="accounts.logout", actor_id=user.pk).exists()
+
+
+def test_attack_admin_login_form_cannot_bypass_lockout_two_factor_and_audit(settings):
+    """The Django admin's own login form would sign in with a password alone; it must not."""
+    settings.TOANDAN_LOGIN_MAX_FAILURES = 2
+    make_user("quantri.a", "system_admin", HOAN_KIEM_POLICE, is_staff=True)
+    client = Client()
+    for _ in range(3):
+        post_login(client, "quantri.a", WRONG)
+
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "quantri.a", "password": PASSWORD, "next": "/admin/"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/").status_code == 302
+
+
+def test_admin_login_sends_the_visitor_to_our_login_and_back():
+    response = Client().get("/admin/login/?next=/admin/geo/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2Fgeo%2F"

@@ -145,3 +145,22 @@ def test_a_police_token_cannot_bypass_the_two_factor_requirement(settings):
     response = Client().get("/api/v1/accounts/me", headers=bearer(token))
 
     assert response.status_code == 403
+
+
+def test_a_token_created_without_a_lifetime_still_expires():
+    make_user("ca.hethan", "police_officer", HOAN_KIEM_POLICE)
+
+    create_token("ca.hethan")
+
+    token = ApiToken.objects.get(user__username="ca.hethan")
+    assert token.expires_at is not None
+    lifetime = token.expires_at - timezone.now()
+    assert dt.timedelta(days=89) < lifetime <= dt.timedelta(days=90)
+
+
+def test_a_token_lifetime_above_the_maximum_is_refused():
+    make_user("ca.daihan", "police_officer", HOAN_KIEM_POLICE)
+
+    with pytest.raises(CommandError):
+        create_token("ca.daihan", "--days", "5000")
+    assert not ApiToken.objects.filter(user__username="ca.daihan").exists()

@@ -147,6 +147,16 @@ def test_police_must_enrol_before_anything_else_when_the_setting_is_on(settings)
     assert client.get("/orgs/").status_code == 200
 
 
+def test_system_administrators_must_enrol_too_when_the_setting_is_on(settings):
+    settings.TOANDAN_POLICE_2FA_REQUIRED = True
+    client = logged_in(make_user("quantri.b", is_superuser=True, is_staff=True))
+
+    page = client.get("/orgs/")
+
+    assert page.status_code == 302
+    assert page["Location"] == "/accounts/two-factor/"
+
+
 def test_police_may_work_without_two_factor_when_the_setting_is_off(settings):
     settings.TOANDAN_POLICE_2FA_REQUIRED = False
     client = logged_in(make_user("canbo.a", "police_officer", HOAN_KIEM_POLICE))

@@ -195,3 +195,17 @@ def test_hundreds_of_rows_import_in_bulk(tmp_path):
     # Users and roles are inserted in bulk; what grows with the rows is the audit chain
     # (about 3 statements per event, 2 events per new officer).
     assert len(queries) < 300 * 2 * 3 + 50
+
+
+def test_a_username_in_other_case_updates_the_existing_account(tmp_path):
+    """ "CA.HK.09" in the file is the officer "ca.hk.09" who already has an account."""
+    existing = make_user("ca.hk.09", "police_officer", HOAN_KIEM_POLICE)
+    path = write_csv(tmp_path, "CA.HK.09,Nguyễn Văn Chín,,police_officer,CA-01-00004\n")
+
+    run_import(path)
+
+    assert User.objects.filter(username__iexact="ca.hk.09").count() == 1
+    roles = set(
+        RoleAssignment.objects.filter(user=existing).values_list("org_unit__code", flat=True)
+    )
+    assert roles == {HOAN_KIEM_POLICE, "CA-01-00004"}

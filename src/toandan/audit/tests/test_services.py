@@ -139,3 +139,40 @@ def test_verify_command_passes_then_fails_after_tampering(
     with pytest.raises(CommandError, match="tampered"):
         call_command("audit", "verify")
     assert f"event #{events[0].seq}" in capsys.readouterr().err
+
+
+def test_attack_rewrite_tail_and_head_without_the_key_is_detected() -> None:
+    """An attacker with database access edits the last event and recomputes the plain SHA-256
+    of the content and the head: without the HMAC key outside the database, it still shows."""
+    import hashlib
+    import json
+
+    from toandan.audit.models import AuditHead
+
+    events = _write(3)
+    _bypass_append_only_guard()
+    last = AuditEvent.objects.get(pk=events[-1].pk)
+    forged = hashlib.sha256(json.dumps({"forged": True}).encode()).hexdigest()
+    AuditEvent.objects.filter(pk=last.pk).update(reason="đã xóa dấu vết", hash=forged)
+    AuditHead.objects.filter(id=1).update(last_hash=forged)
+    report = audit_verify()
+    assert not report.ok
+    assert last.seq in [p.seq for p in report.problems]
+
+
+def test_attack_delete_the_chain_head_is_detected() -> None:
+    from toandan.audit.models import AuditHead
+
+    _write(2)
+    AuditHead.objects.all().delete()
+    report = audit_verify()
+    assert not report.ok
+    assert "head" in report.problems[-1].problem
+
+
+def test_chain_key_comes_from_settings_not_the_database(settings) -> None:
+    events = _write(2)
+    assert audit_verify().ok
+    settings.TOANDAN_AUDIT_KEY = "a-different-key-outside-the-database"
+    # Same rows, different key: every event fails, which is what makes forging need the key.
+    assert {p.seq for p in audit_verify().problems} >= {e.seq for e in events}

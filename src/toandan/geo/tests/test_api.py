@@ -181,3 +181,28 @@ def test_children_and_successor_lists_query_count(client, django_assert_max_num_
     with django_assert_max_num_queries(3):
         response = client.get(f"{API}/units/{hai_phong.pk}/predecessors", {"limit": 500})
     assert len(response.json()["items"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("on", "level", "count"),
+    [
+        ("2025-07-01", "commune", 3321),
+        ("2024-06-30", "commune", 10035),
+        ("2024-06-30", "district", 696),
+        ("2025-07-01", "province", 34),
+    ],
+)
+def test_units_of_a_level_valid_on_a_date(client, on, level, count):
+    body = client.get(f"{API}/units", {"on": on, "level": level, "limit": 5}).json()
+    assert body["count"] == count
+    assert len(body["items"]) == 5
+    assert {item["level"] for item in body["items"]} == {level}
+
+
+def test_units_list_refuses_an_unknown_level(client):
+    assert client.get(f"{API}/units", {"level": "hamlet"}).status_code == 422
+
+
+def test_units_list_costs_two_queries(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        client.get(f"{API}/units", {"on": "2025-07-01", "level": "commune", "limit": 500})

@@ -124,3 +124,22 @@ def test_police_cannot_open_the_branch_form(officer_hoan_kiem):
     client = logged_in(officer_hoan_kiem)
 
     assert client.get(f"/orgs/{unit(HOAN_KIEM_UNION).pk}/branches/new/").status_code == 403
+
+
+def test_units_closed_by_the_2025_reform_are_listed_only_when_asked():
+    client = logged_in(make_user("admin.x", is_superuser=True, is_staff=True))
+    legacy = OrgUnit.objects.filter(valid_to__isnull=False).order_by("code").first()
+    assert legacy is not None
+
+    default = client.get("/orgs/", {"q": legacy.name}).content.decode()
+    with_closed = client.get("/orgs/", {"q": legacy.name, "closed": "1"}).content.decode()
+
+    assert f"<code>{legacy.code}</code>" not in default
+    assert f"<code>{legacy.code}</code>" in with_closed
+
+    def api_codes(**params: str) -> set[str]:
+        body = client.get("/api/v1/orgs/units", {"q": legacy.name, **params}).json()
+        return {item["code"] for item in body["items"]}
+
+    assert legacy.code not in api_codes()
+    assert legacy.code in api_codes(closed="true")

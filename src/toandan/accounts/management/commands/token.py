@@ -24,7 +24,9 @@ class Command(BaseCommand):
         create = subcommands.add_parser("create", help="Create a token and print it once.")
         create.add_argument("username")
         create.add_argument("--name", default="", help="What the token is for.")
-        create.add_argument("--days", type=int, default=None, help="Expire after N days.")
+        create.add_argument(
+            "--days", type=int, default=None, help="Expire after N days (default 90, at most 365)."
+        )
         revoke = subcommands.add_parser("revoke", help="Revoke tokens.")
         revoke.add_argument("prefix", nargs="?", help="The token's prefix (tdn_…) or the token.")
         revoke.add_argument("--user", help="Revoke every token of this user.")
