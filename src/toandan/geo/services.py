@@ -147,6 +147,21 @@ def _province_type(name: str) -> str:
     return "Thành phố" if name.startswith("Thành phố ") else "Tỉnh"
 
 
+def _province_spec(generation: str, row: Any) -> _UnitSpec:
+    """The province of a source row (both tables name provinces with the same columns)."""
+    return _UnitSpec(
+        generation,
+        Level.PROVINCE,
+        row["provinceCode"],
+        row["province"],
+        row["provinceShort"],
+        _province_type(row["province"]),
+        None,
+        row["provinceLat"],
+        row["provinceLon"],
+    )
+
+
 def _read_source() -> _Source:
     with _data_file("dataset.db") as db_path:
         connection = sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True)
@@ -166,17 +181,7 @@ def _read_source() -> _Source:
     current_province_by_key: dict[str, UnitKey] = {}
 
     for row in legacy:
-        province = _UnitSpec(
-            Generation.LEGACY,
-            Level.PROVINCE,
-            row["provinceCode"],
-            row["province"],
-            row["provinceShort"],
-            _province_type(row["province"]),
-            None,
-            row["provinceLat"],
-            row["provinceLon"],
-        )
+        province = _province_spec(Generation.LEGACY, row)
         units.setdefault(province.key, province)
         legacy_province_by_key[row["provinceKey"]] = province.key
         district = _UnitSpec(
@@ -212,17 +217,7 @@ def _read_source() -> _Source:
         legacy_by_key[converter_key] = commune.key
 
     for row in current:
-        province = _UnitSpec(
-            Generation.CURRENT,
-            Level.PROVINCE,
-            row["provinceCode"],
-            row["province"],
-            row["provinceShort"],
-            _province_type(row["province"]),
-            None,
-            row["provinceLat"],
-            row["provinceLon"],
-        )
+        province = _province_spec(Generation.CURRENT, row)
         units.setdefault(province.key, province)
         current_province_by_key[row["provinceKey"]] = province.key
         commune = _UnitSpec(
