@@ -36,6 +36,22 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
         call_command("load_geo", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Argon2 takes ~0.2 s per hash by design and tests create many users. Argon2 stays in the
+    list so hashes it wrote (one-time passwords, demo accounts) still verify."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _two_factor_off_by_default(settings: Any) -> None:
+    # Production requires TOTP for police and administrators; tests of that gate turn it on.
+    settings.TOANDAN_POLICE_2FA_REQUIRED = False
+
+
 def _is_local(address: Any) -> bool:
     if not isinstance(address, tuple):
         return True  # Unix sockets
