@@ -27,4 +27,12 @@ class Command(BaseCommand):
         host, port = options["host"], options["port"]
         self.stdout.write(f"toandan: http://{host}:{port}/  (Ctrl+C to stop)")
         # No access log: citizens' IP addresses are never written anywhere.
-        serve(application, host=host, port=port, threads=options["threads"], ident="toandan")
+        # waitress would buffer up to 1 GB before the app could refuse a body: cap it at ours.
+        serve(
+            application,
+            host=host,
+            port=port,
+            threads=options["threads"],
+            ident="toandan",
+            max_request_body_size=settings.TOANDAN_MAX_REQUEST_BYTES,
+        )
