@@ -41,7 +41,11 @@ def main() -> int:
 
     import importlib
 
-    benchmarks = {"audit": "bench.bench_audit", "geo": "bench.bench_geo"}
+    benchmarks = {
+        "audit": "bench.bench_audit",
+        "geo": "bench.bench_geo",
+        "intake": "bench.bench_intake",
+    }
     selected = args.names or list(benchmarks)
     for name in selected:
         if name not in benchmarks:

@@ -6,7 +6,9 @@ from ninja import NinjaAPI
 
 from toandan.accounts.api import router as accounts_router
 from toandan.geo.api import router as geo_router
+from toandan.notifications.api import router as notifications_router
 from toandan.orgs.api import router as orgs_router
+from toandan.tips.api import bench_router
 from toandan.tips.api import router as tips_router
 
 api = NinjaAPI(
@@ -22,3 +24,6 @@ api.add_router("/geo", geo_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/tips", tips_router)
+api.add_router("/notifications", notifications_router)
+# The benchmark baseline answers 404 unless settings.TOANDAN_BENCH_ENDPOINTS is on.
+api.add_router("/bench", bench_router)

@@ -11,9 +11,12 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 
@@ -44,6 +47,25 @@ def _fast_password_hashing(settings: Any) -> None:
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.Argon2PasswordHasher",
     ]
+
+
+@pytest.fixture(scope="session")
+def _session_keyring(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("keys") / "keyring.json"
+
+
+@pytest.fixture(autouse=True)
+def _keys_files_and_cache_isolated(
+    settings: Any, tmp_path: Path, _session_keyring: Path
+) -> Iterator[None]:
+    """No test writes to var/: keys and attachments go to temporary places (one keyring per
+    session, so a test can open what an earlier one sealed), and the cache that holds
+    throttles and rate limits starts empty."""
+    settings.TOANDAN_KEYRING_FILE = _session_keyring
+    settings.TOANDAN_ATTACHMENTS_DIR = tmp_path / "attachments"
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

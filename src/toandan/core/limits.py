@@ -120,7 +120,7 @@ class RequestSizeLimitMiddleware:
             return request_too_large_response(request, limit)
         if length is None and request.META.get("wsgi.input_terminated"):
             # A body without a length that the server ends for us (chunked): read it, capped.
-            request._stream = _CappedStream(  # type: ignore[attr-defined]
+            request._stream = _CappedStream(  # type: ignore[assignment]
                 request.META["wsgi.input"], limit, request
             )
         response = self.get_response(request)

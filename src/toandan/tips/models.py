@@ -183,6 +183,9 @@ class Tip(models.Model):
             models.Index(fields=["register_unit", "status", "received_at"]),
             models.Index(fields=["province", "received_at"]),
             models.Index(fields=["commune", "received_at"]),
+            # The retention purge and `toandan keys status/rotate` look tips up by these.
+            models.Index(fields=["retention_until"]),
+            models.Index(fields=["kek_id"]),
         ]
         ordering = ["-received_at"]
         verbose_name = _("tip")
@@ -203,6 +206,7 @@ class TipsterContact(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        indexes = [models.Index(fields=["kek_id"])]
         verbose_name = _("tipster contact")
         verbose_name_plural = _("tipster contacts")
 

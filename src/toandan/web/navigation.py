@@ -21,6 +21,8 @@ from django.utils.translation import pgettext_lazy
 from toandan.accounts.access import ACCOUNT_OWNER_POLICY
 from toandan.accounts.selectors import user_has_any_role
 from toandan.core.access import get_policy
+from toandan.notifications.selectors import MENU_LABEL as NOTIFICATIONS_LABEL
+from toandan.notifications.selectors import menu_label as notifications_menu_label
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,12 @@ def _admin_site(request: HttpRequest, url: str) -> bool:
 # from the same English words in Django's own catalogues, which would otherwise win.
 _ENTRIES: tuple[tuple[str, Promise, Callable[[HttpRequest, str], bool]], ...] = (
     ("web:home", pgettext_lazy("menu", "Home"), _everyone),
+    ("tips:new", pgettext_lazy("menu", "Send a tip"), _everyone),
+    ("tips:followup", pgettext_lazy("menu", "Follow a tip"), _everyone),
+    ("tips:staff_new", pgettext_lazy("menu", "Enter a tip"), _staff_page),
     ("orgs:list", pgettext_lazy("menu", "Organisation units"), _staff_page),
     ("geo:picker", pgettext_lazy("menu", "Place picker"), _staff_page),
+    ("notifications:list", NOTIFICATIONS_LABEL, _staff_page),
     ("accounts:me", pgettext_lazy("menu", "My account"), _staff_page),
     ("api:openapi-view", pgettext_lazy("menu", "API documentation"), _staff),
     ("admin:index", pgettext_lazy("menu", "Administration"), _admin_site),
@@ -94,7 +100,9 @@ def nav_links(request: HttpRequest) -> list[NavLink]:
     for name, label, shown_to in _ENTRIES:
         url = reverse(name)
         if shown_to(request, url):
-            links.append(NavLink(label=str(label), url=url, current=_is_current(request, url)))
+            # The notifications entry carries the unread count: "Thông báo (3)".
+            text = notifications_menu_label(request.user) if label is NOTIFICATIONS_LABEL else label
+            links.append(NavLink(label=str(text), url=url, current=_is_current(request, url)))
     return links
 
 

@@ -18,8 +18,16 @@ def menu(client) -> list[tuple[str, str]]:
     return [(link.label, link.url) for link in response.context["nav_links"]]
 
 
-def test_anonymous_visitor_sees_home_and_login(client):
-    assert menu(client) == [("Trang chủ", "/"), ("Đăng nhập", "/accounts/login/")]
+ANONYMOUS_MENU = [
+    ("Trang chủ", "/"),
+    ("Gửi tin báo", "/tips/new/"),
+    ("Theo dõi tin báo", "/tips/follow-up/"),
+    ("Đăng nhập", "/accounts/login/"),
+]
+
+
+def test_anonymous_visitor_sees_home_the_tip_pages_and_login(client):
+    assert menu(client) == ANONYMOUS_MENU
 
 
 def test_police_officer_sees_the_staff_pages(client, make_staff):
@@ -27,8 +35,12 @@ def test_police_officer_sees_the_staff_pages(client, make_staff):
 
     assert menu(client) == [
         ("Trang chủ", "/"),
+        ("Gửi tin báo", "/tips/new/"),
+        ("Theo dõi tin báo", "/tips/follow-up/"),
+        ("Nhập tin báo", "/tips/staff/new/"),
         ("Đơn vị tổ chức", "/orgs/"),
         ("Chọn địa bàn", "/geo/picker/"),
+        ("Thông báo", "/notifications/"),
         ("Tài khoản của tôi", "/accounts/me/"),
         ("Tài liệu API", "/api/v1/docs"),
     ]
@@ -41,6 +53,8 @@ def test_account_without_a_role_sees_only_what_it_may_open(client, make_staff):
     # page do not.
     assert [label for label, _ in menu(client)] == [
         "Trang chủ",
+        "Gửi tin báo",
+        "Theo dõi tin báo",
         "Chọn địa bàn",
         "Tài khoản của tôi",
         "Tài liệu API",
@@ -67,7 +81,7 @@ def test_inactive_account_gets_the_anonymous_menu(client, make_staff):
     user.save()
     client.force_login(user)
 
-    assert menu(client) == [("Trang chủ", "/"), ("Đăng nhập", "/accounts/login/")]
+    assert menu(client) == ANONYMOUS_MENU
 
 
 def test_current_page_is_marked_for_screen_readers(client, make_staff):
@@ -85,7 +99,12 @@ def test_menu_labels_follow_the_language(rf: RequestFactory):
     request = rf.get("/")
     request.user = AnonymousUser()
     with translation.override("en"):
-        assert [link.label for link in nav_links(request)] == ["Home", "Log in"]
+        assert [link.label for link in nav_links(request)] == [
+            "Home",
+            "Send a tip",
+            "Follow a tip",
+            "Log in",
+        ]
 
 
 def test_logout_is_a_post_form_with_csrf(client, make_staff):

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # Order matters: organisations before the accounts that hold roles in them.
-DEMO_APPS = ["toandan.orgs", "toandan.accounts"]
+DEMO_APPS = ["toandan.orgs", "toandan.accounts", "toandan.tips"]
 
 
 class Command(BaseCommand):

@@ -25,7 +25,9 @@ def test_home_page_is_in_vietnamese(desktop_page: Page):
     # Vietnamese separators and dates.
     expect(desktop_page.get_by_text(re.compile(r"Từ ngày 01/07/2025.*3\.321 xã"))).to_be_visible()
     nav = desktop_page.get_by_role("navigation", name="Trình đơn chính")
-    expect(nav.get_by_role("link")).to_have_text(["Trang chủ", "Đăng nhập"])
+    expect(nav.get_by_role("link")).to_have_text(
+        ["Trang chủ", "Gửi tin báo", "Theo dõi tin báo", "Đăng nhập"]
+    )
 
 
 def test_home_page_is_styled_and_breaks_no_content_security_rule(desktop_page: Page):

@@ -1,0 +1,245 @@
+"""Tip intake through the JSON API, on the production server, against a minimal endpoint.
+
+`toandan serve` (waitress) runs in a subprocess on a free loopback port against the bench
+database, with the benchmark baseline switched on (TOANDAN_BENCH_ENDPOINTS=1) and the intake
+rate limits lifted (they would otherwise answer 429 after ten tips). A bounded load generator
+(CLIENTS threads, each with one keep-alive connection, REQUESTS each, stopped after
+TIME_LIMIT seconds) sends:
+
+- the baseline, `POST /api/v1/bench/minimal`: a JSON body validated by a ninja schema and one
+  audit event inserted in one transaction (a row plus the chain head update: every tip's
+  transaction pays the same lock, and no table exists only for the benchmark);
+- the intake, `POST /api/v1/tips`: validation, receipt (Argon2id), encryption, routing,
+  register number, audit event and notifications.
+
+It prints tips per second and p50/p99 latency of both, their ratio (goal: intake at least half
+the baseline's rate) and the median cost of hashing one receipt.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.management import call_command
+
+CLIENTS = 4
+REQUESTS = 100  # per client
+WARMUP = 10  # per client, not counted
+TIME_LIMIT = 120.0  # seconds per phase; a slow machine measures fewer requests
+START_TIMEOUT = 90.0
+HASH_RUNS = 30
+HOST = "127.0.0.1"
+
+# Settings of the server subprocess: the baseline on, the intake limits out of the way.
+SERVER_ENV = {
+    "TOANDAN_BENCH_ENDPOINTS": "1",
+    "TOANDAN_TIP_RATE_PER_CLIENT_HOUR": "1000000",
+    "TOANDAN_TIP_RATE_TOTAL_HOUR": "1000000",
+    "TOANDAN_DEBUG": "0",
+}
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    name: str
+    ok: int
+    failed: int
+    seconds: float
+    latencies_ms: list[float]
+    first_error: str
+
+    @property
+    def rate(self) -> float:
+        return self.ok / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: int) -> float:
+        if len(self.latencies_ms) < 2:
+            return self.latencies_ms[0] if self.latencies_ms else float("nan")
+        return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[p - 1]
+
+    def line(self, unit: str) -> str:
+        failed = f", {self.failed} failed ({self.first_error})" if self.failed else ""
+        return (
+            f"{self.name}: {self.rate:.1f} {unit}/s, p50 {self.percentile(50):.1f} ms, "
+            f"p99 {self.percentile(99):.1f} ms ({self.ok} in {self.seconds:.1f} s, "
+            f"{CLIENTS} clients{failed})"
+        )
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def _start_server(port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, **SERVER_ENV}
+    server = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
+        [sys.executable, "-m", "toandan.cli", "serve", "--host", HOST, "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            stderr = server.stderr.read().decode() if server.stderr else ""
+            msg = f"the server exited with {server.returncode}:\n{stderr[-2000:]}"
+            raise RuntimeError(msg)
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            conn.request("GET", "/api/v1/tips/categories")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return server
+        except OSError:
+            pass
+        time.sleep(0.3)
+    server.kill()
+    msg = f"the server did not answer within {START_TIMEOUT:.0f} s"
+    raise RuntimeError(msg)
+
+
+def _stop_server(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
+def _load(
+    name: str, port: int, path: str, body_for: Callable[[int, int], dict[str, object]]
+) -> LoadResult:
+    """CLIENTS threads, one keep-alive connection each, WARMUP then REQUESTS posts each."""
+    latencies: list[float] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+    clock = {"deadline": 0.0, "started": 0.0}
+
+    def go() -> None:
+        # Runs once, when every client is warm: the measured phase starts now.
+        clock["started"] = time.perf_counter()
+        clock["deadline"] = time.monotonic() + TIME_LIMIT
+
+    start_line = threading.Barrier(CLIENTS, action=go)
+
+    def client(index: int) -> None:
+        conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        headers = {"Content-Type": "application/json", "Connection": "keep-alive"}
+
+        def post(seq: int) -> tuple[int, float, bytes]:
+            payload = json.dumps(body_for(index, seq)).encode()
+            started = time.perf_counter()
+            conn.request("POST", path, body=payload, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+            return response.status, (time.perf_counter() - started) * 1000, data
+
+        for seq in range(WARMUP):
+            post(-1 - seq)
+        start_line.wait()
+        mine: list[float] = []
+        errors: list[str] = []
+        for seq in range(REQUESTS):
+            if time.monotonic() > clock["deadline"]:
+                break
+            status, elapsed, data = post(seq)
+            if 200 <= status < 300:
+                mine.append(elapsed)
+            else:
+                errors.append(f"{status} {data[:200]!r}")
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            failures.extend(errors)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - clock["started"]
+    return LoadResult(
+        name=name,
+        ok=len(latencies),
+        failed=len(failures),
+        seconds=seconds,
+        latencies_ms=latencies,
+        first_error=failures[0] if failures else "",
+    )
+
+
+def _receipt_hash_cost() -> str:
+    from django.conf import settings
+
+    from toandan.tips.receipts import hash_receipt, receipt_generate
+
+    receipt = receipt_generate()
+    hash_receipt(receipt)
+    samples = []
+    for _ in range(HASH_RUNS):
+        started = time.perf_counter()
+        hash_receipt(receipt)
+        samples.append((time.perf_counter() - started) * 1_000_000)
+    return (
+        f"hashing one receipt (Argon2id, time cost {settings.TOANDAN_RECEIPT_ARGON2_TIME_COST}, "
+        f"{settings.TOANDAN_RECEIPT_ARGON2_MEMORY_KIB // 1024} MiB): "
+        f"median {statistics.median(samples):,.0f} µs over {HASH_RUNS} runs"
+    )
+
+
+def run() -> list[str]:
+    from toandan.tips.models import Category
+
+    call_command("load_geo", verbosity=0)
+    category = Category.objects.filter(active=True, asks_victim_request=False).first()
+    if category is None:
+        return ["no active tip category: the tips data migration has not run"]
+    # Hash first: it also creates the keyring under TOANDAN_VAR_DIR, which the server shares.
+    lines = [_receipt_hash_cost()]
+
+    def minimal_body(client: int, seq: int) -> dict[str, object]:
+        return {
+            "category": category.code,
+            "description": f"Tin báo thử {client}-{seq}: nhóm người tụ tập ở cuối ngõ.",
+            "province": "01",
+        }
+
+    def tip_body(client: int, seq: int) -> dict[str, object]:
+        return {
+            "category": category.code,
+            "description": f"Tin báo thử {client}-{seq}: nhóm người tụ tập ở cuối ngõ.",
+            "province": "01",
+            "commune": "00070",
+            "address": "Cuối ngõ 12 phố Hàng Bạc",
+            "occurred_text": "tối hôm qua",
+        }
+
+    port = _free_port()
+    server = _start_server(port)
+    try:
+        minimal = _load(
+            "baseline POST /api/v1/bench/minimal", port, "/api/v1/bench/minimal", minimal_body
+        )
+        intake = _load("intake POST /api/v1/tips", port, "/api/v1/tips", tip_body)
+    finally:
+        _stop_server(server)
+    lines += [minimal.line("requests"), intake.line("tips")]
+    ratio = intake.rate / minimal.rate if minimal.rate else float("nan")
+    lines.append(
+        f"intake rate / baseline rate: {ratio:.2f}; goal: at least 0.50 "
+        f"({'met' if ratio >= 0.5 else 'NOT met'})"
+    )
+    return lines

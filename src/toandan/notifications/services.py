@@ -1,0 +1,214 @@
+"""Writes of notifications: tell the police units a tip was routed to, in the app and by email.
+
+What a notification may say is fixed here and nowhere else: the register number, the unit and
+whether the unit handles the tip or got an information copy. Never the description, the
+category (it says what the tip is about), the place, or anything about the tipster: email
+leaves the system and is read on phones, in shared inboxes and on lock screens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from toandan.accounts.models import POLICE_ROLES, RoleAssignment
+from toandan.core.tasks import send_email_on_commit
+from toandan.notifications.models import Notification, NotificationKind
+from toandan.tips.models import RouteRole, Tip, TipRoute
+
+# The officers' tip page (tip handling). Until it exists, notifications link nowhere.
+TIP_PAGE_URL_NAME = "tips:staff_detail"
+
+
+@dataclass(frozen=True)
+class UnitRoute:
+    """A unit a tip is routed to, as the notifications need it."""
+
+    org_unit_id: int
+    unit_name: str
+    role: str  # RouteRole
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: int
+    email: str
+    unit_name: str
+    role: str  # RouteRole of the route that reaches this user
+
+
+def recipients_of(routes: Sequence[UnitRoute]) -> list[Recipient]:
+    """Active police officers and leaders of the units a tip is routed to, in one query; a
+    user reached through several routes is told once, as the handling unit if one of them
+    is the primary route.
+
+    Intake asks this before its transaction (the units are known from routing), so the
+    intake register's lock is not held while it runs."""
+    if not routes:
+        return []
+    ordered = sorted(
+        enumerate(routes), key=lambda item: (item[1].role != RouteRole.PRIMARY, item[0])
+    )
+    today = timezone.localdate()
+    assignments = (
+        RoleAssignment.objects.filter(
+            org_unit_id__in={route.org_unit_id for route in routes},
+            role__in=POLICE_ROLES,
+            valid_from__lte=today,
+            user__is_active=True,
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .order_by("user_id")
+        .values_list("user_id", "org_unit_id", "user__email")
+    )
+    units_of_user: dict[int, set[int]] = {}
+    emails: dict[int, str] = {}
+    for user_id, org_unit_id, email in assignments:
+        units_of_user.setdefault(user_id, set()).add(org_unit_id)
+        emails[user_id] = email
+    recipients = []
+    for user_id, unit_ids in units_of_user.items():
+        route = next(r for _i, r in ordered if r.org_unit_id in unit_ids)
+        recipients.append(
+            Recipient(
+                user_id=user_id,
+                email=emails[user_id],
+                unit_name=route.unit_name,
+                role=route.role,
+            )
+        )
+    return recipients
+
+
+def _recipients(tip: Tip) -> list[Recipient]:
+    """`recipients_of` the tip's active routes, read from the database."""
+    routes = (
+        TipRoute.objects.filter(tip=tip, active=True)
+        .order_by("id")
+        .values_list("org_unit_id", "org_unit__name", "role")
+    )
+    return recipients_of([UnitRoute(unit, name, role) for unit, name, role in routes])
+
+
+def _tip_link(tip: Tip) -> str:
+    try:
+        return reverse(TIP_PAGE_URL_NAME, kwargs={"reference": tip.reference})
+    except NoReverseMatch:
+        return ""
+
+
+def _role_words(role: str) -> str:
+    if role == RouteRole.PRIMARY:
+        return pgettext("tip route", "to handle")
+    return pgettext("tip route", "information copy")
+
+
+def _notifications_url() -> str:
+    return settings.TOANDAN_SITE_URL.rstrip("/") + reverse("notifications:list")
+
+
+def _notify(
+    *,
+    tip: Tip,
+    kind: str,
+    recipients: Sequence[Recipient],
+    title_for: dict[int, str],
+    body: str,
+    subject: str,
+) -> None:
+    link = _tip_link(tip)
+    Notification.objects.bulk_create(
+        Notification(user_id=r.user_id, kind=kind, title=title_for[r.user_id], body=body, link=link)
+        for r in recipients
+    )
+    url = _notifications_url()
+    for recipient in recipients:
+        if not recipient.email:
+            continue
+        send_email_on_commit(
+            subject=subject,
+            body=_email_body(title_for[recipient.user_id], url),
+            to=[recipient.email],
+        )
+
+
+def _email_body(title: str, url: str) -> str:
+    return "\n\n".join(
+        [
+            title + ".",
+            _("See your notifications: %(url)s") % {"url": url},
+            _(
+                "For the tipster's protection this email does not contain what the tip "
+                "says. Log in to read it."
+            ),
+        ]
+    )
+
+
+def notify_tip_received(tip: Tip, *, recipients: Sequence[Recipient] | None = None) -> None:
+    """Tell the police of every unit the tip was routed to (handling unit and information
+    copies) that it arrived: one in-app notification each, written in the caller's
+    transaction, and one email each once that transaction commits (BLTTHS Art. 146: the
+    receiving unit records and checks tips without delay).
+
+    `recipients`: `recipients_of` the tip's routes when the caller already asked (intake
+    does, before taking the register's lock); read from the tip's routes otherwise."""
+    if recipients is None:
+        recipients = _recipients(tip)
+    if not recipients:
+        return
+    # Written in the interface's first language: staff accounts have no language of their own.
+    with translation.override(settings.LANGUAGE_CODE):
+        titles = {
+            r.user_id: _("New tip no. %(number)s (%(role)s) at %(unit)s")
+            % {"number": tip.register_number, "role": _role_words(r.role), "unit": r.unit_name}
+            for r in recipients
+        }
+        _notify(
+            tip=tip,
+            kind=NotificationKind.TIP_RECEIVED,
+            recipients=recipients,
+            title_for=titles,
+            body=_("Open the tip from your unit's list of tips to read and handle it."),
+            subject=_("New tip no. %(number)s") % {"number": tip.register_number},
+        )
+
+
+def notify_tipster_replied(tip: Tip) -> None:
+    """Tell the police of the units the tip is routed to that the tipster answered."""
+    recipients = _recipients(tip)
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("The tipster replied on tip no. %(number)s") % {"number": tip.register_number}
+        _notify(
+            tip=tip,
+            kind=NotificationKind.TIPSTER_REPLIED,
+            recipients=recipients,
+            title_for={r.user_id: title for r in recipients},
+            body=_("Open the tip to read the reply."),
+            subject=title,
+        )
+
+
+def notification_mark_read(
+    *, user: AbstractBaseUser | AnonymousUser, ids: Iterable[int] | None = None
+) -> int:
+    """Mark the user's own notifications read (all unread ones when `ids` is None); ids of
+    other users' notifications are ignored. Returns how many changed."""
+    if not user.is_authenticated or user.pk is None:
+        return 0
+    queryset = Notification.objects.filter(user_id=int(user.pk), read_at__isnull=True)
+    if ids is not None:
+        queryset = queryset.filter(id__in=list(ids))
+    with transaction.atomic():
+        return queryset.update(read_at=timezone.now())

@@ -1,0 +1,334 @@
+"""Reads behind the Open311 endpoints: services from the tip categories, places from
+coordinates or addresses, and the public-safe view of requests.
+
+A request (a tip) is public only as: its reference, open or closed, a generic status note, its
+category, the receiving unit and when it was received and last changed. Never its text, address,
+position, attachments or who sent it. Times are cut to the hour, so a public timestamp cannot be
+matched to the minute someone was seen using a phone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from toandan.geo.models import AdminUnit, Generation, Level
+from toandan.tips.models import (
+    Category,
+    CategoryGroup,
+    Tip,
+    TipRoute,
+    TipStatus,
+    VictimRequest,
+)
+from toandan.tips.selectors import CLOSED_STATUSES, tip_open311_view
+
+MAX_REQUESTS = 1000
+DEFAULT_WINDOW = dt.timedelta(days=90)
+# Vietnam's land and islands, generously: a position outside is not ours to route.
+VIETNAM_BOUNDS = {"lat": (6.0, 24.0), "long": (101.5, 118.0)}
+# Search boxes (degrees) tried in turn around a position for commune centroids.
+SEARCH_BOXES = (0.25, 1.0, 3.0)
+
+
+def _english() -> bool:
+    return (get_language() or "vi").startswith("en")
+
+
+def _description(category: Category) -> str:
+    if _english() and category.description_en:
+        return category.description_en
+    return category.description_vi
+
+
+def active_categories() -> QuerySet[Category]:
+    return Category.objects.filter(active=True)
+
+
+def service_list() -> list[dict[str, Any]]:
+    """GET services: one service per active tip category."""
+    groups = dict(CategoryGroup.choices)
+    return [
+        {
+            "service_code": category.code,
+            "service_name": category.localized_name(),
+            "description": _description(category),
+            # Every category has attributes (when, who, vehicles, the place's codes).
+            "metadata": True,
+            "type": "realtime",
+            "keywords": ", ".join([category.group, category.code.replace("_", " ")]),
+            "group": str(groups.get(category.group, category.group)),
+        }
+        for category in active_categories()
+    ]
+
+
+def _attribute(
+    order: int,
+    code: str,
+    datatype: str,
+    description: str,
+    *,
+    datatype_description: str = "",
+    values: list[dict[str, str]] | None = None,
+    required: bool = False,
+) -> dict[str, Any]:
+    attribute: dict[str, Any] = {
+        "variable": True,
+        "code": code,
+        "datatype": datatype,
+        "required": required,
+        "datatype_description": datatype_description,
+        "order": order,
+        "description": description,
+    }
+    if values is not None:
+        attribute["values"] = values
+    return attribute
+
+
+def service_definition(category: Category) -> dict[str, Any]:
+    """GET services/{code}: the attributes a tip of this category may carry. Only
+    `victim_request` is required, for the offences prosecuted at the victim's request (BLTTHS
+    Art. 155); the place can come from lat/long, address_id or address_string as well as from
+    these attributes."""
+    provinces = AdminUnit.objects.filter(
+        generation=Generation.CURRENT, level=Level.PROVINCE
+    ).order_by("code")
+    attributes = [
+        _attribute(
+            1,
+            "province_code",
+            "singlevaluelist",
+            _(
+                "Province where it happened. Needed only when neither lat/long, address_id nor "
+                "an address_string naming the province is given."
+            ),
+            values=[{"key": p.code, "name": p.name} for p in provinces],
+        ),
+        _attribute(
+            2,
+            "commune_code",
+            "string",
+            _("Commune where it happened (same as address_id); leave empty if you do not know."),
+            datatype_description=_("Official code of a current commune, 5 digits, e.g. 00070."),
+        ),
+        _attribute(
+            3,
+            "occurred_at",
+            "datetime",
+            _("When it happened, if you know the exact time."),
+            datatype_description=_("ISO 8601, e.g. 2026-03-14T21:30:00+07:00."),
+        ),
+        _attribute(
+            4,
+            "occurred_text",
+            "string",
+            _("When it happened, in your own words, if you do not know exactly."),
+        ),
+        _attribute(5, "people", "text", _("People involved: what they look like, names if known.")),
+        _attribute(6, "vehicles", "text", _("Vehicles involved: type, colour, number plate.")),
+        _attribute(
+            8,
+            "union_branch",
+            "string",
+            _(
+                "If you are a member of a union branch, its code: counted for the movement, "
+                "it does not say who you are."
+            ),
+            datatype_description=_("Branch code, e.g. PN-01-00070-CH3."),
+        ),
+    ]
+    if category.asks_victim_request:
+        attributes.append(
+            _attribute(
+                7,
+                "victim_request",
+                "singlevaluelist",
+                _("Does the victim ask for prosecution? (Criminal Procedure Code Art. 155)"),
+                required=True,
+                values=[
+                    {"key": str(value), "name": str(label)}
+                    for value, label in VictimRequest.choices
+                ],
+            )
+        )
+    attributes.sort(key=lambda attribute: attribute["order"])
+    return {"service_code": category.code, "attributes": attributes}
+
+
+# --- Places -------------------------------------------------------------------------------------
+
+
+def in_vietnam(lat: float, lon: float) -> bool:
+    (lat_min, lat_max), (lon_min, lon_max) = VIETNAM_BOUNDS["lat"], VIETNAM_BOUNDS["long"]
+    return lat_min <= lat <= lat_max and lon_min <= lon <= lon_max
+
+
+def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    # Haversine: exact enough to pick the nearest centroid.
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+def nearest_commune(lat: float, lon: float) -> AdminUnit | None:
+    """The current commune whose centroid is nearest to the position.
+
+    An approximation: we hold centroids, not boundaries, so near a boundary the neighbouring
+    commune may be chosen. The tip's routing reason says so, and officers re-route.
+    """
+    if not in_vietnam(lat, lon):
+        return None
+    communes = AdminUnit.objects.filter(
+        generation=Generation.CURRENT,
+        level=Level.COMMUNE,
+        latitude__isnull=False,
+        longitude__isnull=False,
+    ).select_related("parent")
+    for box in SEARCH_BOXES:
+        candidates = list(
+            communes.filter(
+                latitude__range=(lat - box, lat + box), longitude__range=(lon - box, lon + box)
+            )
+        )
+        if candidates:
+            return min(
+                candidates,
+                key=lambda unit: _distance_km(
+                    lat, lon, float(unit.latitude or 0), float(unit.longitude or 0)
+                ),
+            )
+    return None
+
+
+def place_from_address(text: str) -> tuple[AdminUnit | None, AdminUnit | None]:
+    """(province, commune) named in a Vietnamese address written in today's units, offline.
+
+    `vietnamadminunits.parse_address` reads "…, phường Hoàn Kiếm, Hà Nội"; the commune is None
+    when the address names only the province, both are None when it names neither.
+    """
+    from vietnamadminunits import parse_address
+
+    try:
+        parsed = parse_address(text, keep_street=False)
+    except Exception:  # noqa: BLE001 - an address it cannot read is simply not recognised
+        return None, None
+    province_code = getattr(parsed, "province_code", None)
+    if not province_code:
+        return None, None
+    province = AdminUnit.objects.filter(
+        generation=Generation.CURRENT, level=Level.PROVINCE, code=province_code
+    ).first()
+    commune_code = getattr(parsed, "ward_code", None)
+    commune = None
+    if province is not None and commune_code:
+        commune = AdminUnit.objects.filter(
+            generation=Generation.CURRENT, level=Level.COMMUNE, code=commune_code, parent=province
+        ).first()
+    return province, commune
+
+
+# --- Requests -----------------------------------------------------------------------------------
+
+
+def _to_the_hour(value: dt.datetime) -> dt.datetime:
+    from django.utils import timezone
+
+    return timezone.localtime(value).replace(minute=0, second=0, microsecond=0)
+
+
+def _status_note(status: str) -> str:
+    notes: dict[str, str] = {
+        TipStatus.RECEIVED: _("Received by the police."),
+        TipStatus.CHECKING: _("Being checked by the police."),
+        TipStatus.FORWARDED: _("Forwarded to the competent authority."),
+        TipStatus.CONCLUDED: _("Concluded; the tipster can see the result with the receipt."),
+    }
+    return str(notes.get(status, _("In progress.")))
+
+
+def request_row(tip: Tip) -> dict[str, Any]:
+    """The public-safe fields of one request (`tips.selectors.tip_open311_view` decides which),
+    with the times cut to the hour and a status note that says nothing of the content."""
+    view = tip_open311_view(tip)
+    return {
+        "service_request_id": view.service_request_id,
+        "status": view.status,
+        "status_notes": _status_note(tip.status),
+        "service_name": view.service_name,
+        "service_code": view.service_code,
+        "agency_responsible": view.agency_responsible,
+        "requested_datetime": _to_the_hour(view.requested_datetime),
+        "updated_datetime": _to_the_hour(view.updated_datetime),
+    }
+
+
+def _public_tips() -> QuerySet[Tip]:
+    # Only the columns the public row shows: the encrypted content is never even read. Routes
+    # are prefetched: the responsible unit is the one handling the tip now.
+    return (
+        Tip.objects.select_related("category", "register_unit")
+        .only(
+            "reference",
+            "status",
+            "received_at",
+            "updated_at",
+            "category__code",
+            "category__name_vi",
+            "category__name_en",
+            "register_unit__name",
+        )
+        .prefetch_related(
+            Prefetch(
+                "routes",
+                queryset=TipRoute.objects.filter(active=True).select_related("org_unit"),
+            )
+        )
+        .order_by("-received_at", "-pk")
+    )
+
+
+def request_get(reference: str) -> dict[str, Any] | None:
+    tip = _public_tips().filter(reference=reference).first()
+    return request_row(tip) if tip is not None else None
+
+
+def request_list(
+    *,
+    references: Sequence[str] = (),
+    service_codes: Sequence[str] = (),
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    statuses: Sequence[str] = (),
+    now: dt.datetime,
+) -> list[dict[str, Any]]:
+    """GET requests. `references` overrides every other filter (as the spec says); otherwise
+    the window is the 90 days before `end` (or after `start`), newest first, at most 1000."""
+    tips = _public_tips()
+    if references:
+        tips = tips.filter(reference__in=list(references)[:MAX_REQUESTS])
+        return [request_row(tip) for tip in tips[:MAX_REQUESTS]]
+    if start is None and end is None:
+        end = now
+    if start is None:
+        assert end is not None
+        start = end - DEFAULT_WINDOW
+    elif end is None:
+        end = start + DEFAULT_WINDOW
+    tips = tips.filter(received_at__gte=start, received_at__lte=end)
+    if service_codes:
+        tips = tips.filter(category__code__in=list(service_codes))
+    wanted = set(statuses)
+    if wanted == {"open"}:
+        tips = tips.exclude(status__in=CLOSED_STATUSES)
+    elif wanted == {"closed"}:
+        tips = tips.filter(status__in=CLOSED_STATUSES)
+    return [request_row(tip) for tip in tips[:MAX_REQUESTS]]

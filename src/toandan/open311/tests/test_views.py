@@ -1,0 +1,580 @@
+"""Open311 GeoReport v2 at /open311/v2/, in JSON and XML, against the spec
+(http://wiki.open311.org/GeoReport_v2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from toandan.tips import crypto
+from toandan.tips.models import Category, CategoryGroup, Channel, Tip, TipStatus
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/open311/v2"
+DESCRIPTION = "Có người bẻ khóa xe máy trước cổng chợ Hàng Bè lúc 21 giờ."
+PHONE = "0912345678"
+EMAIL = "lan.nguyen@example.vn"
+SERVICE_FIELDS = {
+    "service_code",
+    "service_name",
+    "description",
+    "metadata",
+    "type",
+    "keywords",
+    "group",
+}
+ATTRIBUTE_FIELDS = {
+    "variable",
+    "code",
+    "datatype",
+    "required",
+    "datatype_description",
+    "order",
+    "description",
+}
+PUBLIC_REQUEST_FIELDS = {
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "agency_responsible",
+    "requested_datetime",
+    "updated_datetime",
+}
+
+
+@pytest.fixture(autouse=True)
+def _isolated_keys_and_limits(settings, tmp_path):
+    settings.TOANDAN_KEYRING_FILE = tmp_path / "keys" / "keyring.json"
+    settings.TOANDAN_ATTACHMENTS_DIR = tmp_path / "attachments"
+    settings.TOANDAN_RECEIPT_ARGON2_MEMORY_KIB = 1024
+    settings.TOANDAN_RECEIPT_ARGON2_TIME_COST = 1
+    crypto.forget_cached_keyring()
+    cache.clear()
+    yield
+    crypto.forget_cached_keyring()
+    cache.clear()
+
+
+@pytest.fixture
+def theft(db) -> Category:
+    return Category.objects.create(
+        code="test-theft",
+        group=CategoryGroup.PROPERTY,
+        name_vi="Trộm cắp tài sản (thử)",
+        name_en="Theft (test)",
+        description_vi="Mất trộm xe, tài sản.",
+        asks_victim_request=False,
+        order=1,
+    )
+
+
+@pytest.fixture
+def fight(db) -> Category:
+    return Category.objects.create(
+        code="test-fight",
+        group=CategoryGroup.VIOLENCE,
+        name_vi="Đánh nhau gây thương tích (thử)",
+        name_en="Fight (test)",
+        asks_victim_request=True,
+        order=2,
+    )
+
+
+def xml(response) -> ET.Element:
+    assert response["Content-Type"].startswith("text/xml"), response["Content-Type"]
+    return ET.fromstring(response.content)  # noqa: S314 - our own response, parsed to check it
+
+
+def children(element: ET.Element) -> dict[str, str]:
+    return {child.tag: child.text or "" for child in element}
+
+
+def create(client: Client, fmt: str = "json", **params: Any):
+    data = {"service_code": "test-theft", "description": DESCRIPTION, **params}
+    return client.post(f"{BASE}/requests.{fmt}", data)
+
+
+def created_tip(response) -> tuple[Tip, dict[str, Any]]:
+    assert response.status_code == 201, response.content
+    (answer,) = response.json()
+    return Tip.objects.get(reference=answer["service_request_id"]), answer
+
+
+# --- discovery and services ----------------------------------------------------------------------
+
+
+def test_discovery_json_names_the_spec_and_both_formats(client):
+    response = client.get(f"{BASE}/discovery.json")
+
+    assert response.status_code == 200
+    body = response.json()
+    (endpoint,) = body["endpoints"]
+    assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
+    assert endpoint["url"] == "http://testserver/open311/v2/"
+    assert set(endpoint["formats"]) == {"text/xml", "application/json"}
+    assert endpoint["type"] == "production"
+    assert body["changeset"].endswith("+07:00")
+
+
+def test_discovery_xml(client):
+    root = xml(client.get(f"{BASE}/discovery.xml"))
+
+    assert root.tag == "discovery"
+    assert {"changeset", "contact", "key_service", "endpoints"} <= set(children(root))
+    endpoint = root.find("endpoints/endpoint")
+    assert endpoint is not None
+    assert endpoint.findtext("specification") == "http://wiki.open311.org/GeoReport_v2"
+    assert [f.text for f in endpoint.findall("formats/format")] == ["text/xml", "application/json"]
+
+
+def test_services_json_lists_each_active_category(client, theft, fight):
+    Category.objects.create(
+        code="test-retired",
+        group=CategoryGroup.OTHER,
+        name_vi="Đã bỏ",
+        name_en="Retired",
+        asks_victim_request=False,
+        active=False,
+    )
+
+    services = {s["service_code"]: s for s in client.get(f"{BASE}/services.json").json()}
+
+    assert "test-retired" not in services
+    theft_service = services["test-theft"]
+    assert set(theft_service) == SERVICE_FIELDS
+    assert theft_service["service_name"] == "Trộm cắp tài sản (thử)"
+    assert theft_service["description"] == "Mất trộm xe, tài sản."
+    assert theft_service["metadata"] is True
+    assert theft_service["type"] == "realtime"
+    assert theft_service["group"]
+
+
+def test_services_xml_has_every_element_of_the_spec(client, theft):
+    root = xml(client.get(f"{BASE}/services.xml"))
+
+    assert root.tag == "services"
+    service = next(s for s in root.findall("service") if s.findtext("service_code") == "test-theft")
+    assert set(children(service)) == SERVICE_FIELDS
+    assert service.findtext("metadata") == "true"
+    assert service.findtext("type") == "realtime"
+
+
+def test_xml_escapes_names_it_did_not_write(client):
+    Category.objects.create(
+        code="test-escape",
+        group=CategoryGroup.OTHER,
+        name_vi='Trộm & "cướp" <giật>',
+        name_en="x",
+        asks_victim_request=False,
+    )
+
+    root = xml(client.get(f"{BASE}/services.xml"))
+
+    names = [s.findtext("service_name") for s in root.findall("service")]
+    assert 'Trộm & "cướp" <giật>' in names
+
+
+def test_service_definition_json_asks_victim_request_only_where_the_law_needs_it(
+    client, theft, fight
+):
+    fight_def = client.get(f"{BASE}/services/test-fight.json").json()
+    theft_def = client.get(f"{BASE}/services/test-theft.json").json()
+
+    assert fight_def["service_code"] == "test-fight"
+    codes = [a["code"] for a in fight_def["attributes"]]
+    assert {"province_code", "commune_code", "occurred_at", "people", "vehicles"} <= set(codes)
+    assert "victim_request" in codes
+    assert "victim_request" not in [a["code"] for a in theft_def["attributes"]]
+    for attribute in fight_def["attributes"]:
+        assert set(attribute) >= ATTRIBUTE_FIELDS
+        assert attribute["datatype"] in {
+            "string",
+            "number",
+            "datetime",
+            "text",
+            "singlevaluelist",
+            "multivaluelist",
+        }
+        # Only the victim's request is required, where the law needs it (BLTTHS Art. 155).
+        assert attribute["required"] is (attribute["code"] == "victim_request")
+    orders = [a["order"] for a in fight_def["attributes"]]
+    assert orders == sorted(orders)
+    victim = next(a for a in fight_def["attributes"] if a["code"] == "victim_request")
+    assert victim["datatype"] == "singlevaluelist"
+    assert {v["key"] for v in victim["values"]} == {"yes", "no", "unknown"}
+    province = next(a for a in fight_def["attributes"] if a["code"] == "province_code")
+    assert len(province["values"]) == 34
+    assert {"key": "01", "name": "Thành phố Hà Nội"} in province["values"]
+
+
+def test_service_definition_xml(client, fight):
+    root = xml(client.get(f"{BASE}/services/test-fight.xml"))
+
+    assert root.tag == "service_definition"
+    assert root.findtext("service_code") == "test-fight"
+    attributes = root.findall("attributes/attribute")
+    assert attributes
+    for attribute in attributes:
+        assert set(children(attribute)) >= ATTRIBUTE_FIELDS
+    victim = next(a for a in attributes if a.findtext("code") == "victim_request")
+    assert victim.findtext("required") == "true"
+    assert [v.findtext("key") for v in victim.findall("values/value")] == ["yes", "no", "unknown"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_unknown_service_code_is_a_404_in_the_error_format(client, fmt):
+    response = client.get(f"{BASE}/services/no-such-service.{fmt}")
+
+    assert response.status_code == 404
+    if fmt == "json":
+        (error,) = response.json()
+        assert error["code"] == 404
+        assert "no-such-service" in error["description"]
+    else:
+        root = xml(response)
+        assert root.tag == "errors"
+        assert root.findtext("error/code") == "404"
+        assert "no-such-service" in (root.findtext("error/description") or "")
+
+
+# --- POST requests -------------------------------------------------------------------------------
+
+
+def test_post_json_with_a_commune_code_creates_an_open311_tip_and_returns_the_receipt(
+    client, theft
+):
+    response = create(
+        client,
+        address_id="00070",
+        first_name="Lan",
+        last_name="Nguyễn Thị",
+        phone=PHONE,
+        email=EMAIL,
+        **{"attribute[people]": "Hai thanh niên", "attribute[occurred_text]": "tối qua"},
+    )
+
+    tip, answer = created_tip(response)
+    assert tip.channel == Channel.OPEN311
+    assert tip.commune is not None
+    assert tip.commune.code == "00070"
+    assert tip.has_contact
+    assert set(answer) == {"service_request_id", "service_notice", "account_id", "receipt"}
+    assert answer["account_id"] is None
+    assert answer["receipt"] in answer["service_notice"]
+    assert response["Cache-Control"] == "no-store"
+    # The receipt is the tipster's way back in: it opens the tip through the JSON API.
+    followed = client.post(
+        "/api/v1/tips/follow-up", {"receipt": answer["receipt"]}, content_type="application/json"
+    )
+    assert followed.status_code == 200
+    assert followed.json()["reference"] == tip.reference
+
+
+def test_post_xml_with_lat_long_finds_the_nearest_commune(client, theft):
+    # Hồ Hoàn Kiếm.
+    response = create(client, "xml", lat="21.0287", long="105.8524")
+
+    assert response.status_code == 201
+    root = xml(response)
+    assert root.tag == "service_requests"
+    request = root.find("request")
+    assert request is not None
+    assert {"service_request_id", "service_notice", "account_id", "receipt"} <= set(
+        children(request)
+    )
+    tip = Tip.objects.get(reference=request.findtext("service_request_id"))
+    assert tip.channel == Channel.OPEN311
+    assert tip.commune is not None
+    assert (tip.commune.name, tip.province.code) == ("Phường Hoàn Kiếm", "01")
+
+
+def test_post_with_an_address_string_reads_the_place_offline(client, theft):
+    response = create(client, address_string="Số 5 Hàng Bè, phường Hoàn Kiếm, Hà Nội")
+
+    tip, _answer = created_tip(response)
+    assert tip.commune is not None
+    assert tip.commune.code == "00070"
+
+
+def test_post_with_only_a_province_goes_to_the_province_police(client, theft):
+    response = create(client, **{"attribute[province_code]": "79"})
+
+    tip, _answer = created_tip(response)
+    assert tip.commune is None
+    assert tip.province.code == "79"
+    assert tip.register_unit.code == "CA-79"
+
+
+def test_post_province_code_wins_over_a_commune_only_read_from_the_address(client, theft):
+    response = create(
+        client,
+        address_string="phường Hoàn Kiếm, Hà Nội",
+        **{"attribute[province_code]": "79"},
+    )
+
+    tip, _answer = created_tip(response)
+    assert (tip.province.code, tip.commune) == ("79", None)
+
+
+def test_post_commune_and_province_that_disagree_is_a_400(client, theft):
+    response = create(client, address_id="00070", **{"attribute[province_code]": "79"})
+
+    assert response.status_code == 400
+    assert not Tip.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_post_unknown_service_code_is_a_400_in_the_error_format(client, theft, fmt):
+    response = create(client, fmt, service_code="no-such-service", address_id="00070")
+
+    assert response.status_code == 400
+    if fmt == "json":
+        (error,) = response.json()
+        assert error["code"] == 400
+        assert "no-such-service" in error["description"]
+    else:
+        assert xml(response).findtext("error/code") == "400"
+    assert not Tip.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},  # nowhere
+        {"lat": "21.03"},  # half a position
+        {"lat": "48.85", "long": "2.35"},  # Paris
+        {"lat": "north", "long": "105.85"},
+        {"address_id": "99999"},
+        {"address_string": "somewhere nice"},
+    ],
+)
+def test_post_without_a_usable_place_is_a_400(client, theft, params):
+    response = create(client, **params)
+
+    assert response.status_code == 400
+    assert response.json()[0]["code"] == 400
+    assert not Tip.objects.exists()
+
+
+def test_post_rules_of_the_tip_come_back_as_400_naming_the_parameter(client, theft, settings):
+    settings.TOANDAN_TIP_MAX_TEXT_CHARS = 10
+
+    response = create(client, address_id="00070")
+
+    assert response.status_code == 400
+    assert any(e["description"].startswith("description:") for e in response.json())
+
+
+def test_post_media_url_is_not_fetched_and_the_notice_says_so(client, theft):
+    response = create(client, address_id="00070", media_url="http://203.0.113.9/anh.jpg")
+
+    _tip, answer = created_tip(response)
+    assert "media_url" in answer["service_notice"]
+
+
+def test_post_needs_no_api_key_and_no_csrf_token(theft):
+    # Open311 clients are apps without cookies: the exemption is deliberate.
+    client = Client(enforce_csrf_checks=True)
+
+    response = create(client, address_id="00070", api_key="anything")
+
+    assert response.status_code == 201
+
+
+def test_post_flood_from_one_client_is_rate_limited_in_the_error_format(client, theft, settings):
+    settings.TOANDAN_TIP_RATE_PER_CLIENT_HOUR = 1
+    created_tip(create(client, address_id="00070"))
+
+    response = create(client, "xml", address_id="00070")
+
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert xml(response).findtext("error/code") == "429"
+    assert Tip.objects.count() == 1
+
+
+def test_post_without_victim_request_for_a_fight_is_a_400_naming_the_attribute(client, fight):
+    response = create(client, service_code="test-fight", address_id="00070")
+
+    assert response.status_code == 400
+    assert response.json()[0]["description"].startswith("attribute[victim_request]:")
+
+
+def test_post_victim_request_attribute_is_kept_for_categories_that_ask(client, fight):
+    response = create(
+        client,
+        service_code="test-fight",
+        address_id="00070",
+        **{"attribute[victim_request]": "yes"},
+    )
+
+    tip, _answer = created_tip(response)
+    assert tip.victim_request == "yes"
+
+
+# --- GET requests --------------------------------------------------------------------------------
+
+
+def _tip_via_open311(client: Client, **params: Any) -> Tip:
+    tip, _answer = created_tip(
+        create(client, address_id="00070", phone=PHONE, email=EMAIL, **params)
+    )
+    return tip
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_get_request_never_shows_the_text_place_or_contact(client, theft, fmt):
+    tip = _tip_via_open311(client, address_string="Số 5 Hàng Bè")
+
+    response = client.get(f"{BASE}/requests/{tip.reference}.{fmt}")
+
+    assert response.status_code == 200
+    for secret in (DESCRIPTION, "Hàng Bè", PHONE, EMAIL, tip.register_number):
+        assert secret.encode() not in response.content
+    if fmt == "json":
+        (row,) = response.json()
+        assert set(row) == PUBLIC_REQUEST_FIELDS
+    else:
+        (row,) = xml(response).findall("request")
+        row = children(row)
+        assert set(row) == PUBLIC_REQUEST_FIELDS
+    assert row["service_request_id"] == tip.reference
+    assert row["status"] == "open"
+    assert row["service_code"] == "test-theft"
+    assert row["agency_responsible"] == "Công an phường Hoàn Kiếm"
+    assert row["requested_datetime"].endswith("+07:00")
+    requested = dt.datetime.fromisoformat(row["requested_datetime"])
+    # Cut to the hour, so it cannot be matched to the minute someone used a phone.
+    assert (requested.minute, requested.second) == (0, 0)
+    assert requested <= tip.received_at < requested + dt.timedelta(hours=1)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_unknown_request_id_is_a_404_in_the_error_format(client, fmt):
+    response = client.get(f"{BASE}/requests/NOSUCHREF.{fmt}")
+
+    assert response.status_code == 404
+    if fmt == "json":
+        assert response.json()[0]["code"] == 404
+    else:
+        root = xml(response)
+        assert (root.tag, root.findtext("error/code")) == ("errors", "404")
+
+
+def test_get_requests_defaults_to_the_last_90_days(client, theft):
+    recent = _tip_via_open311(client)
+    old = _tip_via_open311(client)
+    Tip.objects.filter(pk=old.pk).update(received_at=timezone.now() - dt.timedelta(days=120))
+
+    listed = [r["service_request_id"] for r in client.get(f"{BASE}/requests.json").json()]
+    start = (timezone.now() - dt.timedelta(days=130)).isoformat()
+    end = (timezone.now() - dt.timedelta(days=100)).isoformat()
+    older = client.get(f"{BASE}/requests.json", {"start_date": start, "end_date": end}).json()
+
+    assert listed == [recent.reference]
+    assert [r["service_request_id"] for r in older] == [old.reference]
+
+
+def test_get_requests_filters_by_id_code_and_status(client, theft, fight):
+    first = _tip_via_open311(client)
+    second = _tip_via_open311(client)
+    fought = _tip_via_open311(
+        client, service_code="test-fight", **{"attribute[victim_request]": "unknown"}
+    )
+    Tip.objects.filter(pk=second.pk).update(status=TipStatus.CONCLUDED)
+
+    def ids(**params: str) -> set[str]:
+        rows = client.get(f"{BASE}/requests.json", params).json()
+        return {r["service_request_id"] for r in rows}
+
+    assert ids(service_request_id=f"{first.reference},{fought.reference}") == {
+        first.reference,
+        fought.reference,
+    }
+    assert ids(service_code="test-fight") == {fought.reference}
+    assert ids(status="closed") == {second.reference}
+    assert ids(status="open") == {first.reference, fought.reference}
+    assert ids(service_code="test-theft", status="open") == {first.reference}
+
+
+def test_get_requests_xml_lists_requests(client, theft):
+    tip = _tip_via_open311(client)
+
+    root = xml(client.get(f"{BASE}/requests.xml"))
+
+    assert root.tag == "service_requests"
+    assert [r.findtext("service_request_id") for r in root.findall("request")] == [tip.reference]
+    assert DESCRIPTION.encode() not in ET.tostring(root, encoding="utf-8")
+
+
+def test_get_requests_is_two_queries_however_many_tips(client, theft, django_assert_num_queries):
+    for _ in range(3):
+        _tip_via_open311(client)
+
+    # The tips with their category and unit, then their routes.
+    with django_assert_num_queries(2):
+        rows = client.get(f"{BASE}/requests.json").json()
+
+    assert len(rows) == 3
+
+
+def test_get_requests_stops_at_the_maximum(client, theft, monkeypatch):
+    for _ in range(3):
+        _tip_via_open311(client)
+    monkeypatch.setattr("toandan.open311.selectors.MAX_REQUESTS", 2)
+
+    assert len(client.get(f"{BASE}/requests.json").json()) == 2
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start_date": "yesterday"},
+        {"status": "pending"},
+        {"start_date": "2026-01-01T00:00:00+07:00", "end_date": "2025-12-01T00:00:00+07:00"},
+        {"start_date": "2025-01-01T00:00:00+07:00", "end_date": "2025-12-01T00:00:00+07:00"},
+    ],
+)
+def test_get_requests_bad_filters_are_a_400(client, params):
+    response = client.get(f"{BASE}/requests.json", params)
+
+    assert response.status_code == 400
+    assert response.json()[0]["code"] == 400
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_other_methods_are_a_405_in_the_error_format(client, fmt):
+    response = client.delete(f"{BASE}/services.{fmt}")
+
+    assert response.status_code == 405
+    assert "GET" in response["Allow"]
+
+
+def test_other_formats_are_not_served(client):
+    assert client.get(f"{BASE}/services.csv").status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_server_failure_is_a_500_in_the_error_format(client, monkeypatch, fmt):
+    def broken() -> list[dict[str, Any]]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("toandan.open311.selectors.service_list", broken)
+
+    response = client.get(f"{BASE}/services.{fmt}")
+
+    assert response.status_code == 500
+    if fmt == "json":
+        assert response.json()[0]["code"] == 500
+    else:
+        assert xml(response).findtext("error/code") == "500"
+    assert b"boom" not in response.content

@@ -1,0 +1,404 @@
+"""Open311 GeoReport v2 (`/open311/v2/`): tips from civic apps, in XML and JSON.
+
+What differs from the spec, on purpose:
+
+- **No api_key.** Anyone may post a request, as anyone may walk into a police station:
+  citizens' apps send none, and one given is ignored. Posts are rate-limited per client (a key
+  hashed with a secret that changes daily) and overall, like the JSON API's.
+- **CSRF exemption.** `POST requests` is exempt from Django's CSRF check: Open311 clients are
+  apps that send no cookies, and the endpoint acts for nobody (it never reads a session or the
+  logged-in user), so a forged cross-site post could do nothing a direct post cannot.
+- **The receipt.** A tip is followed up with its receipt, not an account, so the POST answer
+  carries it in the extension field `receipt` and says so in `service_notice`. It is shown
+  once: the server keeps only a keyed hash of it.
+- **One jurisdiction.** The whole country is one endpoint; `jurisdiction_id` is ignored.
+- **No tokens.** `service_request_id` is answered at once, so `GET tokens/{token}` is not
+  offered and `token` is not returned.
+- **media_url is not fetched.** The server makes no requests to addresses given by strangers;
+  the notice says to send files through the web form or the JSON API.
+- **Public-safe requests.** `GET requests` never shows a tip's description, address, position,
+  media or who sent it; `device_id` and `account_id` are ignored and never stored. Times are
+  ISO 8601 in Vietnam time (+07:00) and cut to the hour, so a public timestamp cannot be
+  matched to the minute someone was seen using a phone.
+- **Places.** `address_id` is the official code of a current commune. `lat`/`long` choose the
+  commune whose centroid is nearest (approximate near boundaries); an `address_string` in
+  today's units ("…, phường Hoàn Kiếm, Hà Nội") is read offline; otherwise
+  `attribute[province_code]` (the commune is then unknown and the province police receive it).
+- **Names.** `first_name` is the given name and `last_name` the family name: the contact's
+  name is written the Vietnamese way, family name first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from toandan.core.access import public
+from toandan.geo.models import AdminUnit
+from toandan.open311 import selectors
+from toandan.open311.render import render, render_errors
+from toandan.tips.api import (
+    ApiRefusalError,
+    active_category,
+    check_intake_rate,
+    current_commune,
+    current_province,
+    union_branch,
+)
+from toandan.tips.models import Category, Channel
+from toandan.tips.services import TipInput, TipRejectedError, tip_submit
+
+logger = logging.getLogger(__name__)
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+# When this API last changed, for clients that cache the discovery document.
+CHANGESET = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, *descriptions: str, retry_after: int = 0) -> None:
+        super().__init__(status, descriptions)
+        self.status = status
+        self.descriptions = list(descriptions)
+        self.retry_after = retry_after
+
+
+View = Callable[..., HttpResponse]
+
+
+def open311_view(*methods: str) -> Callable[[View], View]:
+    """Allowed methods, and every failure written in the spec's error format."""
+
+    def decorator(view: View) -> View:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
+            if request.method not in methods:
+                response = render_errors(
+                    fmt,
+                    405,
+                    [_("Method %(method)s is not allowed here.") % {"method": request.method}],
+                )
+                response["Allow"] = ", ".join(methods)
+                return response
+            try:
+                return view(request, *args, fmt=fmt, **kwargs)
+            except Open311Error as error:
+                return render_errors(
+                    fmt, error.status, error.descriptions, retry_after=error.retry_after
+                )
+            except Exception:
+                # Logged without the request: nothing about the caller goes to the log.
+                logger.exception("open311: %s failed", view.__name__)
+                return render_errors(fmt, 500, [_("The server failed; please try again later.")])
+
+        return wrapped
+
+    return decorator
+
+
+# --- Reading parameters --------------------------------------------------------------------------
+
+
+def _attribute(request: HttpRequest, code: str) -> str:
+    return request.POST.get(f"attribute[{code}]", "").strip()
+
+
+def _float(request: HttpRequest, name: str, *, limit: float) -> float | None:
+    raw = request.POST.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise Open311Error(400, _("%(name)s must be a number.") % {"name": name}) from None
+    if not -limit <= value <= limit:
+        raise Open311Error(400, _("%(name)s is out of range.") % {"name": name})
+    return value
+
+
+def _datetime(raw: str, name: str) -> dt.datetime | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        value = parse_datetime(raw)
+    except ValueError:
+        value = None
+    if value is None:
+        raise Open311Error(
+            400,
+            _("%(name)s is not a date and time: write it as ISO 8601, e.g. %(example)s.")
+            % {"name": name, "example": "2026-03-14T21:30:00+07:00"},
+        )
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+
+def _category(code: str, *, status: int) -> Category:
+    if not code:
+        raise Open311Error(400, _("service_code is required."))
+    category = active_category(code)
+    if category is None:
+        raise Open311Error(
+            status, _("Unknown service_code “%(code)s”: see services.") % {"code": code}
+        )
+    return category
+
+
+def _located(
+    request: HttpRequest, address: str, lat: float | None, lon: float | None
+) -> tuple[AdminUnit | None, AdminUnit | None, bool]:
+    """(province, commune, whether they were only read from the address text), from the
+    commune code, else the position, else the address text."""
+    commune_code = request.POST.get("address_id", "").strip() or _attribute(request, "commune_code")
+    if commune_code:
+        commune = current_commune(commune_code)
+        if commune is None:
+            raise Open311Error(
+                400,
+                _("Unknown address_id “%(code)s”: give the code of a current commune.")
+                % {"code": commune_code},
+            )
+        return commune.parent, commune, False
+    if lat is not None and lon is not None:
+        commune = selectors.nearest_commune(lat, lon)
+        if commune is None:
+            raise Open311Error(400, _("This position is not in Vietnam."))
+        return commune.parent, commune, False
+    if address:
+        province, commune = selectors.place_from_address(address)
+        return province, commune, True
+    return None, None, False
+
+
+def _place(request: HttpRequest) -> tuple[AdminUnit, AdminUnit | None, str]:
+    """(province, commune or None, address text) from the request's location parameters.
+
+    A commune given (address_id) or found from a position must lie in attribute[province_code]
+    when both are sent; a commune only read from the address text gives way to it.
+    """
+    address = request.POST.get("address_string", "").strip()
+    lat, lon = _float(request, "lat", limit=90), _float(request, "long", limit=180)
+    if (lat is None) != (lon is None):
+        raise Open311Error(400, _("Give both lat and long."))
+    province, commune, read_from_text = _located(request, address, lat, lon)
+    if lat is not None and lon is not None:
+        # The position itself helps the officers: it goes into the encrypted address.
+        address = f"{address} (GPS {lat:.6f}, {lon:.6f})".strip()
+    province_code = _attribute(request, "province_code")
+    if province_code:
+        named = current_province(province_code)
+        if named is None:
+            raise Open311Error(
+                400,
+                _("Unknown attribute[province_code] “%(code)s”.") % {"code": province_code},
+            )
+        if commune is not None and commune.parent_id != named.pk:
+            if not read_from_text:
+                raise Open311Error(
+                    400,
+                    _("%(commune)s is not in %(province)s.")
+                    % {"commune": commune.name, "province": named.name},
+                )
+            commune = None
+        province = named
+    if province is None:
+        raise Open311Error(
+            400,
+            _(
+                "Where did it happen? Give lat and long, address_id (a commune code), an "
+                "address_string naming the province, or attribute[province_code]."
+            ),
+        )
+    return province, commune, address
+
+
+def _tip_input(request: HttpRequest, category: Category) -> TipInput:
+    province, commune, address = _place(request)
+    branch = None
+    branch_code = _attribute(request, "union_branch")
+    if branch_code:
+        branch = union_branch(branch_code)
+        if branch is None:
+            raise Open311Error(
+                400, _("Unknown attribute[union_branch] “%(code)s”.") % {"code": branch_code}
+            )
+    victim_request = _attribute(request, "victim_request") if category.asks_victim_request else ""
+    names = [request.POST.get("last_name", "").strip(), request.POST.get("first_name", "").strip()]
+    return TipInput(
+        category=category,
+        description=request.POST.get("description", ""),
+        province=province,
+        commune=commune,
+        address=address,
+        occurred_at=_datetime(_attribute(request, "occurred_at"), "attribute[occurred_at]"),
+        occurred_text=_attribute(request, "occurred_text"),
+        people=_attribute(request, "people"),
+        vehicles=_attribute(request, "vehicles"),
+        victim_request=victim_request,
+        union_branch=branch,
+        contact_name=" ".join(name for name in names if name),
+        contact_phone=request.POST.get("phone", "").strip(),
+        contact_email=request.POST.get("email", "").strip(),
+    )
+
+
+# Service field names, as the Open311 client wrote them.
+PARAMETER_NAMES = {
+    "description": "description",
+    "province": "attribute[province_code]",
+    "commune": "address_id",
+    "address": "address_string",
+    "occurred_at": "attribute[occurred_at]",
+    "occurred_text": "attribute[occurred_text]",
+    "people": "attribute[people]",
+    "vehicles": "attribute[vehicles]",
+    "victim_request": "attribute[victim_request]",
+    "union_branch": "attribute[union_branch]",
+    "contact_name": "first_name/last_name",
+    "contact_phone": "phone",
+    "contact_email": "email",
+    "category": "service_code",
+}
+
+
+def _rejected(errors: dict[str, list[str]]) -> Open311Error:
+    descriptions = [
+        f"{PARAMETER_NAMES.get(field, field)}: {message}" if field else message
+        for field, messages in errors.items()
+        for message in messages
+    ]
+    return Open311Error(400, *descriptions)
+
+
+# --- Endpoints ----------------------------------------------------------------------------------
+
+
+@public
+@open311_view("GET")
+def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    here = request.build_absolute_uri(reverse("open311:discovery", kwargs={"fmt": fmt}))
+    return render(
+        fmt,
+        "discovery",
+        {
+            "changeset": CHANGESET,
+            "contact": _("The police of your commune; for this service, its operator."),
+            "key_service": _("No API key is needed: anyone may send a tip."),
+            "endpoints": [
+                {
+                    "specification": SPECIFICATION,
+                    "url": here.rsplit("/", 1)[0] + "/",
+                    "changeset": CHANGESET,
+                    "type": "production",
+                    "formats": ["text/xml", "application/json"],
+                }
+            ],
+        },
+    )
+
+
+@public
+@open311_view("GET")
+def services(request: HttpRequest, fmt: str) -> HttpResponse:
+    return render(fmt, "services", selectors.service_list())
+
+
+@public
+@open311_view("GET")
+def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    category = _category(code, status=404)
+    return render(fmt, "service_definition", selectors.service_definition(category))
+
+
+# The one CSRF-exempt view: see the module docstring.
+@public
+@csrf_exempt
+@open311_view("GET", "POST")
+def requests(request: HttpRequest, fmt: str) -> HttpResponse:
+    if request.method == "POST":
+        return _request_create(request, fmt)
+    return _request_list(request, fmt)
+
+
+def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
+    """BLTTHS Art. 144–146: the tip is entered in the receiving unit's register at once."""
+    category = _category(request.POST.get("service_code", "").strip(), status=400)
+    try:
+        check_intake_rate(request)
+    except ApiRefusalError as refusal:
+        raise Open311Error(429, refusal.detail, retry_after=refusal.retry_after) from None
+    try:
+        submitted = tip_submit(data=_tip_input(request, category), channel=Channel.OPEN311)
+    except TipRejectedError as rejected:
+        raise _rejected(rejected.errors) from None
+    notice = _(
+        "Your tip was received by %(unit)s. Keep your receipt %(receipt)s: it is shown only "
+        "now and is the only way to see what happened and to answer the police, on the "
+        "follow-up page or with POST /api/v1/tips/follow-up."
+    ) % {"unit": submitted.tip.register_unit.name, "receipt": submitted.receipt}
+    if request.POST.get("media_url", "").strip():
+        notice += " " + _(
+            "The media_url was not fetched: send photos and files through the web form or "
+            "the JSON API."
+        )
+    response = render(
+        fmt,
+        "service_requests",
+        [
+            {
+                "service_request_id": submitted.tip.reference,
+                "service_notice": notice,
+                "account_id": None,
+                "receipt": submitted.receipt,
+            }
+        ],
+        status=201,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _split(request: HttpRequest, name: str) -> list[str]:
+    return [part.strip() for part in request.GET.get(name, "").split(",") if part.strip()]
+
+
+def _request_list(request: HttpRequest, fmt: str) -> HttpResponse:
+    statuses = _split(request, "status")
+    if set(statuses) - {"open", "closed"}:
+        raise Open311Error(400, _("status is open or closed."))
+    start = _datetime(request.GET.get("start_date", ""), "start_date")
+    end = _datetime(request.GET.get("end_date", ""), "end_date")
+    if start and end and end < start:
+        raise Open311Error(400, _("end_date is before start_date."))
+    if start and end and end - start > selectors.DEFAULT_WINDOW:
+        raise Open311Error(400, _("start_date and end_date may be at most 90 days apart."))
+    rows = selectors.request_list(
+        references=_split(request, "service_request_id"),
+        service_codes=_split(request, "service_code"),
+        start=start,
+        end=end,
+        statuses=statuses,
+        now=timezone.now(),
+    )
+    return render(fmt, "service_requests", rows)
+
+
+@public
+@open311_view("GET")
+def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
+    row = selectors.request_get(request_id)
+    if row is None:
+        raise Open311Error(
+            404, _("No request with service_request_id “%(id)s”.") % {"id": request_id}
+        )
+    return render(fmt, "service_requests", [row])

@@ -1,0 +1,387 @@
+"""Reads of the tips app: what the tipster sees, what Open311 may show, what staff may open.
+
+Content is decrypted only here and in the services that write it. Staff read a tip's content
+only through `tip_content` (and the other `*_for_staff` functions), which check the access
+rule once for everyone:
+
+    a police role (officer or leader) held in a unit whose subtree contains one of the units
+    the tip is routed to (active routes).
+
+Union cadres never see content, whatever their area: they hold no police role. Every staff
+read of content is an audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from toandan.accounts.models import POLICE_ROLES
+from toandan.accounts.selectors import jurisdiction_org_units, user_jurisdiction
+from toandan.audit.services import audit_record
+from toandan.orgs.models import OrgUnit
+from toandan.tips import crypto
+from toandan.tips.models import (
+    MessageDirection,
+    ReceiptKind,
+    RouteRole,
+    Tip,
+    TipAttachment,
+    TipMessage,
+    TipRoute,
+    TipStatus,
+    TipsterContact,
+)
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+CLOSED_STATUSES = frozenset({TipStatus.CONCLUDED.value})
+
+
+def tip_data_key(tip: Tip) -> bytes:
+    """The tip's own data key, unwrapped with the KEK it names."""
+    return crypto.unwrap(tip.kek_id, tip.wrapped_key, tip.reference)
+
+
+def _content(tip: Tip, data_key: bytes) -> dict[str, Any]:
+    value = crypto.open_json(data_key, tip.content, crypto.aad(tip.reference, "content"))
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _message_body(tip: Tip, message: TipMessage, data_key: bytes) -> str:
+    return crypto.open_text(
+        data_key, message.body, crypto.aad(tip.reference, "message", str(message.direction))
+    )
+
+
+def _attachment_name(tip: Tip, attachment: TipAttachment, data_key: bytes) -> str:
+    return crypto.open_text(
+        data_key, attachment.name, crypto.aad(tip.reference, "name", attachment.storage_name)
+    )
+
+
+def _active_routes(tip: Tip) -> list[TipRoute]:
+    cache = getattr(tip, "_prefetched_objects_cache", {})
+    if "routes" in cache:
+        return [r for r in tip.routes.all() if r.active]
+    return list(tip.routes.filter(active=True).select_related("org_unit"))
+
+
+# --- What the tipster sees -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicMessage:
+    direction: str  # MessageDirection
+    body: str
+    created_at: dt.datetime
+    attachments: tuple[str, ...]  # original file names
+
+    @property
+    def from_police(self) -> bool:
+        return self.direction == MessageDirection.TO_TIPSTER
+
+
+@dataclass(frozen=True)
+class PublicTipView:
+    """What a receipt shows: no register number, no other unit's internal notes."""
+
+    reference: str
+    category_name: str
+    category_code: str
+    received_at: dt.datetime
+    status: str  # TipStatus
+    status_text: str  # plain Vietnamese (or English), naming the unit
+    forwarded_to: tuple[str, ...]  # names of the units handling the tip
+    # BLTTHS Art. 158: the tipster is told the result and its reason, and may complain.
+    result: str
+    result_reason: str
+    messages: tuple[PublicMessage, ...]
+    receipt_must_be_replaced: bool
+    updated_at: dt.datetime
+
+    @property
+    def category(self) -> str:
+        return self.category_name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+
+def _handling_units(tip: Tip, routes: list[TipRoute]) -> list[OrgUnit]:
+    primary = [r for r in routes if r.role == RouteRole.PRIMARY]
+    primary.sort(key=lambda r: (r.created_at, r.pk))
+    units = [r.org_unit for r in primary]
+    return units or [tip.register_unit]
+
+
+def status_text(status: str, unit_name: str) -> str:
+    """The status in plain words, naming the unit that has the tip."""
+    if status == TipStatus.CHECKING:
+        return _("%(unit)s is checking the information in your tip.") % {"unit": unit_name}
+    if status == TipStatus.FORWARDED:
+        return _("Your tip was forwarded to %(unit)s, which is handling it.") % {"unit": unit_name}
+    if status == TipStatus.CONCLUDED:
+        return _(
+            "%(unit)s has finished handling your tip. The result and its reason are below; "
+            "you may complain about it (BLTTHS Art. 158)."
+        ) % {"unit": unit_name}
+    return _("%(unit)s received your tip and entered it in the intake register.") % {
+        "unit": unit_name
+    }
+
+
+def tip_public_view(tip: Tip) -> PublicTipView:
+    """The tip as its tipster may see it (after opening it with the receipt), decrypted."""
+    data_key = tip_data_key(tip)
+    content = _content(tip, data_key)
+    routes = _active_routes(tip)
+    units = _handling_units(tip, routes)
+    attachments_by_message: dict[int, list[str]] = {}
+    for attachment in tip.attachments.filter(message__isnull=False).order_by("created_at", "pk"):
+        assert attachment.message_id is not None
+        attachments_by_message.setdefault(attachment.message_id, []).append(
+            _attachment_name(tip, attachment, data_key)
+        )
+    messages = tuple(
+        PublicMessage(
+            direction=message.direction,
+            body=_message_body(tip, message, data_key),
+            created_at=message.created_at,
+            attachments=tuple(attachments_by_message.get(message.pk, ())),
+        )
+        for message in tip.messages.order_by("created_at", "pk")
+    )
+    return PublicTipView(
+        reference=tip.reference,
+        category_name=tip.category.localized_name(),
+        category_code=tip.category.code,
+        received_at=tip.received_at,
+        status=tip.status,
+        status_text=status_text(tip.status, units[-1].name),
+        forwarded_to=tuple(unit.name for unit in units),
+        result=str(content.get("result", "")),
+        result_reason=str(content.get("result_reason", "")),
+        messages=messages,
+        receipt_must_be_replaced=tip.receipt_kind == ReceiptKind.STAFF_ISSUED,
+        updated_at=tip.updated_at,
+    )
+
+
+# --- What Open311 may show -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Open311TipView:
+    """GeoReport v2 fields that are safe for anyone who knows the reference: never the text,
+    the place or the contact details."""
+
+    service_request_id: str
+    status: str  # "open" | "closed"
+    service_code: str
+    service_name: str
+    requested_datetime: dt.datetime
+    updated_datetime: dt.datetime
+    agency_responsible: str
+
+
+def tip_open311_view(tip: Tip) -> Open311TipView:
+    units = _handling_units(tip, _active_routes(tip))
+    return Open311TipView(
+        service_request_id=tip.reference,
+        status="closed" if tip.status in CLOSED_STATUSES else "open",
+        service_code=tip.category.code,
+        service_name=tip.category.localized_name(),
+        requested_datetime=tip.received_at,
+        updated_datetime=tip.updated_at,
+        agency_responsible=units[-1].name,
+    )
+
+
+# --- Staff ---------------------------------------------------------------------------------------
+
+
+def staff_can_open_tip(user: AnyUser, tip: Tip) -> bool:
+    """A police role over one of the units the tip is routed to (see the module docstring)."""
+    reach = user_jurisdiction(user, POLICE_ROLES)
+    if reach.is_empty:
+        return False
+    return any(reach.covers_org_path(route.org_unit.path) for route in _active_routes(tip))
+
+
+def _staff_tips() -> QuerySet[Tip]:
+    return Tip.objects.select_related(
+        "category", "register_unit", "province", "commune"
+    ).prefetch_related(
+        Prefetch(
+            "routes",
+            queryset=TipRoute.objects.filter(active=True).select_related("org_unit"),
+        )
+    )
+
+
+def tip_get_for_staff(*, user: AnyUser, reference: str) -> Tip | None:
+    """The tip with this reference if the user may open it, else None (no hint either way)."""
+    tip = _staff_tips().filter(reference=reference.strip().upper()).first()
+    if tip is None or not staff_can_open_tip(user, tip):
+        return None
+    return tip
+
+
+def tips_for_unit(unit: OrgUnit, *, role: str | None = None) -> QuerySet[Tip]:
+    """Tips routed to `unit` (active routes; `role` "primary" or "information" to narrow),
+    newest first. The caller checks the user's access to `unit`."""
+    routes = TipRoute.objects.filter(org_unit=unit, active=True)
+    if role is not None:
+        routes = routes.filter(role=role)
+    return _staff_tips().filter(pk__in=routes.values("tip_id")).order_by("-received_at")
+
+
+def tips_for_staff(user: AnyUser) -> QuerySet[Tip]:
+    """Tips routed to any unit in the user's police jurisdiction, newest first."""
+    units = jurisdiction_org_units(user, POLICE_ROLES)
+    routes = TipRoute.objects.filter(active=True, org_unit__in=units)
+    return _staff_tips().filter(pk__in=routes.values("tip_id")).order_by("-received_at")
+
+
+def _require_staff_access(user: AnyUser, tip: Tip) -> AbstractBaseUser:
+    if not staff_can_open_tip(user, tip) or not isinstance(user, AbstractBaseUser):
+        raise PermissionDenied
+    return user
+
+
+def tip_content(tip: Tip, *, actor: AnyUser) -> dict[str, Any]:
+    """What the tip says, decrypted, for an officer who may open it. Audited: every reading of
+    a tip's content is an event naming the officer."""
+    user = _require_staff_access(actor, tip)
+    content = _content(tip, tip_data_key(tip))
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action="tips.tip.content.view",
+            target=tip,
+            data={"reference": tip.reference},
+        )
+    return content
+
+
+@dataclass(frozen=True)
+class StaffMessage:
+    direction: str
+    body: str
+    created_at: dt.datetime
+    author: str  # the officer's name; "" for the tipster
+    attachments: tuple[tuple[int, str], ...]  # (attachment id, original name)
+
+
+def tip_messages_for_staff(tip: Tip, *, actor: AnyUser) -> list[StaffMessage]:
+    """The questions and answers, decrypted, for an officer who may open the tip (audited)."""
+    user = _require_staff_access(actor, tip)
+    data_key = tip_data_key(tip)
+    files: dict[int, list[tuple[int, str]]] = {}
+    for attachment in tip.attachments.filter(message__isnull=False).order_by("created_at", "pk"):
+        assert attachment.message_id is not None
+        files.setdefault(attachment.message_id, []).append(
+            (attachment.pk, _attachment_name(tip, attachment, data_key))
+        )
+    result = [
+        StaffMessage(
+            direction=message.direction,
+            body=_message_body(tip, message, data_key),
+            created_at=message.created_at,
+            author=message.author.get_full_name() if message.author else "",
+            attachments=tuple(files.get(message.pk, ())),
+        )
+        for message in tip.messages.select_related("author").order_by("created_at", "pk")
+    ]
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action="tips.tip.messages.view",
+            target=tip,
+            data={"reference": tip.reference, "messages": len(result)},
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class AttachmentData:
+    name: str
+    content_type: str
+    data: bytes
+
+
+def attachment_read(attachment: TipAttachment, tip: Tip) -> AttachmentData:
+    """The decrypted file and its original name. No access check: callers are the staff
+    function below and the tipster's own follow-up (the receipt is the access check)."""
+    from toandan.tips.services import attachment_path
+
+    data_key = tip_data_key(tip)
+    sealed = attachment_path(attachment.storage_name).read_bytes()
+    return AttachmentData(
+        name=_attachment_name(tip, attachment, data_key),
+        content_type=attachment.content_type,
+        data=crypto.open_(
+            data_key, sealed, crypto.aad(tip.reference, "file", attachment.storage_name)
+        ),
+    )
+
+
+def tip_attachment_for_staff(attachment: TipAttachment, *, actor: AnyUser) -> AttachmentData:
+    """An attachment of a tip the officer may open (audited)."""
+    tip = attachment.tip
+    user = _require_staff_access(actor, tip)
+    data = attachment_read(attachment, tip)
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action="tips.attachment.view",
+            target=tip,
+            data={"reference": tip.reference, "attachment": attachment.pk},
+        )
+    return data
+
+
+def tip_contact_for_staff(tip: Tip, *, actor: AnyUser, reason: str) -> dict[str, str]:
+    """Who sent the tip, when they left contact details ({} otherwise). BLTTHS Art. 56: the
+    tipster's identity is protected: the reason is required and recorded with the reading."""
+    user = _require_staff_access(actor, tip)
+    if not reason.strip():
+        msg = "a reason is required to open the tipster's contact details"
+        raise ValueError(msg)
+    contact = TipsterContact.objects.filter(tip=tip).first()
+    if contact is None:
+        return {}
+    data_key = crypto.unwrap(contact.kek_id, contact.wrapped_key, tip.reference)
+    value = crypto.open_json(data_key, contact.content, crypto.aad(tip.reference, "contact"))
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action="tips.contact.view",
+            target=tip,
+            reason=reason.strip(),
+            data={"reference": tip.reference},
+        )
+    return {str(k): str(v) for k, v in dict(value).items()}
+
+
+def key_usage() -> dict[str, dict[str, int]]:
+    """How many data keys each KEK wraps: {"tips": {kek_id: n}, "contacts": {kek_id: n}}."""
+    return {
+        "tips": {
+            row["kek_id"]: row["n"]
+            for row in Tip.objects.order_by().values("kek_id").annotate(n=Count("pk"))
+        },
+        "contacts": {
+            row["kek_id"]: row["n"]
+            for row in TipsterContact.objects.order_by().values("kek_id").annotate(n=Count("pk"))
+        },
+    }

@@ -1,0 +1,100 @@
+"""Admin: categories and the routing table are editable and audited; tips are read-only and
+show no content."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from toandan.audit.models import AuditEvent
+from toandan.tips.models import Category, RegisterBook, RoutingRule, Tip
+from toandan.tips.services import tip_submit
+from toandan.tips.tests.conftest import category, tip_input
+
+pytestmark = pytest.mark.django_db
+
+
+def test_editing_a_category_is_saved_and_audited(admin_client):
+    gambling = category("gambling")
+    response = admin_client.post(
+        reverse("admin:tips_category_change", args=[gambling.pk]),
+        {
+            "code": gambling.code,
+            "group": gambling.group,
+            "name_vi": gambling.name_vi,
+            "name_en": gambling.name_en,
+            "description_vi": gambling.description_vi,
+            "description_en": gambling.description_en,
+            "is_serious": "on",
+            "order": gambling.order,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Category.objects.get(pk=gambling.pk).is_serious
+    event = AuditEvent.objects.get(action="tips.category.update")
+    assert event.object_id == str(gambling.pk)
+    assert event.data["changed"] == ["is_serious"]
+    assert event.data["is_serious"] is True
+
+
+def test_a_new_routing_rule_is_audited_and_applies(admin_client):
+    cyber = category("cybercrime")
+    response = admin_client.post(
+        reverse("admin:tips_routingrule_add"),
+        {
+            "name": "Tội phạm mạng: Công an tỉnh",
+            "priority": 5,
+            "condition": "always",
+            "category": cyber.pk,
+            "target": "province_police",
+            "role": "primary",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.get(action="tips.routing_rule.create")
+    assert event.data["category"] == cyber.pk
+    tip = tip_submit(data=tip_input(category=cyber)).tip
+    assert tip.register_unit.code == "CA-01"
+
+
+def test_deleting_a_routing_rule_is_audited(admin_client):
+    rule = RoutingRule.objects.get(only_serious=True)
+    response = admin_client.post(
+        reverse("admin:tips_routingrule_delete", args=[rule.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not RoutingRule.objects.filter(pk=rule.pk).exists()
+    assert AuditEvent.objects.get(action="tips.routing_rule.delete").data["name"] == rule.name
+
+
+def test_tips_are_listed_without_their_content(admin_client):
+    tip = tip_submit(data=tip_input(contact_phone="0912 345 678")).tip
+    listing = admin_client.get(reverse("admin:tips_tip_changelist")).content.decode()
+    detail = admin_client.get(reverse("admin:tips_tip_change", args=[tip.pk])).content.decode()
+    assert tip.register_number in listing
+    for page in (listing, detail):
+        assert "Hàng Bạc" not in page
+        assert "0912" not in page
+        assert tip.receipt_hash not in page
+        assert tip.kek_id not in page
+
+
+def test_tips_and_register_books_cannot_be_changed_in_the_admin(admin_client):
+    tip = tip_submit(data=tip_input()).tip
+    assert admin_client.get(reverse("admin:tips_tip_add")).status_code == 403
+    response = admin_client.post(
+        reverse("admin:tips_tip_change", args=[tip.pk]), {"status": "concluded"}
+    )
+    assert response.status_code == 403
+    assert Tip.objects.get(pk=tip.pk).status == "received"
+    book = RegisterBook.objects.get()
+    response = admin_client.post(
+        reverse("admin:tips_registerbook_change", args=[book.pk]), {"last_seq": 0}
+    )
+    assert response.status_code == 403
+    assert RegisterBook.objects.get().last_seq == 1
+    assert (
+        admin_client.post(reverse("admin:tips_tip_delete", args=[tip.pk]), {"post": "yes"})
+    ).status_code == 403

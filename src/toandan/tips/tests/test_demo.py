@@ -1,0 +1,70 @@
+"""Demo tips: realistic, idempotent, and the documented receipts open them."""
+
+from __future__ import annotations
+
+import pytest
+
+from toandan.accounts.demo import load_demo as load_demo_accounts
+from toandan.orgs.demo import load_demo as load_demo_branches
+from toandan.tips.demo import DEMO_RECEIPTS, DEMO_TIPS, load_demo
+from toandan.tips.models import Channel, ReceiptKind, Tip, TipStatus
+from toandan.tips.selectors import tip_public_view
+from toandan.tips.services import followup_open
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_loaded():
+    load_demo_branches()
+    load_demo_accounts()
+    return load_demo()
+
+
+def test_the_demo_loads_every_tip_once(demo_loaded):
+    assert demo_loaded.startswith(f"{len(DEMO_TIPS)} tips created, 0 already present")
+    assert Tip.objects.count() == len(DEMO_TIPS) >= 25
+    # A second run changes nothing
+    again = load_demo()
+    assert again.startswith(f"0 tips created, {len(DEMO_TIPS)} already present")
+    assert Tip.objects.count() == len(DEMO_TIPS)
+
+
+def test_the_summary_prints_the_documented_receipts(demo_loaded):
+    for reference, receipt in DEMO_RECEIPTS.items():
+        assert f"{reference}: {receipt}" in demo_loaded
+
+
+def test_the_documented_receipts_open_a_conversation_and_a_concluded_tip(demo_loaded):
+    questioned = tip_public_view(followup_open(receipt=DEMO_RECEIPTS["DEMO02"], client_key="k"))
+    assert [m.direction for m in questioned.messages] == ["to_tipster", "from_tipster"]
+    assert questioned.status == TipStatus.CHECKING
+    concluded = tip_public_view(followup_open(receipt=DEMO_RECEIPTS["DEMO05"], client_key="k"))
+    assert concluded.status == TipStatus.CONCLUDED
+    assert concluded.result
+    assert concluded.result_reason
+
+
+def test_the_demo_spans_units_channels_and_kinds_of_tipster(demo_loaded):
+    tips = Tip.objects.select_related("register_unit")
+    assert {t.register_unit.code for t in tips} >= {
+        "CA-01-00070",
+        "CA-01-00004",
+        "CA-01",
+        "CA-15-02683",
+        "CA-31-10606",
+    }
+    assert {t.channel for t in tips} >= {Channel.WEB, Channel.API, Channel.OPEN311, Channel.PHONE}
+    phone = tips.get(channel=Channel.PHONE)
+    assert phone.entered_by is not None
+    assert phone.receipt_kind == ReceiptKind.STAFF_ISSUED
+    assert tips.filter(has_contact=True).exists()
+    assert tips.filter(has_contact=False).exists()
+    assert tips.filter(union_branch__isnull=False).exists()
+    assert tips.filter(victim_request="yes").exists()
+
+
+def test_without_accounts_the_staff_entered_tip_is_skipped():
+    summary = load_demo()
+    assert "skipped" in summary
+    assert Tip.objects.count() == len(DEMO_TIPS) - 1

@@ -1,0 +1,152 @@
+"""The intake record (PDF and DOCX) and the receipt card: what they say, and what they never say."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from toandan.accounts.tests.factories import make_user
+from toandan.tips import documents, services
+from toandan.tips.models import Category, Channel, Tip
+from toandan.tips.services import TipInput, UploadData
+from toandan.tips.tests.test_forms import commune, province
+
+pytestmark = pytest.mark.django_db
+
+MOTTO_LINES = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+DESCRIPTION = "Nhóm thanh niên bán ma túy ở cuối ngõ 12 phố Hàng Bạc, tối thứ Bảy."
+CONTACT = ("Nguyễn Thị Lan", "0912345678", "lan.nguyen@example.vn")
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def docx_text(data: bytes) -> str:
+    document = Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts.extend(cell.text for row in table.rows for cell in row.cells)
+    return " ".join(" ".join(parts).split())
+
+
+@pytest.fixture
+def officer():
+    return make_user("ca.bienban.test", "police_officer", "CA-01-00070", full_name="Lê Văn Hùng")
+
+
+def tip_with_contact() -> Tip:
+    png = (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+        b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff"
+        b"\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
+    )
+    return services.tip_submit(
+        data=TipInput(
+            category=Category.objects.get(code="drug-trafficking"),
+            description=DESCRIPTION,
+            province=province(),
+            commune=commune(),
+            address="Cuối ngõ 12",
+            occurred_text="tối thứ Bảy tuần trước",
+            people="Hai thanh niên",
+            contact_name=CONTACT[0],
+            contact_phone=CONTACT[1],
+            contact_email=CONTACT[2],
+            attachments=(UploadData(name="anh.png", data=png),),
+        )
+    ).tip
+
+
+def anonymous_tip() -> Tip:
+    return services.tip_submit(
+        data=TipInput(
+            category=Category.objects.get(code="fight-injury"),
+            description="Hai nhóm đánh nhau trước quán nước.",
+            province=province(),
+            commune=None,
+            victim_request="yes",
+        )
+    ).tip
+
+
+def test_the_pdf_record_has_the_motto_the_register_number_and_the_content(officer):
+    tip = tip_with_contact()
+
+    data = documents.intake_record_pdf(tip, actor=officer)
+
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    for line in MOTTO_LINES:
+        assert line in text
+    assert "BIÊN BẢN TIẾP NHẬN NGUỒN TIN VỀ TỘI PHẠM" in text
+    assert tip.register_number in text
+    assert tip.register_unit.name.upper() in text
+    assert DESCRIPTION in text
+    assert "Mua bán, vận chuyển trái phép chất ma túy" in text
+    assert "Lê Văn Hùng" in text
+    assert "Phường Hoàn Kiếm" in text
+    assert "niêm phong" in text  # contact details kept under seal ...
+    for detail in CONTACT:  # ... and never printed
+        assert detail not in text
+    assert "Tệp 1" in text
+
+
+def test_the_docx_record_opens_and_says_the_same(officer):
+    tip = tip_with_contact()
+
+    text = docx_text(documents.intake_record_docx(tip, actor=officer))
+
+    for line in MOTTO_LINES:
+        assert line in text
+    assert tip.register_number in text
+    assert DESCRIPTION in text
+    assert "Lê Văn Hùng" in text
+    for detail in CONTACT:
+        assert detail not in text
+
+
+def test_an_anonymous_tip_says_so_and_gives_the_victims_request():
+    tip = anonymous_tip()  # commune unknown: the province police have it
+    leader = make_user("ca.tinh.test", "police_leader", "CA-01")
+
+    text = pdf_text(documents.intake_record_pdf(tip, actor=leader))
+
+    assert "giấu tên" in text
+    assert "không biết xã" in text
+    assert "Có, bị hại yêu cầu khởi tố" in text
+
+
+def test_a_staff_entered_tip_names_the_officer_who_received_it(officer):
+    reader = make_user("ca.doc.test", "police_leader", "CA-01", full_name="Phạm Thu Trang")
+    tip = services.tip_submit_by_staff(
+        actor=officer,
+        data=TipInput(
+            category=Category.objects.get(code="theft"),
+            description="Mất trộm xe máy.",
+            province=province(),
+            commune=commune(),
+        ),
+        channel=Channel.IN_PERSON,
+    ).tip
+
+    text = docx_text(documents.intake_record_docx(tip, actor=reader))
+
+    assert "Lê Văn Hùng" in text
+    assert "Trực tiếp tại trụ sở" in text
+
+
+def test_the_receipt_card_shows_the_digit_groups_and_the_reference():
+    data = documents.receipt_card_pdf("T7QK2M9XHP4C", "4821 0937 5562 1048 3390", "Công an phường")
+
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    assert "4821 0937 5562 1048 3390" in text
+    assert "T7QK2M9XHP4C" in text
+    assert "Công an phường" in text

@@ -1,0 +1,454 @@
+"""Tip pages: send a tip, write the receipt down, follow up, and the staff's intake pages.
+
+Views parse the request, call one service or selector, and render. Two pieces of session state
+carry a citizen between pages, both short-lived:
+
+- the one-time receipt (after sending a tip, or when a staff-issued receipt is replaced): the
+  receipt is sealed with a key derived from SECRET_KEY (so the session table never holds it in
+  clear), shown by exactly one page view, and deleted when the citizen confirms they wrote it
+  down, on any later view of the page, or after `RECEIPT_STATE_SECONDS`;
+- the open follow-up: the id of the tip the receipt opened, until the citizen closes it or it
+  sits idle for TOANDAN_TIP_FOLLOWUP_SESSION_MINUTES.
+
+No view records the client's address or user agent: the rate limits get an opaque client key
+from `toandan.core.ratelimit.client_key`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from toandan.accounts.models import POLICE_ROLES
+from toandan.core import ratelimit
+from toandan.core.access import public, staff_required
+from toandan.tips import documents, selectors, services
+from toandan.tips.forms import FollowupForm, ReceiptNotedForm, ReplyForm, StaffTipForm, TipForm
+from toandan.tips.models import Channel, ReceiptKind, Tip
+
+RECEIPT_STATE_KEY = "tips_receipt"
+FOLLOWUP_STATE_KEY = "tips_followup"
+# The receipt card can be downloaded from the receipt page for this long after the tip was sent.
+RECEIPT_STATE_SECONDS = 15 * 60
+
+KIND_NEW = "new"
+KIND_REPLACED = "replaced"
+KIND_STAFF = "staff"
+
+
+# --- the one-time receipt ---------------------------------------------------------------------
+
+
+def _fernet() -> Fernet:
+    key = salted_hmac("toandan.tips.views.receipt-state", "session", algorithm="sha256").digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def _receipt_state_put(
+    request: HttpRequest, *, kind: str, reference: str, receipt: str, unit: str
+) -> None:
+    state = {
+        "kind": kind,
+        "reference": reference,
+        "receipt": receipt,
+        "unit": unit,
+        "created": time.time(),
+        "shown": False,
+    }
+    request.session[RECEIPT_STATE_KEY] = _fernet().encrypt(json.dumps(state).encode()).decode()
+
+
+def _receipt_state_get(request: HttpRequest) -> dict[str, Any] | None:
+    sealed = request.session.get(RECEIPT_STATE_KEY)
+    if not isinstance(sealed, str):
+        return None
+    try:
+        state = json.loads(_fernet().decrypt(sealed.encode(), ttl=RECEIPT_STATE_SECONDS))
+    except (InvalidToken, ValueError):
+        _receipt_state_clear(request)
+        return None
+    return state if isinstance(state, dict) else None
+
+
+def _receipt_state_mark_shown(request: HttpRequest, state: dict[str, Any]) -> None:
+    # Re-sealing would renew the token's age; keep the original creation time instead.
+    state = {**state, "shown": True}
+    token = _fernet().encrypt_at_time(json.dumps(state).encode(), int(state["created"]))
+    request.session[RECEIPT_STATE_KEY] = token.decode()
+
+
+def _receipt_state_clear(request: HttpRequest) -> None:
+    request.session.pop(RECEIPT_STATE_KEY, None)
+
+
+def _receipt_digit_groups(receipt: str) -> list[str]:
+    return receipt.split()
+
+
+def _receipt_page(
+    request: HttpRequest, *, kinds: set[str], template: str = "tips/receipt.html"
+) -> HttpResponse:
+    """The "write this down" page: GET shows the receipt once; POST confirms and moves on."""
+    state = _receipt_state_get(request)
+    if state is None or state.get("kind") not in kinds:
+        return render(request, "tips/receipt_gone.html", status=410)
+    if request.method == "POST":
+        form = ReceiptNotedForm(request.POST)
+        if form.is_valid():
+            _receipt_state_clear(request)
+            return redirect(_after_receipt(request, state))
+    else:
+        if state.get("shown"):
+            # The second look: the receipt is gone for good.
+            _receipt_state_clear(request)
+            return render(request, "tips/receipt_gone.html", status=410)
+        _receipt_state_mark_shown(request, state)
+        form = ReceiptNotedForm()
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "state": state,
+            "groups": _receipt_digit_groups(str(state["receipt"])),
+        },
+    )
+
+
+def _after_receipt(request: HttpRequest, state: dict[str, Any]) -> str:
+    kind = state.get("kind")
+    if kind == KIND_STAFF:
+        messages.success(request, _("The tip is recorded in the intake register."))
+        return reverse("tips:staff_new")
+    if kind == KIND_REPLACED:
+        return reverse("tips:followup")
+    messages.success(
+        request,
+        _(
+            "Thank you: the police received your tip. Come back to this page with your "
+            "receipt to see what happened and to answer questions."
+        ),
+    )
+    return reverse("tips:followup")
+
+
+def _card_response(request: HttpRequest, *, kinds: set[str]) -> HttpResponse:
+    state = _receipt_state_get(request)
+    if state is None or state.get("kind") not in kinds:
+        raise Http404
+    pdf = documents.receipt_card_pdf(
+        str(state["reference"]), str(state["receipt"]), str(state["unit"])
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bien-nhan-{state["reference"]}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- sending a tip ----------------------------------------------------------------------------
+
+
+def _files_sent(request: HttpRequest) -> int:
+    return len([f for f in request.FILES.getlist("attachments") if f])
+
+
+def _unit_name(tip: Tip) -> str:
+    return tip.register_unit.name
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def tip_new(request: HttpRequest) -> HttpResponse:
+    """The citizen's tip form. Each step of the place picker re-renders it with everything typed."""
+    form = TipForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {
+        "form": form,
+        "form_action": reverse("tips:new"),
+        "files_dropped": _files_sent(request),
+        "staff": False,
+    }
+    if request.method != "POST" or form.place_in_progress() or not form.is_valid():
+        return render(request, "tips/tip_form.html", context)
+
+    wait = ratelimit.submission_wait(request)
+    if wait:
+        form.add_error(
+            None,
+            ngettext(
+                "Too many tips were sent from this connection. Please wait %(count)d second "
+                "and send again; nothing you typed is lost.",
+                "Too many tips were sent from this connection. Please wait %(count)d seconds "
+                "and send again; nothing you typed is lost.",
+                wait,
+            )
+            % {"count": wait},
+        )
+        return render(request, "tips/tip_form.html", context, status=429)
+    try:
+        submitted = services.tip_submit(data=form.tip_input(), channel=Channel.WEB)
+    except services.TipRejectedError as error:
+        form.add_service_errors(error.errors)
+        return render(request, "tips/tip_form.html", context)
+    _receipt_state_put(
+        request,
+        kind=KIND_NEW,
+        reference=submitted.tip.reference,
+        receipt=submitted.receipt,
+        unit=_unit_name(submitted.tip),
+    )
+    return redirect("tips:receipt")
+
+
+public(tip_new, description="citizens send tips without an account")
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def receipt(request: HttpRequest) -> HttpResponse:
+    return _receipt_page(request, kinds={KIND_NEW, KIND_REPLACED})
+
+
+public(receipt, description="the one-time receipt of the tip sent in this session")
+
+
+@require_GET
+@never_cache
+def receipt_card(request: HttpRequest) -> HttpResponse:
+    return _card_response(request, kinds={KIND_NEW, KIND_REPLACED})
+
+
+public(receipt_card, description="the receipt card of the tip sent in this session")
+
+
+# --- follow-up --------------------------------------------------------------------------------
+
+
+def _followup_tip(request: HttpRequest) -> Tip | None:
+    state = request.session.get(FOLLOWUP_STATE_KEY)
+    if not isinstance(state, dict):
+        return None
+    idle = settings.TOANDAN_TIP_FOLLOWUP_SESSION_MINUTES * 60
+    if time.time() - float(state.get("seen", 0)) > idle:
+        request.session.pop(FOLLOWUP_STATE_KEY, None)
+        return None
+    tip_id = state.get("tip")
+    tip = Tip.objects.filter(pk=tip_id).first() if isinstance(tip_id, int) else None
+    if tip is None:
+        request.session.pop(FOLLOWUP_STATE_KEY, None)
+        return None
+    request.session[FOLLOWUP_STATE_KEY] = {"tip": tip.pk, "seen": time.time()}
+    return tip
+
+
+def _followup_open(request: HttpRequest, tip: Tip) -> None:
+    # A new session key: whoever knew the old cookie does not inherit the opened tip.
+    request.session.cycle_key()
+    request.session[FOLLOWUP_STATE_KEY] = {"tip": tip.pk, "seen": time.time()}
+
+
+def _rejected_message(retry_after: int) -> str:
+    text = _(
+        "This receipt does not open a tip. Check the digits and try again. "
+        "Several wrong tries make you wait longer."
+    )
+    if retry_after > 0:
+        text += " " + ngettext(
+            "You can try again in %(count)d second.",
+            "You can try again in %(count)d seconds.",
+            retry_after,
+        ) % {"count": retry_after}
+    return text
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def followup(request: HttpRequest) -> HttpResponse:
+    """Follow a tip with its receipt: status, the officer's questions, the tipster's replies."""
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action == "close":
+        request.session.pop(FOLLOWUP_STATE_KEY, None)
+        request.session.cycle_key()
+        messages.success(request, _("The tip is closed on this device."))
+        return redirect("tips:followup")
+
+    if action == "open":
+        # A new receipt typed in: whatever tip was open here is closed first.
+        request.session.pop(FOLLOWUP_STATE_KEY, None)
+    tip = _followup_tip(request)
+    if tip is None:
+        return _followup_login(request, action)
+    return _followup_tip_page(request, tip, action)
+
+
+public(followup, description="citizens follow their tip with its receipt")
+
+
+def _followup_login(request: HttpRequest, action: str) -> HttpResponse:
+    form = FollowupForm(request.POST if action == "open" else None)
+    if action == "open" and form.is_valid():
+        try:
+            tip = services.followup_open(
+                receipt=form.cleaned_data["receipt"], client_key=ratelimit.client_key(request)
+            )
+        except services.ReceiptRejectedError as error:
+            # The same answer, and the same status, for unknown, wrong and throttled receipts.
+            form.add_error("receipt", _rejected_message(error.retry_after))
+        else:
+            _followup_open(request, tip)
+            if tip.receipt_kind == ReceiptKind.STAFF_ISSUED:
+                # The officer who handed the receipt over knows it: replace it before anything
+                # is shown, and show the new one once.
+                new_receipt = services.receipt_replace(tip=tip)
+                _receipt_state_put(
+                    request,
+                    kind=KIND_REPLACED,
+                    reference=tip.reference,
+                    receipt=new_receipt,
+                    unit=_unit_name(tip),
+                )
+                return redirect("tips:receipt")
+            return redirect("tips:followup")
+    elif action == "reply":
+        messages.warning(
+            request, _("The tip was closed after some time without use: open it again.")
+        )
+    return render(request, "tips/followup_open.html", {"form": form})
+
+
+def _followup_tip_page(request: HttpRequest, tip: Tip, action: str) -> HttpResponse:
+    reply_form = ReplyForm(
+        request.POST if action == "reply" else None,
+        request.FILES if action == "reply" else None,
+    )
+    if action == "reply" and reply_form.is_valid():
+        try:
+            services.tipster_reply(
+                tip=tip,
+                body=reply_form.cleaned_data["body"],
+                attachments=reply_form.upload_data(),
+            )
+        except services.TipRejectedError as error:
+            reply_form.add_service_errors(error.errors)
+        else:
+            messages.success(request, _("Your answer was sent to the police."))
+            return redirect("tips:followup")
+    view = selectors.tip_public_view(tip)
+    return render(
+        request,
+        "tips/followup.html",
+        {
+            "view": view,
+            "reply_form": reply_form,
+            "files_dropped": _files_sent(request) if action == "reply" else 0,
+            "idle_minutes": settings.TOANDAN_TIP_FOLLOWUP_SESSION_MINUTES,
+        },
+    )
+
+
+# --- staff ------------------------------------------------------------------------------------
+
+
+@staff_required(POLICE_ROLES, description="police record tips received by phone, in person, mail")
+@require_http_methods(["GET", "POST"])
+def staff_new(request: HttpRequest) -> HttpResponse:
+    form = StaffTipForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {
+        "form": form,
+        "form_action": reverse("tips:staff_new"),
+        "files_dropped": _files_sent(request),
+        "staff": True,
+    }
+    if request.method != "POST" or form.place_in_progress() or not form.is_valid():
+        return render(request, "tips/tip_form.html", context)
+    try:
+        submitted = services.tip_submit_by_staff(
+            actor=_staff_user(request),
+            data=form.tip_input(),
+            channel=form.cleaned_data["channel"],
+            reason=_staff_reason(form),
+        )
+    except services.TipRejectedError as error:
+        form.add_service_errors(error.errors)
+        return render(request, "tips/tip_form.html", context)
+    _receipt_state_put(
+        request,
+        kind=KIND_STAFF,
+        reference=submitted.tip.reference,
+        receipt=submitted.receipt,
+        unit=_unit_name(submitted.tip),
+    )
+    return redirect("tips:staff_receipt")
+
+
+def _staff_reason(form: StaffTipForm) -> str:
+    received = form.cleaned_data["received_at"]
+    note = form.cleaned_data.get("reason", "")
+    stamp = received.strftime("%H:%M %d/%m/%Y") if received else ""
+    text = _("received at %(time)s") % {"time": stamp}
+    return f"{text}; {note}" if note else text
+
+
+@staff_required(POLICE_ROLES, description="the receipt of the tip this officer just entered")
+@require_http_methods(["GET", "POST"])
+def staff_receipt(request: HttpRequest) -> HttpResponse:
+    return _receipt_page(request, kinds={KIND_STAFF}, template="tips/staff_receipt.html")
+
+
+@staff_required(POLICE_ROLES, description="the receipt card of the tip this officer just entered")
+@require_GET
+def staff_receipt_card(request: HttpRequest) -> HttpResponse:
+    return _card_response(request, kinds={KIND_STAFF})
+
+
+def _staff_user(request: HttpRequest) -> AbstractBaseUser:
+    # staff_required let only a logged-in user through.
+    user = request.user
+    assert isinstance(user, AbstractBaseUser)
+    return user
+
+
+def _tip_for_staff(request: HttpRequest, reference: str) -> Tip:
+    tip = selectors.tip_get_for_staff(user=request.user, reference=reference)
+    if tip is None:
+        raise Http404
+    return tip
+
+
+@staff_required(POLICE_ROLES, description="intake record of a tip in the officer's jurisdiction")
+@require_GET
+def intake_record_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+    tip = _tip_for_staff(request, reference)
+    response = HttpResponse(
+        documents.intake_record_pdf(tip, actor=_staff_user(request)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="bien-ban-{tip.reference}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_required(POLICE_ROLES, description="intake record of a tip in the officer's jurisdiction")
+@require_GET
+def intake_record_docx(request: HttpRequest, reference: str) -> HttpResponse:
+    tip = _tip_for_staff(request, reference)
+    response = HttpResponse(
+        documents.intake_record_docx(tip, actor=_staff_user(request)),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="bien-ban-{tip.reference}.docx"'
+    response["Cache-Control"] = "no-store"
+    return response
