@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from toandan.accounts.api import router as accounts_router
@@ -20,6 +24,16 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
 )
+
+
+@api.exception_handler(RequestDataTooBig)
+def request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE gets a JSON 413, not Django's HTML 400."""
+    message = _("The request is too large: send at most %(mb)d MB, or fewer or smaller files.")
+    limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    return api.create_response(request, {"detail": message % {"mb": limit_mb}}, status=413)
+
+
 api.add_router("/geo", geo_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/accounts", accounts_router)

@@ -271,8 +271,10 @@ TOANDAN_TIP_MAX_TOTAL_BYTES = int(
     os.environ.get("TOANDAN_TIP_MAX_TOTAL_BYTES", str(40 * 1024 * 1024))
 )
 TOANDAN_TIP_MAX_TEXT_CHARS = int(os.environ.get("TOANDAN_TIP_MAX_TEXT_CHARS", "10000"))
-# Request bodies above this are refused before Django reads them (attachments included).
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Non-file request data Django will hold in memory: a JSON tip with its attachments in base64
+# (the API has no multipart upload), so about 12 MB of files through the API; the web form
+# streams files to disk and is bounded by TOANDAN_MAX_REQUEST_BYTES instead.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 TOANDAN_MAX_REQUEST_BYTES = TOANDAN_TIP_MAX_TOTAL_BYTES + 1024 * 1024
 # How long a tip is kept after it was received, then deleted (storage limitation, Law 91/2025).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 from typing import Any
 
@@ -443,3 +444,16 @@ def test_bench_endpoint_is_not_there_unless_switched_on(client, settings):
     assert (
         client.post("/api/v1/bench/minimal", {}, content_type="application/json").status_code == 422
     )
+
+
+@pytest.mark.django_db
+def test_a_json_tip_over_the_in_memory_limit_gets_a_json_413(client, settings):
+    """Under the request cap, but over what Django holds in memory for a JSON body."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    body = json.dumps({"description": "x" * (2 * 1024 * 1024)})
+
+    response = client.post("/api/v1/tips", body, content_type="application/json")
+
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/json")
+    assert "MB" in response.json()["detail"]
