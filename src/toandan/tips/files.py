@@ -435,48 +435,72 @@ def _clean_animation(image: PILImage.Image, expected: str, name: str) -> bytes:
 
 # --- PDF ------------------------------------------------------------------------------------
 
-_PDF_PAGE_KEYS_DROPPED = ("/Metadata", "/PieceInfo", "/AA")
-_PDF_DANGEROUS_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData"}
+# Keys dropped from every dictionary reachable from the pages: XMP packets, application data,
+# automatic actions (on open, on focus, ...), scripts and embedded files.
+_PDF_KEYS_DROPPED = (
+    "/Metadata",
+    "/PieceInfo",
+    "/AA",
+    "/OpenAction",
+    "/JS",
+    "/JavaScript",
+    "/EmbeddedFiles",
+    "/EF",
+    "/RF",
+    "/RichMediaContent",
+    "/Next",
+)
+# Action keys: only a jump inside the document is kept; links to web sites, other files,
+# programs, scripts and forms that send data are dropped.
+_PDF_ACTION_KEYS = ("/A", "/PA")
+_PDF_SAFE_ACTIONS = {"/GoTo"}
+# Annotations that carry files, sound, video or 3D content: dropped whole.
+_PDF_ANNOTATIONS_DROPPED = {
+    "/FileAttachment",
+    "/Sound",
+    "/Movie",
+    "/Screen",
+    "/RichMedia",
+    "/3D",
+}
+# What an annotation says about who made it: author, dates.
+_PDF_ANNOTATION_PERSON_KEYS = ("/T", "/M", "/CreationDate")
+# JPEG segments kept when a photo inside a PDF is cleaned: everything but APP0-APP15 and
+# comments, except the Adobe APP14 segment, which says how the colours are encoded.
+_JPEG_ADOBE = 0xEE
+_JPEG_STANDALONE = {0x01, *range(0xD0, 0xD8)}
 
 
 def _clean_pdf(data: bytes, name: str, keep_location: bool) -> CleanFile:
-    """Rewrite the pages into a new PDF: the document information, the XMP packet, open
-    actions, scripts and embedded files of the original stay behind."""
+    """Rewrite the pages into a new PDF: the document information, the XMP packets, the
+    catalogue (open actions, scripts, embedded files, forms, outlines) of the original stay
+    behind; annotations carrying files and actions other than jumps inside the document are
+    dropped; photos inside lose their EXIF, XMP and comments."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.errors import FileNotDecryptedError
-    from pypdf.generic import ArrayObject, DictionaryObject
 
     reader = PdfReader(io.BytesIO(data), strict=False)
     if reader.is_encrypted and not reader.decrypt(""):
         raise _password_protected(name)
-    writer = PdfWriter()
     try:
         pages = list(reader.pages)
     except FileNotDecryptedError as exc:
         raise _password_protected(name) from exc
     if not pages:
         raise RejectedFileError(_damaged(name))
+    # Cleaned in the reader, before copying: what is dropped is then never copied at all.
+    all_clean = True
+    visited: set[int] = set()
+    for page in pages:
+        _filter_pdf_annotations(page)
+    for page in pages:
+        all_clean = _scrub_pdf_objects(page, visited) and all_clean
+        all_clean = not _has_inline_jpeg(page) and all_clean
+    writer = PdfWriter()
     for page in pages:
         writer.add_page(page)
-    for page in writer.pages:
-        for key in _PDF_PAGE_KEYS_DROPPED:
-            page.pop(key, None)
-        annotations = page.get("/Annots")
-        if annotations is not None:
-            kept = ArrayObject()
-            for ref in annotations.get_object():
-                annotation = ref.get_object()
-                action = annotation.get("/A") if isinstance(annotation, DictionaryObject) else None
-                action = action.get_object() if action is not None else None
-                if isinstance(action, DictionaryObject) and (
-                    action.get("/S") in _PDF_DANGEROUS_ACTIONS
-                ):
-                    continue
-                if isinstance(annotation, DictionaryObject):
-                    annotation.pop("/AA", None)
-                kept.append(ref)
-            page[_pdf_name("/Annots")] = kept
     writer.metadata = None
+    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
     result = out.getvalue()
@@ -487,10 +511,171 @@ def _clean_pdf(data: bytes, name: str, keep_location: bool) -> CleanFile:
         content_type="application/pdf",
         extension=".pdf",
         data=result,
-        metadata_removed=True,
+        metadata_removed=all_clean,
         kept_location=False,
         kind="document",
     )
+
+
+def _filter_pdf_annotations(page: object) -> None:
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    assert isinstance(page, DictionaryObject)
+    annotations = page.get("/Annots")
+    if annotations is None:
+        return
+    annotations = annotations.get_object()
+    kept = ArrayObject()
+    for ref in annotations if isinstance(annotations, ArrayObject) else []:
+        annotation = ref.get_object()
+        if not isinstance(annotation, DictionaryObject):
+            continue
+        subtype = annotation.get("/Subtype")
+        if subtype in _PDF_ANNOTATIONS_DROPPED:
+            continue
+        if (
+            subtype == "/Link"
+            and "/Dest" not in annotation
+            and not _pdf_safe_action(annotation.get("/A"))
+        ):
+            continue  # a link to a web site, a file or a program
+        if subtype != "/Widget":  # a form field's /T is its name, not its author
+            for key in _PDF_ANNOTATION_PERSON_KEYS:
+                annotation.pop(key, None)
+        kept.append(ref)
+    page[_pdf_name("/Annots")] = kept
+
+
+def _pdf_safe_action(action: object) -> bool:
+    from pypdf.generic import DictionaryObject, IndirectObject
+
+    if isinstance(action, IndirectObject):
+        action = action.get_object()
+    return isinstance(action, DictionaryObject) and action.get("/S") in _PDF_SAFE_ACTIONS
+
+
+def _scrub_pdf_objects(root: object, visited: set[int]) -> bool:
+    """Drop scripts, actions, embedded files and XMP from everything reachable from `root`,
+    and clean the photos; False when a photo could not be cleaned."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+
+    all_clean = True
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, IndirectObject):
+            node = node.get_object()
+        if not isinstance(node, (DictionaryObject, ArrayObject)) or id(node) in visited:
+            continue
+        visited.add(id(node))
+        if isinstance(node, ArrayObject):
+            stack.extend(node)
+            continue
+        for key in _PDF_KEYS_DROPPED:
+            node.pop(key, None)
+        for key in _PDF_ACTION_KEYS:
+            if key in node and not _pdf_safe_action(node[key]):
+                del node[key]
+        if node.get("/Subtype") in _PDF_ANNOTATIONS_DROPPED:
+            node.pop("/FS", None)  # reached some other way than the page's annotations
+        if isinstance(node, StreamObject) and node.get("/Subtype") == "/Image":
+            all_clean = _clean_pdf_image(node) and all_clean
+        stack.extend(node.values())
+    return all_clean
+
+
+def _clean_pdf_image(stream: object) -> bool:
+    """Strip the metadata segments of a JPEG image; False when an image may keep metadata."""
+    from pypdf.generic import ArrayObject, StreamObject
+
+    assert isinstance(stream, StreamObject)
+    filters = stream.get("/Filter")
+    chain = [str(f) for f in filters] if isinstance(filters, ArrayObject) else [str(filters)]
+    if "/JPXDecode" in chain:
+        return False  # JPEG 2000 boxes can hold XML and GPS; no tool here rewrites them
+    if "/DCTDecode" not in chain:
+        return True  # raw or losslessly packed pixels: no place for metadata
+    if chain != ["/DCTDecode"]:
+        return False  # packed again on top of JPEG: left as it is
+    original = stream._data  # the JPEG file itself
+    stripped = _strip_jpeg_metadata(original)
+    if stripped is None or not _same_jpeg_picture(original, stripped):
+        return False
+    stream._data = stripped
+    return True
+
+
+def _strip_jpeg_metadata(data: bytes) -> bytes | None:
+    """The JPEG without APPn segments (EXIF, XMP, ICC, IPTC, JFIF thumbnails) and comments,
+    pixels untouched; None when it cannot be parsed."""
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    out = bytearray(b"\xff\xd8")
+    position, end, scanned = 2, len(data), False
+    while position < end:
+        if data[position] != 0xFF:
+            return None
+        while position < end and data[position] == 0xFF:  # fill bytes
+            position += 1
+        if position >= end:
+            break
+        marker = data[position]
+        position += 1
+        if marker == 0xD9:  # end of image: whatever follows (vendor trailers) is dropped
+            out += b"\xff\xd9"
+            return bytes(out)
+        if marker in _JPEG_STANDALONE:
+            out += bytes((0xFF, marker))
+            continue
+        length = int.from_bytes(data[position : position + 2], "big")
+        if length < 2 or position + length > end:
+            return None
+        segment = data[position : position + length]
+        position += length
+        is_metadata = 0xE0 <= marker <= 0xEF or marker == 0xFE
+        if not is_metadata or (marker == _JPEG_ADOBE and segment[2:7] == b"Adobe"):
+            out += bytes((0xFF, marker)) + segment
+        if marker == 0xDA:  # start of scan: entropy-coded data up to the next marker
+            scanned = True
+            start, position = position, _jpeg_scan_end(data, position)
+            out += data[start:position]
+    return bytes(out) if scanned else None
+
+
+def _jpeg_scan_end(data: bytes, position: int) -> int:
+    """Where the entropy-coded data starting at `position` ends: at the first marker (0xFF
+    followed by neither 0x00, a restart marker, nor another 0xFF)."""
+    end = len(data)
+    while (position := data.find(b"\xff", position)) != -1 and position + 1 < end:
+        following = data[position + 1]
+        if following != 0 and following not in _JPEG_STANDALONE and following != 0xFF:
+            return position
+        position += 1 if following == 0xFF else 2
+    return end
+
+
+def _same_jpeg_picture(original: bytes, stripped: bytes) -> bool:
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(original)) as before, Image.open(io.BytesIO(stripped)) as after:
+            same = (before.size, before.mode) == (after.size, after.mode)
+            return same and not after.getexif() and "comment" not in after.info
+    except Exception:  # noqa: BLE001 - an image Pillow cannot read is left, and said so
+        return False
+
+
+def _has_inline_jpeg(page: object) -> bool:
+    """Inline images (in the page's drawing instructions) are not rewritten: a JPEG among them
+    may keep its metadata."""
+    from pypdf import PageObject
+
+    assert isinstance(page, PageObject)
+    contents = page.get_contents()
+    if contents is None:
+        return False
+    drawing = contents.get_data()
+    return b"BI" in drawing and re.search(rb"/(DCT|DCTDecode|JPX|JPXDecode)\b", drawing) is not None
 
 
 def _pdf_name(value: str) -> object:
@@ -567,13 +752,29 @@ def _clean_docx(data: bytes, name: str, keep_location: bool) -> CleanFile:
             )
             % {"name": name}
         )
+    # Relationships first: which point outside the package (dropped), and whether other
+    # files are embedded (refused).
+    external: dict[str, set[str]] = {}
+    for entry in entries:
+        if entry.filename.lower().endswith(".rels") and not entry.is_dir():
+            ids, embeds = _docx_relationships(archive.read(entry))
+            external[_docx_rels_source(entry.filename)] = ids
+            if embeds:
+                raise _embedded_files_refused(name)
+    if any(n.lower().startswith(_DOCX_EMBEDDING_FOLDERS) for n in names):
+        raise _embedded_files_refused(name)
     out = io.BytesIO()
     all_clean = True
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in entries:
             if entry.is_dir():
                 continue
-            content, clean = _clean_docx_part(entry.filename, archive.read(entry), name)
+            content, clean = _clean_docx_part(
+                entry.filename,
+                archive.read(entry),
+                name,
+                external.get(entry.filename, set()),
+            )
             all_clean = all_clean and clean
             # Zip timestamps tell when the author last saved: a fixed date instead.
             info = zipfile.ZipInfo(entry.filename, date_time=_ZIP_EPOCH)
@@ -593,15 +794,75 @@ def _clean_docx(data: bytes, name: str, keep_location: bool) -> CleanFile:
     )
 
 
-def _clean_docx_part(part: str, content: bytes, name: str) -> tuple[bytes, bool]:
-    """One part of the package, cleaned; the flag is False when metadata may remain."""
+# Folders of files embedded in a document (spreadsheets, other documents, OLE objects, ActiveX
+# controls): each is a file of its own with its own metadata, or a program.
+_DOCX_EMBEDDING_FOLDERS = ("word/embeddings/", "word/activex/")
+# Relationship types that bring in such a file, wherever it is stored.
+_DOCX_EMBEDDING_RELATIONSHIPS = (
+    "/oleObject",
+    "/package",
+    "/aFChunk",
+    "/control",
+    "/activeXControlBinary",
+)
+_RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# Elements that are meaningless without the relationship they name: dropped with it.
+_DOCX_ELEMENTS_NEEDING_TARGET = {
+    "attachedTemplate",
+    "subDoc",
+    "dataSource",
+    "headerSource",
+    "sourceFileName",
+}
+
+
+def _embedded_files_refused(name: str) -> RejectedFileError:
+    return RejectedFileError(
+        _(
+            "“%(name)s” contains other files embedded in it (spreadsheets, documents or "
+            "objects), which may keep data that could identify you. Please save it as PDF, or "
+            "send those files separately."
+        )
+        % {"name": name}
+    )
+
+
+def _docx_rels_source(rels_path: str) -> str:
+    """The part whose relationships a .rels part lists: word/_rels/document.xml.rels is
+    word/document.xml's, _rels/.rels the package's ("")."""
+    folder, _sep, file_name = rels_path.rpartition("_rels/")
+    return folder + file_name.removesuffix(".rels")
+
+
+def _docx_relationships(content: bytes) -> tuple[set[str], bool]:
+    """(ids of relationships pointing outside the package, whether a file is embedded)."""
+    root = _parse_xml(content)
+    external: set[str] = set()
+    embeds = False
+    for element in root.iter():  # type: ignore[attr-defined]
+        kind = str(element.get("Type", ""))
+        if str(element.get("TargetMode", "")).lower() == "external":
+            external.add(str(element.get("Id", "")))
+        elif kind.endswith(_DOCX_EMBEDDING_RELATIONSHIPS):
+            embeds = True
+    return external, embeds
+
+
+def _clean_docx_part(
+    part: str, content: bytes, name: str, external: set[str]
+) -> tuple[bytes, bool]:
+    """One part of the package, cleaned; the flag is False when metadata may remain.
+
+    `external` holds the ids of the part's relationships that point outside the package
+    (a picture or template fetched from a web server when the document is opened): they
+    are removed, and so are the references to them."""
     lower = part.lower()
     if lower in _DOCX_PROPERTY_PARTS:
         return _DOCX_PROPERTY_PARTS[lower], True
     if lower.endswith(".rels"):
-        return _clear_template_paths(content), True
+        return _clean_relationships(content), True
     if lower.startswith("word/") and lower.endswith(".xml"):
-        return _clear_person_attributes(content), True
+        return _clean_word_xml(content, external), True
     return _clean_embedded_image(content, name)
 
 
@@ -638,21 +899,46 @@ def _serialise_xml(root: object) -> bytes:
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
-def _clear_person_attributes(content: bytes) -> bytes:
+def _clean_word_xml(content: bytes, external: set[str]) -> bytes:
+    """A part of word/: names of comment and tracked-change authors cleared, revision save
+    ids (rsid, which tie a document to the editing sessions and so to the computer it was
+    written on) removed, and references to relationships in `external` removed."""
     root = _parse_xml(content)
+    dropped = []
     for element in root.iter():  # type: ignore[attr-defined]
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag.rsplit("}", 1)[-1] in {"rsids", "rsid"}:  # settings.xml's table, styles' ids
+            dropped.append(element)
+            continue
         for attribute in list(element.attrib):
-            local = attribute.rsplit("}", 1)[-1]
+            namespace, _sep, local = attribute.rpartition("}")
             if local in _PERSON_ATTRIBUTES:
                 element.attrib[attribute] = ""
+            elif local.startswith("rsid"):
+                del element.attrib[attribute]
+            elif namespace == "{" + _RELATIONSHIPS_NS and element.attrib[attribute] in external:
+                del element.attrib[attribute]
+                if tag.rsplit("}", 1)[-1] in _DOCX_ELEMENTS_NEEDING_TARGET:
+                    dropped.append(element)
+    for element in dropped:
+        parent = element.getparent()
+        if parent is not None:
+            parent.remove(element)
     return _serialise_xml(root)
 
 
-def _clear_template_paths(content: bytes) -> bytes:
-    # The attached template's path names the author's account: C:\Users\<name>\...
+def _clean_relationships(content: bytes) -> bytes:
+    """Relationships pointing outside the package are removed: a picture linked from a web
+    server would be fetched, telling the server who opens the document and when. The
+    attached template's path, which names the author's account (C:\\Users\\<name>\\...),
+    goes with it, or becomes Normal.dotm when it is inside the package."""
     root = _parse_xml(content)
-    for element in root.iter():  # type: ignore[attr-defined]
-        if str(element.get("Type", "")).endswith("/attachedTemplate"):
+    for element in list(root.iter()):  # type: ignore[attr-defined]
+        if str(element.get("TargetMode", "")).lower() == "external":
+            parent = element.getparent()
+            if parent is not None:
+                parent.remove(element)
+        elif str(element.get("Type", "")).endswith("/attachedTemplate"):
             element.set("Target", "Normal.dotm")
     return _serialise_xml(root)
 

@@ -325,6 +325,45 @@ def test_pdf_script_that_runs_on_open_is_dropped():
     assert b"/JavaScript" not in result.data
 
 
+def test_pdf_photo_exif_embedded_executable_and_launch_link_are_removed():
+    original = media.pdf_with_photo_and_attachments()
+    assert media.CAMERA_SERIAL.encode() in original
+    assert media.EMBEDDED_PAYLOAD in original
+    assert PdfReader(io.BytesIO(original)).attachments
+
+    result = clean(original, "quet.pdf")
+
+    assert result.metadata_removed is True
+    assert_no_identifying_strings(result.data)
+    for marker in (b"Exif\0\0", b"http://ns.adobe.com/xap", media.EMBEDDED_PAYLOAD):
+        assert marker not in result.data
+    for name in (b"/EmbeddedFile", b"/FileAttachment", b"/Launch", b"/URI", b"/JavaScript"):
+        assert name not in result.data, name
+    reader = PdfReader(io.BytesIO(result.data))
+    assert not reader.attachments
+    root: Any = reader.trailer["/Root"]
+    assert "/Names" not in root
+    page: Any = reader.pages[0]
+    subtypes = [ref.get_object()["/Subtype"] for ref in page.get("/Annots", [])]
+    assert subtypes == ["/Text"]  # the note stays, without its author
+    assert "/T" not in page["/Annots"][0].get_object()
+    photo = reader.pages[0].images[0]
+    assert photo.image is not None
+    assert photo.image.size == (64, 48)
+    assert not photo.image.getexif()
+    red = photo.image.convert("RGB").getpixel((50, 40))
+    assert isinstance(red, tuple)
+    assert red[0] > 150  # still the red picture
+
+
+def test_pdf_photo_that_cannot_be_cleaned_is_not_reported_clean():
+    result = clean(media.pdf_with_photo_and_attachments(jpeg2000=True), "quet.pdf")
+
+    assert result.metadata_removed is False
+    assert media.EMBEDDED_PAYLOAD not in result.data
+    assert b"/FileAttachment" not in result.data
+
+
 def test_password_protected_pdf_is_refused():
     from pypdf import PdfWriter
 
@@ -388,6 +427,58 @@ def test_docx_tracked_change_and_comment_authors_are_cleared():
 
 def test_word_document_with_macros_is_refused():
     assert "macro" in rejected(media.docm_with_macro(), "macro.docx")
+
+
+def test_docx_picture_linked_from_a_web_server_is_cut_off():
+    original = media.docx_with_external_links()
+
+    result = clean(original, "beacon.docx")
+
+    package = zipfile.ZipFile(io.BytesIO(result.data))
+    for info in package.infolist():
+        content = package.read(info)
+        assert b"evil.example" not in content, info.filename
+        assert b'TargetMode="External"' not in content, info.filename
+        assert media.LAST_MODIFIED_BY.encode() not in content, info.filename
+    body = package.read("word/document.xml")
+    assert b"rIdBeacon" not in body
+    assert b"rIdWeb" not in body
+    assert b"xem them" in body  # the link's text stays
+    assert b"attachedTemplate" not in package.read("word/settings.xml")
+    docx.Document(io.BytesIO(result.data))
+
+
+@pytest.mark.parametrize(
+    "builder",
+    [media.docx_with_embedded_object, media.docx_with_embedded_workbook],
+    ids=["ole-object", "hidden-workbook"],
+)
+def test_docx_with_embedded_files_is_refused_asking_for_pdf(builder):
+    message = rejected(builder(), "nhung.docx")
+
+    assert "nhung.docx" in message
+    assert "embedded" in message
+    assert "PDF" in message
+
+
+def test_docx_loses_its_revision_save_ids():
+    original = media.docx_with_rsids()
+    assert b"w:rsidR=" in zipfile.ZipFile(io.BytesIO(original)).read("word/document.xml")
+
+    result = clean(original, "rsid.docx")
+
+    package = zipfile.ZipFile(io.BytesIO(result.data))
+    for info in package.infolist():
+        content = package.read(info)
+        assert media.RSID.encode() not in content, info.filename
+        for attribute in (b"rsidR", b"rsidRPr", b"rsidDel", b"rsidP", b"rsidTr", b"rsidSect"):
+            assert b"w:" + attribute + b"=" not in content, (info.filename, attribute)
+        assert b"<w:rsids" not in content
+        assert b"<w:rsid " not in content
+    body = package.read("word/document.xml")
+    assert b"<w:t>co rsid</w:t>" in body
+    assert b"<w:delText>xoa</w:delText>" in body
+    docx.Document(io.BytesIO(result.data))
 
 
 def test_zip_bomb_named_docx_is_refused():
