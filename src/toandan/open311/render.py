@@ -3,12 +3,16 @@
 A response is built once as plain Python (dicts, lists, strings, booleans, datetimes) and then
 written in the format the URL asks for. XML is written with ElementTree, which escapes text;
 lists take the element names of the spec (`<services><service>`, `<attributes><attribute>`).
+ElementTree does not refuse characters XML 1.0 forbids (most control characters): a request
+that echoes them (`services/%01x.xml`) would get a document no parser reads, so they are
+dropped from every text first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -31,6 +35,16 @@ ITEM_TAGS = {
     "endpoints": "endpoint",
     "formats": "format",
 }
+
+
+# What XML 1.0 does not allow anywhere in a document: C0 controls but tab, LF and CR,
+# lone surrogates, and U+FFFE/U+FFFF.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """The text without the characters XML 1.0 forbids."""
+    return _XML_ILLEGAL.sub("", text)
 
 
 def iso(value: dt.datetime) -> str:
@@ -57,7 +71,7 @@ def _append(parent: ET.Element, tag: str, value: Any) -> None:
         for item in value:
             _append(element, ITEM_TAGS[tag], item)
     else:
-        element.text = _text(value)
+        element.text = xml_safe(_text(value))
 
 
 def to_xml(root: str, value: Any) -> bytes:

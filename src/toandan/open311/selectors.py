@@ -31,6 +31,9 @@ from toandan.tips.selectors import CLOSED_STATUSES, tip_open311_view
 
 MAX_REQUESTS = 1000
 DEFAULT_WINDOW = dt.timedelta(days=90)
+# The list shows a tip only this long after it arrived: polling the list could otherwise tell
+# when it arrived to the minute, despite the times cut to the hour.
+LIST_DELAY = dt.timedelta(hours=1)
 # Vietnam's land and islands, generously: a position outside is not ours to route.
 VIETNAM_BOUNDS = {"lat": (6.0, 24.0), "long": (101.5, 118.0)}
 # Search boxes (degrees) tried in turn around a position for commune centroids.
@@ -62,11 +65,19 @@ def service_list() -> list[dict[str, Any]]:
             # Every category has attributes (when, who, vehicles, the place's codes).
             "metadata": True,
             "type": "realtime",
-            "keywords": ", ".join([category.group, category.code.replace("_", " ")]),
+            "keywords": _keywords(category, str(groups.get(category.group, category.group))),
             "group": str(groups.get(category.group, category.group)),
         }
         for category in active_categories()
     ]
+
+
+def _keywords(category: Category, group: str) -> str:
+    """Words to find the service by, in the request's language: its group and its name."""
+    words = [group.lower(), category.localized_name().lower()]
+    if _english():
+        words.append(category.code.replace("-", " ").replace("_", " "))
+    return ", ".join(dict.fromkeys(word for word in words if word))
 
 
 def _attribute(
@@ -296,8 +307,14 @@ def _public_tips() -> QuerySet[Tip]:
     )
 
 
+def _reference_key(reference: str) -> str:
+    # References are written in capitals; an id typed or copied in small letters is the same.
+    return reference.strip().upper()
+
+
 def request_get(reference: str) -> dict[str, Any] | None:
-    tip = _public_tips().filter(reference=reference).first()
+    """One request, shown at once: whoever asks for it by id knows the id already."""
+    tip = _public_tips().filter(reference=_reference_key(reference)).first()
     return request_row(tip) if tip is not None else None
 
 
@@ -311,10 +328,12 @@ def request_list(
     now: dt.datetime,
 ) -> list[dict[str, Any]]:
     """GET requests. `references` overrides every other filter (as the spec says); otherwise
-    the window is the 90 days before `end` (or after `start`), newest first, at most 1000."""
-    tips = _public_tips()
+    the window is the 90 days before `end` (or after `start`), newest first, at most 1000.
+    Only tips that arrived at least `LIST_DELAY` before `now` are listed."""
+    tips = _public_tips().filter(received_at__lte=now - LIST_DELAY)
     if references:
-        tips = tips.filter(reference__in=list(references)[:MAX_REQUESTS])
+        keys = [_reference_key(reference) for reference in references]
+        tips = tips.filter(reference__in=keys[:MAX_REQUESTS])
         return [request_row(tip) for tip in tips[:MAX_REQUESTS]]
     if start is None and end is None:
         end = now

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver, path, register_converter
+from django.urls import URLPattern, URLResolver, path, re_path, register_converter
 
 from toandan.open311 import views
 
@@ -24,7 +24,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("discovery.<open311_format:fmt>", views.discovery, name="discovery"),
     path("services.<open311_format:fmt>", views.services, name="services"),
     path(
-        "services/<slug:code>.<open311_format:fmt>",
+        # Any text up to the format: an unknown code gets the spec's error document, not
+        # Django's HTML 404.
+        "services/<str:code>.<open311_format:fmt>",
         views.service_definition,
         name="service_definition",
     ),
@@ -34,4 +36,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.request_detail,
         name="request_detail",
     ),
+    # Anything else (an unknown format such as services.csv, a mistyped endpoint): a 404 in
+    # the spec's error format, never Django's HTML page.
+    re_path(r"^.*$", views.not_found, name="not_found"),
 ]

@@ -19,7 +19,12 @@ What differs from the spec, on purpose:
 - **Public-safe requests.** `GET requests` never shows a tip's description, address, position,
   media or who sent it; `device_id` and `account_id` are ignored and never stored. Times are
   ISO 8601 in Vietnam time (+07:00) and cut to the hour, so a public timestamp cannot be
-  matched to the minute someone was seen using a phone.
+  matched to the minute someone was seen using a phone; and the list shows a tip only an hour
+  after it arrived, so polling it cannot tell the arrival to the minute either. `GET
+  requests/{id}` (the sender knows the id) shows a tip at once. Ids are case-insensitive.
+- **CORS.** GET answers (the public data) carry `Access-Control-Allow-Origin: *` so web apps
+  can read them, and an OPTIONS preflight is answered for GET only; POST answers carry no CORS
+  header, so a web page cannot read a receipt posted from another site's page.
 - **Places.** `address_id` is the official code of a current commune. `lat`/`long` choose the
   commune whose centroid is nearest (approximate near boundaries); an `address_string` in
   today's units ("…, phường Hoàn Kiếm, Hà Nội") is read offline; otherwise
@@ -46,7 +51,7 @@ from django.views.decorators.csrf import csrf_exempt
 from toandan.core.access import public
 from toandan.geo.models import AdminUnit
 from toandan.open311 import selectors
-from toandan.open311.render import render, render_errors
+from toandan.open311.render import JSON, XML, render, render_errors
 from toandan.tips.api import (
     ApiRefusalError,
     active_category,
@@ -74,14 +79,39 @@ class Open311Error(Exception):
 
 
 View = Callable[..., HttpResponse]
+# How long a browser may reuse the answer to a preflight.
+CORS_MAX_AGE_SECONDS = 24 * 60 * 60
+
+
+def _cors(response: HttpResponse) -> HttpResponse:
+    """Public data: any web page may read a GET answer (never a POST one)."""
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _preflight() -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["Access-Control-Allow-Methods"] = "GET"
+    response["Access-Control-Allow-Headers"] = "Accept, Accept-Language"
+    response["Access-Control-Max-Age"] = str(CORS_MAX_AGE_SECONDS)
+    response["Allow"] = "GET, OPTIONS"
+    return _cors(response)
 
 
 def open311_view(*methods: str) -> Callable[[View], View]:
-    """Allowed methods, and every failure written in the spec's error format."""
+    """Allowed methods, every failure written in the spec's error format, and CORS for GET."""
 
     def decorator(view: View) -> View:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
+            if request.method == "OPTIONS" and "GET" in methods:
+                return _preflight()
+            response = _answer(request, *args, fmt=fmt, **kwargs)
+            if request.method in {"GET", "HEAD"} and "GET" in methods:
+                _cors(response)
+            return response
+
+        def _answer(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
             if request.method not in methods:
                 response = render_errors(
                     fmt,
@@ -402,3 +432,18 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
             404, _("No request with service_request_id “%(id)s”.") % {"id": request_id}
         )
     return render(fmt, "service_requests", [row])
+
+
+@public
+def not_found(request: HttpRequest) -> HttpResponse:
+    """Any other address under the endpoint, e.g. an unknown format (`services.csv`): the spec's
+    error document, in XML when the address asks for it and JSON otherwise."""
+    fmt = XML if request.path.endswith(".xml") else JSON
+    return render_errors(
+        fmt,
+        404,
+        [
+            _("No such endpoint. Endpoints end in .json or .xml; see %(discovery)s.")
+            % {"discovery": reverse("open311:discovery", kwargs={"fmt": JSON})}
+        ],
+    )

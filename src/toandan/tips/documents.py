@@ -5,6 +5,8 @@ Vietnamese whatever language the officer's interface uses: it is an official rec
 wording (national motto, headings, signature block) is fixed by administrative practice, so its
 texts are not run through the translation catalogue.
 
+Every free-text field of the tip is printed with its links defanged (`toandan.tips.defang`).
+
 The record never prints the tipster's contact details: it says only whether the tipster stayed
 anonymous or left details that are kept under seal. The tip's content is read through
 `toandan.tips.selectors.tip_content`, which checks the actor's access and audits the reading.
@@ -17,12 +19,14 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from toandan.tips.defang import defang
+from toandan.tips.forms import size_text
 from toandan.tips.models import Channel, Tip, VictimRequest
 
 MOTTO_COUNTRY = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -95,9 +99,11 @@ def _vi_date(day: dt.date) -> str:
 
 
 def _content_value(content: Any, name: str) -> str:
-    """A field of the decrypted content, whether the selector returns a mapping or an object."""
+    """A free-text field of the decrypted content, whether the selector returns a mapping or an
+    object, with its links defanged: PDF viewers and word processors turn a written URL into a
+    link, and a tip about a fraud quotes the fraudster's phishing page."""
     value = content.get(name, "") if isinstance(content, dict) else getattr(content, name, "")
-    return str(value or "").strip()
+    return defang(str(value or "").strip())
 
 
 def _when_text(tip: Tip, content: Any) -> str:
@@ -157,7 +163,7 @@ def _attachment_lines(tip: Tip) -> list[str]:
         if attachment.kept_location:
             note += ", người báo tin giữ lại vị trí trong ảnh"
         with translation.override("vi"):
-            size = filesizeformat(attachment.size)
+            size = size_text(attachment.size)
         lines.append(f"Tệp {index}: {kind} ({attachment.content_type}, {size}{note})")
     return lines
 
@@ -337,6 +343,8 @@ def receipt_card_pdf(reference: str, receipt: str, unit_name: str = "") -> bytes
     """A small card with the receipt in digit groups, to print or keep on the phone.
 
     Made only from the one-time receipt state of the session: the receipt is never stored.
+    Like the intake record, it is a fixed Vietnamese document, and it prints the follow-up
+    page's full address (TOANDAN_SITE_URL) so the card alone is enough to come back.
     """
     from weasyprint import HTML
 
@@ -346,7 +354,7 @@ def receipt_card_pdf(reference: str, receipt: str, unit_name: str = "") -> bytes
             "reference": reference,
             "groups": receipt.split(),
             "unit_name": unit_name,
-            "followup_path": reverse("tips:followup"),
+            "followup_url": settings.TOANDAN_SITE_URL.rstrip("/") + reverse("tips:followup"),
         },
     )
     return bytes(HTML(string=html).write_pdf())

@@ -9,6 +9,7 @@ a browser cannot send back to itself: the page says so when it comes back (see t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxLengthValidator
+from django.forms.utils import ErrorDict
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -103,6 +105,17 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+def add_service_errors(form: forms.Form, errors: dict[str, list[str]]) -> None:
+    """Show the service's refusals (`TipRejectedError.errors`) next to the fields they concern;
+    a field the form does not have takes them to the top of the form."""
+    for name, messages in errors.items():
+        field = SERVICE_FIELD_TO_FORM_FIELD.get(name)
+        if field not in form.fields:
+            field = None
+        for message in messages:
+            form.add_error(field, message)
+
+
 class AttachmentsMixin:
     """Count and size limits of attachments, checked before the service reads any file."""
 
@@ -126,7 +139,7 @@ class AttachmentsMixin:
         errors.extend(
             str(
                 _("“%(name)s” is larger than %(size)s.")
-                % {"name": upload.name, "size": filesizeformat(max_bytes)}
+                % {"name": upload.name, "size": size_text(max_bytes)}
             )
             for upload in uploads
             if (upload.size or 0) > max_bytes
@@ -135,7 +148,7 @@ class AttachmentsMixin:
             errors.append(
                 str(
                     _("All files together must not be larger than %(size)s.")
-                    % {"size": filesizeformat(max_total)}
+                    % {"size": size_text(max_total)}
                 )
             )
         if errors:
@@ -153,6 +166,15 @@ class AttachmentsMixin:
         return tuple(result)
 
 
+_WHOLE = re.compile(r"(\d)[.,]0(?=\s)")
+
+
+def size_text(size: int) -> str:
+    """A size as people write it: "20 MB" for whole units, "1,5 MB" (Vietnamese decimal comma)
+    only when there is a fraction; `filesizeformat` alone writes "20,0 MB"."""
+    return _WHOLE.sub(r"\1", str(filesizeformat(size)))
+
+
 def attachment_limits_text() -> str:
     """ "Up to 5 files, each up to 20 MB, 40 MB in all." """
     count = settings.TOANDAN_TIP_MAX_ATTACHMENTS
@@ -164,8 +186,8 @@ def attachment_limits_text() -> str:
         )
         % {
             "count": count,
-            "size": filesizeformat(settings.TOANDAN_TIP_MAX_ATTACHMENT_BYTES),
-            "total": filesizeformat(settings.TOANDAN_TIP_MAX_TOTAL_BYTES),
+            "size": size_text(settings.TOANDAN_TIP_MAX_ATTACHMENT_BYTES),
+            "total": size_text(settings.TOANDAN_TIP_MAX_TOTAL_BYTES),
         }
     )
 
@@ -352,6 +374,19 @@ class TipForm(AttachmentsMixin, PlacePickerForm):
 
     # --- cleaning ----------------------------------------------------------------------------
 
+    def full_clean(self) -> None:
+        """A step of the place picker is not a submission: the page comes back with everything
+        typed and without errors (rendering a field reads `errors`, which would otherwise
+        validate the half-filled form and tell the citizen off for boxes not reached yet)."""
+        if self.place_in_progress():
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+            return
+        super().full_clean()
+
+    def is_valid(self) -> bool:
+        return not self.place_in_progress() and super().is_valid()
+
     def clean_category(self) -> Category:
         code = self.cleaned_data["category"]
         category = self.categories.get(code)
@@ -479,13 +514,7 @@ class TipForm(AttachmentsMixin, PlacePickerForm):
         )
 
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        """Show the service's refusals next to the fields they concern."""
-        for name, messages in errors.items():
-            field = SERVICE_FIELD_TO_FORM_FIELD.get(name)
-            if field not in self.fields:
-                field = None
-            for message in messages:
-                self.add_error(field, message)
+        add_service_errors(self, errors)
 
     # --- template helpers --------------------------------------------------------------------
 
@@ -606,18 +635,16 @@ class ReplyForm(AttachmentsMixin, forms.Form):
         return cleaned
 
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for name, messages in errors.items():
-            field = SERVICE_FIELD_TO_FORM_FIELD.get(name)
-            if field not in self.fields:
-                field = None
-            for message in messages:
-                self.add_error(field, message)
+        add_service_errors(self, errors)
 
 
 class ReceiptNotedForm(forms.Form):
     written_down = forms.BooleanField(
         label=_("I have written the receipt down (or saved the receipt card)"),
         error_messages={
-            "required": _("Tick the box once you have written the receipt down: it is shown once.")
+            "required": _(
+                "Tick the box once you have written the receipt down: "
+                "after that it is not shown again."
+            )
         },
     )

@@ -5,8 +5,8 @@ carry a citizen between pages, both short-lived:
 
 - the one-time receipt (after sending a tip, or when a staff-issued receipt is replaced): the
   receipt is sealed with a key derived from SECRET_KEY (so the session table never holds it in
-  clear), shown by exactly one page view, and deleted when the citizen confirms they wrote it
-  down, on any later view of the page, or after `RECEIPT_STATE_SECONDS`;
+  clear) and shown, with its card, until the citizen confirms they wrote it down (a reload or
+  the back button does not lose it), then deleted; it expires after `RECEIPT_STATE_SECONDS`;
 - the open follow-up: the id of the tip the receipt opened, until the citizen closes it or it
   sits idle for TOANDAN_TIP_FOLLOWUP_SESSION_MINUTES.
 
@@ -68,7 +68,6 @@ def _receipt_state_put(
         "receipt": receipt,
         "unit": unit,
         "created": time.time(),
-        "shown": False,
     }
     request.session[RECEIPT_STATE_KEY] = _fernet().encrypt(json.dumps(state).encode()).decode()
 
@@ -85,13 +84,6 @@ def _receipt_state_get(request: HttpRequest) -> dict[str, Any] | None:
     return state if isinstance(state, dict) else None
 
 
-def _receipt_state_mark_shown(request: HttpRequest, state: dict[str, Any]) -> None:
-    # Re-sealing would renew the token's age; keep the original creation time instead.
-    state = {**state, "shown": True}
-    token = _fernet().encrypt_at_time(json.dumps(state).encode(), int(state["created"]))
-    request.session[RECEIPT_STATE_KEY] = token.decode()
-
-
 def _receipt_state_clear(request: HttpRequest) -> None:
     request.session.pop(RECEIPT_STATE_KEY, None)
 
@@ -103,7 +95,8 @@ def _receipt_digit_groups(receipt: str) -> list[str]:
 def _receipt_page(
     request: HttpRequest, *, kinds: set[str], template: str = "tips/receipt.html"
 ) -> HttpResponse:
-    """The "write this down" page: GET shows the receipt once; POST confirms and moves on."""
+    """The "write this down" page: GET shows the receipt (again on a reload, until it expires);
+    POST confirms it is written down, forgets it and moves on."""
     state = _receipt_state_get(request)
     if state is None or state.get("kind") not in kinds:
         return render(request, "tips/receipt_gone.html", status=410)
@@ -113,11 +106,6 @@ def _receipt_page(
             _receipt_state_clear(request)
             return redirect(_after_receipt(request, state))
     else:
-        if state.get("shown"):
-            # The second look: the receipt is gone for good.
-            _receipt_state_clear(request)
-            return render(request, "tips/receipt_gone.html", status=410)
-        _receipt_state_mark_shown(request, state)
         form = ReceiptNotedForm()
     return render(
         request,
@@ -261,7 +249,23 @@ def _followup_open(request: HttpRequest, tip: Tip) -> None:
     request.session[FOLLOWUP_STATE_KEY] = {"tip": tip.pk, "seen": time.time()}
 
 
+def _throttled_message(retry_after: int) -> str:
+    return ngettext(
+        "Too many attempts from this connection: wait %(count)d second and try again.",
+        "Too many attempts from this connection: wait %(count)d seconds and try again.",
+        retry_after,
+    ) % {"count": retry_after}
+
+
+def _receipt_wait(request: HttpRequest) -> int:
+    """Seconds before a receipt typed on this connection is checked at all (0: checked now)."""
+    per_client, overall = ratelimit.receipt_throttles()
+    return max(per_client.check(ratelimit.client_key(request)), overall.check(ratelimit.GLOBAL_KEY))
+
+
 def _rejected_message(retry_after: int) -> str:
+    """The one answer for unknown, wrong and malformed receipts that were checked, with the wait
+    the failure imposes on the next try."""
     text = _(
         "This receipt does not open a tip. Check the digits and try again. "
         "Several wrong tries make you wait longer."
@@ -300,13 +304,19 @@ public(followup, description="citizens follow their tip with its receipt")
 
 def _followup_login(request: HttpRequest, action: str) -> HttpResponse:
     form = FollowupForm(request.POST if action == "open" else None)
-    if action == "open" and form.is_valid():
+    wait = _receipt_wait(request) if action == "open" else 0
+    if wait:
+        # A throttled try is not checked at all: say only "wait", the same for any receipt. A
+        # right receipt told that it is wrong would be given up for good.
+        form.is_valid()
+        form.add_error("receipt", _throttled_message(wait))
+    elif action == "open" and form.is_valid():
         try:
             tip = services.followup_open(
                 receipt=form.cleaned_data["receipt"], client_key=ratelimit.client_key(request)
             )
         except services.ReceiptRejectedError as error:
-            # The same answer, and the same status, for unknown, wrong and throttled receipts.
+            # The same answer, and the same status, for unknown, wrong and malformed receipts.
             form.add_error("receipt", _rejected_message(error.retry_after))
         else:
             _followup_open(request, tip)
@@ -405,6 +415,7 @@ def _staff_reason(form: StaffTipForm) -> str:
 
 @staff_required(POLICE_ROLES, description="the receipt of the tip this officer just entered")
 @require_http_methods(["GET", "POST"])
+@never_cache
 def staff_receipt(request: HttpRequest) -> HttpResponse:
     return _receipt_page(request, kinds={KIND_STAFF}, template="tips/staff_receipt.html")
 

@@ -431,6 +431,14 @@ def _tip_via_open311(client: Client, **params: Any) -> Tip:
     return tip
 
 
+def _listed_tip(client: Client, **params: Any) -> Tip:
+    """A tip that arrived two hours ago: old enough for the public list."""
+    tip = _tip_via_open311(client, **params)
+    Tip.objects.filter(pk=tip.pk).update(received_at=timezone.now() - dt.timedelta(hours=2))
+    tip.refresh_from_db()
+    return tip
+
+
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_get_request_never_shows_the_text_place_or_contact(client, theft, fmt):
     tip = _tip_via_open311(client, address_string="Số 5 Hàng Bè")
@@ -471,8 +479,8 @@ def test_unknown_request_id_is_a_404_in_the_error_format(client, fmt):
 
 
 def test_get_requests_defaults_to_the_last_90_days(client, theft):
-    recent = _tip_via_open311(client)
-    old = _tip_via_open311(client)
+    recent = _listed_tip(client)
+    old = _listed_tip(client)
     Tip.objects.filter(pk=old.pk).update(received_at=timezone.now() - dt.timedelta(days=120))
 
     listed = [r["service_request_id"] for r in client.get(f"{BASE}/requests.json").json()]
@@ -485,9 +493,9 @@ def test_get_requests_defaults_to_the_last_90_days(client, theft):
 
 
 def test_get_requests_filters_by_id_code_and_status(client, theft, fight):
-    first = _tip_via_open311(client)
-    second = _tip_via_open311(client)
-    fought = _tip_via_open311(
+    first = _listed_tip(client)
+    second = _listed_tip(client)
+    fought = _listed_tip(
         client, service_code="test-fight", **{"attribute[victim_request]": "unknown"}
     )
     Tip.objects.filter(pk=second.pk).update(status=TipStatus.CONCLUDED)
@@ -507,7 +515,7 @@ def test_get_requests_filters_by_id_code_and_status(client, theft, fight):
 
 
 def test_get_requests_xml_lists_requests(client, theft):
-    tip = _tip_via_open311(client)
+    tip = _listed_tip(client)
 
     root = xml(client.get(f"{BASE}/requests.xml"))
 
@@ -518,7 +526,7 @@ def test_get_requests_xml_lists_requests(client, theft):
 
 def test_get_requests_is_two_queries_however_many_tips(client, theft, django_assert_num_queries):
     for _ in range(3):
-        _tip_via_open311(client)
+        _listed_tip(client)
 
     # The tips with their category and unit, then their routes.
     with django_assert_num_queries(2):
@@ -529,7 +537,7 @@ def test_get_requests_is_two_queries_however_many_tips(client, theft, django_ass
 
 def test_get_requests_stops_at_the_maximum(client, theft, monkeypatch):
     for _ in range(3):
-        _tip_via_open311(client)
+        _listed_tip(client)
     monkeypatch.setattr("toandan.open311.selectors.MAX_REQUESTS", 2)
 
     assert len(client.get(f"{BASE}/requests.json").json()) == 2
@@ -559,8 +567,141 @@ def test_other_methods_are_a_405_in_the_error_format(client, fmt):
     assert "GET" in response["Allow"]
 
 
-def test_other_formats_are_not_served(client):
-    assert client.get(f"{BASE}/services.csv").status_code == 404
+@pytest.mark.parametrize("path", ["services.csv", "requests.html", "services", "nothing.json"])
+def test_other_formats_and_paths_are_a_404_in_the_json_error_format(client, path):
+    response = client.get(f"{BASE}/{path}")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    (error,) = response.json()
+    assert error["code"] == 404
+    assert "discovery.json" in error["description"]
+
+
+def test_an_unknown_path_ending_in_xml_gets_the_xml_error_format(client):
+    response = client.get(f"{BASE}/nothing.xml")
+
+    assert response.status_code == 404
+    assert xml(response).findtext("error/code") == "404"
+
+
+# --- control characters in XML -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("services/%01x.xml", {}),
+        ("services/a%0bb%1f.xml", {}),
+        ("requests/%01%08.xml", {}),
+        ("requests.xml", {"service_code": "\x01"}),
+        ("requests.xml", {"service_request_id": "\x01,\x1f"}),
+        ("requests.xml", {"start_date": "\x01"}),
+    ],
+)
+def test_control_characters_in_the_request_do_not_break_the_xml_answer(client, path, params):
+    response = client.get(f"{BASE}/{path}", params)
+
+    root = xml(response)  # ElementTree refuses a document that is not well-formed
+    assert root.tag in {"errors", "service_requests"}
+    assert b"\x01" not in response.content
+
+
+def test_an_unknown_service_code_with_a_control_character_is_a_404_in_xml(client):
+    response = client.get(f"{BASE}/services/%01x.xml")
+
+    assert response.status_code == 404
+    root = xml(response)
+    assert root.findtext("error/code") == "404"
+    assert "x" in (root.findtext("error/description") or "")
+
+
+# --- ids, CORS, the list's delay, keywords ------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_request_ids_are_case_insensitive(client, theft, fmt):
+    tip = _tip_via_open311(client)
+
+    response = client.get(f"{BASE}/requests/{tip.reference.lower()}.{fmt}")
+
+    assert response.status_code == 200
+    assert tip.reference.encode() in response.content
+    Tip.objects.filter(pk=tip.pk).update(received_at=timezone.now() - dt.timedelta(hours=2))
+    rows = client.get(f"{BASE}/requests.json", {"service_request_id": tip.reference.lower()}).json()
+    assert [row["service_request_id"] for row in rows] == [tip.reference]
+
+
+@pytest.mark.parametrize(
+    "path", ["discovery.json", "services.xml", "services/test-theft.json", "requests.json"]
+)
+def test_get_answers_may_be_read_by_any_web_page(client, theft, path):
+    response = client.get(f"{BASE}/{path}")
+
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_get_request_detail_and_its_404_carry_cors(client, theft):
+    tip = _tip_via_open311(client)
+
+    assert client.get(f"{BASE}/requests/{tip.reference}.json")["Access-Control-Allow-Origin"] == "*"
+    assert client.get(f"{BASE}/requests/NOSUCH.json")["Access-Control-Allow-Origin"] == "*"
+
+
+def test_cross_site_page_cannot_read_a_posted_receipt(client, theft):
+    response = create(client, address_id="00070", HTTP_ORIGIN="https://evil.example")
+
+    assert response.status_code == 201
+    assert "Access-Control-Allow-Origin" not in response
+
+
+@pytest.mark.parametrize("path", ["services.json", "requests.json", "requests/ABC.xml"])
+def test_a_preflight_is_answered_for_get_only(client, path):
+    response = client.options(
+        f"{BASE}/{path}",
+        HTTP_ORIGIN="https://app.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+    )
+
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Access-Control-Allow-Methods"] == "GET"
+    assert "POST" not in response["Access-Control-Allow-Methods"]
+
+
+def test_polling_the_list_does_not_tell_when_a_tip_arrived(client, theft):
+    fresh = _tip_via_open311(client)
+    older = _listed_tip(client)
+
+    listed = [r["service_request_id"] for r in client.get(f"{BASE}/requests.json").json()]
+    by_id = client.get(f"{BASE}/requests.json", {"service_request_id": fresh.reference}).json()
+
+    assert listed == [older.reference]  # the tip of a few seconds ago is not listed yet
+    assert by_id == []
+    # The sender, who knows the id, sees it at once.
+    assert client.get(f"{BASE}/requests/{fresh.reference}.json").status_code == 200
+    Tip.objects.filter(pk=fresh.pk).update(received_at=timezone.now() - dt.timedelta(minutes=61))
+    listed = [r["service_request_id"] for r in client.get(f"{BASE}/requests.json").json()]
+    assert set(listed) == {fresh.reference, older.reference}
+
+
+def test_service_keywords_are_vietnamese_for_a_vietnamese_client(client, theft):
+    services = client.get(f"{BASE}/services.json").json()  # Vietnamese first
+    keywords = next(s for s in services if s["service_code"] == "test-theft")["keywords"]
+
+    assert "trộm cắp tài sản" in keywords
+    assert "property" not in keywords
+    assert "test-theft" not in keywords
+
+
+def test_service_keywords_are_english_for_an_english_client(client, theft, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the language switch
+    services = client.get(f"{BASE}/services.json").json()
+    keywords = next(s for s in services if s["service_code"] == "test-theft")["keywords"]
+
+    assert "theft" in keywords.lower()
+    assert "Trộm" not in keywords
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])

@@ -142,6 +142,17 @@ def test_a_staff_entered_tip_names_the_officer_who_received_it(officer):
     assert "Trực tiếp tại trụ sở" in text
 
 
+def test_the_receipt_card_gives_the_full_follow_up_address_in_vietnamese(settings):
+    settings.TOANDAN_SITE_URL = "http://127.0.0.1:8000/"
+
+    text = pdf_text(documents.receipt_card_pdf("T7QK2M9XHP4C", "4821 0937 5562 1048 3390"))
+
+    assert "http://127.0.0.1:8000/tips/follow-up/" in text.replace(" ", "")
+    assert "Tip receipt" not in text
+    assert "(receipt)" not in text
+    assert "BIÊN NHẬN TIN BÁO" in text
+
+
 def test_the_receipt_card_shows_the_digit_groups_and_the_reference():
     data = documents.receipt_card_pdf("T7QK2M9XHP4C", "4821 0937 5562 1048 3390", "Công an phường")
 
@@ -150,3 +161,34 @@ def test_the_receipt_card_shows_the_digit_groups_and_the_reference():
     assert "4821 0937 5562 1048 3390" in text
     assert "T7QK2M9XHP4C" in text
     assert "Công an phường" in text
+
+
+def phishing_tip() -> Tip:
+    return services.tip_submit(
+        data=TipInput(
+            category=Category.objects.get(code="theft"),
+            description="Lừa đảo qua https://evil.example.com/x nhé.",
+            province=province(),
+            commune=commune(),
+            address="Xem https://evil.example.com/x",
+            occurred_text="khi mở https://evil.example.com/x",
+            people="Chủ trang https://evil.example.com/x",
+            vehicles="Quảng cáo https://evil.example.com/x",
+        )
+    ).tip
+
+
+def test_phishing_link_in_a_tip_is_defanged_in_the_pdf_record(officer):
+    text = pdf_text(documents.intake_record_pdf(phishing_tip(), actor=officer))
+
+    assert "https://evil.example.com" not in text
+    assert "evil.example.com" not in text
+    assert text.count("hxxps://evil[.]example[.]com") == 5
+
+
+def test_phishing_link_in_a_tip_is_defanged_in_the_docx_record(officer):
+    text = docx_text(documents.intake_record_docx(phishing_tip(), actor=officer))
+
+    assert "https://evil.example.com" not in text
+    assert "evil.example.com" not in text
+    assert text.count("hxxps://evil[.]example[.]com") == 5

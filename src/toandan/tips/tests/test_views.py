@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from typing import Any
 
 import pytest
@@ -84,6 +85,17 @@ def test_the_form_groups_categories_and_works_without_an_account(client: Client)
     assert 'id="anonymity-explained"' in text
     assert response["Cache-Control"].startswith("max-age=0")
     assert "no-store" in response["Cache-Control"]
+
+
+def test_file_sizes_are_written_without_a_useless_decimal(client: Client, settings):
+    settings.TOANDAN_TIP_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+    settings.TOANDAN_TIP_MAX_TOTAL_BYTES = 3 * 1024 * 1024 // 2
+
+    text = page(client.get(NEW))
+
+    assert "20\xa0MB" in text or "20 MB" in text
+    assert "20,0" not in text
+    assert "1,5\xa0MB" in text or "1,5 MB" in text  # the decimal comma only when needed
 
 
 def test_form_errors_keep_every_value_typed(client: Client):
@@ -177,6 +189,29 @@ def test_the_place_picker_steps_keep_the_text_without_javascript(client: Client)
     assert Tip.objects.count() == 1
 
 
+def test_a_place_picker_step_keeps_what_was_typed_but_shows_no_errors(client: Client):
+    """Choosing the province first, before anything else: no "required" under empty boxes."""
+    typed = tip_data(
+        province=None, commune=None, send=None, category="", description="", people="Hai người"
+    )
+
+    for step in (
+        {"province": province().pk, "place_action": "choose_province"},
+        {"province_q": "ha noi", "place_action": "filter_province"},
+        {"province": province().pk, "commune": commune().pk, "place_action": "choose_commune"},
+    ):
+        response = client.post(NEW, {**typed, **step})
+
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert 'id="error-summary"' not in text
+        assert "errorlist" not in text
+        assert 'aria-invalid="true"' not in text
+        assert "Hai người" in page(response)
+        assert typed["contact_name"] in page(response)
+    assert Tip.objects.count() == 0
+
+
 def test_files_must_be_attached_again_when_the_form_comes_back(client: Client):
     response = client.post(
         NEW,
@@ -201,7 +236,7 @@ def test_a_tip_goes_to_the_register_and_the_receipt_page(client: Client):
 # --- the receipt, once -----------------------------------------------------------------------
 
 
-def test_the_receipt_is_shown_once(client: Client):
+def test_the_receipt_survives_a_reload_until_it_is_confirmed(client: Client):
     send_tip(client)
 
     first = client.get(RECEIPT)
@@ -214,10 +249,28 @@ def test_the_receipt_is_shown_once(client: Client):
     assert 'name="written_down"' in first.content.decode()
     assert "no-store" in first["Cache-Control"]
 
-    second = client.get(RECEIPT)
-    assert second.status_code == 410
-    assert not RECEIPT_PATTERN.search(second.content.decode())
+    reloaded = client.get(RECEIPT)  # a reload, or the back button
+    assert reloaded.status_code == 200
+    assert shown_receipt(reloaded) == receipt
+    assert client.get(CARD).status_code == 200
+
+    client.post(RECEIPT, {"written_down": "on"})
+    gone = client.get(RECEIPT)
+    assert gone.status_code == 410
+    assert not RECEIPT_PATTERN.search(gone.content.decode())
     assert client.get(CARD).status_code == 404
+
+
+def test_the_receipt_expires_after_fifteen_minutes_even_unconfirmed(client: Client, monkeypatch):
+    send_tip(client)
+    assert client.get(RECEIPT).status_code == 200
+    later = time.time() + 15 * 60 + 5
+    monkeypatch.setattr("cryptography.fernet.time.time", lambda: later)
+
+    assert client.get(CARD).status_code == 404
+    gone = client.get(RECEIPT)
+    assert gone.status_code == 410
+    assert not RECEIPT_PATTERN.search(gone.content.decode())
 
 
 def test_the_receipt_is_not_stored_in_clear_in_the_session_table(client: Client):
@@ -335,8 +388,13 @@ def test_receipt_guessing_is_throttled_with_the_wait_shown(client: Client, setti
 
     message = _rejection(throttled)
     assert re.search(r"\d+", message)
-    assert message.startswith(first.split(".")[0])
     assert 'name="body"' not in throttled.content.decode()
+    # The right receipt is not told it is wrong: only to wait, as any other receipt is.
+    assert message != first
+    assert "không mở được" not in message
+    assert "Quá nhiều lần thử" in message
+    other = _rejection(open_tip(client, "2222 2222 2222 2222 2222"))
+    assert re.sub(r"\d+", "N", other) == re.sub(r"\d+", "N", message)
 
 
 def test_the_tipster_answers_the_officers_question(client: Client):
@@ -421,12 +479,16 @@ def test_a_staff_issued_receipt_must_be_replaced_first(client: Client):
     assert submitted.tip.receipt_kind == ReceiptKind.CITIZEN
 
 
-def test_the_replacement_receipt_is_shown_once(client: Client):
+def test_the_replacement_receipt_survives_a_reload_until_it_is_confirmed(client: Client):
     submitted = staff_tip()
     open_tip(client, submitted.receipt)
-    client.get(RECEIPT)
+    new_receipt = shown_receipt(client.get(RECEIPT))
 
+    assert shown_receipt(client.get(RECEIPT)) == new_receipt  # not lost on a reload
+    assert client.get(CARD).status_code == 200
+    client.post(RECEIPT, {"written_down": "on"})
     assert client.get(RECEIPT).status_code == 410
+    assert client.get(CARD).status_code == 404
 
 
 # --- attachments through the pages ----------------------------------------------------------

@@ -102,7 +102,18 @@ def test_an_officer_records_a_phone_tip_and_hands_over_a_receipt(officer_hoan_ki
     assert card.status_code == 200
     assert card.content.startswith(b"%PDF")
     assert card["Cache-Control"] == "no-store"
+    assert "no-store" in shown["Cache-Control"]
 
+    # A reload (the officer's browser, or the back button) does not lose the receipt ...
+    reloaded = client.get(STAFF_RECEIPT)
+    assert reloaded.status_code == 200
+    assert re.findall(r'<span class="receipt-group">(\d{4})</span>', reloaded.content.decode()) == (
+        groups
+    )
+    assert client.get(STAFF_CARD).status_code == 200
+    # ... until the officer confirms it is handed over or written down.
+    done = client.post(STAFF_RECEIPT, {"written_down": "on"})
+    assert done.status_code == 302
     assert client.get(STAFF_RECEIPT).status_code == 410
     assert client.get(STAFF_CARD).status_code == 404
 
