@@ -184,14 +184,19 @@ class RateLimit:
         """Count one hit; 0 when it is within the limit, else the seconds until it resets."""
         bucket, remaining = self._bucket()
         name = self._key(key, bucket)
-        if cache.add(name, 1, timeout=self.window + 5):
-            count = 1
-        else:
-            try:
-                count = cache.incr(name)
-            except ValueError:
-                cache.set(name, 1, timeout=self.window + 5)
+        # incr() first: after the first hit of a window the counter exists, so a hit costs
+        # one cache operation (two on Redis, whose incr checks the key first), not add + incr.
+        try:
+            count = cache.incr(name)
+        except ValueError:  # the window's first hit
+            if cache.add(name, 1, timeout=self.window + 5):
                 count = 1
+            else:  # another request started the window meanwhile
+                try:
+                    count = cache.incr(name)
+                except ValueError:
+                    cache.set(name, 1, timeout=self.window + 5)
+                    count = 1
         return 0 if count <= self.limit else max(1, math.ceil(remaining))
 
     def peek(self, key: str) -> int:

@@ -8,19 +8,19 @@ leaves the system and is read on phones, in shared inboxes and on lock screens.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, models, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from toandan.accounts.models import POLICE_ROLES, RoleAssignment
+from toandan.accounts.models import POLICE_ROLES, RoleAssignment, User
 from toandan.core.tasks import send_email_on_commit
 from toandan.notifications.models import Notification, NotificationKind
 from toandan.tips.models import RouteRole, Tip, TipRoute
@@ -58,21 +58,11 @@ def recipients_of(routes: Sequence[UnitRoute]) -> list[Recipient]:
     ordered = sorted(
         enumerate(routes), key=lambda item: (item[1].role != RouteRole.PRIMARY, item[0])
     )
-    today = timezone.localdate()
-    assignments = (
-        RoleAssignment.objects.filter(
-            org_unit_id__in={route.org_unit_id for route in routes},
-            role__in=POLICE_ROLES,
-            valid_from__lte=today,
-            user__is_active=True,
-        )
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-        .order_by("user_id")
-        .values_list("user_id", "org_unit_id", "user__email")
-    )
     units_of_user: dict[int, set[int]] = {}
     emails: dict[int, str] = {}
-    for user_id, org_unit_id, email in assignments:
+    for user_id, org_unit_id, email in _police_of_units(
+        sorted({route.org_unit_id for route in routes}), timezone.localdate()
+    ):
         units_of_user.setdefault(user_id, set()).add(org_unit_id)
         emails[user_id] = email
     recipients = []
@@ -87,6 +77,50 @@ def recipients_of(routes: Sequence[UnitRoute]) -> list[Recipient]:
             )
         )
     return recipients
+
+
+def _police_of_units(unit_ids: Sequence[int], today: dt.date) -> list[tuple[int, int, str]]:
+    """(user id, unit id, email) of every police role held today in these units by an active
+    user, ordered by user.
+
+    The same query as
+
+        RoleAssignment.objects.filter(
+            org_unit_id__in=unit_ids, role__in=POLICE_ROLES, valid_from__lte=today,
+            user__is_active=True,
+        ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .order_by("user_id").values_list("user_id", "org_unit_id", "user__email")
+
+    written out because every tip runs it and building it through the ORM costs several
+    times more than running it (about 0.7 ms against 0.1 ms: `make bench`).
+    """
+    quote = connection.ops.quote_name
+
+    def name_of(model: type[models.Model], field_name: str = "") -> str:
+        table = quote(model._meta.db_table)
+        if not field_name:
+            return table
+        field = model._meta.get_field(field_name)
+        assert isinstance(field, models.Field)
+        return f"{table}.{quote(field.column)}"
+
+    ra = {f: name_of(RoleAssignment, f) for f in ("user", "org_unit", "role", "valid_from")}
+    valid_to = name_of(RoleAssignment, "valid_to")
+    roles = sorted(POLICE_ROLES)
+    units_in = ", ".join(["%s"] * len(unit_ids))
+    roles_in = ", ".join(["%s"] * len(roles))
+    sql = (
+        f"SELECT {ra['user']}, {ra['org_unit']}, {name_of(User, 'email')} "  # noqa: S608 - names from the models
+        f"FROM {name_of(RoleAssignment)} INNER JOIN {name_of(User)} "
+        f"ON {name_of(User, 'id')} = {ra['user']} "
+        f"WHERE {ra['org_unit']} IN ({units_in}) AND {ra['role']} IN ({roles_in}) "
+        f"AND {ra['valid_from']} <= %s AND ({valid_to} IS NULL OR {valid_to} >= %s) "
+        f"AND {name_of(User, 'is_active')} "
+        f"ORDER BY {ra['user']}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*unit_ids, *roles, today, today])
+        return [(int(u), int(o), str(e or "")) for u, o, e in cursor.fetchall()]
 
 
 def _recipients(tip: Tip) -> list[Recipient]:

@@ -351,8 +351,7 @@ def _wrap_aad(kek_id: str, reference: str) -> bytes:
 
 
 def wrap(data_key: bytes, *, kek_id: str, reference: str) -> bytes:
-    nonce = secrets.token_bytes(NONCE_BYTES)
-    return nonce + AESGCM(kek(kek_id)).encrypt(nonce, data_key, _wrap_aad(kek_id, reference))
+    return _wrap_with(kek(kek_id), data_key, kek_id=kek_id, reference=reference)
 
 
 def unwrap(kek_id: str, wrapped: Blob, reference: str) -> bytes:
@@ -366,13 +365,17 @@ def unwrap(kek_id: str, wrapped: Blob, reference: str) -> bytes:
         raise DecryptionError from exc
 
 
+def _wrap_with(kek_bytes: bytes, data_key: bytes, *, kek_id: str, reference: str) -> bytes:
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    return nonce + AESGCM(kek_bytes).encrypt(nonce, data_key, _wrap_aad(kek_id, reference))
+
+
 def new_envelope(reference: str) -> Envelope:
     """A fresh data key for the tip `reference`, wrapped by the current KEK."""
     ring = keyring()
     data_key = secrets.token_bytes(KEY_BYTES)
-    return Envelope(
-        ring.current, wrap(data_key, kek_id=ring.current, reference=reference), data_key
-    )
+    wrapped = _wrap_with(ring.kek(ring.current), data_key, kek_id=ring.current, reference=reference)
+    return Envelope(ring.current, wrapped, data_key)
 
 
 def rewrap(kek_id: str, wrapped: Blob, reference: str, *, to_kek_id: str) -> bytes:

@@ -13,26 +13,16 @@ applies, the province police (or, failing that, the Ministry) receive it.
 Each route carries a reason in plain Vietnamese naming the rule and the place, shown with the
 tip ("Nơi xảy ra thuộc phường Hoàn Kiếm → Công an phường Hoàn Kiếm").
 
-Every tip reads the table, and it changes a few times a year: each process keeps a copy
-(`active_rules`). A rule saved or deleted (the admin, `save()`, `delete()`) drops the copy at
-once and again when its transaction commits; a change that sends no signal (`update()` from a
-shell, a data migration, another process) is picked up within RULES_MAX_AGE seconds.
+Every tip reads the table and the police units, which change a few times a year: each process
+keeps a copy of both (`tips.selectors.ProcessCache`: a save in the admin applies at once, other
+changes within seconds).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
-import weakref
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -45,10 +35,9 @@ from toandan.tips.models import (
     RoutingRule,
     RoutingTarget,
 )
+from toandan.tips.selectors import ProcessCache
 
 REASON_MAX = 300
-# How long a process trusts its copy of the routing table when no signal said it changed.
-RULES_MAX_AGE = 5.0
 
 
 class RoutingError(RuntimeError):
@@ -81,86 +70,40 @@ def place_name(unit: AdminUnit) -> str:
     return f"{unit_type.lower()} {unit.short_name}"
 
 
-def police_units_of(admin_units: Iterable[AdminUnit], day: dt.date) -> dict[int, OrgUnit]:
-    """The police unit attached to each commune or province, open on `day`, in one query:
-    admin unit id -> unit (places without one are left out)."""
-    units: dict[int, OrgUnit] = {}
-    for unit in (
-        OrgUnit.objects.filter(
-            kind=OrgKind.POLICE, admin_unit__in=[place.pk for place in admin_units]
+def _load_police_units(admin_unit_id: int) -> tuple[OrgUnit, ...]:
+    return tuple(
+        OrgUnit.objects.filter(kind=OrgKind.POLICE, admin_unit_id=admin_unit_id).order_by(
+            "depth", "pk"
         )
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .order_by("depth", "pk")
-    ):
-        assert unit.admin_unit_id is not None
-        units.setdefault(unit.admin_unit_id, unit)
-    return units
+    )
+
+
+# Police units attached to a commune or province, open or closed: the day is checked per tip.
+_police_units: ProcessCache[int, tuple[OrgUnit, ...]] = ProcessCache(
+    "tips.police_units", _load_police_units, senders=[OrgUnit]
+)
 
 
 def police_unit_of(admin_unit: AdminUnit, day: dt.date) -> OrgUnit | None:
     """The police unit attached to a commune or province, open on `day`."""
-    return police_units_of([admin_unit], day).get(admin_unit.pk)
+    for unit in _police_units.get(admin_unit.pk) or ():
+        if unit.is_valid_on(day):
+            return unit
+    return None
 
 
-# --- The routing table, kept per process -------------------------------------------------------
+def _load_rules(_key: None) -> tuple[RoutingRule, ...]:
+    return tuple(RoutingRule.objects.filter(active=True).order_by("priority", "pk"))
 
 
-class _ChangePending:
-    """Registered with `on_commit` by a rule change: the copy is dropped again once the change
-    is visible to everyone. Until then no copy is kept, so a copy read inside the changing
-    transaction (or by another thread before it commits) never outlives it. A rolled-back
-    transaction drops its callbacks, and with them this object (see `_pending`)."""
-
-    def __call__(self) -> None:
-        with _rules_lock:
-            _pending.discard(self)
-        forget_cached_rules()
-
-
-# Weak: the only strong reference is the transaction's list of on_commit callbacks, so a
-# rollback, which empties that list, also empties this set.
-_pending: weakref.WeakSet[_ChangePending] = weakref.WeakSet()
-_rules_lock = threading.Lock()
-# (monotonic time read, rules), or None; `_generation` counts the changes seen, so a reader
-# that started before a change never stores what it read.
-_rules: tuple[float, tuple[RoutingRule, ...]] | None = None
-_generation = 0
-
-
-def forget_cached_rules() -> None:
-    """Drop this process's copy of the routing table: the next tip reads it again."""
-    global _rules, _generation  # noqa: PLW0603 - the per-process copy
-    with _rules_lock:
-        _rules = None
-        _generation += 1
+_rules: ProcessCache[None, tuple[RoutingRule, ...]] = ProcessCache(
+    "tips.routing_rules", _load_rules, senders=[RoutingRule]
+)
 
 
 def active_rules() -> tuple[RoutingRule, ...]:
-    """The active rules in priority order, from this process's copy when it is fresh. The
-    instances are shared between threads: read them, never change them."""
-    global _rules  # noqa: PLW0603 - the per-process copy
-    now = time.monotonic()
-    cached = _rules
-    if cached is not None and now - cached[0] < RULES_MAX_AGE:
-        return cached[1]
-    generation = _generation
-    rules = tuple(RoutingRule.objects.filter(active=True).order_by("priority", "pk"))
-    with _rules_lock:
-        if generation == _generation and not _pending:
-            _rules = (now, rules)
-    return rules
-
-
-@receiver(post_save, sender=RoutingRule, dispatch_uid="tips.routing.rule_saved")
-@receiver(post_delete, sender=RoutingRule, dispatch_uid="tips.routing.rule_deleted")
-def _rule_changed(*, using: str = DEFAULT_DB_ALIAS, **_kwargs: Any) -> None:
-    forget_cached_rules()
-    if transaction.get_connection(using).in_atomic_block:
-        marker = _ChangePending()
-        with _rules_lock:
-            _pending.add(marker)
-        transaction.on_commit(marker, using=using)
+    """The active rules, in the order they are tried."""
+    return _rules.get(None) or ()
 
 
 def _matches(rule: RoutingRule, category: Category, commune: AdminUnit | None) -> bool:
@@ -232,14 +175,10 @@ def route_tip(
 def _route(
     *, category: Category, province: AdminUnit, commune: AdminUnit | None, day: dt.date
 ) -> Routing:
-    # Both units in one query: the province police are needed for the fallback and for
-    # information copies, often enough that asking for them each time is the cheaper plan.
-    police = police_units_of([province] if commune is None else [commune, province], day)
-
     def unit_for(target: str) -> OrgUnit | None:
         if target == RoutingTarget.COMMUNE_POLICE:
-            return police.get(commune.pk) if commune is not None else None
-        return police.get(province.pk)
+            return police_unit_of(commune, day) if commune is not None else None
+        return police_unit_of(province, day)
 
     primary: Route | None = None
     information: list[Route] = []
@@ -267,7 +206,7 @@ def _route(
             information.append(route)
 
     if primary is None:
-        primary = _fallback(category, province, commune, police.get(province.pk))
+        primary = _fallback(category, province, commune, police_unit_of(province, day))
     # One copy per unit, and none to the unit that is already responsible: the province copy
     # of a serious tip is skipped when the province police are the primary unit already.
     seen = {primary.org_unit.pk}

@@ -181,6 +181,27 @@ def test_rate_limit_counts_per_window(clock):
     assert limit.hit("k") == 0
 
 
+def test_a_hit_after_the_first_of_a_window_is_one_cache_operation(clock, monkeypatch):
+    # Redis makes each cache operation a round trip, and every tip counts two limits
+    limit = ratelimit.RateLimit("r", limit=10, window_seconds=3600)
+    limit.hit("k")
+    calls: list[str] = []
+
+    def counted(name: str):
+        real = getattr(cache, name)
+
+        def operation(*args, **kwargs):
+            calls.append(name)
+            return real(*args, **kwargs)
+
+        return operation
+
+    for name in ("add", "incr", "get", "set"):
+        monkeypatch.setattr(cache, name, counted(name))
+    assert [limit.hit("k") for _ in range(3)] == [0, 0, 0]
+    assert calls == ["incr", "incr", "incr"]
+
+
 def test_tip_submissions_are_limited_per_client_then_overall(settings, clock):
     settings.TOANDAN_TIP_RATE_PER_CLIENT_HOUR = 2
     settings.TOANDAN_TIP_RATE_TOTAL_HOUR = 3

@@ -4,7 +4,9 @@
   so every test of a run can open what another made; rotation tests use their own file).
 - Argon2id runs at a low cost: its production cost is measured by `make bench`, and tests hash
   hundreds of receipts.
-- The cache (throttles, rate limits, daily secrets) starts empty for every test.
+- The cache (throttles, rate limits, daily secrets) starts empty for every test, and so do the
+  per-process copies of categories, places, routing rules and police units (tests change them
+  with `update()`, which sends no signal, and roll back what they changed).
 - `committed_db`: real commits, for tests that need several connections (concurrency).
 """
 
@@ -22,6 +24,7 @@ from django.db import connection, models
 from toandan.accounts.tests.factories import make_user
 from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.tips.models import Category
+from toandan.tips.selectors import forget_cached_reference_data
 from toandan.tips.services import TipInput, UploadData
 
 # Real places and units (official codes of 25/06/2025), created by loading the geography.
@@ -34,6 +37,13 @@ HOAN_KIEM_POLICE = "CA-01-00070"
 BA_DINH_POLICE = "CA-01-00004"
 HANOI_POLICE = "CA-01"
 HOAN_KIEM_UNION = "PN-01-00070"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_data() -> Iterator[None]:
+    forget_cached_reference_data()
+    yield
+    forget_cached_reference_data()
 
 
 @pytest.fixture(autouse=True)

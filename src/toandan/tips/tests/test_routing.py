@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.utils import translation
 
 from toandan.orgs.models import OrgUnit
+from toandan.tips import selectors
 from toandan.tips.models import (
     Category,
     CategoryGroup,
@@ -181,6 +183,72 @@ def test_a_closed_commune_police_unit_is_skipped():
     # Given the commune police unit closed (e.g. merged) before the day of the tip
     OrgUnit.objects.filter(code=HOAN_KIEM_POLICE).update(valid_to=dt.date(2026, 1, 1))
     # Then the tip goes to the province police instead of a unit that no longer exists
+    assert route("theft", HANOI, HOAN_KIEM).primary.org_unit.code == HANOI_POLICE
+
+
+# --- The table and the police units are kept per process ----------------------------------------
+
+
+def cybercrime_to_the_province() -> RoutingRule:
+    return RoutingRule.objects.create(
+        name="Tội phạm mạng: Công an tỉnh",
+        priority=5,
+        condition=RoutingCondition.ALWAYS,
+        category=category("cybercrime"),
+        target=RoutingTarget.PROVINCE_POLICE,
+        role=RouteRole.PRIMARY,
+    )
+
+
+def test_routing_reads_nothing_once_the_table_and_units_are_kept(django_assert_num_queries):
+    drugs, hanoi, hoan_kiem = category("drug-trafficking"), province(HANOI), commune(HOAN_KIEM)
+    route_tip(category=drugs, province=hanoi, commune=hoan_kiem, day=TODAY)
+    with django_assert_num_queries(0):
+        result = route_tip(category=drugs, province=hanoi, commune=hoan_kiem, day=TODAY)
+    assert [r.org_unit.code for r in result.routes] == [HOAN_KIEM_POLICE, HANOI_POLICE]
+
+
+def test_a_rule_added_in_the_admin_applies_to_the_next_tip_at_once():
+    # Given a process that routed a tip and keeps the table in memory
+    assert route("cybercrime", HANOI, HOAN_KIEM).primary.org_unit.code == HOAN_KIEM_POLICE
+    # When an administrator adds a rule
+    cybercrime_to_the_province()
+    # Then the very next tip follows it
+    assert route("cybercrime", HANOI, HOAN_KIEM).primary.org_unit.code == HANOI_POLICE
+
+
+def test_a_rule_change_that_rolls_back_leaves_nothing_in_the_kept_table():
+    route("cybercrime", HANOI, HOAN_KIEM)
+
+    # Given a rule added in a transaction that fails after routing a tip with it
+    def failing_change() -> None:
+        with transaction.atomic():
+            cybercrime_to_the_province()
+            assert route("cybercrime", HANOI, HOAN_KIEM).primary.org_unit.code == HANOI_POLICE
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        failing_change()
+    # Then the rule is gone for the next tip too
+    assert route("cybercrime", HANOI, HOAN_KIEM).primary.org_unit.code == HOAN_KIEM_POLICE
+
+
+def test_a_change_that_sends_no_signal_is_seen_within_seconds(monkeypatch):
+    assert route("drug-trafficking", HANOI, HOAN_KIEM).information != ()
+    # Given the copy rule switched off behind the process's back (update() sends no signal)
+    RoutingRule.objects.filter(only_serious=True).update(active=False)
+    # When the kept copy is older than its maximum age
+    later = selectors._clock() + selectors.REFERENCE_MAX_AGE + 1
+    monkeypatch.setattr(selectors, "_clock", lambda: later)
+    # Then the table is read again
+    assert route("drug-trafficking", HANOI, HOAN_KIEM).information == ()
+
+
+def test_a_police_unit_closed_in_the_admin_is_skipped_at_once():
+    assert route("theft", HANOI, HOAN_KIEM).primary.org_unit.code == HOAN_KIEM_POLICE
+    unit = OrgUnit.objects.get(code=HOAN_KIEM_POLICE)
+    unit.valid_to = dt.date(2026, 1, 1)
+    unit.save()
     assert route("theft", HANOI, HOAN_KIEM).primary.org_unit.code == HANOI_POLICE
 
 

@@ -12,7 +12,14 @@ from toandan.accounts.tests.factories import make_user
 from toandan.audit.models import AuditEvent
 from toandan.orgs.models import OrgUnit
 from toandan.tips import crypto, selectors
-from toandan.tips.models import Channel, MessageDirection, Tip, TipAttachment, TipStatus
+from toandan.tips.models import (
+    Category,
+    Channel,
+    MessageDirection,
+    Tip,
+    TipAttachment,
+    TipStatus,
+)
 from toandan.tips.selectors import (
     tip_content,
     tip_data_key,
@@ -242,3 +249,37 @@ def test_key_usage_counts_data_keys_per_kek():
     current = crypto.keyring().current
     assert usage["tips"][current] >= 2
     assert usage["contacts"][current] >= 1
+
+
+# --- Categories and places kept per process ------------------------------------------------------
+
+
+def test_categories_and_places_are_read_once_per_process(django_assert_num_queries):
+    theft = selectors.active_category("theft")
+    hanoi = selectors.current_province("01")
+    hoan_kiem = selectors.current_commune(" 00070 ")
+    with django_assert_num_queries(0):
+        assert selectors.active_category("theft") is theft
+        assert selectors.current_province("01") is hanoi
+        assert selectors.current_commune("00070") is hoan_kiem
+    assert hoan_kiem is not None
+    assert hanoi is not None
+    assert hoan_kiem.parent_id == hanoi.pk
+    assert selectors.current_commune(hoan_kiem.pk) == hoan_kiem
+
+
+def test_codes_that_do_not_exist_are_not_kept(django_assert_num_queries):
+    # Nobody can fill a server's memory by asking for codes that do not exist
+    with django_assert_num_queries(3):
+        assert selectors.active_category("no-such-thing") is None
+        assert selectors.active_category("no-such-thing") is None
+        assert selectors.current_province("00070") is None  # a commune's code
+    assert not selectors._categories._entries
+
+
+def test_a_category_switched_off_in_the_admin_is_refused_at_once():
+    assert selectors.active_category("gambling") is not None
+    gambling = Category.objects.get(code="gambling")
+    gambling.active = False
+    gambling.save()
+    assert selectors.active_category("gambling") is None
