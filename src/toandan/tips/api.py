@@ -35,7 +35,7 @@ from ninja import Router, Status
 from toandan.audit.services import audit_record
 from toandan.core import ratelimit
 from toandan.core.access import public
-from toandan.geo.models import AdminUnit, Generation, Level
+from toandan.geo.models import AdminUnit
 from toandan.orgs.models import OrgLevel, OrgUnit
 from toandan.tips import selectors
 from toandan.tips.models import Category, Channel, ReceiptKind, Tip
@@ -131,22 +131,16 @@ def refusals(view: Callable[..., Any]) -> Callable[..., Any]:
 
 def current_province(value: str | int) -> AdminUnit | None:
     """A province of today's 34, by official code ("01") or id."""
-    units = AdminUnit.objects.filter(generation=Generation.CURRENT, level=Level.PROVINCE)
-    if isinstance(value, int):
-        return units.filter(pk=value).first()
-    return units.filter(code=value.strip()).first()
+    return selectors.current_province(value)
 
 
 def current_commune(value: str | int) -> AdminUnit | None:
     """A commune of today's 3,321, by official code ("00070") or id."""
-    units = AdminUnit.objects.filter(generation=Generation.CURRENT, level=Level.COMMUNE)
-    if isinstance(value, int):
-        return units.filter(pk=value).first()
-    return units.filter(code=value.strip()).first()
+    return selectors.current_commune(value)
 
 
 def active_category(code: str) -> Category | None:
-    return Category.objects.filter(code=code.strip(), active=True).first()
+    return selectors.active_category(code)
 
 
 def union_branch(code: str) -> OrgUnit | None:

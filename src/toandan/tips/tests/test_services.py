@@ -219,7 +219,7 @@ def test_one_tip_costs_a_fixed_handful_of_queries(officer_hoan_kiem, django_asse
     tip_submit(data=tip_input())
     data = tip_input()
     # When the next tip arrives for a unit with an officer to tell
-    # Then it costs ten queries (seventeen before `make bench` looked): who to tell, then one
+    # Then it costs ten queries (fourteen before `make bench` looked): who to tell, then one
     # transaction (a savepoint in this test) with the register number (one UPDATE), the tip,
     # its route, the notification and the audit event (head lock, event, head)
     with django_assert_max_num_queries(10):
