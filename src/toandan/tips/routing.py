@@ -243,3 +243,33 @@ def _fallback(
         commune=commune,
     )
     return Route(org_unit=unit, role=RouteRole.PRIMARY, rule=None, reason=reason)
+
+
+def received_directly(routing: Routing, *, unit: OrgUnit, channel_label: str) -> Routing:
+    """A tip an officer took by phone, in person or by mail: the officer's own unit received
+    it, so it goes in that unit's intake register and that unit is responsible until it
+    forwards the tip (BLTTHS Art. 146). The unit the rules chose for the place keeps an
+    information copy, so it knows at once.
+    """
+    if unit.pk == routing.primary.org_unit.pk:
+        return routing
+    with translation.override("vi"):
+        reason = _clip(
+            _(
+                "Received directly by %(unit)s (%(channel)s); to be forwarded to the "
+                "competent unit (BLTTHS Art. 146)"
+            )
+            % {"unit": unit.name, "channel": channel_label}
+        )
+    primary = Route(org_unit=unit, role=RouteRole.PRIMARY, rule=None, reason=reason)
+    copies = [
+        Route(
+            org_unit=route.org_unit,
+            role=RouteRole.INFORMATION,
+            rule=route.rule,
+            reason=route.reason,
+        )
+        for route in routing.routes
+        if route.org_unit.pk != unit.pk
+    ]
+    return Routing(primary=primary, information=tuple(copies))

@@ -26,13 +26,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from toandan.accounts.models import POLICE_ROLES, User
-from toandan.accounts.selectors import user_has_any_role
+from toandan.accounts.selectors import active_role_assignments, user_has_any_role
 from toandan.audit.services import audit_record
 from toandan.core import ratelimit
 from toandan.geo.models import AdminUnit, Generation, Level
@@ -53,7 +53,7 @@ from toandan.tips.models import (
     VictimRequest,
 )
 from toandan.tips.register import register_take
-from toandan.tips.routing import route_tip
+from toandan.tips.routing import received_directly, route_tip
 from toandan.tips.selectors import staff_can_open_tip, tip_data_key
 
 
@@ -492,6 +492,7 @@ def tip_receive(
     receipt: str | None = None,
     reference: str | None = None,
     received_at: dt.datetime | None = None,
+    receiving_unit: OrgUnit | None = None,
 ) -> SubmittedTip:
     """Record one tip: check, encrypt, route, enter in the intake register, notify.
 
@@ -506,6 +507,10 @@ def tip_receive(
     routing = route_tip(
         category=data.category, province=data.province, commune=data.commune, day=day
     )
+    if receiving_unit is not None:
+        with translation.override("vi"):
+            channel_label = str(Channel(channel).label).lower()
+        routing = received_directly(routing, unit=receiving_unit, channel_label=channel_label)
     digits = receipts.receipt_parse(receipt) if receipt else receipts.receipt_generate()
     if digits is None:
         msg = "the receipt given is not 20 digits"
@@ -627,24 +632,49 @@ def tip_submit(*, data: TipInput, channel: str = Channel.WEB) -> SubmittedTip:
 
 
 def tip_submit_by_staff(
-    *, actor: AbstractBaseUser, data: TipInput, channel: str, reason: str = ""
+    *,
+    actor: AbstractBaseUser,
+    data: TipInput,
+    channel: str,
+    reason: str = "",
+    received_at: dt.datetime | None = None,
 ) -> SubmittedTip:
     """A tip received by phone, in person or by mail and entered by an officer (Art. 146:
     oral tips are recorded too). The receipt is STAFF_ISSUED: the tipster replaces it on first
-    use, so the officer who handed it over cannot open the tip as the tipster afterwards."""
+    use, so the officer who handed it over cannot open the tip as the tipster afterwards.
+
+    The officer's own police unit received the tip: it goes in that unit's register at the
+    time it was received (`received_at`, not the moment of typing), and that unit is
+    responsible until it forwards the tip; the unit of the place gets an information copy.
+    """
     if not user_has_any_role(actor, POLICE_ROLES):
         raise PermissionDenied
     if channel not in STAFF_CHANNELS:
         raise TipRejectedError(
             {"channel": [_("Choose how the tip was received: by phone, in person or by mail.")]}
         )
+    if received_at is not None:
+        if timezone.is_naive(received_at):
+            received_at = timezone.make_aware(received_at)
+        if received_at > timezone.now() + CLOCK_SLACK:
+            raise TipRejectedError({"received_at": [_("This time is in the future.")]})
     return tip_receive(
         data=data,
         channel=channel,
         entered_by=actor,
         receipt_kind=ReceiptKind.STAFF_ISSUED,
         intake_note=reason,
+        received_at=received_at,
+        receiving_unit=_officer_police_unit(actor),
     )
+
+
+def _officer_police_unit(actor: AbstractBaseUser) -> OrgUnit | None:
+    """The police unit where the officer holds a police role; the most local one when there
+    are several (a ward officer who also helps the province receives tips at the ward)."""
+    assignments = active_role_assignments(actor, POLICE_ROLES).order_by("-org_unit__depth")
+    first = assignments.first()
+    return first.org_unit if first is not None else None
 
 
 # --- Follow-up with the receipt ----------------------------------------------------------------

@@ -390,7 +390,8 @@ def staff_new(request: HttpRequest) -> HttpResponse:
             actor=_staff_user(request),
             data=form.tip_input(),
             channel=form.cleaned_data["channel"],
-            reason=_staff_reason(form),
+            reason=form.cleaned_data.get("reason", ""),
+            received_at=form.cleaned_data["received_at"],
         )
     except services.TipRejectedError as error:
         form.add_service_errors(error.errors)
@@ -403,14 +404,6 @@ def staff_new(request: HttpRequest) -> HttpResponse:
         unit=_unit_name(submitted.tip),
     )
     return redirect("tips:staff_receipt")
-
-
-def _staff_reason(form: StaffTipForm) -> str:
-    received = form.cleaned_data["received_at"]
-    note = form.cleaned_data.get("reason", "")
-    stamp = received.strftime("%H:%M %d/%m/%Y") if received else ""
-    text = _("received at %(time)s") % {"time": stamp}
-    return f"{text}; {note}" if note else text
 
 
 @staff_required(POLICE_ROLES, description="the receipt of the tip this officer just entered")

@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from toandan.accounts.tests.factories import logged_in
 from toandan.audit.models import AuditEvent
 from toandan.tips import services
-from toandan.tips.models import Category, Channel, ReceiptKind, Tip
+from toandan.tips.models import Category, Channel, ReceiptKind, RouteRole, Tip
 from toandan.tips.services import TipInput
 from toandan.tips.tests.test_forms import commune, province, tip_data
 
@@ -199,3 +200,38 @@ def test_anonymous_visitors_cannot_get_the_record(client: Client):
     response = client.get(reverse("tips:intake_record_docx", args=[tip.reference]))
 
     assert response.status_code == 302
+
+
+def test_a_phone_tip_goes_in_the_receiving_units_register_at_the_time_received(
+    officer_hoan_kiem,
+):
+    """The Hoàn Kiếm officer takes a call about Ba Đình: Hoàn Kiếm received it (its register,
+    the time of the call), Ba Đình gets an information copy, and the officer can print the
+    intake record of the tip just entered (BLTTHS Art. 146)."""
+    client = logged_in(officer_hoan_kiem)
+    ba_dinh = commune("00004")
+
+    response = client.post(
+        STAFF_NEW,
+        staff_data(commune=str(ba_dinh.pk), received_date="2026-01-18", received_time="15:20"),
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    tip = Tip.objects.get()
+    assert tip.register_unit.code == "CA-01-00070"
+    assert tip.register_number.startswith("CA-01-00070/2026/")
+    assert timezone.localtime(tip.received_at).strftime("%d/%m/%Y %H:%M") == "18/01/2026 15:20"
+    routes = {(r.org_unit.code, r.role) for r in tip.routes.all()}
+    assert ("CA-01-00070", RouteRole.PRIMARY) in routes
+    assert ("CA-01-00004", RouteRole.INFORMATION) in routes
+    record = client.get(reverse("tips:intake_record_pdf", args=[tip.reference]))
+    assert record.status_code == 200
+
+
+def test_a_received_time_in_the_future_is_refused_next_to_the_field(officer_hoan_kiem):
+    client = logged_in(officer_hoan_kiem)
+
+    response = client.post(STAFF_NEW, staff_data(received_date="2099-01-01"))
+
+    assert response.status_code == 200
+    assert not Tip.objects.exists()
