@@ -15,18 +15,8 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from toandan.audit.services import audit_record
+from toandan.core.admin import ReadOnlyAdmin
 from toandan.geo.models import AdminUnit, Region, Succession
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(AdminUnit)

@@ -16,6 +16,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from toandan.audit.services import audit_record
+from toandan.core.admin import ReadOnlyAdmin
 from toandan.tips.models import Category, RegisterBook, RoutingRule, Tip
 
 
@@ -113,17 +114,6 @@ class RoutingRuleAdmin(AuditedAdmin):
     list_filter = ("condition", "target", "role", "active")
     list_select_related = ("category",)
     ordering = ("priority", "id")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Tip)
