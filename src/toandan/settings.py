@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "toandan.notifications",
     "toandan.tips",
     "toandan.open311",
+    "toandan.stats",
+    "toandan.exports",
     "toandan.web",
 ]
 
@@ -278,6 +280,21 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 TOANDAN_MAX_REQUEST_BYTES = TOANDAN_TIP_MAX_TOTAL_BYTES + 1024 * 1024
 # How long a tip is kept after it was received, then deleted (storage limitation, Law 91/2025).
+# The legal timeline (toandan.tips.timeline): forwarding and decision deadlines. The forwarding
+# ones come from joint circulars that predate the 2025 reform, hence configurable.
+TOANDAN_TIP_DEADLINES = {
+    "forward_urgent_hours": int(os.environ.get("TOANDAN_FORWARD_URGENT_HOURS", "24")),
+    "forward_urgent_remote_hours": int(os.environ.get("TOANDAN_FORWARD_REMOTE_HOURS", "48")),
+    "forward_days": int(os.environ.get("TOANDAN_FORWARD_DAYS", "7")),
+    "decide_days": 20,
+    "complex_months": 2,
+    "procuracy_max_months": 2,
+    "resumed_months": 1,
+}
+# Revealing a tipster's contact details: a second officer must approve first when on.
+TOANDAN_REVEAL_SECOND_APPROVAL = env_bool("TOANDAN_REVEAL_SECOND_APPROVAL", default=False)
+# How long an approved reveal may be read before a new request is needed.
+TOANDAN_REVEAL_VALID_HOURS = int(os.environ.get("TOANDAN_REVEAL_VALID_HOURS", "24"))
 TOANDAN_TIP_RETENTION_DAYS = int(os.environ.get("TOANDAN_TIP_RETENTION_DAYS", str(5 * 365)))
 # Receipt hash cost: Argon2id over the receipt, then HMAC with the pepper (`tips.receipts`).
 # Deliberately light (1 pass, 1 MiB: about a millisecond; `make bench` prints the figure). A

@@ -26,18 +26,24 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", _("Review council member")
     ANALYST = "analyst", _("Statistics analyst")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
+    # A police officer designated to hold tipster identities (BLTTHS Art. 56): may reveal
+    # contact details like a leader, with a reason. Held together with police_officer.
+    IDENTITY_CUSTODIAN = "identity_custodian", _("Identity custodian")
 
 
 POLICE_ROLES = frozenset({Role.POLICE_OFFICER.value, Role.POLICE_LEADER.value})
 UNION_ROLES = frozenset({Role.UNION_CADRE.value, Role.UNION_LEADER.value})
 # Who must enrol TOTP when TOANDAN_POLICE_2FA_REQUIRED is on: the police (they can open tips)
 # and system administrators (they can give anyone any role).
-TWO_FACTOR_ROLES = POLICE_ROLES | {Role.SYSTEM_ADMIN.value}
+# Who may ask to see a tipster's contact details (always with a reason, always audited).
+REVEAL_ROLES = frozenset({Role.POLICE_LEADER.value, Role.IDENTITY_CUSTODIAN.value})
+TWO_FACTOR_ROLES = POLICE_ROLES | REVEAL_ROLES | {Role.SYSTEM_ADMIN.value}
 
 # Roles that only make sense in one kind of unit; the others may be held anywhere.
 ROLE_UNIT_KINDS: dict[str, frozenset[str]] = {
     Role.POLICE_OFFICER: frozenset({OrgKind.POLICE.value}),
     Role.POLICE_LEADER: frozenset({OrgKind.POLICE.value}),
+    Role.IDENTITY_CUSTODIAN: frozenset({OrgKind.POLICE.value}),
     Role.UNION_CADRE: frozenset({OrgKind.WOMENS_UNION.value}),
     Role.UNION_LEADER: frozenset({OrgKind.WOMENS_UNION.value}),
 }

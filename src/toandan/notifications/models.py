@@ -15,6 +15,12 @@ from django.utils.translation import gettext_lazy as _
 class NotificationKind(models.TextChoices):
     TIP_RECEIVED = "tip_received", _("New tip")
     TIPSTER_REPLIED = "tipster_replied", _("Tipster replied")
+    TIP_FORWARDED = "tip_forwarded", _("Tip forwarded to your unit")
+    TIP_MOVED = "tip_moved", _("Tip sent back or re-routed")
+    DEADLINE_SOON = "deadline_soon", _("Deadline in 3 days")
+    OVERDUE = "overdue", _("Deadline passed")
+    DIGEST = "digest", _("Daily digest")
+    IDENTITY_REVEAL = "identity_reveal", _("Tipster identity revealed")
 
 
 class Notification(models.Model):

@@ -23,7 +23,7 @@ from django.utils.translation import pgettext
 from toandan.accounts.models import POLICE_ROLES, RoleAssignment, User
 from toandan.core.tasks import send_email_on_commit
 from toandan.notifications.models import Notification, NotificationKind
-from toandan.tips.models import RouteRole, Tip, TipRoute
+from toandan.tips.models import RouteRole, Tip, TipAction, TipEvent, TipRoute
 
 # The officers' tip page (tip handling). Until it exists, notifications link nowhere.
 TIP_PAGE_URL_NAME = "tips:staff_detail"
@@ -246,3 +246,125 @@ def notification_mark_read(
         queryset = queryset.filter(id__in=list(ids))
     with transaction.atomic():
         return queryset.update(read_at=timezone.now())
+
+
+def _unit_recipients(unit_id: int, unit_name: str) -> list[Recipient]:
+    return recipients_of([UnitRoute(unit_id, unit_name, RouteRole.PRIMARY)])
+
+
+def notify_tip_event(tip: Tip, event: TipEvent) -> None:
+    """Tell the unit that must act next: the unit a tip was forwarded to, or the unit that has
+    it again after it was sent back or re-routed. In the caller's transaction; like every
+    notification, it names the register number, never what the tip says."""
+    if event.action == TipAction.FORWARD and tip.pending_unit is not None:
+        unit = tip.pending_unit
+        kind = NotificationKind.TIP_FORWARDED
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("Tip no. %(number)s was forwarded to %(unit)s: accept it or send it back") % {
+                "number": tip.register_number,
+                "unit": unit.name,
+            }
+    elif event.action in {TipAction.RETURN, TipAction.REROUTE} and tip.responsible_unit:
+        unit = tip.responsible_unit
+        kind = NotificationKind.TIP_MOVED
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("Tip no. %(number)s is now with %(unit)s") % {
+                "number": tip.register_number,
+                "unit": unit.name,
+            }
+    else:
+        return
+    recipients = _unit_recipients(unit.pk, unit.name)
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        _notify(
+            tip=tip,
+            kind=kind,
+            recipients=recipients,
+            title_for={r.user_id: title for r in recipients},
+            body=_("Open the tip from your unit's list of tips to read and handle it."),
+            subject=title,
+        )
+
+
+# --- Identity reveals (BLTTHS Art. 56) ------------------------------------------------------------
+
+# Imported here so this section could be appended without touching the imports above.
+from toandan.accounts.models import REVEAL_ROLES, Role  # noqa: E402
+from toandan.tips.models import ContactReveal  # noqa: E402
+
+
+def _reveal_recipients(reveal: ContactReveal, roles: Iterable[str]) -> list[tuple[int, str]]:
+    """(user id, email) of those holding `roles` today in the unit that had the tip and in the
+    requester's unit above it, the requester excepted."""
+    from toandan.tips.reveal import requester_units
+
+    units = {reveal.unit_id, *(u.pk for u in requester_units(reveal.requested_by, reveal.unit))}
+    today = timezone.localdate()
+    rows = (
+        RoleAssignment.objects.filter(
+            org_unit_id__in=units, role__in=list(roles), valid_from__lte=today, user__is_active=True
+        )
+        .filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=today))
+        .exclude(user_id=reveal.requested_by_id)
+        .order_by("user_id")
+        .values_list("user_id", "user__email")
+        .distinct()
+    )
+    return [(int(user_id), str(email or "")) for user_id, email in rows]
+
+
+def _notify_about_reveal(
+    reveal: ContactReveal, *, kind: str, recipients: Sequence[tuple[int, str]], title: str
+) -> None:
+    try:
+        link = reverse("tips:reveal_detail", kwargs={"pk": reveal.pk})
+    except NoReverseMatch:
+        link = ""
+    body = _(
+        "Every reveal is recorded with its reason; the list of identity reveals shows them all."
+    )
+    Notification.objects.bulk_create(
+        Notification(user_id=user_id, kind=kind, title=title, body=body, link=link)
+        for user_id, _email in recipients
+    )
+    url = _notifications_url()
+    for _user_id, email in recipients:
+        if email:
+            send_email_on_commit(subject=title, body=_email_body(title, url), to=[email])
+
+
+def notify_identity_revealed(reveal: ContactReveal) -> None:
+    """Tell the police leaders of the unit that had the tip, and of the requester's unit, that
+    the tipster's identity was revealed: who revealed it and on which tip (register number),
+    never the contact details, the reason or what the tip says. In the caller's transaction."""
+    recipients = _reveal_recipients(reveal, [Role.POLICE_LEADER.value])
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("%(officer)s revealed the identity of the tipster of tip no. %(number)s") % {
+            "officer": reveal.requested_by.get_full_name(),
+            "number": reveal.tip.register_number,
+        }
+        _notify_about_reveal(
+            reveal, kind=NotificationKind.IDENTITY_REVEAL, recipients=recipients, title=title
+        )
+
+
+def notify_reveal_requested(reveal: ContactReveal) -> None:
+    """Ask the other leaders and identity custodians of the same units to approve or refuse a
+    request to reveal a tipster (when TOANDAN_REVEAL_SECOND_APPROVAL is on)."""
+    recipients = _reveal_recipients(reveal, REVEAL_ROLES)
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _(
+            "%(officer)s asks to reveal the tipster of tip no. %(number)s: approve or refuse"
+        ) % {
+            "officer": reveal.requested_by.get_full_name(),
+            "number": reveal.tip.register_number,
+        }
+        _notify_about_reveal(
+            reveal, kind=NotificationKind.IDENTITY_REVEAL, recipients=recipients, title=title
+        )

@@ -262,6 +262,9 @@ def _status_note(status: str) -> str:
         TipStatus.CHECKING: _("Being checked by the police."),
         TipStatus.FORWARDED: _("Forwarded to the competent authority."),
         TipStatus.CONCLUDED: _("Concluded; the tipster can see the result with the receipt."),
+        TipStatus.RESOLVING: _("Being resolved by the police."),
+        TipStatus.SUSPENDED: _("Resolution suspended (BLTTHS Art. 148)."),
+        TipStatus.MERGED: _("Handled together with another tip about the same matter."),
     }
     return str(notes.get(status, _("In progress.")))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from toandan.geo.models import AdminUnit
@@ -75,11 +76,88 @@ STAFF_CHANNELS = {Channel.PHONE, Channel.IN_PERSON, Channel.MAIL}
 
 
 class TipStatus(models.TextChoices):
-    # The handling issue (tip handling by the police) extends the timeline after "checking".
+    """The legal timeline (BLTTHS Art. 146-149); transitions live in `toandan.tips.timeline`."""
+
     RECEIVED = "received", _("Received")
-    CHECKING = "checking", _("Being checked")
-    FORWARDED = "forwarded", _("Forwarded")
+    CHECKING = "checking", _("Preliminary check")
+    # Sent to another unit, which has not yet accepted it (or sent it back).
+    FORWARDED = "forwarded", _("Forwarded, awaiting acceptance")
+    # Taken for resolution: a decision is due (Art. 147).
+    RESOLVING = "resolving", _("Being resolved")
+    SUSPENDED = "suspended", _("Suspended")
     CONCLUDED = "concluded", _("Concluded")
+    MERGED = "merged", _("Merged into another tip")
+
+
+OPEN_STATUSES = frozenset(
+    {
+        TipStatus.RECEIVED.value,
+        TipStatus.CHECKING.value,
+        TipStatus.FORWARDED.value,
+        TipStatus.RESOLVING.value,
+        TipStatus.SUSPENDED.value,
+    }
+)
+
+
+class Outcome(TextChoices):
+    """How a tip ended (Art. 147(1) decisions, or not a criminal matter)."""
+
+    PROSECUTED = "prosecuted", _("Criminal case opened (khởi tố vụ án)")
+    NOT_PROSECUTED = "not_prosecuted", _("Not prosecuted (không khởi tố vụ án)")
+    HANDED_OVER = "handed_over", _("Not a criminal matter; handed to the competent agency")
+
+
+class DueKind(TextChoices):
+    """Which legal deadline `Tip.due_at` is; `toandan.tips.timeline.DUE_ARTICLES` names the law."""
+
+    FORWARD = "forward", _("Forward to the competent unit")
+    DECIDE = "decide", _("Decision (20 days)")
+    DECIDE_COMPLEX = "decide_complex", _("Decision, complex case (2 months)")
+    DECIDE_PROCURACY = "decide_procuracy", _("Decision, extended by the procuracy")
+    DECIDE_RESUMED = "decide_resumed", _("Decision after resumption (1 month)")
+
+
+class SuspensionGround(TextChoices):
+    """BLTTHS Art. 148(1)."""
+
+    EXPERT_ASSESSMENT = "expert_assessment", _("Awaiting an expert assessment (giám định)")
+    VALUATION = "valuation", _("Awaiting a property valuation (định giá tài sản)")
+    FOREIGN_ASSISTANCE = "foreign_assistance", _("Awaiting foreign legal assistance")
+    DOCUMENTS = "documents", _("Awaiting documents or objects requested")
+    FORCE_MAJEURE = "force_majeure", _("Natural disaster or epidemic")
+
+
+class ValuableReason(TextChoices):
+    """Why a tip counts as valuable (có giá trị) for the movement."""
+
+    LED_TO_CASE = "led_to_case", _("Led to a criminal case")
+    PREVENTED_OFFENCE = "prevented_offence", _("Prevented an offence")
+    IDENTIFIED_SUSPECT = "identified_suspect", _("Identified a suspect")
+    ARREST = "arrest", _("Led to an arrest")
+    RECOVERED_PROPERTY = "recovered_property", _("Recovered property")
+    SEIZED_EVIDENCE = "seized_evidence", _("Seized drugs, weapons or other evidence")
+    ADMINISTRATIVE_SANCTION = "administrative_sanction", _("Led to an administrative sanction")
+    OTHER = "other", _("Other (see the reason)")
+
+
+class OffenceChapter(models.IntegerChoices):
+    """Chapters of the Criminal Code 2015 (Bộ luật Hình sự) with offences."""
+
+    NATIONAL_SECURITY = 13, _("XIII. National security")
+    LIFE_HEALTH = 14, _("XIV. Life, health, dignity and honour")
+    FREEDOM = 15, _("XV. Freedom and democratic rights")
+    PROPERTY = 16, _("XVI. Property")
+    FAMILY = 17, _("XVII. Marriage and family")
+    ECONOMY = 18, _("XVIII. Economic management")
+    ENVIRONMENT = 19, _("XIX. Environment")
+    DRUGS = 20, _("XX. Drugs")
+    PUBLIC_ORDER = 21, _("XXI. Public safety and public order")
+    ADMINISTRATION = 22, _("XXII. Administrative management")
+    POSITION = 23, _("XXIII. Offences of position (corruption)")
+    JUSTICE = 24, _("XXIV. Judicial activities")
+    MILITARY = 25, _("XXV. Military duties")
+    HUMANITY = 26, _("XXVI. Peace, humanity and war crimes")
 
 
 class VictimRequest(models.TextChoices):
@@ -172,6 +250,66 @@ class Tip(models.Model):
     content = models.BinaryField()
     retention_until = models.DateField(_("keep until"))
 
+    # --- Handling (the legal timeline; written only by toandan.tips.timeline) ----------------
+    # The unit that has the tip now (the active primary route), kept on the row so the inbox
+    # is one indexed query. `pending_unit` is where it was forwarded, until that unit accepts.
+    responsible_unit = models.ForeignKey(
+        OrgUnit,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="responsible_tips",
+        verbose_name=_("responsible unit"),
+    )
+    pending_unit = models.ForeignKey(
+        OrgUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pending_tips",
+        verbose_name=_("forwarded to"),
+    )
+    # Caught in the act or an urgent case: forwarding is due within 24 h like serious ones.
+    is_flagrant = models.BooleanField(_("flagrant or urgent"), default=False)
+    # When the current unit received it (intake, or acceptance after forwarding): the clock of
+    # the forwarding and 20-day deadlines.
+    clock_started_at = models.DateTimeField(_("clock started at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    due_kind = models.CharField(_("deadline"), max_length=20, choices=DueKind.choices, blank=True)
+    complex_extended = models.BooleanField(_("extended as a complex case"), default=False)
+    procuracy_decision = models.CharField(
+        _("procuracy extension decision"), max_length=80, blank=True
+    )
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    suspension_ground = models.CharField(
+        _("ground for suspension"), max_length=20, choices=SuspensionGround.choices, blank=True
+    )
+    first_action_at = models.DateTimeField(_("first action at"), null=True, blank=True)
+    concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    # Decided before the deadline that applied at the time (for "share decided in time").
+    decided_in_time = models.BooleanField(_("decided in time"), null=True, blank=True)
+    # Art. 158: a decision not to prosecute goes to the procuracy within 24 h.
+    procuracy_due_at = models.DateTimeField(_("send to the procuracy by"), null=True, blank=True)
+    procuracy_sent_at = models.DateTimeField(_("sent to the procuracy at"), null=True, blank=True)
+    # What the movement counts. None = not assessed yet.
+    valuable = models.BooleanField(_("valuable"), null=True, blank=True)
+    valuable_reasons = models.JSONField(_("why valuable"), default=list, blank=True)
+    offence_chapter = models.PositiveSmallIntegerField(
+        _("offence (Criminal Code chapter)"), choices=OffenceChapter.choices, null=True, blank=True
+    )
+    arrested_count = models.PositiveIntegerField(_("people arrested"), null=True, blank=True)
+    property_recovered_vnd = models.PositiveBigIntegerField(
+        _("property recovered (VND)"), null=True, blank=True
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_tips",
+        verbose_name=_("merged into"),
+    )
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -186,6 +324,11 @@ class Tip(models.Model):
             # The retention purge and `toandan keys status/rotate` look tips up by these.
             models.Index(fields=["retention_until"]),
             models.Index(fields=["kek_id"]),
+            # The inbox: a unit's tips by status, soonest deadline first.
+            models.Index(fields=["responsible_unit", "status", "due_at"]),
+            models.Index(fields=["responsible_unit", "received_at"]),
+            models.Index(fields=["pending_unit", "status"]),
+            models.Index(fields=["status", "due_at"]),
         ]
         ordering = ["-received_at"]
         verbose_name = _("tip")
@@ -366,3 +509,146 @@ class TipAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.storage_name
+
+
+class TipAction(TextChoices):
+    """Everything that can happen to a tip after intake; the history is a list of these."""
+
+    CHECK = "check", _("Start the preliminary check")
+    FORWARD = "forward", _("Forward to the competent unit")
+    ACCEPT = "accept", _("Accept the forwarded tip")
+    RETURN = "return", _("Send the forwarded tip back")
+    REROUTE = "reroute", _("Correct the responsible unit")
+    TAKE = "take", _("Take for resolution")
+    EXTEND_COMPLEX = "extend_complex", _("Extend: complex case")
+    EXTEND_PROCURACY = "extend_procuracy", _("Extend: procuracy decision")
+    SUSPEND = "suspend", _("Suspend")
+    RESUME = "resume", _("Resume")
+    PROSECUTE = "prosecute", _("Decide: open a criminal case")
+    NOT_PROSECUTE = "not_prosecute", _("Decide: not to prosecute")
+    HAND_OVER = "hand_over", _("Not a criminal matter: hand over")
+    MERGE = "merge", _("Merge into another tip")
+    SEND_TO_PROCURACY = "send_to_procuracy", _("Record sending to the procuracy")
+    CORRECT_OUTCOME = "correct_outcome", _("Correct the outcome")
+    NOTE = "note", _("Internal note")
+    MESSAGE = "message", _("Message to the tipster")
+    REVEAL = "reveal", _("Tipster identity revealed")
+
+
+class TipEvent(models.Model):
+    """One entry of a tip's history. Free text (reasons, notes) is encrypted with the tip's data
+    key; `data` holds only what is safe in clear (decision numbers, grounds, unit ids)."""
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20, choices=TipAction.choices)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The actor's unit and, for forwarding/re-routing, the other unit.
+    unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    target_unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    text = models.BinaryField(default=b"", blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["tip", "created_at"])]
+        verbose_name = _("tip event")
+        verbose_name_plural = _("tip events")
+
+    def __str__(self) -> str:
+        return f"{self.tip_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class RevealStatus(TextChoices):
+    PENDING = "pending", _("Awaiting a second officer's approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class ContactReveal(models.Model):
+    """A request to see who sent a tip (BLTTHS Art. 56: the tipster is a protected person).
+
+    Made by a police leader or a designated identity custodian with a written reason; when
+    TOANDAN_REVEAL_SECOND_APPROVAL is on, another such officer must approve it first. Each
+    reading of the contact details is also an audit event; the unit's leaders see the list."""
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="reveals")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    status = models.CharField(max_length=10, choices=RevealStatus.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # An approved reveal can be read until this time (then a new request is needed).
+    valid_until = models.DateTimeField(null=True, blank=True)
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["unit", "created_at"])]
+        verbose_name = _("identity reveal")
+        verbose_name_plural = _("identity reveals")
+
+    def __str__(self) -> str:
+        return f"reveal {self.tip_id} by {self.requested_by_id} ({self.status})"
+
+
+class TipFingerprint(models.Model):
+    """What a tip says, reduced to something that can be compared but not read: a MinHash
+    signature of its words, each word hashed with a key from the keyring (see
+    `toandan.tips.duplicates`). The plaintext stays encrypted in `Tip.content`."""
+
+    tip = models.OneToOneField(
+        Tip, on_delete=models.CASCADE, primary_key=True, related_name="fingerprint"
+    )
+    # Algorithm and key generation: a change makes old signatures incomparable, so
+    # `toandan fingerprints_rebuild` recomputes them.
+    version = models.PositiveSmallIntegerField()
+    signature = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("tip fingerprint")
+        verbose_name_plural = _("tip fingerprints")
+
+    def __str__(self) -> str:
+        return f"fingerprint of {self.tip_id}"
+
+
+class TipBand(models.Model):
+    """One locality-sensitive hash band of a fingerprint: tips sharing a band key are
+    candidates. Place, time and category are copied from the tip so the candidate lookup is one
+    index range per band, without touching the tips table."""
+
+    band_key = models.BigIntegerField()
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="+")
+    province = models.ForeignKey(
+        AdminUnit, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    received_at = models.DateTimeField()
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+", db_index=False)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["band_key", "province", "received_at"], name="tips_band_lookup_idx"
+            )
+        ]
+        verbose_name = _("tip fingerprint band")
+        verbose_name_plural = _("tip fingerprint bands")
+
+    def __str__(self) -> str:
+        return f"band {self.band_key} of {self.tip_id}"

@@ -49,7 +49,7 @@ from toandan.tips.models import (
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
-CLOSED_STATUSES = frozenset({TipStatus.CONCLUDED.value})
+CLOSED_STATUSES = frozenset({TipStatus.CONCLUDED.value, TipStatus.MERGED.value})
 
 
 # --- Reference data kept per process -------------------------------------------------------------
@@ -283,6 +283,18 @@ def status_text(status: str, unit_name: str) -> str:
         return _("%(unit)s is checking the information in your tip.") % {"unit": unit_name}
     if status == TipStatus.FORWARDED:
         return _("Your tip was forwarded to %(unit)s, which is handling it.") % {"unit": unit_name}
+    if status == TipStatus.RESOLVING:
+        return _("%(unit)s is resolving your tip and will decide on it.") % {"unit": unit_name}
+    if status == TipStatus.SUSPENDED:
+        return _(
+            "%(unit)s has suspended the resolution of your tip while it waits for something "
+            "the law allows (BLTTHS Art. 148); it will resume."
+        ) % {"unit": unit_name}
+    if status == TipStatus.MERGED:
+        return _(
+            "%(unit)s is handling your tip together with another tip about the same matter; "
+            "answers come to you here."
+        ) % {"unit": unit_name}
     if status == TipStatus.CONCLUDED:
         return _(
             "%(unit)s has finished handling your tip. The result and its reason are below; "
@@ -368,6 +380,9 @@ def staff_can_open_tip(user: AnyUser, tip: Tip) -> bool:
     reach = user_jurisdiction(user, POLICE_ROLES)
     if reach.is_empty:
         return False
+    # The unit a tip was forwarded to reads it before accepting it or sending it back.
+    if tip.pending_unit is not None and reach.covers_org_path(tip.pending_unit.path):
+        return True
     return any(reach.covers_org_path(route.org_unit.path) for route in _active_routes(tip))
 
 
@@ -502,29 +517,6 @@ def tip_attachment_for_staff(attachment: TipAttachment, *, actor: AnyUser) -> At
             data={"reference": tip.reference, "attachment": attachment.pk},
         )
     return data
-
-
-def tip_contact_for_staff(tip: Tip, *, actor: AnyUser, reason: str) -> dict[str, str]:
-    """Who sent the tip, when they left contact details ({} otherwise). BLTTHS Art. 56: the
-    tipster's identity is protected: the reason is required and recorded with the reading."""
-    user = _require_staff_access(actor, tip)
-    if not reason.strip():
-        msg = "a reason is required to open the tipster's contact details"
-        raise ValueError(msg)
-    contact = TipsterContact.objects.filter(tip=tip).first()
-    if contact is None:
-        return {}
-    data_key = crypto.unwrap(contact.kek_id, contact.wrapped_key, tip.reference)
-    value = crypto.open_json(data_key, contact.content, crypto.aad(tip.reference, "contact"))
-    with transaction.atomic():
-        audit_record(
-            actor=user,
-            action="tips.contact.view",
-            target=tip,
-            reason=reason.strip(),
-            data={"reference": tip.reference},
-        )
-    return {str(k): str(v) for k, v in dict(value).items()}
 
 
 def key_usage() -> dict[str, dict[str, int]]:

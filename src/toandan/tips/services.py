@@ -38,7 +38,7 @@ from toandan.core import ratelimit
 from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.notifications import services as notifications
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
-from toandan.tips import crypto, receipts
+from toandan.tips import crypto, receipts, timeline
 from toandan.tips.models import (
     STAFF_CHANNELS,
     Category,
@@ -46,6 +46,7 @@ from toandan.tips.models import (
     MessageDirection,
     ReceiptKind,
     Tip,
+    TipAction,
     TipAttachment,
     TipMessage,
     TipRoute,
@@ -560,7 +561,7 @@ def tip_receive(
         # platform shares) comes last.
         with transaction.atomic():
             seq, number = register_take(routing.primary.org_unit, day.year)
-            tip = Tip.objects.create(
+            tip = Tip(
                 reference=reference,
                 receipt_hash=receipt_hash,
                 receipt_kind=receipt_kind,
@@ -584,7 +585,13 @@ def tip_receive(
                 wrapped_key=envelope.wrapped_key,
                 content=sealed_content,
                 retention_until=day + dt.timedelta(days=int(settings.TOANDAN_TIP_RETENTION_DAYS)),
+                responsible_unit=routing.primary.org_unit,
+                clock_started_at=received_at,
             )
+            tip.due_at, tip.due_kind = timeline.initial_deadline(
+                tip, routing.primary.org_unit, received_at
+            )
+            tip.save(force_insert=True)
             TipRoute.objects.bulk_create(
                 [
                     TipRoute(
@@ -613,6 +620,7 @@ def tip_receive(
                     "receipt_kind": receipt_kind,
                 },
             )
+            timeline.tip_changed(None, timeline.tip_facts(tip))
     except BaseException:
         _remove_files(written)
         raise
@@ -798,10 +806,25 @@ def tip_message_to_tipster(*, actor: AbstractBaseUser, tip: Tip, body: str) -> T
     sealed_body = crypto.seal_text(
         tip_data_key(tip), body, crypto.aad(tip.reference, "message", str(direction))
     )
+    now = timezone.now()
     with transaction.atomic():
         message = TipMessage.objects.create(
             tip=tip, direction=direction, author=cast("User", actor), body=sealed_body
         )
+        # The history says a question was asked, not what it said (that is in the message).
+        timeline.event_record(
+            tip=tip,
+            action=TipAction.MESSAGE,
+            actor=actor,
+            now=now,
+            from_status=tip.status,
+            to_status=tip.status,
+            unit=timeline.actor_unit(actor, tip.responsible_unit),
+            data={"message": message.pk},
+        )
+        if tip.first_action_at is None:
+            Tip.objects.filter(pk=tip.pk, first_action_at__isnull=True).update(first_action_at=now)
+            tip.first_action_at = now
         audit_record(
             actor=actor,
             action="tips.tip.message",

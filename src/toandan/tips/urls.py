@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from toandan.tips import views
 
@@ -13,6 +13,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/new/", views.staff_new, name="staff_new"),
     path("staff/receipt/", views.staff_receipt, name="staff_receipt"),
     path("staff/receipt/card.pdf", views.staff_receipt_card, name="staff_receipt_card"),
+    # Handling by the police (issue 4): inbox, tip page, actions; identity reveals; dashboard.
+    path("staff/", include("toandan.tips.urls_dashboard")),
+    path("staff/", include("toandan.tips.urls_reveal")),
+    path("staff/", include("toandan.tips.urls_handling")),
     path("<str:reference>/intake-record.pdf", views.intake_record_pdf, name="intake_record_pdf"),
     path("<str:reference>/intake-record.docx", views.intake_record_docx, name="intake_record_docx"),
 ]

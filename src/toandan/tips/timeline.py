@@ -1,0 +1,915 @@
+"""The legal timeline of a tip, in one place: deadlines and the state machine.
+
+BLTTHS 2015 (Criminal Procedure Code) and joint circulars 01/2017, 01/2021:
+
+- forwarding to the competent unit: 24 h for serious or flagrant cases (48 h when the commune
+  is remote), 7 days otherwise (configurable: the circulars predate the 2025 reform);
+- Art. 147(1): a decision within 20 days of receipt; (2) up to 2 months for a complex case,
+  and the procuracy may extend once more by up to 2 months;
+- Art. 148: suspension on listed grounds; Art. 149: after resumption, at most 1 month more;
+- Art. 158: a decision not to prosecute goes to the procuracy within 24 h, and the tipster is
+  told the result and the reason.
+
+Deadlines are calendar days (BLTTHS Art. 9: a deadline in days ends at 24:00 of its last day,
+the day of receipt not counted; one in months ends on the same day of the month, or the month's
+last day when it has none). Public holidays do not move them here: see the issue note.
+
+Every transition goes through `tip_act`, which checks who may act, checks the input, writes the
+tip, its history and the audit event in one transaction, and refuses anything else with a
+message the officer can act on (`TransitionRefusedError`).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from toandan.accounts.models import POLICE_ROLES, User
+from toandan.accounts.selectors import active_role_assignments, user_jurisdiction
+from toandan.audit.services import audit_record
+from toandan.orgs.models import OrgKind, OrgUnit
+from toandan.tips import crypto
+from toandan.tips.models import (
+    OPEN_STATUSES,
+    DueKind,
+    OffenceChapter,
+    Outcome,
+    RouteRole,
+    SuspensionGround,
+    Tip,
+    TipAction,
+    TipEvent,
+    TipRoute,
+    TipStatus,
+    ValuableReason,
+)
+
+AnyUser = AbstractBaseUser | AnonymousUser
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+REASON_MAX = 2000
+
+# The law behind each deadline, shown next to it.
+DUE_ARTICLES: dict[str, Any] = {
+    DueKind.FORWARD: gettext_lazy("BLTTHS Art. 146; joint circular 01/2017"),
+    DueKind.DECIDE: gettext_lazy("BLTTHS Art. 147(1)"),
+    DueKind.DECIDE_COMPLEX: gettext_lazy("BLTTHS Art. 147(2)"),
+    DueKind.DECIDE_PROCURACY: gettext_lazy("BLTTHS Art. 147(2), procuracy extension"),
+    DueKind.DECIDE_RESUMED: gettext_lazy("BLTTHS Art. 149"),
+}
+
+DEFAULT_DEADLINES: dict[str, int] = {
+    "forward_urgent_hours": 24,
+    "forward_urgent_remote_hours": 48,
+    "forward_days": 7,
+    "decide_days": 20,
+    "complex_months": 2,
+    "procuracy_max_months": 2,
+    "resumed_months": 1,
+}
+
+
+def deadline_setting(name: str) -> int:
+    configured: dict[str, int] = getattr(settings, "TOANDAN_TIP_DEADLINES", {}) or {}
+    return int(configured.get(name, DEFAULT_DEADLINES[name]))
+
+
+# --- Calendar arithmetic -------------------------------------------------------------------------
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(LOCAL_TZ).date()
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """24:00 of `day` in Vietnam, stored as the first instant of the next day."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=LOCAL_TZ)
+
+
+def due_date(due_at: dt.datetime) -> dt.date:
+    """The last day of a deadline (what the officer reads: "by 21/03")."""
+    return local_date(due_at - dt.timedelta(microseconds=1))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or that month's last day when it has no such day."""
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def forward_due(start: dt.datetime, *, urgent: bool, remote: bool) -> dt.datetime:
+    if urgent:
+        hours = deadline_setting(
+            "forward_urgent_remote_hours" if remote else "forward_urgent_hours"
+        )
+        return start + dt.timedelta(hours=hours)
+    return end_of_day(local_date(start) + dt.timedelta(days=deadline_setting("forward_days")))
+
+
+def decide_due(start: dt.datetime) -> dt.datetime:
+    return end_of_day(local_date(start) + dt.timedelta(days=deadline_setting("decide_days")))
+
+
+def complex_due(start: dt.datetime) -> dt.datetime:
+    return end_of_day(add_months(local_date(start), deadline_setting("complex_months")))
+
+
+def procuracy_extended_due(current_due: dt.datetime, months: int) -> dt.datetime:
+    return end_of_day(add_months(due_date(current_due), months))
+
+
+def resumed_due(resumed_at: dt.datetime) -> dt.datetime:
+    return end_of_day(add_months(local_date(resumed_at), deadline_setting("resumed_months")))
+
+
+def is_urgent(tip: Tip) -> bool:
+    return bool(tip.is_flagrant or tip.category.is_serious)
+
+
+def initial_deadline(tip: Tip, unit: OrgUnit, start: dt.datetime) -> tuple[dt.datetime, str]:
+    """The forwarding deadline for a unit that has just received the tip."""
+    return forward_due(start, urgent=is_urgent(tip), remote=unit.is_remote), DueKind.FORWARD
+
+
+# --- Input and refusals --------------------------------------------------------------------------
+
+
+class TransitionRefusedError(Exception):
+    """The action is not allowed now; `message` says why, in the officer's language."""
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class TipNotFoundError(Exception):
+    """The user may not act on this tip (and is not told whether it exists)."""
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    reason: str = ""
+    target_unit: OrgUnit | None = None  # forward, reroute
+    decision_number: str = ""  # procuracy extension; prosecution decision
+    months: int | None = None  # procuracy extension: 1 or 2
+    ground: str = ""  # suspension (SuspensionGround)
+    merge_into: Tip | None = None
+    flagrant: bool | None = None  # check: mark the case flagrant or urgent
+    agency: str = ""  # hand over: the competent agency
+    # Conclusion and its correction: what the movement counts.
+    valuable: bool | None = None
+    valuable_reasons: Sequence[str] = field(default_factory=tuple)
+    offence_chapter: int | None = None
+    arrested_count: int | None = None
+    property_recovered_vnd: int | None = None
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset[str]
+    # None: the status does not change (extensions, corrections, procuracy).
+    target: str | None
+    # Whose jurisdiction must cover the actor: the responsible unit, or the unit it was sent to.
+    acting_unit: str = "responsible"
+
+
+def _t(
+    action: str, sources: Sequence[str], target: str | None, acting: str = "responsible"
+) -> Transition:
+    return Transition(action, frozenset(str(s) for s in sources), target, acting)
+
+
+S = TipStatus
+A = TipAction
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        _t(A.CHECK, [S.RECEIVED], S.CHECKING),
+        _t(A.FORWARD, [S.RECEIVED, S.CHECKING], S.FORWARDED),
+        _t(A.ACCEPT, [S.FORWARDED], S.CHECKING, "pending"),
+        _t(A.RETURN, [S.FORWARDED], S.CHECKING, "pending"),
+        _t(A.REROUTE, [S.RECEIVED, S.CHECKING, S.FORWARDED, S.RESOLVING, S.SUSPENDED], None),
+        _t(A.TAKE, [S.RECEIVED, S.CHECKING], S.RESOLVING),
+        _t(A.EXTEND_COMPLEX, [S.RESOLVING], None),
+        _t(A.EXTEND_PROCURACY, [S.RESOLVING], None),
+        _t(A.SUSPEND, [S.RESOLVING], S.SUSPENDED),
+        _t(A.RESUME, [S.SUSPENDED], S.RESOLVING),
+        _t(A.PROSECUTE, [S.RESOLVING], S.CONCLUDED),
+        _t(A.NOT_PROSECUTE, [S.RESOLVING], S.CONCLUDED),
+        _t(A.HAND_OVER, [S.RECEIVED, S.CHECKING, S.RESOLVING], S.CONCLUDED),
+        _t(A.MERGE, [S.RECEIVED, S.CHECKING, S.RESOLVING, S.SUSPENDED], S.MERGED),
+        _t(A.SEND_TO_PROCURACY, [S.CONCLUDED], None),
+        _t(A.CORRECT_OUTCOME, [S.CONCLUDED], None),
+    ]
+}
+CONCLUDING = {A.PROSECUTE.value, A.NOT_PROSECUTE.value, A.HAND_OVER.value}
+
+
+def allowed_actions(tip: Tip, user: AnyUser) -> list[str]:
+    """The transitions this user may try on this tip now (the buttons on the tip page). The
+    service still checks each one: this only hides what would certainly be refused."""
+    result = []
+    for transition in TRANSITIONS.values():
+        if tip.status not in transition.sources:
+            continue
+        if not _may_act(user, tip, transition):
+            continue
+        try:
+            _precondition(tip, transition.action)
+        except TransitionRefusedError:
+            continue
+        result.append(transition.action)
+    return result
+
+
+# --- Who may act ---------------------------------------------------------------------------------
+
+
+def _covers(user: AnyUser, unit: OrgUnit | None) -> bool:
+    if unit is None:
+        return False
+    return user_jurisdiction(user, POLICE_ROLES).covers_org_path(unit.path)
+
+
+def _may_act(user: AnyUser, tip: Tip, transition: Transition) -> bool:
+    if transition.acting_unit == "pending":
+        return _covers(user, tip.pending_unit)
+    if transition.action == A.REROUTE:
+        return _may_reroute(user, tip)
+    return _covers(user, tip.responsible_unit)
+
+
+def _may_reroute(user: AnyUser, tip: Tip) -> bool:
+    """Correcting a misrouted tip is for a unit above the one that has it (the province)."""
+    unit = tip.responsible_unit
+    if unit is None:
+        return False
+    for assignment in active_role_assignments(user, POLICE_ROLES).select_related("org_unit"):
+        above = assignment.org_unit
+        if unit.path.startswith(above.path) and unit.pk != above.pk:
+            return True
+    return False
+
+
+def actor_unit(user: AnyUser, near: OrgUnit | None) -> OrgUnit | None:
+    """The police unit the user acts for: the one whose subtree holds `near`, most local first."""
+    assignments = list(
+        active_role_assignments(user, POLICE_ROLES)
+        .select_related("org_unit")
+        .order_by("-org_unit__depth")
+    )
+    for assignment in assignments:
+        if near is not None and near.path.startswith(assignment.org_unit.path):
+            return assignment.org_unit
+    return assignments[0].org_unit if assignments else None
+
+
+# --- Checks --------------------------------------------------------------------------------------
+
+
+def _clean_reason(text: str, *, required: bool, what: str) -> str:
+    text = (text or "").strip()
+    if required and not text:
+        raise TransitionRefusedError(what, field="reason")
+    if len(text) > REASON_MAX:
+        raise TransitionRefusedError(
+            _("The reason is too long (at most %(n)d characters).") % {"n": REASON_MAX},
+            field="reason",
+        )
+    return text
+
+
+def _precondition(tip: Tip, action: str) -> None:
+    """Refusals that depend on the tip, beyond its status."""
+    if action == A.EXTEND_COMPLEX and tip.complex_extended:
+        raise TransitionRefusedError(_("This tip has already been extended as a complex case."))
+    if action == A.EXTEND_COMPLEX and tip.due_kind != DueKind.DECIDE:
+        raise TransitionRefusedError(
+            _("Only the 20-day decision deadline can be extended as a complex case.")
+        )
+    if action == A.EXTEND_PROCURACY:
+        if not tip.complex_extended:
+            raise TransitionRefusedError(
+                _(
+                    "The procuracy extends only a complex case already extended to 2 months "
+                    "(BLTTHS Art. 147(2))."
+                )
+            )
+        if tip.procuracy_decision:
+            raise TransitionRefusedError(
+                _("The procuracy can extend the time limit only once (BLTTHS Art. 147(2)).")
+            )
+        if tip.due_kind != DueKind.DECIDE_COMPLEX:
+            raise TransitionRefusedError(
+                _("The procuracy extension follows the 2-month deadline of a complex case.")
+            )
+    if action == A.SEND_TO_PROCURACY:
+        if tip.outcome != Outcome.NOT_PROSECUTED:
+            raise TransitionRefusedError(
+                _("Only a decision not to prosecute is sent to the procuracy here (Art. 158).")
+            )
+        if tip.procuracy_sent_at is not None:
+            raise TransitionRefusedError(_("Sending to the procuracy is already recorded."))
+    if action == A.CORRECT_OUTCOME and tip.status != S.CONCLUDED:
+        raise TransitionRefusedError(_("Only a concluded tip has an outcome to correct."))
+
+
+def _status_refusal(tip: Tip, action: str) -> TransitionRefusedError:
+    label = TipStatus(tip.status).label if tip.status in TipStatus.values else tip.status
+    return TransitionRefusedError(
+        _('"%(action)s" is not possible while the tip is "%(status)s".')
+        % {"action": TipAction(action).label, "status": label}
+    )
+
+
+def _check_unit(tip: Tip, unit: OrgUnit | None, *, today: dt.date) -> OrgUnit:
+    if unit is None:
+        raise TransitionRefusedError(_("Choose the unit to send the tip to."), field="target_unit")
+    if unit.kind != OrgKind.POLICE:
+        raise TransitionRefusedError(
+            _("Tips are forwarded to police units only."), field="target_unit"
+        )
+    if unit.valid_to is not None and unit.valid_to < today:
+        raise TransitionRefusedError(
+            _("%(unit)s no longer exists; choose the unit that replaced it.") % {"unit": unit.name},
+            field="target_unit",
+        )
+    if tip.responsible_unit_id == unit.pk:
+        raise TransitionRefusedError(
+            _("The tip is already with %(unit)s.") % {"unit": unit.name}, field="target_unit"
+        )
+    return unit
+
+
+def _check_valuable(data: ActionInput, *, required: bool) -> None:
+    if data.valuable is None:
+        if required:
+            raise TransitionRefusedError(
+                _("Say whether the tip was valuable (có giá trị)."), field="valuable"
+            )
+        return
+    reasons = [str(r) for r in data.valuable_reasons]
+    unknown = [r for r in reasons if r not in ValuableReason.values]
+    if unknown:
+        raise TransitionRefusedError(
+            _("Unknown reason: %(codes)s.") % {"codes": ", ".join(unknown)},
+            field="valuable_reasons",
+        )
+    if data.valuable and not reasons:
+        raise TransitionRefusedError(
+            _("Say why the tip was valuable (at least one reason)."), field="valuable_reasons"
+        )
+    if not data.valuable and reasons:
+        raise TransitionRefusedError(
+            _("A tip marked not valuable takes no reasons for being valuable."),
+            field="valuable_reasons",
+        )
+    if data.offence_chapter is not None and data.offence_chapter not in OffenceChapter.values:
+        raise TransitionRefusedError(
+            _("Choose a chapter of the Criminal Code."), field="offence_chapter"
+        )
+    for name in ("arrested_count", "property_recovered_vnd"):
+        value = getattr(data, name)
+        if value is not None and value < 0:
+            raise TransitionRefusedError(_("The number cannot be negative."), field=name)
+
+
+# --- Writing -------------------------------------------------------------------------------------
+
+# Called with (tip before, tip after) in the transaction of every change of a tip that
+# statistics count. The stats app registers itself here (AppConfig.ready), so tips does not
+# import it. `before` is None for a new tip, `after` None for a deleted one.
+TipChangeHook = Callable[[dict[str, Any] | None, dict[str, Any] | None], None]
+TIP_CHANGE_HOOKS: list[TipChangeHook] = []
+
+# The fields a hook may read.
+FACT_FIELDS = (
+    "id",
+    "province_id",
+    "commune_id",
+    "register_unit_id",
+    "responsible_unit_id",
+    "category_id",
+    "channel",
+    "union_branch_id",
+    "received_at",
+    "status",
+    "outcome",
+    "concluded_at",
+    "decided_in_time",
+    "valuable",
+    "offence_chapter",
+    "arrested_count",
+    "property_recovered_vnd",
+    "first_action_at",
+)
+
+
+def tip_facts(tip: Tip) -> dict[str, Any]:
+    return {name: getattr(tip, name) for name in FACT_FIELDS}
+
+
+def tip_changed(before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+    for hook in TIP_CHANGE_HOOKS:
+        hook(before, after)
+
+
+def seal_event_text(tip: Tip, text: str, action: str) -> bytes:
+    from toandan.tips.selectors import tip_data_key
+
+    if not text:
+        return b""
+    return crypto.seal_text(tip_data_key(tip), text, crypto.aad(tip.reference, "event", action))
+
+
+def open_event_text(tip: Tip, event: TipEvent, data_key: bytes) -> str:
+    if not event.text:
+        return ""
+    return crypto.open_text(data_key, event.text, crypto.aad(tip.reference, "event", event.action))
+
+
+def event_record(
+    *,
+    tip: Tip,
+    action: str,
+    actor: AbstractBaseUser | None,
+    now: dt.datetime,
+    from_status: str = "",
+    to_status: str = "",
+    unit: OrgUnit | None = None,
+    target_unit: OrgUnit | None = None,
+    text: str = "",
+    data: dict[str, Any] | None = None,
+) -> TipEvent:
+    """One history entry; caller holds the transaction. Free text is sealed."""
+    return TipEvent.objects.create(
+        tip=tip,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=cast("User | None", actor),
+        unit=unit,
+        target_unit=target_unit,
+        data=data or {},
+        text=seal_event_text(tip, text, action),
+        created_at=now,
+    )
+
+
+def _move_primary(tip: Tip, unit: OrgUnit, *, why: str) -> None:
+    TipRoute.objects.filter(tip=tip, role=RouteRole.PRIMARY, active=True).update(active=False)
+    # The unit may already have an information copy: it becomes responsible instead.
+    TipRoute.objects.filter(tip=tip, org_unit=unit, active=True).update(active=False)
+    TipRoute.objects.create(tip=tip, org_unit=unit, role=RouteRole.PRIMARY, reason=why[:300])
+
+
+def _set_result(tip: Tip, result: str, reason: str) -> None:
+    """What the tipster is told (Art. 158), kept inside the encrypted content."""
+    from toandan.tips.selectors import tip_data_key
+
+    data_key = tip_data_key(tip)
+    associated = crypto.aad(tip.reference, "content")
+    content = dict(crypto.open_json(data_key, tip.content, associated))
+    content["result"] = result
+    content["result_reason"] = reason
+    tip.content = crypto.seal_json(data_key, content, associated)
+
+
+def _apply_valuable(tip: Tip, data: ActionInput) -> dict[str, Any]:
+    tip.valuable = data.valuable
+    tip.valuable_reasons = [str(r) for r in data.valuable_reasons]
+    tip.offence_chapter = data.offence_chapter
+    tip.arrested_count = data.arrested_count
+    tip.property_recovered_vnd = data.property_recovered_vnd
+    return {
+        "valuable": tip.valuable,
+        "valuable_reasons": tip.valuable_reasons,
+        "offence_chapter": tip.offence_chapter,
+        "arrested_count": tip.arrested_count,
+        "property_recovered_vnd": tip.property_recovered_vnd,
+    }
+
+
+def _conclude(tip: Tip, outcome: str, now: dt.datetime) -> None:
+    tip.status = S.CONCLUDED
+    tip.outcome = outcome
+    tip.concluded_at = now
+    tip.decided_in_time = tip.due_at is None or now <= tip.due_at
+    tip.due_at = None
+    tip.due_kind = ""
+
+
+def tip_act(
+    *,
+    actor: AnyUser,
+    tip: Tip,
+    action: str,
+    data: ActionInput | None = None,
+    now: dt.datetime | None = None,
+) -> Tip:
+    """Perform one transition of the legal timeline (see the module docstring).
+
+    Raises TipNotFoundError when the user may not act on the tip at all, and
+    TransitionRefusedError (with a message for the officer) when the action is not possible.
+    """
+    data = data or ActionInput()
+    now = now or timezone.now()
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise TransitionRefusedError(_("Unknown action."))
+    if not isinstance(actor, AbstractBaseUser) or not actor.is_authenticated:
+        raise TipNotFoundError
+    with transaction.atomic():
+        # The row lock makes two officers acting at once take turns; the second sees the
+        # first one's result and is refused with a clear message if it no longer applies.
+        locked = (
+            Tip.objects.select_for_update(of=("self",))
+            .select_related("category", "responsible_unit", "pending_unit")
+            .get(pk=tip.pk)
+        )
+        if not (_covers(actor, locked.responsible_unit) or _covers(actor, locked.pending_unit)):
+            raise TipNotFoundError
+        if locked.status not in transition.sources:
+            raise _status_refusal(locked, action)
+        if not _may_act(actor, locked, transition):
+            if transition.acting_unit == "pending":
+                raise TransitionRefusedError(
+                    _("Only the unit the tip was forwarded to can accept it or send it back.")
+                )
+            if action == A.REROUTE:
+                raise TransitionRefusedError(
+                    _("Only a unit above the one that has the tip (the province) can re-route it.")
+                )
+            raise TransitionRefusedError(
+                _("The tip is with %(unit)s; only that unit can do this.")
+                % {"unit": locked.responsible_unit.name if locked.responsible_unit else "?"}
+            )
+        _precondition(locked, action)
+        before = tip_facts(locked)
+        result = _HANDLERS[action](locked, actor, data, now)
+        if locked.first_action_at is None:
+            locked.first_action_at = now
+        locked.save()
+        event = event_record(
+            tip=locked,
+            action=action,
+            actor=actor,
+            now=now,
+            from_status=before["status"],
+            to_status=locked.status,
+            unit=actor_unit(actor, locked.responsible_unit),
+            target_unit=result.target_unit,
+            text=result.text,
+            data=result.data,
+        )
+        audit_record(
+            actor=actor,
+            action=f"tips.tip.{action}",
+            target=locked,
+            reason=result.text if action not in {A.NOTE, A.MESSAGE} else "",
+            data={"reference": locked.reference, "event": event.pk, **result.data},
+        )
+        tip_changed(before, tip_facts(locked))
+        from toandan.notifications import services as notifications
+
+        notifications.notify_tip_event(locked, event)
+    return locked
+
+
+@dataclass
+class _Result:
+    text: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    target_unit: OrgUnit | None = None
+
+
+Handler = Callable[[Tip, AbstractBaseUser, ActionInput, dt.datetime], _Result]
+
+
+def _check(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetime) -> _Result:
+    tip.status = S.CHECKING
+    if data.flagrant is not None and data.flagrant != tip.is_flagrant:
+        tip.is_flagrant = data.flagrant
+        if tip.due_kind == DueKind.FORWARD and tip.clock_started_at and tip.responsible_unit:
+            tip.due_at, tip.due_kind = initial_deadline(
+                tip, tip.responsible_unit, tip.clock_started_at
+            )
+    note = _clean_reason(data.reason, required=False, what="")
+    return _Result(text=note, data={"flagrant": tip.is_flagrant})
+
+
+def _forward(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetime) -> _Result:
+    unit = _check_unit(tip, data.target_unit, today=local_date(now))
+    reason = _clean_reason(
+        data.reason, required=True, what=_("Say why the tip is forwarded to this unit.")
+    )
+    tip.status = S.FORWARDED
+    tip.pending_unit = unit
+    # The receiving unit's own clock: it must accept and act within the forwarding deadline.
+    tip.due_at, tip.due_kind = initial_deadline(tip, unit, now)
+    return _Result(text=reason, data={"to_unit": unit.code}, target_unit=unit)
+
+
+def _accept(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetime) -> _Result:
+    unit = tip.pending_unit
+    assert unit is not None
+    previous = tip.responsible_unit
+    _move_primary(
+        tip,
+        unit,
+        why=_("Forwarded by %(unit)s") % {"unit": previous.name if previous else "?"},
+    )
+    tip.responsible_unit = unit
+    tip.pending_unit = None
+    tip.status = S.CHECKING
+    tip.clock_started_at = now
+    tip.due_at, tip.due_kind = initial_deadline(tip, unit, now)
+    note = _clean_reason(data.reason, required=False, what="")
+    return _Result(
+        text=note, data={"from_unit": previous.code if previous else ""}, target_unit=unit
+    )
+
+
+def _return(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetime) -> _Result:
+    reason = _clean_reason(data.reason, required=True, what=_("Say why the tip is sent back."))
+    unit = tip.pending_unit
+    tip.pending_unit = None
+    tip.status = S.CHECKING
+    # Back with the unit that had it, on its own clock (which may now be overdue).
+    if tip.responsible_unit is not None and tip.clock_started_at is not None:
+        tip.due_at, tip.due_kind = initial_deadline(tip, tip.responsible_unit, tip.clock_started_at)
+    return _Result(
+        text=reason, data={"from_unit": unit.code if unit else ""}, target_unit=tip.responsible_unit
+    )
+
+
+def _reroute(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetime) -> _Result:
+    unit = _check_unit(tip, data.target_unit, today=local_date(now))
+    if not _covers(actor, unit):
+        raise TransitionRefusedError(
+            _("You can re-route only to units under your own."), field="target_unit"
+        )
+    reason = _clean_reason(data.reason, required=True, what=_("Say why the tip is re-routed."))
+    previous = tip.responsible_unit
+    _move_primary(
+        tip, unit, why=_("Re-routed by %(unit)s") % {"unit": _unit_name(actor_unit(actor, unit))}
+    )
+    tip.responsible_unit = unit
+    if tip.status == S.FORWARDED:
+        tip.status = S.CHECKING
+        tip.pending_unit = None
+    if tip.status in {S.RECEIVED, S.CHECKING}:
+        # A misrouted tip starts afresh at the right unit; a decision deadline already
+        # running (Art. 147) keeps running.
+        tip.clock_started_at = now
+        tip.due_at, tip.due_kind = initial_deadline(tip, unit, now)
+    return _Result(
+        text=reason,
+        data={"from_unit": previous.code if previous else "", "to_unit": unit.code},
+        target_unit=unit,
+    )
+
+
+def _unit_name(unit: OrgUnit | None) -> str:
+    return unit.name if unit is not None else "?"
+
+
+def _take(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetime) -> _Result:
+    tip.status = S.RESOLVING
+    start = tip.clock_started_at or tip.received_at
+    tip.due_at, tip.due_kind = decide_due(start), DueKind.DECIDE
+    return _Result(text=_clean_reason(data.reason, required=False, what=""))
+
+
+def _extend_complex(
+    tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetime
+) -> _Result:
+    reason = _clean_reason(
+        data.reason, required=True, what=_("Say why the case is complex (required).")
+    )
+    start = tip.clock_started_at or tip.received_at
+    tip.complex_extended = True
+    tip.due_at, tip.due_kind = complex_due(start), DueKind.DECIDE_COMPLEX
+    return _Result(text=reason, data={"due_at": tip.due_at.isoformat()})
+
+
+def _extend_procuracy(
+    tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetime
+) -> _Result:
+    number = (data.decision_number or "").strip()
+    if not number:
+        raise TransitionRefusedError(
+            _("Enter the number of the procuracy's extension decision."), field="decision_number"
+        )
+    if len(number) > 80:
+        raise TransitionRefusedError(_("The decision number is too long."), field="decision_number")
+    limit = deadline_setting("procuracy_max_months")
+    months = data.months if data.months is not None else limit
+    if not 1 <= months <= limit:
+        raise TransitionRefusedError(
+            _("The procuracy extends by 1 to %(n)d months.") % {"n": limit}, field="months"
+        )
+    assert tip.due_at is not None
+    tip.procuracy_decision = number
+    tip.due_at, tip.due_kind = procuracy_extended_due(tip.due_at, months), DueKind.DECIDE_PROCURACY
+    return _Result(
+        text=_clean_reason(data.reason, required=False, what=""),
+        data={"decision_number": number, "months": months, "due_at": tip.due_at.isoformat()},
+    )
+
+
+def _suspend(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetime) -> _Result:
+    if data.ground not in SuspensionGround.values:
+        raise TransitionRefusedError(
+            _("Choose a ground for suspension from BLTTHS Art. 148."), field="ground"
+        )
+    reason = _clean_reason(data.reason, required=False, what="")
+    previous = {"due_at": tip.due_at.isoformat() if tip.due_at else None, "due_kind": tip.due_kind}
+    tip.status = S.SUSPENDED
+    tip.suspended_at = now
+    tip.suspension_ground = data.ground
+    tip.due_at, tip.due_kind = None, ""
+    return _Result(text=reason, data={"ground": data.ground, "before": previous})
+
+
+def _resume(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetime) -> _Result:
+    tip.status = S.RESOLVING
+    tip.suspended_at = None
+    tip.suspension_ground = ""
+    tip.due_at, tip.due_kind = resumed_due(now), DueKind.DECIDE_RESUMED
+    return _Result(
+        text=_clean_reason(data.reason, required=False, what=""),
+        data={"due_at": tip.due_at.isoformat()},
+    )
+
+
+def _prosecute(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetime) -> _Result:
+    _check_valuable(data, required=True)
+    note = _clean_reason(data.reason, required=False, what="")
+    number = (data.decision_number or "").strip()[:80]
+    _conclude(tip, Outcome.PROSECUTED, now)
+    counted = _apply_valuable(tip, data)
+    _set_result(tip, str(Outcome.PROSECUTED.label), note)
+    return _Result(text=note, data={"decision_number": number, **counted})
+
+
+def _not_prosecute(
+    tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetime
+) -> _Result:
+    reason = _clean_reason(
+        data.reason,
+        required=True,
+        what=_("Give the reason for not prosecuting: the tipster is told it (Art. 158)."),
+    )
+    _check_valuable(data, required=True)
+    _conclude(tip, Outcome.NOT_PROSECUTED, now)
+    tip.procuracy_due_at = now + dt.timedelta(hours=24)
+    counted = _apply_valuable(tip, data)
+    _set_result(tip, str(Outcome.NOT_PROSECUTED.label), reason)
+    return _Result(text=reason, data=counted)
+
+
+def _hand_over(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetime) -> _Result:
+    agency = (data.agency or "").strip()
+    if not agency:
+        raise TransitionRefusedError(_("Name the agency the matter is handed to."), field="agency")
+    if len(agency) > 200:
+        raise TransitionRefusedError(_("The agency name is too long."), field="agency")
+    reason = _clean_reason(
+        data.reason, required=True, what=_("Say why this is not a criminal matter.")
+    )
+    _check_valuable(data, required=True)
+    _conclude(tip, Outcome.HANDED_OVER, now)
+    counted = _apply_valuable(tip, data)
+    _set_result(tip, f"{Outcome.HANDED_OVER.label}: {agency}", reason)
+    return _Result(text=reason, data={"agency": agency, **counted})
+
+
+def _merge(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetime) -> _Result:
+    target = data.merge_into
+    if target is None:
+        raise TransitionRefusedError(_("Choose the tip to merge into."), field="merge_into")
+    target = (
+        Tip.objects.select_for_update(of=("self",))
+        .select_related("responsible_unit")
+        .get(pk=target.pk)
+    )
+    if target.pk == tip.pk:
+        raise TransitionRefusedError(_("A tip cannot be merged into itself."), field="merge_into")
+    if target.status not in OPEN_STATUSES or target.status == S.FORWARDED:
+        raise TransitionRefusedError(
+            _("Merge into an open tip that your unit is handling."), field="merge_into"
+        )
+    if not _covers(actor, target.responsible_unit):
+        raise TransitionRefusedError(
+            _("You can merge only into a tip your unit handles."), field="merge_into"
+        )
+    reason = _clean_reason(data.reason, required=False, what="")
+    tip.status = S.MERGED
+    tip.merged_into = target
+    tip.due_at, tip.due_kind = None, ""
+    tip.concluded_at = now
+    # Tips merged earlier into this one now point at the surviving tip, so every tipster's
+    # follow-up leads to one place (no chains).
+    Tip.objects.filter(merged_into=tip).update(merged_into=target)
+    return _Result(
+        text=reason, data={"merged_into": target.reference}, target_unit=target.responsible_unit
+    )
+
+
+def _send_to_procuracy(
+    tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetime
+) -> _Result:
+    tip.procuracy_sent_at = now
+    in_time = tip.procuracy_due_at is None or now <= tip.procuracy_due_at
+    return _Result(
+        text=_clean_reason(data.reason, required=False, what=""),
+        data={"in_time": in_time, "decision_number": (data.decision_number or "").strip()[:80]},
+    )
+
+
+def _correct_outcome(
+    tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetime
+) -> _Result:
+    reason = _clean_reason(
+        data.reason, required=True, what=_("Say why the outcome is corrected (required).")
+    )
+    _check_valuable(data, required=True)
+    before = {
+        "valuable": tip.valuable,
+        "valuable_reasons": list(tip.valuable_reasons or []),
+        "offence_chapter": tip.offence_chapter,
+        "arrested_count": tip.arrested_count,
+        "property_recovered_vnd": tip.property_recovered_vnd,
+    }
+    after = _apply_valuable(tip, data)
+    return _Result(text=reason, data={"before": before, "after": after})
+
+
+_HANDLERS: dict[str, Handler] = {
+    A.CHECK: _check,
+    A.FORWARD: _forward,
+    A.ACCEPT: _accept,
+    A.RETURN: _return,
+    A.REROUTE: _reroute,
+    A.TAKE: _take,
+    A.EXTEND_COMPLEX: _extend_complex,
+    A.EXTEND_PROCURACY: _extend_procuracy,
+    A.SUSPEND: _suspend,
+    A.RESUME: _resume,
+    A.PROSECUTE: _prosecute,
+    A.NOT_PROSECUTE: _not_prosecute,
+    A.HAND_OVER: _hand_over,
+    A.MERGE: _merge,
+    A.SEND_TO_PROCURACY: _send_to_procuracy,
+    A.CORRECT_OUTCOME: _correct_outcome,
+}
+assert set(_HANDLERS) == set(TRANSITIONS)
+
+
+def tip_note_add(
+    *, actor: AnyUser, tip: Tip, text: str, now: dt.datetime | None = None
+) -> TipEvent:
+    """An internal note: officers of the units on the tip read it; the tipster never does."""
+    now = now or timezone.now()
+    if not isinstance(actor, AbstractBaseUser) or not (
+        _covers(actor, tip.responsible_unit) or _covers(actor, tip.pending_unit)
+    ):
+        raise TipNotFoundError
+    text = _clean_reason(text, required=True, what=_("Write the note."))
+    with transaction.atomic():
+        event = event_record(
+            tip=tip,
+            action=A.NOTE,
+            actor=actor,
+            now=now,
+            from_status=tip.status,
+            to_status=tip.status,
+            unit=actor_unit(actor, tip.responsible_unit),
+            text=text,
+        )
+        if tip.first_action_at is None:
+            Tip.objects.filter(pk=tip.pk, first_action_at__isnull=True).update(first_action_at=now)
+            tip.first_action_at = now
+        audit_record(
+            actor=actor,
+            action="tips.tip.note",
+            target=tip,
+            data={"reference": tip.reference, "event": event.pk},
+        )
+    return event
