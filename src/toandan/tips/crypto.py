@@ -56,7 +56,8 @@ _LENGTH_BYTES = 4
 # Binary fields come back from the database as memoryview on PostgreSQL, bytes on SQLite.
 Blob = bytes | memoryview
 
-PURPOSES = frozenset({"content", "contact", "message", "file", "name"})
+# "event": reasons and notes in a tip's history (toandan.tips.timeline).
+PURPOSES = frozenset({"content", "contact", "message", "file", "name", "event"})
 
 
 class KeyringError(RuntimeError):

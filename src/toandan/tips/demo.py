@@ -21,20 +21,18 @@ from django.db.models import Q
 from django.utils import timezone
 
 from toandan.accounts.models import User
-from toandan.audit.services import audit_record
 from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.orgs.models import OrgLevel, OrgUnit
-from toandan.tips import crypto
+from toandan.tips import timeline
 from toandan.tips.models import (
     Category,
     Channel,
     ReceiptKind,
     Tip,
+    TipAction,
     TipMessage,
-    TipStatus,
     VictimRequest,
 )
-from toandan.tips.selectors import tip_data_key
 from toandan.tips.services import (
     TipInput,
     tip_message_to_tipster,
@@ -42,11 +40,33 @@ from toandan.tips.services import (
     tipster_reply,
 )
 
+A = TipAction
+
 DEMO_PREFIX = "DEMO"
 DEMO_RECEIPTS: dict[str, str] = {
     "DEMO02": "1908 2026 0000 0000 0002",
     "DEMO05": "1908 2026 0000 0000 0005",
 }
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing an officer did, `hours` after the tip arrived, through the real timeline."""
+
+    officer: str
+    action: str
+    hours: float
+    reason: str = ""
+    target_unit: str = ""  # OrgUnit code
+    ground: str = ""
+    merge_into: str = ""  # demo reference
+    agency: str = ""
+    decision_number: str = ""
+    valuable: bool | None = None
+    valuable_reasons: tuple[str, ...] = ()
+    offence_chapter: int | None = None
+    arrested_count: int | None = None
+    property_recovered_vnd: int | None = None
 
 
 @dataclass(frozen=True)
@@ -67,10 +87,9 @@ class DemoTip:
     channel: str = Channel.WEB
     entered_by: str = ""  # username of the officer who took it by phone / in person
     intake_note: str = ""
-    status: str = TipStatus.RECEIVED
     # (officer username or "" for the tipster, text), in order
     messages: tuple[tuple[str, str], ...] = ()
-    result: tuple[str, str] = ("", "")  # result, reason (BLTTHS Art. 158)
+    steps: tuple[Step, ...] = ()
 
     @property
     def reference(self) -> str:
@@ -102,7 +121,16 @@ DEMO_TIPS: tuple[DemoTip, ...] = (
         address="Quán cà phê đầu ngõ Tạm Thương",
         occurred_text="Tối hằng ngày, khoảng 21–23 giờ, ba tuần nay",
         people="Nam, khoảng 35 tuổi, xăm ở cánh tay trái, hay đội mũ lưỡi trai đỏ",
-        status=TipStatus.CHECKING,
+        steps=(
+            Step("ca.hoankiem", A.CHECK, 3, reason="Bố trí trinh sát theo dõi quán từ tối nay."),
+            Step("ca.hoankiem", A.TAKE, 30),
+            Step(
+                "ca.hoankiem",
+                A.NOTE,
+                60,
+                reason="Đã xác định quán; cần thêm biển số xe SH để truy xét chủ xe.",
+            ),
+        ),
         messages=(
             (
                 "ca.hoankiem",
@@ -133,6 +161,17 @@ DEMO_TIPS: tuple[DemoTip, ...] = (
         victim_request=VictimRequest.YES,
         contact=("Nguyễn Thị Hoa", "0912 345 678", ""),
         branch_of="PN-01-00070",
+        steps=(
+            Step("ca.hoankiem", A.CHECK, 2),
+            Step("ca.hoankiem", A.TAKE, 20),
+            Step(
+                "ca.hoankiem",
+                A.EXTEND_COMPLEX,
+                70,
+                reason="Nhiều người tham gia, cần chờ kết quả giám định thương tích và trích "
+                "xuất camera của các hộ kinh doanh trên phố.",
+            ),
+        ),
     ),
     DemoTip(
         4,
@@ -148,6 +187,14 @@ DEMO_TIPS: tuple[DemoTip, ...] = (
         entered_by="ca.hoankiem",
         intake_note="Tiếp nhận qua điện thoại trực ban lúc 15:20; người báo tin đề nghị giữ "
         "bí mật danh tính.",
+        steps=(
+            Step(
+                "ca.hoankiem",
+                A.CHECK,
+                1,
+                reason="Cử tổ công tác nắm tình hình ngõ 31 Hàng Bè vào buổi chiều.",
+            ),
+        ),
     ),
     DemoTip(
         5,
@@ -160,16 +207,22 @@ DEMO_TIPS: tuple[DemoTip, ...] = (
         days_ago=27,
         people="Người gọi xưng là “đại úy Trần Văn Minh”",
         contact=("", "", "nguoibaotin.demo@example.vn"),
-        status=TipStatus.CONCLUDED,
-        result=(
-            (
-                "Vụ việc có dấu hiệu tội lừa đảo chiếm đoạt tài sản (Điều 174 Bộ luật Hình sự); "
-                "hồ sơ đã được chuyển Cơ quan Cảnh sát điều tra Công an thành phố Hà Nội, đã "
-                "khởi tố vụ án."
-            ),
-            (
-                "Có đủ căn cứ xác định dấu hiệu tội phạm: số tiền bị chiếm đoạt 180 triệu đồng; "
-                "tài khoản nhận tiền đã được phong tỏa."
+        steps=(
+            Step("ca.hoankiem", A.CHECK, 1),
+            Step("ca.hoankiem", A.TAKE, 4),
+            Step(
+                "ca.hoankiem",
+                A.PROSECUTE,
+                24 * 12,
+                reason="Có đủ căn cứ xác định dấu hiệu tội lừa đảo chiếm đoạt tài sản (Điều 174 "
+                "Bộ luật Hình sự): số tiền bị chiếm đoạt 180 triệu đồng; tài khoản nhận tiền đã "
+                "được phong tỏa.",
+                decision_number="15/QĐ-CSHS",
+                valuable=True,
+                valuable_reasons=("led_to_case", "recovered_property"),
+                offence_chapter=16,
+                arrested_count=2,
+                property_recovered_vnd=120_000_000,
             ),
         ),
     ),
@@ -183,6 +236,17 @@ DEMO_TIPS: tuple[DemoTip, ...] = (
         days_ago=9,
         address="Phố Hàng Hòm",
         channel=Channel.API,
+        steps=(
+            Step("ca.hoankiem", A.CHECK, 5),
+            Step(
+                "ca.hoankiem",
+                A.FORWARD,
+                40,
+                reason="Dấu hiệu tổ chức mua bán dâm có quy mô, vượt thẩm quyền; chuyển Công "
+                "an thành phố để phòng nghiệp vụ xác minh.",
+                target_unit="CA-01",
+            ),
+        ),
     ),
     DemoTip(
         7,
@@ -205,7 +269,7 @@ DEMO_TIPS: tuple[DemoTip, ...] = (
         "khoản bị trừ 45 triệu đồng.",
         days_ago=5,
         contact=("Lê Văn Sơn", "", "son.le.demo@example.vn"),
-        status=TipStatus.CHECKING,
+        steps=(Step("ca.badinh", A.CHECK, 6), Step("ca.badinh", A.TAKE, 26)),
     ),
     DemoTip(
         9,
@@ -217,6 +281,19 @@ DEMO_TIPS: tuple[DemoTip, ...] = (
         days_ago=2,
         address="Khu tập thể Ngọc Hà, tầng 3",
         victim_request=VictimRequest.UNKNOWN,
+        steps=(
+            Step("ca.badinh", A.CHECK, 2),
+            Step(
+                "ca.badinh",
+                A.HAND_OVER,
+                30,
+                reason="Thương tích nhẹ, nạn nhân không yêu cầu khởi tố; xử lý theo Luật Phòng, "
+                "chống bạo lực gia đình.",
+                agency="UBND phường Ba Đình (tổ hòa giải và xử phạt vi phạm hành chính)",
+                valuable=True,
+                valuable_reasons=("prevented_offence", "administrative_sanction"),
+            ),
+        ),
     ),
     DemoTip(
         10,
@@ -228,6 +305,20 @@ DEMO_TIPS: tuple[DemoTip, ...] = (
         days_ago=11,
         address="Phòng trọ số 7, ngõ 158 Ngọc Hà",
         channel=Channel.OPEN311,
+        steps=(
+            Step("ca.badinh", A.CHECK, 3),
+            Step("ca.badinh", A.TAKE, 10),
+            Step(
+                "ca.badinh",
+                A.NOT_PROSECUTE,
+                24 * 8,
+                reason="Kiểm tra phát hiện 5 người sử dụng khí cười, không có dấu hiệu tổ chức "
+                "sử dụng trái phép chất ma túy; đã lập biên bản xử phạt vi phạm hành chính.",
+                valuable=True,
+                valuable_reasons=("administrative_sanction",),
+                offence_chapter=20,
+            ),
+        ),
     ),
     DemoTip(
         11,
@@ -239,6 +330,17 @@ DEMO_TIPS: tuple[DemoTip, ...] = (
         "được nữa.",
         days_ago=8,
         contact=("", "0987 654 321", ""),
+        steps=(
+            Step("ca.badinh", A.CHECK, 4),
+            Step("ca.badinh", A.TAKE, 24),
+            Step(
+                "ca.badinh",
+                A.SUSPEND,
+                24 * 5,
+                reason="Đã đề nghị ngân hàng cung cấp sao kê các tài khoản nhận tiền.",
+                ground="documents",
+            ),
+        ),
     ),
     DemoTip(
         12,
@@ -250,6 +352,7 @@ DEMO_TIPS: tuple[DemoTip, ...] = (
         days_ago=13,
         address="Bãi xe gần đường Vành đai 3",
         vehicles="Xe tải thùng kín, biển số Lạng Sơn (12C)",
+        steps=(Step("ca.hanoi", A.CHECK, 8), Step("ca.hanoi", A.TAKE, 48)),
     ),
     DemoTip(
         13,
@@ -272,7 +375,6 @@ DEMO_TIPS: tuple[DemoTip, ...] = (
         address="Thôn Quang Kim",
         people="Phụ nữ khoảng 40 tuổi, nói giọng miền xuôi",
         branch_of="PN-15-02683",
-        status=TipStatus.CHECKING,
     ),
     DemoTip(
         15,
@@ -344,7 +446,6 @@ DEMO_TIPS: tuple[DemoTip, ...] = (
         "tổng 600 triệu đồng thì sàn khóa tài khoản, yêu cầu nộp thêm “phí giải ngân”.",
         days_ago=14,
         contact=("", "0936 111 222", ""),
-        status=TipStatus.CHECKING,
     ),
     DemoTip(
         22,
@@ -382,6 +483,26 @@ DEMO_TIPS: tuple[DemoTip, ...] = (
         "về Việt Nam và nhờ chị đóng 40 triệu “phí hải quan”.",
         days_ago=9,
     ),
+    DemoTip(
+        26,
+        "theft",
+        "01",
+        "00070",
+        "Toi thay 2 thanh nien di xe Exciter khong bien so be khoa dat mot xe Vision mau trang "
+        "truoc so 18 Hang Bac luc khoang 23h. Nha so 20 co camera.",
+        days_ago=2,
+        address="So 18 Hang Bac",
+        channel=Channel.OPEN311,
+        steps=(
+            Step(
+                "ca.hoankiem",
+                A.MERGE,
+                6,
+                reason="Cùng vụ mất trộm xe trước số 18 Hàng Bạc đã có tin báo.",
+                merge_into="DEMO01",
+            ),
+        ),
+    ),
 )
 
 
@@ -397,16 +518,26 @@ def _first_branch(parent_code: str) -> OrgUnit | None:
     )
 
 
-def _conclude(tip: Tip, result: str, reason: str) -> None:
-    """Record the result told to the tipster (BLTTHS Art. 158) inside the encrypted content.
-    The handling issue owns this transition; demo data sets it directly, audited."""
-    data_key = tip_data_key(tip)
-    aad = crypto.aad(tip.reference, "content")
-    content = dict(crypto.open_json(data_key, tip.content, aad))
-    content.update(result=result, result_reason=reason)
-    tip.content = crypto.seal_json(data_key, content, aad)
-    tip.status = TipStatus.CONCLUDED
-    tip.save(update_fields=["content", "status", "updated_at"])
+def _perform(tip: Tip, step: Step, officer: User, *, at: dt.datetime) -> None:
+    """An officer's step through the real timeline, dated when it happened."""
+    if step.action == A.NOTE:
+        timeline.tip_note_add(actor=officer, tip=tip, text=step.reason, now=at)
+        return
+    data = timeline.ActionInput(
+        reason=step.reason,
+        target_unit=OrgUnit.objects.get(code=step.target_unit) if step.target_unit else None,
+        ground=step.ground,
+        merge_into=Tip.objects.get(reference=step.merge_into) if step.merge_into else None,
+        agency=step.agency,
+        decision_number=step.decision_number,
+        valuable=step.valuable,
+        valuable_reasons=step.valuable_reasons,
+        offence_chapter=step.offence_chapter,
+        arrested_count=step.arrested_count,
+        property_recovered_vnd=step.property_recovered_vnd,
+    )
+    timeline.tip_act(actor=officer, tip=tip, action=step.action, data=data, now=at)
+    Tip.objects.filter(pk=tip.pk).update(updated_at=at)
 
 
 def _load_one(demo: DemoTip, *, now: dt.datetime, officers: dict[str, User]) -> Tip | None:
@@ -460,19 +591,11 @@ def _load_one(demo: DemoTip, *, now: dt.datetime, officers: dict[str, User]) -> 
         TipMessage.objects.filter(pk=message.pk).update(
             created_at=received_at + dt.timedelta(hours=20 * index)
         )
-    if demo.status == TipStatus.CONCLUDED:
-        _conclude(tip, *demo.result)
-    elif demo.status != TipStatus.RECEIVED:
-        tip.status = demo.status
-        tip.save(update_fields=["status", "updated_at"])
-    if demo.status != TipStatus.RECEIVED:
-        audit_record(
-            actor=None,
-            action="tips.tip.status",
-            target=tip,
-            reason="demo data",
-            data={"reference": tip.reference, "status": demo.status},
-        )
+    for step in demo.steps:
+        officer = officers.get(step.officer)
+        if officer is None:
+            continue
+        _perform(tip, step, officer, at=received_at + dt.timedelta(hours=step.hours))
     return tip
 
 
@@ -485,6 +608,7 @@ def load_demo() -> str:
         for user in User.objects.filter(
             Q(username__in={t.entered_by for t in DEMO_TIPS if t.entered_by})
             | Q(username__in={a for t in DEMO_TIPS for a, _text in t.messages if a})
+            | Q(username__in={step.officer for t in DEMO_TIPS for step in t.steps})
         )
     }
     now = timezone.now()

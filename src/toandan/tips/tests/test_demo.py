@@ -38,7 +38,7 @@ def test_the_summary_prints_the_documented_receipts(demo_loaded):
 def test_the_documented_receipts_open_a_conversation_and_a_concluded_tip(demo_loaded):
     questioned = tip_public_view(followup_open(receipt=DEMO_RECEIPTS["DEMO02"], client_key="k"))
     assert [m.direction for m in questioned.messages] == ["to_tipster", "from_tipster"]
-    assert questioned.status == TipStatus.CHECKING
+    assert questioned.status == TipStatus.RESOLVING
     concluded = tip_public_view(followup_open(receipt=DEMO_RECEIPTS["DEMO05"], client_key="k"))
     assert concluded.status == TipStatus.CONCLUDED
     assert concluded.result
@@ -68,3 +68,19 @@ def test_without_accounts_the_staff_entered_tip_is_skipped():
     summary = load_demo()
     assert "skipped" in summary
     assert Tip.objects.count() == len(DEMO_TIPS) - 1
+
+
+def test_the_demo_walks_the_timeline_through_the_real_transitions(demo_loaded):
+    """Each state of the legal timeline appears, reached through audited transitions."""
+    by_ref = {t.reference: t for t in Tip.objects.all()}
+    assert by_ref["DEMO05"].outcome == "prosecuted"
+    assert by_ref["DEMO05"].valuable is True
+    assert by_ref["DEMO03"].complex_extended
+    assert by_ref["DEMO06"].status == TipStatus.FORWARDED
+    assert by_ref["DEMO06"].pending_unit.code == "CA-01"
+    assert by_ref["DEMO11"].status == TipStatus.SUSPENDED
+    assert by_ref["DEMO10"].outcome == "not_prosecuted"
+    assert by_ref["DEMO10"].procuracy_due_at is not None
+    assert by_ref["DEMO26"].status == TipStatus.MERGED
+    assert by_ref["DEMO26"].merged_into == by_ref["DEMO01"]
+    assert by_ref["DEMO05"].events.filter(action="prosecute").exists()
