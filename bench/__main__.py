@@ -43,7 +43,10 @@ def main() -> int:
 
     benchmarks = {
         "audit": "bench.bench_audit",
+        "exports": "bench.bench_exports",
+        "duplicates": "bench.bench_duplicates",
         "geo": "bench.bench_geo",
+        "handling": "bench.bench_handling",
         "intake": "bench.bench_intake",
     }
     selected = args.names or list(benchmarks)

@@ -12,8 +12,10 @@ from toandan.accounts.api import router as accounts_router
 from toandan.geo.api import router as geo_router
 from toandan.notifications.api import router as notifications_router
 from toandan.orgs.api import router as orgs_router
+from toandan.stats.api import router as stats_router
 from toandan.tips.api import bench_router
 from toandan.tips.api import router as tips_router
+from toandan.tips.api_staff import router as staff_tips_router
 
 api = NinjaAPI(
     title="toandan API",
@@ -39,5 +41,7 @@ api.add_router("/orgs", orgs_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/tips", tips_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/stats", stats_router)
+api.add_router("/staff/", staff_tips_router)
 # The benchmark baseline answers 404 unless settings.TOANDAN_BENCH_ENDPOINTS is on.
 api.add_router("/bench", bench_router)

@@ -63,6 +63,7 @@ def _keys_files_and_cache_isolated(
     throttles and rate limits starts empty."""
     settings.TOANDAN_KEYRING_FILE = _session_keyring
     settings.TOANDAN_ATTACHMENTS_DIR = tmp_path / "attachments"
+    settings.TOANDAN_EXPORTS_DIR = tmp_path / "exports"
     cache.clear()
     yield
     cache.clear()

@@ -295,6 +295,13 @@ TOANDAN_TIP_DEADLINES = {
 TOANDAN_REVEAL_SECOND_APPROVAL = env_bool("TOANDAN_REVEAL_SECOND_APPROVAL", default=False)
 # How long an approved reveal may be read before a new request is needed.
 TOANDAN_REVEAL_VALID_HOURS = int(os.environ.get("TOANDAN_REVEAL_VALID_HOURS", "24"))
+# Duplicate suggestions (toandan.tips.duplicates): open tips received this many days either
+# side, with at least this estimated similarity.
+TOANDAN_DUPLICATE_WINDOW_DAYS = int(os.environ.get("TOANDAN_DUPLICATE_WINDOW_DAYS", "30"))
+TOANDAN_DUPLICATE_THRESHOLD = float(os.environ.get("TOANDAN_DUPLICATE_THRESHOLD", "0.5"))
+# Background exports (toandan.exports): where files go and how long they are kept.
+TOANDAN_EXPORTS_DIR = Path(os.environ.get("TOANDAN_EXPORTS_DIR", VAR_DIR / "exports"))
+TOANDAN_EXPORTS_TTL_HOURS = int(os.environ.get("TOANDAN_EXPORTS_TTL_HOURS", "24"))
 TOANDAN_TIP_RETENTION_DAYS = int(os.environ.get("TOANDAN_TIP_RETENTION_DAYS", str(5 * 365)))
 # Receipt hash cost: Argon2id over the receipt, then HMAC with the pepper (`tips.receipts`).
 # Deliberately light (1 pass, 1 MiB: about a millisecond; `make bench` prints the figure). A

@@ -14,6 +14,8 @@ urlpatterns = [
     path("audit/", include("toandan.audit.urls")),
     path("tips/", include("toandan.tips.urls")),
     path("notifications/", include("toandan.notifications.urls")),
+    path("stats/", include("toandan.stats.urls")),
+    path("exports/", include("toandan.exports.urls")),
     path("open311/v2/", include("toandan.open311.urls")),
     path("api/v1/", api.urls),
     # Before admin.site.urls so it wins over the admin's own login form (see the view).

@@ -26,7 +26,7 @@ from toandan.notifications.models import Notification, NotificationKind
 from toandan.tips.models import RouteRole, Tip, TipAction, TipEvent, TipRoute
 
 # The officers' tip page (tip handling). Until it exists, notifications link nowhere.
-TIP_PAGE_URL_NAME = "tips:staff_detail"
+TIP_PAGE_URL_NAME = "tips:staff_by_number"
 
 
 @dataclass(frozen=True)
@@ -134,10 +134,9 @@ def _recipients(tip: Tip) -> list[Recipient]:
 
 
 def _tip_link(tip: Tip) -> str:
-    try:
-        return reverse(TIP_PAGE_URL_NAME, kwargs={"reference": tip.reference})
-    except NoReverseMatch:
-        return ""
+    # By register number, never by reference: the reference also opens the public Open311
+    # record of the tip (see tips.views_handling.tip_by_number).
+    return tip_page_link(unit_id=tip.register_unit_id, year=tip.register_year, seq=tip.register_seq)
 
 
 def _role_words(role: str) -> str:
@@ -368,3 +367,24 @@ def notify_reveal_requested(reveal: ContactReveal) -> None:
         _notify_about_reveal(
             reveal, kind=NotificationKind.IDENTITY_REVEAL, recipients=recipients, title=title
         )
+
+
+# --- For scheduled notifications (toandan.notifications.reminders) -------------------------------
+
+
+def police_of_units(unit_ids: Sequence[int], today: dt.date) -> list[tuple[int, int, str]]:
+    """(user id, unit id, email) of the active police officers and leaders of these units
+    (the units themselves, not the units below them), in one query."""
+    if not unit_ids:
+        return []
+    return _police_of_units(sorted(set(unit_ids)), today)
+
+
+def tip_page_link(*, unit_id: int, year: int, seq: int) -> str:
+    """The officers' page of the tip entered under this intake register number."""
+    return reverse(TIP_PAGE_URL_NAME, kwargs={"unit_id": unit_id, "year": year, "seq": seq})
+
+
+def notifications_page_url() -> str:
+    """The full address of the notifications page, for emails."""
+    return _notifications_url()

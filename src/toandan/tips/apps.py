@@ -1,6 +1,17 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
 class TipsConfig(AppConfig):
     name = "toandan.tips"
     label = "tips"
+
+    def ready(self) -> None:
+        # The unit dashboard's monthly counts move in the transaction of every tip change
+        # (intake and each transition; never on the retention purge).
+        from toandan.tips.timeline import TIP_CHANGE_HOOKS
+        from toandan.tips.unit_counts import unit_counts_on_tip_change
+
+        if unit_counts_on_tip_change not in TIP_CHANGE_HOOKS:
+            TIP_CHANGE_HOOKS.append(unit_counts_on_tip_change)

@@ -28,6 +28,7 @@ from toandan.tips.models import (
     Category,
     Channel,
     ReceiptKind,
+    RevealStatus,
     Tip,
     TipAction,
     TipMessage,
@@ -599,6 +600,27 @@ def _load_one(demo: DemoTip, *, now: dt.datetime, officers: dict[str, User]) -> 
     return tip
 
 
+def _demo_reveal(now: dt.datetime) -> None:
+    """The city police leader looks up who reported the fight (DEMO03), with a reason: the
+    reveal shows on /tips/staff/reveals/ and in the audit log."""
+    from toandan.tips import reveal
+
+    leader = User.objects.filter(username="ca.hanoi").first()
+    tip = Tip.objects.filter(reference="DEMO03").first()
+    if leader is None or tip is None or tip.reveals.exists():
+        return
+    with transaction.atomic():
+        request = reveal.reveal_request(
+            actor=leader,
+            tip=tip,
+            reason="Cần mời người báo tin đến làm việc để lấy lời khai làm rõ người gây thương "
+            "tích trong vụ đánh nhau trước quán karaoke phố Lò Sũ.",
+            now=now,
+        )
+        if request.status == RevealStatus.APPROVED:  # not when a second approval is required
+            reveal.reveal_read(actor=leader, reveal=request, now=now)
+
+
 def load_demo() -> str:
     existing = set(
         Tip.objects.filter(reference__startswith=DEMO_PREFIX).values_list("reference", flat=True)
@@ -622,6 +644,7 @@ def load_demo() -> str:
             skipped += 1
         else:
             created += 1
+    _demo_reveal(now)
     summary = f"{created} tips created, {len(existing)} already present"
     if skipped:
         summary += f", {skipped} skipped (load the geography and the demo accounts first)"

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from toandan.geo.models import AdminUnit
 from toandan.orgs.models import OrgUnit
@@ -78,15 +79,15 @@ STAFF_CHANNELS = {Channel.PHONE, Channel.IN_PERSON, Channel.MAIL}
 class TipStatus(models.TextChoices):
     """The legal timeline (BLTTHS Art. 146-149); transitions live in `toandan.tips.timeline`."""
 
-    RECEIVED = "received", _("Received")
-    CHECKING = "checking", _("Preliminary check")
+    RECEIVED = "received", pgettext_lazy("tip status", "Received")
+    CHECKING = "checking", pgettext_lazy("tip status", "Preliminary check")
     # Sent to another unit, which has not yet accepted it (or sent it back).
-    FORWARDED = "forwarded", _("Forwarded, awaiting acceptance")
+    FORWARDED = "forwarded", pgettext_lazy("tip status", "Forwarded, awaiting acceptance")
     # Taken for resolution: a decision is due (Art. 147).
-    RESOLVING = "resolving", _("Being resolved")
-    SUSPENDED = "suspended", _("Suspended")
-    CONCLUDED = "concluded", _("Concluded")
-    MERGED = "merged", _("Merged into another tip")
+    RESOLVING = "resolving", pgettext_lazy("tip status", "Being resolved")
+    SUSPENDED = "suspended", pgettext_lazy("tip status", "Suspended")
+    CONCLUDED = "concluded", pgettext_lazy("tip status", "Concluded")
+    MERGED = "merged", pgettext_lazy("tip status", "Merged into another tip")
 
 
 OPEN_STATUSES = frozenset(
@@ -325,7 +326,12 @@ class Tip(models.Model):
             models.Index(fields=["retention_until"]),
             models.Index(fields=["kek_id"]),
             # The inbox: a unit's tips by status, soonest deadline first.
-            models.Index(fields=["responsible_unit", "status", "due_at"]),
+            # Covering the sort, so a province's page of ids comes from the index alone.
+            models.Index(
+                fields=["responsible_unit", "status", "due_at"],
+                include=["received_at", "id"],
+                name="tips_tip_inbox_idx",
+            ),
             models.Index(fields=["responsible_unit", "received_at"]),
             models.Index(fields=["pending_unit", "status"]),
             models.Index(fields=["status", "due_at"]),
@@ -635,16 +641,30 @@ class TipBand(models.Model):
 
     band_key = models.BigIntegerField()
     tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="+")
+    # Copies of the tip's own columns, whose constraints already hold: no constraint or index
+    # of their own, so the 32 rows of a new tip cost no extra checks at intake.
     province = models.ForeignKey(
-        AdminUnit, on_delete=models.PROTECT, related_name="+", db_index=False
+        AdminUnit,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     received_at = models.DateTimeField()
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+", db_index=False)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
 
     class Meta:
         indexes = [
+            # The tip last: each band is answered from the index alone (no table reads).
             models.Index(
-                fields=["band_key", "province", "received_at"], name="tips_band_lookup_idx"
+                fields=["band_key", "province", "received_at", "tip"],
+                name="tips_band_lookup_idx",
             )
         ]
         verbose_name = _("tip fingerprint band")
@@ -652,3 +672,49 @@ class TipBand(models.Model):
 
     def __str__(self) -> str:
         return f"band {self.band_key} of {self.tip_id}"
+
+
+class UnitMonthCount(models.Model):
+    """What each police unit did in each month (Vietnam calendar), kept current in the
+    transaction of every tip change by `toandan.tips.unit_counts`, so the unit dashboard reads
+    a few rows per unit instead of the unit's tips.
+
+    A tip counts for the unit responsible for it now (`Tip.responsible_unit`, as in the inbox):
+    re-routing or accepting a forwarded tip moves its counts. Each measure sits in the month of
+    its own date: `received` by the month of receipt; `concluded`, `decided` (concluded with a
+    known timeliness), `decided_in_time` and `valuable` by the month of the conclusion;
+    `first_action_count` and the `first_action_*` histogram (hours from receipt to the first
+    action, in the bands of `unit_counts.FIRST_ACTION_BANDS`) by the month of the first action.
+    """
+
+    org_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    month = models.DateField()  # its first day
+    received = models.IntegerField(default=0)
+    concluded = models.IntegerField(default=0)
+    decided = models.IntegerField(default=0)
+    decided_in_time = models.IntegerField(default=0)
+    valuable = models.IntegerField(default=0)
+    first_action_count = models.IntegerField(default=0)
+    first_action_1h = models.IntegerField(default=0)
+    first_action_2h = models.IntegerField(default=0)
+    first_action_4h = models.IntegerField(default=0)
+    first_action_8h = models.IntegerField(default=0)
+    first_action_12h = models.IntegerField(default=0)
+    first_action_24h = models.IntegerField(default=0)
+    first_action_48h = models.IntegerField(default=0)
+    first_action_72h = models.IntegerField(default=0)
+    first_action_168h = models.IntegerField(default=0)
+    first_action_later = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # The UPSERT's conflict target; also the index the dashboard reads by.
+            models.UniqueConstraint(fields=["org_unit", "month"], name="tips_unitmonthcount_key"),
+        ]
+        verbose_name = _("unit month count")
+        verbose_name_plural = _("unit month counts")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} u{self.org_unit_id}"

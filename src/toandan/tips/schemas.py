@@ -123,7 +123,9 @@ class FollowUpOut(Schema):
     reference: str = Field(..., examples=[REFERENCE_EXAMPLE])
     category: str = Field(..., examples=["Mua bán trái phép chất ma túy"])
     received_at: dt.datetime
-    status: Literal["received", "checking", "forwarded", "concluded"]
+    status: Literal[
+        "received", "checking", "forwarded", "resolving", "suspended", "concluded", "merged"
+    ]
     status_text: str = Field(..., examples=["Đã tiếp nhận"])
     forwarded_to: list[str] = Field(default_factory=list)
     result: ResultOut | None = None

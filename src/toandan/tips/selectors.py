@@ -26,7 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.signals import post_delete, post_save
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from toandan.accounts.models import POLICE_ROLES
 from toandan.accounts.selectors import jurisdiction_org_units, user_jurisdiction
@@ -277,32 +277,32 @@ def _handling_units(tip: Tip, routes: list[TipRoute]) -> list[OrgUnit]:
     return units or [tip.register_unit]
 
 
+_STATUS_TEXTS: dict[str, Any] = {
+    TipStatus.RECEIVED: gettext_lazy(
+        "%(unit)s received your tip and entered it in the intake register."
+    ),
+    TipStatus.CHECKING: gettext_lazy("%(unit)s is checking the information in your tip."),
+    TipStatus.FORWARDED: gettext_lazy("Your tip was forwarded to %(unit)s, which is handling it."),
+    TipStatus.RESOLVING: gettext_lazy("%(unit)s is resolving your tip and will decide on it."),
+    TipStatus.SUSPENDED: gettext_lazy(
+        "%(unit)s has suspended the resolution of your tip while it waits for something "
+        "the law allows (BLTTHS Art. 148); it will resume."
+    ),
+    TipStatus.MERGED: gettext_lazy(
+        "%(unit)s is handling your tip together with another tip about the same matter; "
+        "answers come to you here."
+    ),
+    TipStatus.CONCLUDED: gettext_lazy(
+        "%(unit)s has finished handling your tip. The result and its reason are below; "
+        "you may complain about it (BLTTHS Art. 158)."
+    ),
+}
+
+
 def status_text(status: str, unit_name: str) -> str:
     """The status in plain words, naming the unit that has the tip."""
-    if status == TipStatus.CHECKING:
-        return _("%(unit)s is checking the information in your tip.") % {"unit": unit_name}
-    if status == TipStatus.FORWARDED:
-        return _("Your tip was forwarded to %(unit)s, which is handling it.") % {"unit": unit_name}
-    if status == TipStatus.RESOLVING:
-        return _("%(unit)s is resolving your tip and will decide on it.") % {"unit": unit_name}
-    if status == TipStatus.SUSPENDED:
-        return _(
-            "%(unit)s has suspended the resolution of your tip while it waits for something "
-            "the law allows (BLTTHS Art. 148); it will resume."
-        ) % {"unit": unit_name}
-    if status == TipStatus.MERGED:
-        return _(
-            "%(unit)s is handling your tip together with another tip about the same matter; "
-            "answers come to you here."
-        ) % {"unit": unit_name}
-    if status == TipStatus.CONCLUDED:
-        return _(
-            "%(unit)s has finished handling your tip. The result and its reason are below; "
-            "you may complain about it (BLTTHS Art. 158)."
-        ) % {"unit": unit_name}
-    return _("%(unit)s received your tip and entered it in the intake register.") % {
-        "unit": unit_name
-    }
+    text = _STATUS_TEXTS.get(status, _STATUS_TEXTS[TipStatus.RECEIVED])
+    return str(text) % {"unit": unit_name}
 
 
 def tip_public_view(tip: Tip) -> PublicTipView:
@@ -326,13 +326,25 @@ def tip_public_view(tip: Tip) -> PublicTipView:
         )
         for message in tip.messages.order_by("created_at", "pk")
     )
+    status = tip.status
+    text = status_text(status, units[-1].name)
+    survivor = tip.merged_into if status == TipStatus.MERGED else None
+    if survivor is not None:
+        # Merged: the matter is handled on the surviving tip, so its tipster follows that
+        # tip's progress and is told its result (Art. 158); the messages stay their own.
+        units = _handling_units(survivor, _active_routes(survivor))
+        status = survivor.status
+        text = status_text(status, units[-1].name)
+        if status not in CLOSED_STATUSES:
+            text = f"{status_text(TipStatus.MERGED, units[-1].name)} {text}"
+        content = _content(survivor, tip_data_key(survivor))
     return PublicTipView(
         reference=tip.reference,
         category_name=tip.category.localized_name(),
         category_code=tip.category.code,
         received_at=tip.received_at,
-        status=tip.status,
-        status_text=status_text(tip.status, units[-1].name),
+        status=status,
+        status_text=text,
         forwarded_to=tuple(unit.name for unit in units),
         result=str(content.get("result", "")),
         result_reason=str(content.get("result_reason", "")),
@@ -400,6 +412,16 @@ def _staff_tips() -> QuerySet[Tip]:
 def tip_get_for_staff(*, user: AnyUser, reference: str) -> Tip | None:
     """The tip with this reference if the user may open it, else None (no hint either way)."""
     tip = _staff_tips().filter(reference=reference.strip().upper()).first()
+    if tip is None or not staff_can_open_tip(user, tip):
+        return None
+    return tip
+
+
+def tip_get_by_number_for_staff(*, user: AnyUser, unit_id: int, year: int, seq: int) -> Tip | None:
+    """The tip entered under this intake register number if the user may open it, else None."""
+    tip = (
+        _staff_tips().filter(register_unit_id=unit_id, register_year=year, register_seq=seq).first()
+    )
     if tip is None or not staff_can_open_tip(user, tip):
         return None
     return tip

@@ -38,7 +38,7 @@ from toandan.core import ratelimit
 from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.notifications import services as notifications
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
-from toandan.tips import crypto, receipts, timeline
+from toandan.tips import crypto, duplicates, receipts, timeline
 from toandan.tips.models import (
     STAFF_CHANNELS,
     Category,
@@ -55,7 +55,7 @@ from toandan.tips.models import (
 )
 from toandan.tips.register import register_take
 from toandan.tips.routing import received_directly, route_tip
-from toandan.tips.selectors import staff_can_open_tip, tip_data_key
+from toandan.tips.selectors import tip_data_key
 
 
 @dataclass(frozen=True)
@@ -530,6 +530,8 @@ def tip_receive(
     if intake_note:
         content["intake_note"] = intake_note.strip()[:INTAKE_NOTE_MAX]
     sealed_content = crypto.seal_json(envelope.data_key, content, crypto.aad(reference, "content"))
+    # Compared for duplicates without the plaintext (keyed MinHash), computed outside the lock.
+    fingerprint = duplicates.fingerprint_of(duplicates.fingerprint_text(content))
     contact_row: TipsterContact | None = None
     if checked.contact:
         # A separate data key: opening what the tip says never opens who said it.
@@ -592,6 +594,7 @@ def tip_receive(
                 tip, routing.primary.org_unit, received_at
             )
             tip.save(force_insert=True)
+            duplicates.fingerprint_store(tip, fingerprint)
             TipRoute.objects.bulk_create(
                 [
                     TipRoute(
@@ -795,9 +798,10 @@ def tipster_reply(*, tip: Tip, body: str, attachments: Sequence[UploadData] = ()
 def tip_message_to_tipster(*, actor: AbstractBaseUser, tip: Tip, body: str) -> TipMessage:
     """An officer asks the tipster a question; the tipster sees it on the follow-up page.
 
-    Only police holding a role over one of the units the tip was routed to may write.
+    Only police of the unit handling the tip (or the one it was forwarded to) may write: an
+    information copy is read-only.
     """
-    if not staff_can_open_tip(actor, tip):
+    if not timeline.may_handle(actor, tip):
         raise PermissionDenied
     errors = _Errors()
     body = _check_body(body, errors, required=True)
@@ -811,6 +815,8 @@ def tip_message_to_tipster(*, actor: AbstractBaseUser, tip: Tip, body: str) -> T
         message = TipMessage.objects.create(
             tip=tip, direction=direction, author=cast("User", actor), body=sealed_body
         )
+        # Every tipster of a tip merged into this one reads the answer on their own receipt.
+        duplicates.merged_message_copies(tip=tip, body=body, direction=direction, author=actor)
         # The history says a question was asked, not what it said (that is in the message).
         timeline.event_record(
             tip=tip,
@@ -823,7 +829,12 @@ def tip_message_to_tipster(*, actor: AbstractBaseUser, tip: Tip, body: str) -> T
             data={"message": message.pk},
         )
         if tip.first_action_at is None:
-            Tip.objects.filter(pk=tip.pk, first_action_at__isnull=True).update(first_action_at=now)
+            if Tip.objects.filter(pk=tip.pk, first_action_at__isnull=True).update(
+                first_action_at=now
+            ):
+                # Read after the update holds the row lock: the facts of the tip as it is.
+                after = timeline.tip_facts(Tip.objects.get(pk=tip.pk))
+                timeline.tip_changed({**after, "first_action_at": None}, after)
             tip.first_action_at = now
         audit_record(
             actor=actor,

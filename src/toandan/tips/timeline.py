@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -220,7 +220,7 @@ TRANSITIONS: dict[str, Transition] = {
 CONCLUDING = {A.PROSECUTE.value, A.NOT_PROSECUTE.value, A.HAND_OVER.value}
 
 
-def allowed_actions(tip: Tip, user: AnyUser) -> list[str]:
+def allowed_actions(tip: Tip, user: AnyUser, *, now: dt.datetime | None = None) -> list[str]:
     """The transitions this user may try on this tip now (the buttons on the tip page). The
     service still checks each one: this only hides what would certainly be refused."""
     result = []
@@ -230,7 +230,7 @@ def allowed_actions(tip: Tip, user: AnyUser) -> list[str]:
         if not _may_act(user, tip, transition):
             continue
         try:
-            _precondition(tip, transition.action)
+            _precondition(tip, transition.action, now)
         except TransitionRefusedError:
             continue
         result.append(transition.action)
@@ -244,6 +244,12 @@ def _covers(user: AnyUser, unit: OrgUnit | None) -> bool:
     if unit is None:
         return False
     return user_jurisdiction(user, POLICE_ROLES).covers_org_path(unit.path)
+
+
+def may_handle(user: AnyUser, tip: Tip) -> bool:
+    """The user's police jurisdiction covers the unit handling the tip or the unit it was
+    forwarded to (holders of an information copy only read)."""
+    return _covers(user, tip.responsible_unit) or _covers(user, tip.pending_unit)
 
 
 def _may_act(user: AnyUser, tip: Tip, transition: Transition) -> bool:
@@ -294,7 +300,7 @@ def _clean_reason(text: str, *, required: bool, what: str) -> str:
     return text
 
 
-def _precondition(tip: Tip, action: str) -> None:
+def _precondition(tip: Tip, action: str, now: dt.datetime | None = None) -> None:
     """Refusals that depend on the tip, beyond its status."""
     if action == A.EXTEND_COMPLEX and tip.complex_extended:
         raise TransitionRefusedError(_("This tip has already been extended as a complex case."))
@@ -327,6 +333,18 @@ def _precondition(tip: Tip, action: str) -> None:
             raise TransitionRefusedError(_("Sending to the procuracy is already recorded."))
     if action == A.CORRECT_OUTCOME and tip.status != S.CONCLUDED:
         raise TransitionRefusedError(_("Only a concluded tip has an outcome to correct."))
+    now = now or timezone.now()
+    extending = action in {A.EXTEND_COMPLEX, A.EXTEND_PROCURACY}
+    if extending and tip.due_at is not None and now >= tip.due_at:
+        # Art. 147(2) extends a time limit that is still running; extending it afterwards
+        # would also count a late decision as one made in time.
+        raise TransitionRefusedError(
+            _(
+                "The deadline passed on %(date)s: a time limit can be extended only while it "
+                "runs (BLTTHS Art. 147(2))."
+            )
+            % {"date": due_date(tip.due_at).strftime("%d/%m/%Y")}
+        )
 
 
 def _status_refusal(tip: Tip, action: str) -> TransitionRefusedError:
@@ -478,10 +496,15 @@ def _move_primary(tip: Tip, unit: OrgUnit, *, why: str) -> None:
     TipRoute.objects.create(tip=tip, org_unit=unit, role=RouteRole.PRIMARY, reason=why[:300])
 
 
-def _set_result(tip: Tip, result: str, reason: str) -> None:
-    """What the tipster is told (Art. 158), kept inside the encrypted content."""
+def _set_result(tip: Tip, outcome: str, reason: str, *, agency: str = "") -> None:
+    """What the tipster is told (Art. 158), kept inside the encrypted content. Written in the
+    site's language, not the officer's: the tipster reads it later, whatever the officer's
+    interface language was."""
     from toandan.tips.selectors import tip_data_key
 
+    with translation.override(settings.LANGUAGE_CODE):
+        label = str(Outcome(outcome).label)
+    result = f"{label}: {agency}" if agency else label
     data_key = tip_data_key(tip)
     associated = crypto.aad(tip.reference, "content")
     content = dict(crypto.open_json(data_key, tip.content, associated))
@@ -535,6 +558,14 @@ def tip_act(
     if not isinstance(actor, AbstractBaseUser) or not actor.is_authenticated:
         raise TipNotFoundError
     with transaction.atomic():
+        if action == A.MERGE and data.merge_into is not None:
+            # Both tips, in id order: two opposite merges at once wait for each other
+            # instead of deadlocking.
+            list(
+                Tip.objects.select_for_update(of=("self",))
+                .filter(pk__in=[tip.pk, data.merge_into.pk])
+                .order_by("pk")
+            )
         # The row lock makes two officers acting at once take turns; the second sees the
         # first one's result and is refused with a clear message if it no longer applies.
         locked = (
@@ -559,7 +590,7 @@ def tip_act(
                 _("The tip is with %(unit)s; only that unit can do this.")
                 % {"unit": locked.responsible_unit.name if locked.responsible_unit else "?"}
             )
-        _precondition(locked, action)
+        _precondition(locked, action, now)
         before = tip_facts(locked)
         result = _HANDLERS[action](locked, actor, data, now)
         if locked.first_action_at is None:
@@ -581,7 +612,8 @@ def tip_act(
             actor=actor,
             action=f"tips.tip.{action}",
             target=locked,
-            reason=result.text if action not in {A.NOTE, A.MESSAGE} else "",
+            # The reason itself stays in the encrypted history entry (`event`): the audit log
+            # is append-only and outlives the tip, and free text may name people.
             data={"reference": locked.reference, "event": event.pk, **result.data},
         )
         tip_changed(before, tip_facts(locked))
@@ -629,11 +661,10 @@ def _accept(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.dateti
     unit = tip.pending_unit
     assert unit is not None
     previous = tip.responsible_unit
-    _move_primary(
-        tip,
-        unit,
-        why=_("Forwarded by %(unit)s") % {"unit": previous.name if previous else "?"},
-    )
+    # Stored with the route and read by every officer: in the site's language, like routing's.
+    with translation.override(settings.LANGUAGE_CODE):
+        why = _("Forwarded by %(unit)s") % {"unit": previous.name if previous else "?"}
+    _move_primary(tip, unit, why=why)
     tip.responsible_unit = unit
     tip.pending_unit = None
     tip.status = S.CHECKING
@@ -666,9 +697,9 @@ def _reroute(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datet
         )
     reason = _clean_reason(data.reason, required=True, what=_("Say why the tip is re-routed."))
     previous = tip.responsible_unit
-    _move_primary(
-        tip, unit, why=_("Re-routed by %(unit)s") % {"unit": _unit_name(actor_unit(actor, unit))}
-    )
+    with translation.override(settings.LANGUAGE_CODE):
+        why = _("Re-routed by %(unit)s") % {"unit": _unit_name(actor_unit(actor, unit))}
+    _move_primary(tip, unit, why=why)
     tip.responsible_unit = unit
     if tip.status == S.FORWARDED:
         tip.status = S.CHECKING
@@ -764,7 +795,7 @@ def _prosecute(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.dat
     number = (data.decision_number or "").strip()[:80]
     _conclude(tip, Outcome.PROSECUTED, now)
     counted = _apply_valuable(tip, data)
-    _set_result(tip, str(Outcome.PROSECUTED.label), note)
+    _set_result(tip, Outcome.PROSECUTED, note)
     return _Result(text=note, data={"decision_number": number, **counted})
 
 
@@ -780,7 +811,7 @@ def _not_prosecute(
     _conclude(tip, Outcome.NOT_PROSECUTED, now)
     tip.procuracy_due_at = now + dt.timedelta(hours=24)
     counted = _apply_valuable(tip, data)
-    _set_result(tip, str(Outcome.NOT_PROSECUTED.label), reason)
+    _set_result(tip, Outcome.NOT_PROSECUTED, reason)
     return _Result(text=reason, data=counted)
 
 
@@ -796,7 +827,7 @@ def _hand_over(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.dat
     _check_valuable(data, required=True)
     _conclude(tip, Outcome.HANDED_OVER, now)
     counted = _apply_valuable(tip, data)
-    _set_result(tip, f"{Outcome.HANDED_OVER.label}: {agency}", reason)
+    _set_result(tip, Outcome.HANDED_OVER, reason, agency=agency)
     return _Result(text=reason, data={"agency": agency, **counted})
 
 
@@ -820,6 +851,12 @@ def _merge(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetim
             _("You can merge only into a tip your unit handles."), field="merge_into"
         )
     reason = _clean_reason(data.reason, required=False, what="")
+    # The surviving tip is kept as long as any tip merged into it: its tipster reads the
+    # result there (Art. 158) until their own tip's retention ends.
+    earlier = Tip.objects.filter(merged_into=tip).values_list("retention_until", flat=True)
+    keep_until = max([tip.retention_until, target.retention_until, *earlier])
+    if keep_until != target.retention_until:
+        Tip.objects.filter(pk=target.pk).update(retention_until=keep_until)
     tip.status = S.MERGED
     tip.merged_into = target
     tip.due_at, tip.due_kind = None, ""
@@ -904,7 +941,12 @@ def tip_note_add(
             text=text,
         )
         if tip.first_action_at is None:
-            Tip.objects.filter(pk=tip.pk, first_action_at__isnull=True).update(first_action_at=now)
+            if Tip.objects.filter(pk=tip.pk, first_action_at__isnull=True).update(
+                first_action_at=now
+            ):
+                # Read after the update holds the row lock: the facts of the tip as it is.
+                after = tip_facts(Tip.objects.get(pk=tip.pk))
+                tip_changed({**after, "first_action_at": None}, after)
             tip.first_action_at = now
         audit_record(
             actor=actor,

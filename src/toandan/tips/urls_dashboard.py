@@ -1,5 +1,9 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from toandan.tips import views_dashboard
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
+]

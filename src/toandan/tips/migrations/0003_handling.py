@@ -167,7 +167,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='tip',
-            index=models.Index(fields=['responsible_unit', 'status', 'due_at'], name='tips_tip_respons_413db3_idx'),
+            index=models.Index(fields=['responsible_unit', 'status', 'due_at'], include=['received_at', 'id'], name='tips_tip_inbox_idx'),
         ),
         migrations.AddIndex(
             model_name='tip',

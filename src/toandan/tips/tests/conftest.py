@@ -108,7 +108,7 @@ def cadre_hoan_kiem(db: None) -> Any:
 # --- Real commits --------------------------------------------------------------------------------
 
 # Apps whose rows a committed test may create; they are removed afterwards (newest first).
-_COMMITTED_APPS = ("tips", "notifications", "accounts")
+_COMMITTED_APPS = ("tips", "notifications", "accounts", "stats")
 
 
 def _max_pks() -> dict[type[models.Model], int]:

@@ -77,7 +77,9 @@ def test_the_demo_walks_the_timeline_through_the_real_transitions(demo_loaded):
     assert by_ref["DEMO05"].valuable is True
     assert by_ref["DEMO03"].complex_extended
     assert by_ref["DEMO06"].status == TipStatus.FORWARDED
-    assert by_ref["DEMO06"].pending_unit.code == "CA-01"
+    pending = by_ref["DEMO06"].pending_unit
+    assert pending is not None
+    assert pending.code == "CA-01"
     assert by_ref["DEMO11"].status == TipStatus.SUSPENDED
     assert by_ref["DEMO10"].outcome == "not_prosecuted"
     assert by_ref["DEMO10"].procuracy_due_at is not None

@@ -195,19 +195,6 @@ def test_staff_messages_and_attachments_are_audited(officer_hoan_kiem):
     assert {"tips.tip.messages.view", "tips.attachment.view"} <= actions
 
 
-def test_contact_details_need_a_reason_and_the_reading_is_audited(officer_hoan_kiem):
-    tip = tip_submit(data=tip_input(contact_phone="0912345678")).tip
-    with pytest.raises(ValueError, match="reason"):
-        selectors.tip_contact_for_staff(tip, actor=officer_hoan_kiem, reason=" ")
-    contact = selectors.tip_contact_for_staff(
-        tip, actor=officer_hoan_kiem, reason="Cần gọi lại để xác minh"
-    )
-    assert contact["phone"] == "+84912345678"
-    event = AuditEvent.objects.get(action="tips.contact.view")
-    assert event.reason == "Cần gọi lại để xác minh"
-    assert "912345678" not in str(event.data)
-
-
 # --- Lists ---------------------------------------------------------------------------------------
 
 

@@ -37,10 +37,13 @@ def test_police_officer_sees_the_staff_pages(client, make_staff):
         ("Trang chủ", "/"),
         ("Gửi tin báo", "/tips/new/"),
         ("Theo dõi tin báo", "/tips/follow-up/"),
+        ("Tin báo của đơn vị", "/tips/staff/inbox/"),
+        ("Tổng quan đơn vị", "/tips/staff/dashboard/"),
         ("Nhập tin báo", "/tips/staff/new/"),
         ("Đơn vị tổ chức", "/orgs/"),
         ("Chọn địa bàn", "/geo/picker/"),
         ("Thông báo", "/notifications/"),
+        ("Thống kê", "/stats/"),
         ("Tài khoản của tôi", "/accounts/me/"),
         ("Tài liệu API", "/api/v1/docs"),
     ]

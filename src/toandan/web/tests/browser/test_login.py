@@ -17,10 +17,13 @@ STAFF_MENU = [
     "Trang chủ",
     "Gửi tin báo",
     "Theo dõi tin báo",
+    "Tin báo của đơn vị",
+    "Tổng quan đơn vị",
     "Nhập tin báo",
     "Đơn vị tổ chức",
     "Chọn địa bàn",
     "Thông báo",
+    "Thống kê",
     "Tài khoản của tôi",
     "Tài liệu API",
 ]

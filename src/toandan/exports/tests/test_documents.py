@@ -1,0 +1,186 @@
+"""Reports in the Decree 30/2020 layout, as DOCX and PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import unicodedata
+
+import pytest
+from docx import Document
+from docx.shared import Length, Pt
+from pypdf import PdfReader
+
+from toandan.exports.documents import (
+    MAX_DOCUMENT_TABLE_ROWS,
+    MOTTO,
+    NATIONAL_TITLE,
+    AdministrativeDocument,
+    DocumentTooLargeError,
+    place_and_date,
+    render_docx,
+    render_html,
+    render_pdf,
+)
+from toandan.exports.tables import Table
+
+
+def report(**changes: object) -> AdministrativeDocument:
+    values: dict[str, object] = {
+        "issuing_parent": "Bộ Công an",
+        "issuing_unit": "Công an thành phố Hà Nội",
+        "number": "15/BC-CAT",
+        "place": "Hà Nội",
+        "date": dt.date(2023, 11, 20),
+        "title": "Kết quả phong trào toàn dân bảo vệ an ninh Tổ quốc giai đoạn 2019–2024",
+        "body": [
+            (
+                "Chỉ tính riêng 20 tỉnh, thành phố có báo cáo số liệu, 110 nghìn nguồn tin có "
+                "giá trị liên quan đến công tác an ninh trật tự, an toàn xã hội."
+            ),
+            "Tính đến ngày 20/11/2023, có tổng số 4.701 mô hình.",
+        ],
+        "tables": [
+            Table(
+                title="Bảng 1. Nguồn tin có giá trị theo tỉnh",
+                headers=["Tỉnh, thành phố", "Nguồn tin", "Tỷ lệ"],
+                rows=[["Hà Nội", 12_000, 39.2], ["Lào Cai", 4_701, 0.5]],
+                notes=["Nguồn: toandan"],
+            )
+        ],
+        "recipients": ["Như trên;", "- Lưu: VT, PV01."],
+        "signer_title": "KT. GIÁM ĐỐC\nPhó Giám đốc",
+        "signer_name": "Nguyễn Văn A",
+    }
+    values.update(changes)
+    return AdministrativeDocument(**values)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (dt.date(2023, 11, 20), "Hà Nội, ngày 20 tháng 11 năm 2023"),
+        (dt.date(2024, 2, 5), "Hà Nội, ngày 05 tháng 02 năm 2024"),
+        (dt.date(2024, 1, 15), "Hà Nội, ngày 15 tháng 01 năm 2024"),
+        (dt.date(2024, 3, 9), "Hà Nội, ngày 09 tháng 3 năm 2024"),
+    ],
+)
+def test_place_and_date_pads_like_decree_30(day, expected):
+    assert place_and_date("Hà Nội", day) == expected
+
+
+def mm(length: Length | None) -> float:
+    # Word stores twentieths of a point: compare to the tenth of a millimetre.
+    assert length is not None
+    return round(float(length.mm), 1)
+
+
+def _paragraph_texts(cell_or_doc) -> list[str]:
+    return [p.text for p in cell_or_doc.paragraphs if p.text]
+
+
+def test_docx_carries_the_national_motto_header_and_the_issuer():
+    document = Document(io.BytesIO(render_docx(report())))
+    header = document.tables[0]
+    left, right = header.rows[0].cells
+    assert _paragraph_texts(left) == ["BỘ CÔNG AN", "CÔNG AN THÀNH PHỐ HÀ NỘI", "Số: 15/BC-CAT"]
+    assert _paragraph_texts(right) == [
+        NATIONAL_TITLE,
+        MOTTO,
+        "Hà Nội, ngày 20 tháng 11 năm 2023",
+    ]
+    title_run = right.paragraphs[0].runs[0]
+    motto_run = right.paragraphs[1].runs[0]
+    date_run = right.paragraphs[2].runs[0]
+    assert title_run.bold
+    assert title_run.font.size == Pt(12)
+    assert motto_run.bold
+    assert motto_run.underline
+    assert motto_run.font.size == Pt(13)
+    assert date_run.italic
+    assert left.paragraphs[1].runs[0].bold  # the issuing unit
+    assert not left.paragraphs[0].runs[0].bold  # its parent
+    # The header table has no borders: no grid style, no border definitions.
+    assert header.style is None or "Grid" not in header.style.name
+    assert "w:tblBorders" not in header._tbl.xml
+
+
+def test_docx_has_title_body_tables_recipients_and_signature():
+    document = Document(io.BytesIO(render_docx(report())))
+    texts = _paragraph_texts(document)
+    assert texts[0] == "BÁO CÁO"
+    assert texts[1] == "Kết quả phong trào toàn dân bảo vệ an ninh Tổ quốc giai đoạn 2019–2024"
+    assert texts[2].startswith("Chỉ tính riêng 20 tỉnh, thành phố")
+    assert "Bảng 1. Nguồn tin có giá trị theo tỉnh" in texts
+    assert "Nguồn: toandan" in texts
+    data = document.tables[1]
+    assert [c.text for c in data.rows[0].cells] == ["Tỉnh, thành phố", "Nguồn tin", "Tỷ lệ"]
+    # Numbers in the Vietnamese way.
+    assert [c.text for c in data.rows[1].cells] == ["Hà Nội", "12.000", "39,2"]
+    assert [c.text for c in data.rows[2].cells] == ["Lào Cai", "4.701", "0,5"]
+    recipients, signature = document.tables[2].rows[0].cells
+    assert _paragraph_texts(recipients) == ["Nơi nhận:", "- Như trên;", "- Lưu: VT, PV01."]
+    heading = recipients.paragraphs[0].runs[0]
+    assert heading.bold
+    assert heading.italic
+    assert _paragraph_texts(signature) == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn A"]
+    assert all(p.runs[0].bold for p in signature.paragraphs if p.text)
+
+
+def test_docx_page_is_a4_with_decree_margins_in_times_new_roman():
+    document = Document(io.BytesIO(render_docx(report())))
+    section = document.sections[0]
+    assert (mm(section.page_width), mm(section.page_height)) == (210, 297)
+    assert 20 <= mm(section.top_margin) <= 25
+    assert 20 <= mm(section.bottom_margin) <= 25
+    assert 30 <= mm(section.left_margin) <= 35
+    assert 15 <= mm(section.right_margin) <= 20
+    normal = document.styles["Normal"]
+    assert normal.font.name == "Times New Roman"
+    assert Pt(13) <= normal.font.size <= Pt(14)
+    # Page numbers from the second page only.
+    assert section.different_first_page_header_footer
+    assert "PAGE" in section.header._element.xml
+
+
+def _pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return unicodedata.normalize("NFC", "\n".join(page.extract_text() for page in reader.pages))
+
+
+def test_pdf_carries_the_same_header_and_signature():
+    data = render_pdf(report())
+    assert data.startswith(b"%PDF")
+    text = _pdf_text(data)
+    for expected in (
+        NATIONAL_TITLE,
+        MOTTO,
+        "CÔNG AN THÀNH PHỐ HÀ NỘI",
+        "Số: 15/BC-CAT",
+        "Hà Nội, ngày 20 tháng 11 năm 2023",
+        "BÁO CÁO",
+        "Nơi nhận:",
+        "PHÓ GIÁM ĐỐC",
+        "Nguyễn Văn A",
+        "12.000",
+    ):
+        assert expected in text, expected
+
+
+def test_html_escapes_what_the_body_says():
+    html = render_html(report(body=["<script>alert(1)</script>"], tables=[]))
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_number_written_with_its_prefix_is_not_doubled():
+    document = Document(io.BytesIO(render_docx(report(number="Số: 7/BC-HPN"))))
+    left = document.tables[0].rows[0].cells[0]
+    assert _paragraph_texts(left)[-1] == "Số: 7/BC-HPN"
+
+
+def test_a_table_too_long_to_print_is_refused():
+    rows = ([str(i), i] for i in range(MAX_DOCUMENT_TABLE_ROWS + 1))
+    long_table = Table(title="Danh sách", headers=["Xã", "Số"], rows=rows)
+    with pytest.raises(DocumentTooLargeError, match="XLSX"):
+        render_docx(report(tables=[long_table]))

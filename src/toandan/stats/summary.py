@@ -1,0 +1,453 @@
+"""The summary tables of tips, kept current in the transaction of every tip change.
+
+DHIS2 shows figures only after its analytics tables are rebuilt; here there is no lag. The tips
+app calls `on_tip_change(before, after)` (registered in `StatsConfig.ready()` as a
+`toandan.tips.timeline.TIP_CHANGE_HOOKS` hook) inside the transaction that records the tip or
+its transition, with the tip's counted fields before and after. The hook subtracts what the tip
+counted for before and adds what it counts for now, as one UPSERT per table
+(`INSERT … ON CONFLICT DO UPDATE SET x = x + excluded.x`, on PostgreSQL and SQLite alike), so a
+roll-back of the change rolls the counts back too.
+
+A tip is counted in the month it was received (its cohort, in Vietnam time), at the place
+recorded at intake (tips received before 01/07/2025 stay in the old units; roll-ups
+re-aggregate them), so a decision months later updates the same row.
+
+The retention purge deletes tips WITHOUT calling the hook: the counts are not personal data and
+must outlive the tips. That is why `rebuild` works on an explicit month range and refuses, unless
+told otherwise, months whose tips may already have been purged (a recount would lose them).
+The hook and the rebuild share `tip_measures`, so they cannot count differently.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    DateField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from toandan.stats.models import TIP_MEASURES, TipFact, TipProvinceFact
+from toandan.stats.registry import SourceQuery, SourceRow, WideRows
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# The key of a fine row: month, province id, commune id or 0, category id, channel, union unit
+# id or 0.
+FactKey = tuple[dt.date, int, int, int, str, int]
+ProvinceKey = tuple[dt.date, int, int]
+Measures = dict[str, int]
+
+FACT_KEY_COLUMNS = ("month", "province_id", "commune_id", "category_id", "channel", "union_unit_id")
+PROVINCE_KEY_COLUMNS = ("month", "province_id", "category_id")
+UNION_MEASURES = ("union_received", "union_valuable")
+PROVINCE_MEASURES = TIP_MEASURES + UNION_MEASURES
+# What the "tips" source offers as `Indicator.source_key`.
+TIP_SOURCE_KEYS = frozenset(PROVINCE_MEASURES)
+
+
+def month_of(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(LOCAL_TZ).date().replace(day=1)
+
+
+def month_end(month: dt.date) -> dt.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=LOCAL_TZ)
+
+
+# --- What one tip counts for -------------------------------------------------------------------
+
+
+def fact_key(facts: Mapping[str, Any]) -> FactKey:
+    return (
+        month_of(facts["received_at"]),
+        int(facts["province_id"]),
+        int(facts["commune_id"] or 0),
+        int(facts["category_id"]),
+        str(facts["channel"]),
+        int(facts["union_branch_id"] or 0),
+    )
+
+
+def tip_measures(facts: Mapping[str, Any]) -> Measures:
+    """The counts one tip adds to its row (the fields of `toandan.tips.timeline.FACT_FIELDS`)."""
+    status = facts["status"]
+    concluded = status == "concluded"
+    outcome = facts["outcome"] if concluded else ""
+    days = 0
+    if concluded and facts["concluded_at"] is not None:
+        days = (
+            facts["concluded_at"].astimezone(LOCAL_TZ).date()
+            - facts["received_at"].astimezone(LOCAL_TZ).date()
+        ).days
+    return {
+        "received": 1,
+        "valuable": int(facts["valuable"] is True),
+        "assessed": int(facts["valuable"] is not None),
+        "concluded": int(concluded),
+        "decided_in_time": int(concluded and facts["decided_in_time"] is True),
+        "prosecuted": int(outcome == "prosecuted"),
+        "not_prosecuted": int(outcome == "not_prosecuted"),
+        "handed_over": int(outcome == "handed_over"),
+        "merged": int(status == "merged"),
+        "decision_days": max(days, 0),
+        "arrested": int(facts["arrested_count"] or 0),
+        "property_recovered": int(facts["property_recovered_vnd"] or 0),
+    }
+
+
+def _add(target: Measures, measures: Mapping[str, int], sign: int) -> None:
+    for name, value in measures.items():
+        if value:
+            target[name] = target.get(name, 0) + sign * value
+
+
+def province_rows(fine: Mapping[FactKey, Mapping[str, int]]) -> dict[ProvinceKey, Measures]:
+    """The province-grain rows of some fine rows (deltas or whole counts)."""
+    result: dict[ProvinceKey, Measures] = defaultdict(dict)
+    for (month, province_id, _commune, category_id, _channel, union_unit), measures in fine.items():
+        row = result[(month, province_id, category_id)]
+        _add(row, measures, 1)
+        if union_unit:
+            for name, source in (("union_received", "received"), ("union_valuable", "valuable")):
+                if measures.get(source):
+                    row[name] = row.get(name, 0) + measures[source]
+    return dict(result)
+
+
+# --- Keeping the tables current ----------------------------------------------------------------
+
+
+def _upsert_sql(table: str, keys: tuple[str, ...], measures: tuple[str, ...]) -> str:
+    quote = connection.ops.quote_name
+    columns = keys + measures
+    updates = ", ".join(
+        f"{quote(m)} = {quote(table)}.{quote(m)} + excluded.{quote(m)}" for m in measures
+    )
+    return (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - names from the models
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({', '.join(quote(k) for k in keys)}) DO UPDATE SET {updates}"
+    )
+
+
+def apply_deltas(deltas: Mapping[FactKey, Mapping[str, int]]) -> None:
+    """Add signed counts to both tables. Keys are written in sorted order, so two transactions
+    touching the same rows lock them in the same order and cannot deadlock."""
+    fine = {key: dict(m) for key, m in deltas.items() if any(m.values())}
+    if not fine:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            _upsert_sql(TipFact._meta.db_table, FACT_KEY_COLUMNS, TIP_MEASURES),
+            [(*key, *(fine[key].get(m, 0) for m in TIP_MEASURES)) for key in sorted(fine)],
+        )
+        provinces = province_rows(fine)
+        cursor.executemany(
+            _upsert_sql(TipProvinceFact._meta.db_table, PROVINCE_KEY_COLUMNS, PROVINCE_MEASURES),
+            [
+                (*key, *(provinces[key].get(m, 0) for m in PROVINCE_MEASURES))
+                for key in sorted(provinces)
+            ],
+        )
+
+
+def on_tip_change(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> None:
+    """The hook: subtract what the tip counted for, add what it counts for now."""
+    deltas: dict[FactKey, Measures] = defaultdict(dict)
+    if before is not None:
+        _add(deltas[fact_key(before)], tip_measures(before), -1)
+    if after is not None:
+        _add(deltas[fact_key(after)], tip_measures(after), 1)
+    apply_deltas(deltas)
+
+
+# --- Reading (the "tips" source) ---------------------------------------------------------------
+
+
+def _measure_expression(name: str, *, fine: bool) -> Any:
+    if not fine or name not in UNION_MEASURES:
+        return Sum(name)
+    source = "received" if name == "union_received" else "valuable"
+    return Sum(Case(When(~Q(union_unit_id=0), then=F(source)), default=0))
+
+
+def _summary_rows(query: SourceQuery, measures: list[str]) -> Iterable[tuple[Any, ...]]:
+    """Rows of the summary table that answers `query`, already in the wide layout (start, end,
+    province, commune, category, channel, unit, *measures): the database lays them out, so
+    no Python work is spent per row here. `end` is None (the end of the start's month), and
+    detail not asked for is 0 or "". The province table serves every query without commune or
+    channel detail (the national roll-up reads a few thousand rows), the commune table the
+    rest."""
+    fine = query.communes or query.channels or query.channel_codes is not None
+    model: type[TipFact] | type[TipProvinceFact] = TipFact if fine else TipProvinceFact
+    zero, blank = Value(0, output_field=IntegerField()), Value("", output_field=CharField())
+    columns: list[Any] = [
+        "month",
+        Value(None, output_field=DateField()),
+        "province_id",
+        "commune_id" if query.communes else zero,
+        "category_id" if query.categories else zero,
+        "channel" if query.channels else blank,
+        blank,
+    ]
+    group = [c for c in columns if isinstance(c, str)]
+    queryset: QuerySet[Any] = model.objects.filter(
+        month__gte=query.start.replace(day=1), month__lte=query.end
+    )
+    if query.province_ids is not None:
+        queryset = queryset.filter(province_id__in=sorted(query.province_ids))
+    if query.category_ids is not None:
+        queryset = queryset.filter(category_id__in=sorted(query.category_ids))
+    if query.channel_codes is not None:
+        queryset = queryset.filter(channel__in=sorted(query.channel_codes))
+    if not fine and set(group) == set(PROVINCE_KEY_COLUMNS):
+        # The grouping is the table's own key: the rows are already the groups.
+        rows: Iterable[tuple[Any, ...]] = queryset.values_list(*columns, *measures)
+        return rows
+    unique = sorted(set(measures))
+    return cast(
+        "Iterable[tuple[Any, ...]]",
+        queryset.values(*group)
+        .order_by()
+        .annotate(
+            **{f"m_{m}": Cast(_measure_expression(m, fine=fine), BigIntegerField()) for m in unique}
+        )
+        .values_list(*columns, *(f"m_{m}" for m in measures)),
+    )
+
+
+def fetch_tips_wide(query: SourceQuery) -> WideRows:
+    """The "tips" source, one row per summary row with every indicator's value side by side
+    (the roll-up then places each row once, however many indicators are asked for)."""
+    wanted = [(i.code, i.source_key) for i in query.indicators if i.source_key in TIP_SOURCE_KEYS]
+    if not wanted:
+        return WideRows((), ())
+    rows = _summary_rows(query, [key for _code, key in wanted])
+    return WideRows(tuple(code for code, _key in wanted), rows)
+
+
+def fetch_tips(query: SourceQuery) -> Iterator[SourceRow]:
+    """The "tips" source, one row per value (the simple form every source may use)."""
+    codes, rows = fetch_tips_wide(query)
+    for start, _end, province, commune, category, channel, unit, *values in rows:
+        end = month_end(start)
+        for code, value in zip(codes, values, strict=True):
+            if value:
+                yield SourceRow(
+                    code, start, end, province, commune or None, value, category, channel, unit
+                )
+
+
+# --- Recount and rebuild -----------------------------------------------------------------------
+
+_RECOUNT_FIELDS = (
+    "province_id",
+    "commune_id",
+    "category_id",
+    "channel",
+    "union_branch_id",
+    "received_at",
+    "status",
+    "outcome",
+    "concluded_at",
+    "decided_in_time",
+    "valuable",
+    "arrested_count",
+    "property_recovered_vnd",
+)
+
+
+def recount(first_month: dt.date, last_month: dt.date) -> dict[FactKey, Measures]:
+    """Count the tips received in these months from scratch (the tips table, GROUP BY in
+    Python with the hook's own `tip_measures`, streamed: memory grows with the number of rows
+    of the summary, not of tips)."""
+    from toandan.tips.models import Tip
+
+    result: dict[FactKey, Measures] = defaultdict(dict)
+    tips = (
+        Tip.objects.filter(
+            received_at__gte=local_midnight(first_month),
+            received_at__lt=local_midnight(next_month(last_month)),
+        )
+        .order_by()
+        .values_list(*_RECOUNT_FIELDS)
+    )
+    for values in tips.iterator(chunk_size=5000):
+        facts = dict(zip(_RECOUNT_FIELDS, values, strict=True))
+        _add(result[fact_key(facts)], tip_measures(facts), 1)
+    return {key: measures for key, measures in result.items() if any(measures.values())}
+
+
+def stored(first_month: dt.date, last_month: dt.date) -> dict[FactKey, Measures]:
+    """The fine summary rows of these months, zero rows left out."""
+    result: dict[FactKey, Measures] = {}
+    rows = TipFact.objects.filter(month__gte=first_month, month__lte=last_month).values_list(
+        *FACT_KEY_COLUMNS, *TIP_MEASURES
+    )
+    for row in rows:
+        measures = {
+            name: int(value)
+            for name, value in zip(TIP_MEASURES, row[len(FACT_KEY_COLUMNS) :], strict=True)
+            if value
+        }
+        if measures:
+            key: FactKey = (row[0], row[1], row[2], row[3], row[4], row[5])
+            result[key] = measures
+    return result
+
+
+def stored_provinces(first_month: dt.date, last_month: dt.date) -> dict[ProvinceKey, Measures]:
+    result: dict[ProvinceKey, Measures] = {}
+    rows = TipProvinceFact.objects.filter(
+        month__gte=first_month, month__lte=last_month
+    ).values_list(*PROVINCE_KEY_COLUMNS, *PROVINCE_MEASURES)
+    for row in rows:
+        measures = {
+            name: int(value)
+            for name, value in zip(PROVINCE_MEASURES, row[len(PROVINCE_KEY_COLUMNS) :], strict=True)
+            if value
+        }
+        if measures:
+            result[(row[0], row[1], row[2])] = measures
+    return result
+
+
+class PurgedMonthsError(Exception):
+    """The range reaches months whose tips the retention purge may have deleted."""
+
+    def __init__(self, horizon: dt.date) -> None:
+        super().__init__(f"months before {horizon:%Y-%m} may hold purged tips")
+        self.horizon = horizon
+
+
+def purge_horizon(today: dt.date | None = None) -> dt.date:
+    """The first month all of whose tips are still kept: tips received earlier may have been
+    deleted by the retention purge (kept `TOANDAN_TIP_RETENTION_DAYS` days)."""
+    today = today or timezone.localdate()
+    oldest_kept = today - dt.timedelta(days=int(settings.TOANDAN_TIP_RETENTION_DAYS))
+    return next_month(oldest_kept.replace(day=1)) if oldest_kept.day > 1 else oldest_kept
+
+
+@dataclass
+class RebuildResult:
+    first_month: dt.date
+    last_month: dt.date
+    tips_rows: int = 0
+    rows_before: int = 0
+    rows_after: int = 0
+    differences: list[FactKey] = field(default_factory=list)
+
+
+def _lock_tables() -> None:
+    # PostgreSQL: tip changes wait (their UPSERT needs ROW EXCLUSIVE) until the rebuild
+    # commits; the recount then sees every change committed before the lock. SQLite has one
+    # writer at a time anyway.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in (TipFact, TipProvinceFact):
+                cursor.execute(
+                    f"LOCK TABLE {connection.ops.quote_name(model._meta.db_table)} "
+                    "IN EXCLUSIVE MODE"
+                )
+
+
+def rebuild(
+    first_month: dt.date,
+    last_month: dt.date,
+    *,
+    allow_purged: bool = False,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+) -> RebuildResult:
+    """Replace the summary of the months `first_month`..`last_month` by a recount of the tips.
+
+    Refuses (PurgedMonthsError) months before `purge_horizon()` unless `allow_purged`: their
+    tips may have been deleted, and a recount would drop them from the statistics for good.
+    With `dry_run`, only compares and reports the differing rows.
+    """
+    first_month, last_month = first_month.replace(day=1), last_month.replace(day=1)
+    horizon = purge_horizon(today)
+    if first_month < horizon and not allow_purged and not dry_run:
+        raise PurgedMonthsError(horizon)
+    result = RebuildResult(first_month=first_month, last_month=last_month)
+    with transaction.atomic():
+        if not dry_run:
+            _lock_tables()
+        counted = recount(first_month, last_month)
+        current = stored(first_month, last_month)
+        result.rows_before = len(current)
+        result.rows_after = len(counted)
+        result.differences = sorted(
+            key for key in set(counted) | set(current) if counted.get(key) != current.get(key)
+        )
+        result.tips_rows = sum(m.get("received", 0) for m in counted.values())
+        if dry_run:
+            return result
+        TipFact.objects.filter(month__gte=first_month, month__lte=last_month).delete()
+        TipProvinceFact.objects.filter(month__gte=first_month, month__lte=last_month).delete()
+        TipFact.objects.bulk_create(
+            (
+                TipFact(
+                    month=key[0],
+                    province_id=key[1],
+                    commune_id=key[2],
+                    category_id=key[3],
+                    channel=key[4],
+                    union_unit_id=key[5],
+                    **measures,
+                )
+                for key, measures in counted.items()
+            ),
+            batch_size=2000,
+        )
+        TipProvinceFact.objects.bulk_create(
+            (
+                TipProvinceFact(month=key[0], province_id=key[1], category_id=key[2], **measures)
+                for key, measures in province_rows(counted).items()
+            ),
+            batch_size=2000,
+        )
+        from toandan.audit.services import audit_record
+
+        audit_record(
+            actor=None,
+            action="stats.summary.rebuild",
+            object_type="stats.tipfact",
+            reason="summary of tips recounted from the tips",
+            data={
+                "from": f"{first_month:%Y-%m}",
+                "to": f"{last_month:%Y-%m}",
+                "rows_before": result.rows_before,
+                "rows_after": result.rows_after,
+                "rows_changed": len(result.differences),
+                "allow_purged": allow_purged,
+            },
+        )
+    return result

@@ -1,0 +1,323 @@
+"""Figures written the way Vietnamese reports and newspapers write them, and the summary
+paragraph officials paste into a speech.
+
+Numbers: 4.701 (dot between thousands), 0,5 (comma before decimals), 85,3%.
+
+Rounding for running text ("round words"), the rule the press follows and the seed article
+shows ("110 nghìn nguồn tin", "4.701 mô hình"):
+- below 10.000 the exact number is written (4.701): a reader can take in four digits, and a
+  small count rounded ("4,7 nghìn mô hình") reads as if it were an estimate;
+- from 10.000 the number is said in nghìn (thousand), triệu (million) or tỷ (billion), rounded
+  half up to one decimal below 100 of the unit ("12,5 nghìn", "1,2 triệu") and to a whole
+  number from 100 ("110 nghìn", "250 triệu"); a zero decimal is dropped ("3 tỷ");
+- a rounding that reaches 1.000 of a unit moves to the next (999.960 is "1 triệu");
+- above a thousand tỷ the amount stays in tỷ ("18.900 tỷ"), as official reports write it.
+No hedging words ("gần", "hơn", "khoảng") are added: the figure is rounded, not qualified.
+
+The summary paragraph reuses the seed article's sentences (Nhân Dân, 02/08/2024), one per
+figure that is known; a sentence whose figure is unknown (None) is left out rather than
+written with a zero, because "not reported" is not "none".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.utils import dateformat, formats, numberformat, translation
+from django.utils.translation import gettext, gettext_noop
+
+Number = int | float | Decimal
+
+# Vietnamese says nghìn, triệu, tỷ; the words come from the catalogue (msgids shared with the
+# `vn_compact` template filter).
+_UNITS: tuple[tuple[int, str], ...] = (
+    (1_000_000_000, gettext_noop("billion")),
+    (1_000_000, gettext_noop("million")),
+    (1_000, gettext_noop("thousand")),
+)
+EXACT_BELOW = 10_000
+
+
+def _decimal(value: Number) -> Decimal:
+    if isinstance(value, bool):
+        msg = "a boolean is not a figure"
+        raise TypeError(msg)
+    number = Decimal(str(value))
+    if not number.is_finite():
+        msg = f"not a finite number: {value!r}"
+        raise ValueError(msg)
+    return number
+
+
+def _plain(number: Decimal) -> Decimal | int:
+    return int(number) if number == number.to_integral_value() else number.normalize()
+
+
+def _format(number: Decimal | int, *, decimal_sep: str, thousand_sep: str) -> str:
+    return numberformat.format(
+        number,
+        decimal_sep=decimal_sep,
+        grouping=3,
+        thousand_sep=thousand_sep,
+        force_grouping=True,
+    )
+
+
+def _active_format(number: Decimal | int) -> str:
+    return _format(
+        number,
+        decimal_sep=str(formats.get_format("DECIMAL_SEPARATOR")),
+        thousand_sep=str(formats.get_format("THOUSAND_SEPARATOR")),
+    )
+
+
+def format_number_vi(n: Number) -> str:
+    """4701 -> "4.701", 110000 -> "110.000", 0.5 -> "0,5", whatever the active language."""
+    return _format(_plain(_decimal(n)), decimal_sep=",", thousand_sep=".")
+
+
+def format_number(n: Number) -> str:
+    """A number with the separators of the reader's language (4.701 or 4,701)."""
+    return _active_format(_plain(_decimal(n)))
+
+
+def _round_half_up(number: Decimal, places: int) -> Decimal:
+    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def round_words(n: Number) -> str:
+    """A count for running text in the reader's language: "110 nghìn" / "110 thousand",
+    "4.701" / "4,701". The rule is in the module docstring."""
+    number = _decimal(n)
+    sign = "-" if number < 0 else ""
+    magnitude = abs(number)
+    if magnitude < EXACT_BELOW:
+        return sign + _active_format(_plain(_round_half_up(magnitude, 1)))
+    index = next(i for i, (limit, _word) in enumerate(_UNITS) if magnitude >= limit)
+    scaled = _scaled(magnitude, _UNITS[index][0])
+    if index > 0 and scaled >= 1000:
+        index -= 1
+        scaled = _scaled(magnitude, _UNITS[index][0])
+    return f"{sign}{_active_format(_plain(scaled))} {gettext(_UNITS[index][1])}"
+
+
+def _scaled(magnitude: Decimal, unit: int) -> Decimal:
+    value = magnitude / unit
+    return _round_half_up(value, 1 if value < 100 else 0)
+
+
+def round_words_vi(n: Number) -> str:
+    """`round_words` in Vietnamese: 110342 -> "110 nghìn", 1234567 -> "1,2 triệu",
+    3000000000 -> "3 tỷ", 4701 -> "4.701"."""
+    with translation.override("vi"):
+        return round_words(n)
+
+
+def _percent_text(ratio: Number, decimals: int, *, decimal_sep: str) -> str:
+    value = _round_half_up(_decimal(ratio) * 100, decimals)
+    return _format(_plain(value), decimal_sep=decimal_sep, thousand_sep=".") + "%"
+
+
+def percent_vi(ratio: Number, decimals: int = 1) -> str:
+    """A share (0.853) as Vietnamese writes it: "85,3%"; a zero decimal is dropped ("50%")."""
+    return _percent_text(ratio, decimals, decimal_sep=",")
+
+
+def percent(ratio: Number, decimals: int = 1) -> str:
+    """A share in the reader's language: "85,3%" or "85.3%"."""
+    value = _round_half_up(_decimal(ratio) * 100, decimals)
+    return _active_format(_plain(value)) + "%"
+
+
+# --- The summary paragraph -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SummaryFigures:
+    """The key figures of a unit over a period. None means unknown (not reported), and the
+    sentence that would carry it is left out.
+
+    `unit_name` names the area as it reads after "trên địa bàn" ("tỉnh Lào Cai"); None is the
+    whole country. `period_label` is `toandan.stats.periods.period_label(...)`.
+    """
+
+    unit_name: str | None = None
+    period_label: str | None = None
+    provinces_reported: int | None = None
+    provinces_expected: int | None = None
+    valuable_tips: int | None = None
+    tips_received: int | None = None
+    # The valuable tips among `tips_received` when `valuable_tips` counts something else (the
+    # figures units reported): the share is taken of these, and the sentence says the tips
+    # were received through toandan, so two sources are never mixed in one ratio.
+    received_valuable: int | None = None
+    models_count: int | None = None
+    models_as_of: dt.date | None = None
+    commended_total: int | None = None
+    commended_collectives: int | None = None
+    commended_individuals: int | None = None
+
+
+def _tips_sentence(figures: SummaryFigures) -> str | None:
+    if figures.valuable_tips is None:
+        return None
+    tips = round_words(figures.valuable_tips)
+    reported, expected = figures.provinces_reported, figures.provinces_expected
+    if reported is None:
+        return gettext(
+            "%(tips)s valuable tips related to security and public order were passed on in "
+            "time by women and residents to the authorities."
+        ) % {"tips": tips}
+    if expected is not None and reported >= expected:
+        return gettext(
+            "According to the figures reported by all %(reported)s provinces and cities, "
+            "%(tips)s valuable tips related to security and public order were passed on in "
+            "time by women and residents to the authorities."
+        ) % {"reported": format_number(reported), "tips": tips}
+    if expected is not None:
+        return gettext(
+            "Counting only the %(reported)s of %(expected)s provinces and cities that reported "
+            "figures, %(tips)s valuable tips related to security and public order were passed "
+            "on in time by women and residents to the authorities."
+        ) % {"reported": format_number(reported), "expected": format_number(expected), "tips": tips}
+    return gettext(
+        "Counting only the %(reported)s provinces and cities that reported figures, %(tips)s "
+        "valuable tips related to security and public order were passed on in time by women "
+        "and residents to the authorities."
+    ) % {"reported": format_number(reported), "tips": tips}
+
+
+def _received_sentence(figures: SummaryFigures) -> str | None:
+    received, valuable = figures.tips_received, figures.valuable_tips
+    if received is None:
+        return None
+    if figures.received_valuable is not None:
+        if received > 0:
+            return gettext(
+                "Through toandan, %(received)s tips were received, of which %(share)s were "
+                "valuable."
+            ) % {
+                "received": round_words(received),
+                "share": percent(Decimal(figures.received_valuable) / received),
+            }
+        return gettext("Through toandan, %(received)s tips were received.") % {
+            "received": round_words(received)
+        }
+    if valuable is not None and received > 0:
+        return gettext(
+            "In total %(received)s tips were received, of which %(share)s were valuable."
+        ) % {"received": round_words(received), "share": percent(Decimal(valuable) / received)}
+    return gettext("In total %(received)s tips were received.") % {
+        "received": round_words(received)
+    }
+
+
+def _models_sentence(figures: SummaryFigures) -> str | None:
+    if figures.models_count is None:
+        return None
+    values: dict[str, Any] = {"models": round_words(figures.models_count)}
+    if figures.unit_name:
+        values["unit"] = figures.unit_name
+        if figures.models_as_of is not None:
+            values["date"] = dateformat.format(figures.models_as_of, "d/m/Y")
+            return (
+                gettext(
+                    "As of %(date)s, statistics show a total of %(models)s models of the "
+                    "all-people movement to protect national security in %(unit)s."
+                )
+                % values
+            )
+        return (
+            gettext(
+                "Statistics show a total of %(models)s models of the all-people movement to "
+                "protect national security in %(unit)s."
+            )
+            % values
+        )
+    if figures.models_as_of is not None:
+        values["date"] = dateformat.format(figures.models_as_of, "d/m/Y")
+        return (
+            gettext(
+                "As of %(date)s, statistics show a total of %(models)s models of the all-people "
+                "movement to protect national security nationwide."
+            )
+            % values
+        )
+    return (
+        gettext(
+            "Statistics show a total of %(models)s models of the all-people movement to "
+            "protect national security nationwide."
+        )
+        % values
+    )
+
+
+def _commended_sentence(figures: SummaryFigures) -> str | None:
+    collectives, individuals = figures.commended_collectives, figures.commended_individuals
+    total = figures.commended_total
+    if total is None and collectives is not None and individuals is not None:
+        total = collectives + individuals
+    if total is not None and collectives is not None and individuals is not None:
+        return gettext(
+            "%(total)s collectives and individuals were commended: %(collectives)s "
+            "collectives and %(individuals)s individuals."
+        ) % {
+            "total": round_words(total),
+            "collectives": round_words(collectives),
+            "individuals": round_words(individuals),
+        }
+    if total is not None:
+        return gettext("%(total)s collectives and individuals were commended.") % {
+            "total": round_words(total)
+        }
+    if collectives is not None:
+        return gettext("%(collectives)s collectives were commended.") % {
+            "collectives": round_words(collectives)
+        }
+    if individuals is not None:
+        return gettext("%(individuals)s individuals were commended.") % {
+            "individuals": round_words(individuals)
+        }
+    return None
+
+
+def _with_period(period_label: str, sentence: str, unit_name: str | None = None) -> str:
+    # "Giai đoạn 2019–2024, chỉ tính riêng …": the clause continues the sentence, so it loses
+    # its capital; every clause here starts with a common word or a digit.
+    clause = sentence[:1].lower() + sentence[1:]
+    if unit_name:
+        # "Năm 2023, trên địa bàn tỉnh Lào Cai, …": a paragraph pasted alone still says where.
+        return gettext("In %(period)s, in %(unit)s, %(clause)s") % {
+            "period": period_label,
+            "unit": unit_name,
+            "clause": clause,
+        }
+    return gettext("In %(period)s, %(clause)s") % {"period": period_label, "clause": clause}
+
+
+def summary_paragraph(figures: SummaryFigures) -> str:
+    """The key figures as one paragraph in the reader's language, worded as the seed article
+    words them, e.g. (Vietnamese):
+
+    "Giai đoạn 2019–2024, chỉ tính riêng 20 tỉnh, thành phố có báo cáo số liệu, 110 nghìn nguồn
+    tin có giá trị liên quan đến công tác an ninh trật tự, an toàn xã hội được chị em, người
+    dân cung cấp kịp thời cho các cơ quan chức năng. Tính đến ngày 20/11/2023, theo thống kê
+    trên cả nước có tổng số 4.701 mô hình phong trào toàn dân bảo vệ an ninh Tổ quốc. 66 tập
+    thể, cá nhân được khen thưởng, gồm 31 tập thể và 35 cá nhân."
+
+    The period opens the first sentence about the period's flows (tips, then commendations),
+    with the unit's name when there is one; the count of models is a stock with its own "as of"
+    date and never takes it.
+    """
+    flows = [_tips_sentence(figures), _received_sentence(figures)]
+    commended = _commended_sentence(figures)
+    sentences = [s for s in (*flows, _models_sentence(figures), commended) if s]
+    if figures.period_label and sentences:
+        target = next((s for s in (*flows, commended) if s), None)
+        if target is not None:
+            index = sentences.index(target)
+            sentences[index] = _with_period(figures.period_label, target, figures.unit_name)
+    return " ".join(sentences)
