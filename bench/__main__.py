@@ -48,6 +48,7 @@ def main() -> int:
         "geo": "bench.bench_geo",
         "handling": "bench.bench_handling",
         "intake": "bench.bench_intake",
+        "stats": "bench.bench_stats",
     }
     selected = args.names or list(benchmarks)
     for name in selected:

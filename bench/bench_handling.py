@@ -14,7 +14,8 @@ analysed, as after a restore.
 Then, for a commune officer (Công an phường Hoàn Kiếm) and for the province leader (Công an
 thành phố Hà Nội), medians of RUNS runs, each with a fresh user object (as a request has):
 
-- the inbox's first page: `inbox_tips(user, InboxFilters())[:25]` evaluated, plus its count;
+- the inbox's first page as the page reads it (`inbox_ids` sliced, then `tips_in_order`), plus
+  its count;
   baseline: the same page written without the denormalised `Tip.responsible_unit`, joining the
   active primary `TipRoute` of every tip to the units in the user's charge;
 - the dashboard, `unit_dashboard(user)`, as on a first view (nothing is cached: the open
@@ -452,10 +453,12 @@ def _staff(username: str, role: str, unit_code: str) -> Any:
 
 
 def _inbox_page(user: Any, now: dt.datetime) -> tuple[list[int], int]:
-    from toandan.tips.inbox import InboxFilters, inbox_tips
+    from toandan.tips.inbox import InboxFilters, inbox_ids, inbox_tips, tips_in_order
 
+    # As the inbox page does: the page's ids from the covering index, then those 25 rows.
     tips = inbox_tips(copy.copy(user), InboxFilters(), now=now)
-    return [tip.pk for tip in tips[:25]], tips.count()
+    page = tips_in_order(list(inbox_ids(tips)[:25]))
+    return [tip.pk for tip in page], tips.count()
 
 
 def _naive_inbox(user: Any, now: dt.datetime) -> tuple[list[int], int]:
