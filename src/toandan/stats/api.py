@@ -17,13 +17,10 @@ from toandan.stats.selectors import (
     REPORT_ROLES,
     STATS_READ_ROLES,
     StatsAccessError,
+    StatsNotFoundError,
     StatsQueryError,
-    can_read_report,
-    coverage,
     coverage_as_dict,
-    dataset_get,
-    default_coverage_unit,
-    org_unit_by_code,
+    coverage_for_user,
     stats_query,
 )
 
@@ -53,7 +50,7 @@ class QueryIn(Schema):
 
 @router.get(
     "/query",
-    response={200: QueryOut, 400: ErrorOut, 403: ErrorOut},
+    response={200: QueryOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Indicators by period, place and category (DHIS2 analytics shape)",
 )
 def query(request: HttpRequest, params: Query[QueryIn]) -> dict[str, Any]:
@@ -68,10 +65,12 @@ def query(request: HttpRequest, params: Query[QueryIn]) -> dict[str, Any]:
     _require_reader(request)
     try:
         table = stats_query(request.user, **params.dict())
+    except (StatsNotFoundError, StatsAccessError) as error:
+        # As the pages do: a place outside the caller's jurisdiction is as unknown as one
+        # that does not exist, and the answer does not tell the two apart.
+        raise HttpError(404, _("Unknown place, or outside your jurisdiction.")) from error
     except StatsQueryError as error:
         raise _bad_request(error) from error
-    except StatsAccessError as error:
-        raise HttpError(403, _("This place is outside your jurisdiction.")) from error
     return table.as_dict()
 
 
@@ -87,16 +86,16 @@ def coverage_view(
     how many reported, how many on time, and the missing ones by name. `unit` is an
     organisation unit code (PN-TW, PN-01…); by default the caller's own."""
     _require_reader(request)
-    found = dataset_get(dataset)
-    if found is None:
-        raise HttpError(404, _("Unknown data set."))
-    org_unit = org_unit_by_code(unit) if unit else default_coverage_unit(request.user, found)
-    if org_unit is None:
-        raise HttpError(404, _("Unknown unit."))
-    if not can_read_report(request.user, org_unit):
-        raise HttpError(403, _("This unit is outside your jurisdiction."))
     try:
-        result = coverage(found, period, unit=org_unit, level=level or None)
+        result = coverage_for_user(
+            request.user, dataset=dataset, period=period, unit=unit, level=level
+        )
+    except StatsNotFoundError as error:
+        if error.field == "dataset":
+            raise HttpError(404, error.message) from error
+        raise HttpError(404, _("Unknown unit, or outside your jurisdiction.")) from error
+    except StatsAccessError as error:
+        raise HttpError(404, _("Unknown unit, or outside your jurisdiction.")) from error
     except StatsQueryError as error:
         raise _bad_request(error) from error
     return coverage_as_dict(result)

@@ -12,6 +12,7 @@ class StatsConfig(AppConfig):
     def ready(self) -> None:
         # The tips app does not import stats: it calls the hooks registered here, inside the
         # transaction of every tip change (never on the retention purge).
+        from toandan.stats.export_producers import register_exports
         from toandan.stats.registry import register_builtin_sources
         from toandan.stats.summary import on_tip_change
         from toandan.tips.timeline import TIP_CHANGE_HOOKS
@@ -19,3 +20,5 @@ class StatsConfig(AppConfig):
         if on_tip_change not in TIP_CHANGE_HOOKS:
             TIP_CHANGE_HOOKS.append(on_tip_change)
         register_builtin_sources()
+        # The pivot, coverage and report pages' export buttons (toandan.exports runs them).
+        register_exports()

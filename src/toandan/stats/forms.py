@@ -78,6 +78,14 @@ class PivotForm(forms.Form):
             self.add_error("columns", _("Choose different dimensions for rows and columns."))
         return cleaned
 
+    def layout(self) -> tuple[list[str], list[str], list[str]]:
+        """For a valid form: the roll-up's `by`, the grid's row dimensions and its column
+        dimensions. The indicator goes down the rows when neither rows nor columns hold it."""
+        rows, columns = self.cleaned_data["rows"], self.cleaned_data["columns"]
+        by = [d for d in (rows, columns) if d != "indicator"]
+        row_dims = [rows] if "indicator" in (rows, columns) else ["indicator", rows]
+        return by, row_dims, [columns]
+
 
 class CoverageForm(forms.Form):
     dataset = forms.ChoiceField(label=_("Data set"))

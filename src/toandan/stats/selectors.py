@@ -8,7 +8,11 @@ Public selectors (the dashboards, exports and summary paragraph call these):
 - `stats_query(user, *, indicator, period, unit, level, by, geography, interval) -> Table`
   (the API's parsing of strings, same result as `rollup`)
 - `coverage(dataset, period, *, unit=None, level=None, today=None) -> Coverage`
+- `coverage_for_user(user, *, dataset, period, unit, level) -> Coverage` (pages, API, exports)
 - `coverage_sentence(coverage, *, limit=10) -> str`
+- `place_coverage(dataset, period, place, *, geography) -> PlaceCoverage | None`
+- `summary_figures(user, *, unit, period, geography) -> SummaryFigures` (the summary paragraph)
+- `dashboard(user, *, unit, period, geography) -> Dashboard`
 - `indicators_listed()`, `datasets_active()`, `default_place(user)`, `place_visible(user, place)`
 
 Statistics read the summary tables and report values only, never a tip's content.
@@ -67,6 +71,7 @@ from toandan.stats.tables import (
     Number,
     Table,
 )
+from toandan.stats.vietnamese import SummaryFigures
 
 AnyUser = AbstractBaseUser | AnonymousUser
 # What sources give and sums hold (formulas add floats afterwards).
@@ -120,6 +125,10 @@ class StatsQueryError(Exception):
 
 class StatsAccessError(Exception):
     """The unit asked for is outside the user's jurisdiction."""
+
+
+class StatsNotFoundError(StatsQueryError):
+    """An unknown data set, unit or place: pages and the API answer 404."""
 
 
 # --- Reference data -------------------------------------------------------------------------
@@ -238,7 +247,7 @@ def _resolve_unit(unit: Place | str | None, geography: str) -> Place:
         return geo.country()
     place = geo.place_get(unit) if isinstance(unit, str) else unit
     if place is None:
-        raise StatsQueryError(_("Unknown place: %(key)s.") % {"key": unit}, field="unit")
+        raise StatsNotFoundError(_("Unknown place: %(key)s.") % {"key": unit}, field="unit")
     if geography == geo.CURRENT and place.is_legacy:
         # An old unit asked for in today's geography: its successor.
         place = geo.current_successor(place)
@@ -688,7 +697,7 @@ def stats_query(
     if unit:
         place = geo.place_get(unit)
         if place is None:
-            raise StatsQueryError(_("Unknown place: %(key)s.") % {"key": unit}, field="unit")
+            raise StatsNotFoundError(_("Unknown place: %(key)s.") % {"key": unit}, field="unit")
     else:
         place = default_place(user)
         if place is None:
@@ -739,7 +748,7 @@ def org_rollup(
         )
     org = org_unit_by_code(unit) if isinstance(unit, str) else unit
     if org is None:
-        raise StatsQueryError(_("Unknown unit."), field="unit")
+        raise StatsNotFoundError(_("Unknown unit."), field="unit")
     if org.kind != OrgKind.WOMENS_UNION:
         raise StatsQueryError(
             _("Police units follow the administrative units: choose a place instead."),
@@ -1299,3 +1308,359 @@ def coverage_as_dict(result: Coverage) -> dict[str, Any]:
         ],
         "sentence": coverage_sentence(result),
     }
+
+
+# --- Coverage for a user (pages, API, exports) --------------------------------------------------
+
+
+def coverage_for_user(
+    user: AnyUser, *, dataset: str, period: Period | str, unit: str = "", level: str = ""
+) -> Coverage:
+    """`coverage` from the strings of a query, within the user's jurisdiction. `unit` is an
+    organisation unit code (PN-TW, PN-01…), by default the user's own. Raises
+    StatsNotFoundError for an unknown data set or unit, StatsAccessError for a unit outside the
+    jurisdiction, StatsQueryError for a bad period or level."""
+    found = dataset_get(dataset)
+    if found is None:
+        raise StatsNotFoundError(_("Unknown data set."), field="dataset")
+    org_unit = org_unit_by_code(unit) if unit else default_coverage_unit(user, found)
+    if org_unit is None:
+        raise StatsNotFoundError(_("Unknown unit."), field="unit")
+    if not can_read_report(user, org_unit):
+        raise StatsAccessError
+    return coverage(found, period, unit=org_unit, level=level or None)
+
+
+# --- Coverage of a place --------------------------------------------------------------------------
+
+# The figure of the provincial Women's Unions' annual report that the seed article quotes
+# ("110 nghìn nguồn tin có giá trị").
+REPORTED_VALUABLE = "valuable_tips_reported"
+TIPS_RECEIVED = "tips_received"
+TIPS_VALUABLE = "tips_valuable"
+
+
+def summary_dataset() -> DataSet | None:
+    """The data set the summary counts provinces by: the first active data set whose form
+    holds the reported valuable tips (by default the provincial Women's Unions' annual
+    report)."""
+    return (
+        DataSet.objects.filter(
+            active=True,
+            elements__indicator__code=REPORTED_VALUABLE,
+            elements__indicator__active=True,
+        )
+        .order_by("order", "code")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class PlaceCoverage:
+    """Who reported a data set among the units of one place. Units are counted as they
+    reported (the 63 provinces before 01/07/2025, the 34 after) and each once, however many of
+    the data set's periods the period holds."""
+
+    dataset: DataSet
+    period: Period
+    periods: list[Period]
+    level: str
+    expected: int
+    reported: int
+    on_time: int
+    # Where the units that have not reported are, in official order.
+    missing: list[str]
+
+    @property
+    def period_ids(self) -> str:
+        return ", ".join(p.id for p in self.periods)
+
+
+def place_coverage(
+    dataset: DataSet, period: Period | str, place: Place, *, geography: str = geo.CURRENT
+) -> PlaceCoverage | None:
+    """Coverage of `dataset` at its highest level among the units whose place lies in
+    `place`: the whole country, a region or a province of either generation. In the current
+    geography a province of today counts the old provinces merged into it (for periods before
+    01/07/2025). None for a commune, or when no unit of the place is expected."""
+    if place.level == geo.LEVEL_COMMUNE:
+        return None
+    result = coverage(dataset, period)
+    rows = result.rows
+    if place.level != geo.LEVEL_COUNTRY:
+        atlas = Atlas.load(geography=geography, level=geo.LEVEL_PROVINCE, unit=place)
+        rows = [
+            row
+            for row in rows
+            if row.admin_unit_id is not None and atlas.map(row.admin_unit_id, None) is not None
+        ]
+    if not rows:
+        return None
+    expected = list(dict.fromkeys(row.unit_id for row in rows))
+    reported = {row.unit_id for row in rows if row.reported}
+    on_time = {row.unit_id for row in rows if row.on_time}
+    places = {row.unit_id: row.place for row in rows}
+    return PlaceCoverage(
+        dataset=dataset,
+        period=result.period,
+        periods=result.periods,
+        level=result.level,
+        expected=len(expected),
+        reported=len(reported),
+        on_time=len(on_time),
+        missing=[places[pk] for pk in expected if pk not in reported],
+    )
+
+
+# --- The summary paragraph --------------------------------------------------------------------
+
+
+def _whole(value: Number | None) -> int | None:
+    if value is None:
+        return None
+    return int(Decimal(str(value)).to_integral_value())
+
+
+def running_name(place: Place) -> str | None:
+    """The place as it reads inside a sentence, after "trên địa bàn" ("tỉnh Lào Cai",
+    "phường Hoàn Kiếm"); None for the whole country."""
+    if place.level == geo.LEVEL_COUNTRY:
+        return None
+    return place.name[:1].lower() + place.name[1:]
+
+
+def summary_from(totals: Table, place: Place, reached: PlaceCoverage | None) -> SummaryFigures:
+    """The summary's figures from a roll-up without dimensions of the tips received, the
+    valuable tips and (when the summary data set exists) the reported valuable tips.
+
+    Which figure the "valuable tips" sentence uses: the figure units reported
+    (`valuable_tips_reported` of the annual report) wherever a report covers the period,
+    because that is what the movement reports and what the seed article quotes, with the
+    provinces that reported out of those expected; otherwise the valuable tips toandan counted
+    itself. The two are never added up: a union's report may already count tips sent through
+    toandan. When the reported figure is used, the tips toandan received follow in their own
+    sentence ("Qua nền tảng toandan …"), with their own share of valuable tips, and only if
+    there were any (before toandan there were none to speak of). Models and commendations are
+    not counted yet (their modules do not exist): None, so their sentences are left out.
+    """
+    received = _whole(totals.value(TIPS_RECEIVED))
+    computed = _whole(totals.value(TIPS_VALUABLE))
+    reported = None
+    if any(info.code == REPORTED_VALUABLE for info in totals.indicators):
+        reported = _whole(totals.value(REPORTED_VALUABLE))
+    unit_name = running_name(place)
+    label = period_label(totals.period)
+    if reported is None:
+        return SummaryFigures(
+            unit_name=unit_name,
+            period_label=label,
+            valuable_tips=computed,
+            tips_received=received,
+        )
+    provinces_reported = provinces_expected = None
+    # A single expected province is the place itself: "all 1 provinces" says nothing.
+    if (
+        reached is not None
+        and reached.level == OrgLevel.PROVINCE
+        and (place.level != geo.LEVEL_PROVINCE or reached.expected > 1)
+    ):
+        provinces_reported, provinces_expected = reached.reported, reached.expected
+    return SummaryFigures(
+        unit_name=unit_name,
+        period_label=label,
+        provinces_reported=provinces_reported,
+        provinces_expected=provinces_expected,
+        valuable_tips=reported,
+        tips_received=received or None,
+        received_valuable=computed if received else None,
+    )
+
+
+def place_for_user(user: AnyUser | None, unit: Place | str | None, geography: str) -> Place:
+    """The place a page or export asks for (the user's own by default), in `geography`.
+    Raises StatsNotFoundError for an unknown key and StatsAccessError outside the user's
+    jurisdiction."""
+    if geography not in geo.GEOGRAPHIES:
+        raise StatsQueryError(_("Choose the current or the old geography."), field="geography")
+    place: Place | None
+    if isinstance(unit, Place):
+        place = unit
+    elif unit:
+        place = geo.place_get(unit)
+        if place is None:
+            raise StatsNotFoundError(_("Unknown place: %(key)s.") % {"key": unit}, field="unit")
+    elif user is not None:
+        place = default_place(user)
+        if place is None:
+            raise StatsAccessError
+    else:
+        place = geo.country()
+    if geography == geo.CURRENT and place.is_legacy:
+        place = geo.current_successor(place)
+    if user is not None and not place_visible(user, place):
+        raise StatsAccessError
+    return place
+
+
+def _own_level(place: Place) -> str:
+    """The level a roll-up of the place's own totals runs at (a region adds up provinces)."""
+    if place.level in {geo.LEVEL_REGION, geo.LEVEL_STATISTICAL_REGION}:
+        return geo.LEVEL_PROVINCE
+    return place.level
+
+
+def parse_query_period(period: Period | str) -> Period:
+    if isinstance(period, Period):
+        return period
+    try:
+        return parse_period(period or "LAST_12_MONTHS")
+    except PeriodError as error:
+        raise StatsQueryError(error.message, field="period") from error
+
+
+def summary_figures(
+    user: AnyUser | None,
+    *,
+    unit: Place | str | None = None,
+    period: Period | str = "LAST_12_MONTHS",
+    geography: str = geo.CURRENT,
+) -> SummaryFigures:
+    """The key figures of a place (a key such as "VN", "01", "L01", "00070"; by default the
+    user's own place) over a period, for `toandan.stats.vietnamese.summary_paragraph`. Which
+    source each figure comes from: see `summary_from`. With a user, a place outside their
+    jurisdiction raises StatsAccessError."""
+    parsed = parse_query_period(period)
+    place = place_for_user(user, unit, geography)
+    dataset = summary_dataset()
+    codes = [TIPS_RECEIVED, TIPS_VALUABLE, *([REPORTED_VALUABLE] if dataset else [])]
+    totals = rollup(
+        codes, parsed, level=_own_level(place), geography=geography, unit=place, by=(), user=user
+    )
+    reached = place_coverage(dataset, parsed, place, geography=geography) if dataset else None
+    return summary_from(totals, place, reached)
+
+
+# --- Dashboard --------------------------------------------------------------------------------
+
+DASHBOARD_TIPS = (TIPS_RECEIVED, TIPS_VALUABLE)
+DASHBOARD_TOTALS = (
+    TIPS_RECEIVED,
+    TIPS_VALUABLE,
+    "tips_concluded",
+    "tips_decided_in_time",
+    "share_decided_in_time",
+)
+
+
+def default_interval(period: Period) -> str:
+    """Months for a period of up to two years, years beyond (a chart of 72 months is a
+    smear)."""
+    months = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month
+    return "month" if months < 24 else "year"
+
+
+@dataclass(frozen=True)
+class TipRow:
+    """One item of a dashboard table (a period, place or category) with its tips."""
+
+    item: Item
+    received: Number | None
+    valuable: Number | None
+
+    @property
+    def share(self) -> float | None:
+        """Valuable tips in percent of the tips received (None without tips)."""
+        if self.valuable is None or not self.received:
+            return None
+        return round(100 * float(self.valuable) / float(self.received), 1)
+
+
+def tip_rows(table: Table, dimension: str) -> list[TipRow]:
+    """The items of `dimension` in order, with the tips received and the valuable tips of a
+    roll-up of DASHBOARD_TIPS by that one dimension."""
+    return [
+        TipRow(
+            item=item,
+            received=table.value(TIPS_RECEIVED, item.id),
+            valuable=table.value(TIPS_VALUABLE, item.id),
+        )
+        for item in table.items[dimension]
+    ]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    place: Place
+    # One step up the drill-down (None for the country).
+    parent: Place | None
+    period: Period
+    geography: str
+    interval: str
+    # Roll-ups: without dimensions, by period, by the places one level down (None for a
+    # commune, the bottom of the drill-down) and by category.
+    totals: Table
+    series: Table
+    places: Table | None
+    categories: Table
+    coverage: PlaceCoverage | None
+    figures: SummaryFigures
+
+    def total(self, code: str) -> Number | None:
+        return self.totals.value(code)
+
+
+def dashboard(
+    user: AnyUser,
+    *,
+    unit: str = "",
+    period: Period | str = "",
+    geography: str = geo.CURRENT,
+) -> Dashboard:
+    """The figures of the dashboard of a place (by default the user's own): key figures, a
+    time series, the places one level down side by side, categories, coverage of the summary
+    data set and the summary paragraph. A fixed number of roll-ups, so the number of queries
+    does not grow with the number of provinces or communes shown. Raises StatsNotFoundError
+    for an unknown place, StatsAccessError outside the user's jurisdiction and
+    StatsQueryError for a bad period."""
+    parsed = parse_query_period(period)
+    place = place_for_user(user, unit, geography)
+    interval = default_interval(parsed)
+    dataset = summary_dataset()
+    common: dict[str, Any] = {"geography": geography, "unit": place, "user": user}
+    totals = rollup(
+        [*DASHBOARD_TOTALS, *([REPORTED_VALUABLE] if dataset else [])],
+        parsed,
+        level=_own_level(place),
+        by=(),
+        **common,
+    )
+    series = rollup(
+        DASHBOARD_TIPS,
+        parsed,
+        level=_own_level(place),
+        by=("period",),
+        interval=interval,
+        **common,
+    )
+    places = None
+    if place.level != geo.LEVEL_COMMUNE:
+        places = rollup(
+            DASHBOARD_TIPS, parsed, level=geo.children_level(place), by=("place",), **common
+        )
+    categories = rollup(DASHBOARD_TIPS, parsed, level=_own_level(place), by=("category",), **common)
+    reached = place_coverage(dataset, parsed, place, geography=geography) if dataset else None
+    parent = geo.parent_place(place)
+    return Dashboard(
+        place=place,
+        # A province's reader has no way up to the country.
+        parent=parent if parent is not None and place_visible(user, parent) else None,
+        period=parsed,
+        geography=geography,
+        interval=interval,
+        totals=totals,
+        series=series,
+        places=places,
+        categories=categories,
+        coverage=reached,
+        figures=summary_from(totals, place, reached),
+    )

@@ -291,6 +291,34 @@ def _check_children_approved(dataset: DataSet, unit: OrgUnit, period: Period) ->
         )
 
 
+# Row locks, always taken down the tree (the report above, then the unit's own, then the
+# reports below, each level in id order): approving a report (own, then below) and returning a
+# report below it (above, then own) queue behind each other instead of deadlocking. Without
+# them, a report below could be returned after its parent's check "all below approved" read it,
+# and the parent would be approved over figures that no longer count.
+
+
+def _lock_parent(dataset: DataSet, unit: OrgUnit, period: Period) -> None:
+    """Lock the report of the nearest unit above, so it cannot be approved while a report it
+    includes is being returned."""
+    parent = report_parent(dataset, unit, period)
+    if parent is not None:
+        list(
+            Report.objects.select_for_update().filter(pk=parent.pk).order_by("pk").values_list("pk")
+        )
+
+
+def _lock_children(dataset: DataSet, unit: OrgUnit, period: Period) -> None:
+    """Lock the reports approved before this one, so none is returned while it is approved."""
+    ids = sorted(
+        child.report.pk
+        for child in report_children(dataset, unit, period)
+        if child.report is not None
+    )
+    if ids:
+        list(Report.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
 def report_act(
     *,
     actor: AnyUser,
@@ -325,11 +353,18 @@ def report_act(
         raise ReportRefusedError(error.message, errors={"period": error.message}) from error
     now = now or timezone.now()
     with transaction.atomic():
+        if action == "return":
+            _lock_parent(dataset, unit, period)
+        # Ordered by id, not by the model's default (which joins the unit and would lock its
+        # row too).
         report = (
             Report.objects.select_for_update()
             .filter(dataset=dataset, org_unit=unit, period_id=period.id)
+            .order_by("pk")
             .first()
         )
+        if action == "approve":
+            _lock_children(dataset, unit, period)
         status = report.status if report is not None else NEW
         if status not in transition.sources:
             raise ReportRefusedError(_status_refusal(action, status))

@@ -26,12 +26,11 @@ from toandan.stats.selectors import (
     StatsQueryError,
     approver_units_of_user,
     can_read_report,
-    coverage,
+    coverage_for_user,
     coverage_sentence,
     dataset_get,
     dataset_period,
     datasets_active,
-    default_coverage_unit,
     indicators_listed,
     org_parent_place,
     org_unit_by_code,
@@ -77,24 +76,18 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
     form = CoverageForm(data or None, datasets=datasets)
     result = None
     if form.is_valid():
-        dataset = dataset_get(form.cleaned_data["dataset"])
-        assert dataset is not None
-        code = form.cleaned_data["unit"].strip()
-        unit = org_unit_by_code(code) if code else default_coverage_unit(request.user, dataset)
-        if unit is None:
-            form.add_error("unit", _("Unknown unit."))
-        elif not can_read_report(request.user, unit):
+        try:
+            result = coverage_for_user(
+                request.user,
+                dataset=form.cleaned_data["dataset"],
+                period=form.cleaned_data["period"],
+                unit=form.cleaned_data["unit"].strip(),
+                level=form.cleaned_data["level"],
+            )
+        except StatsAccessError:
             form.add_error("unit", _("This unit is outside your jurisdiction."))
-        else:
-            try:
-                result = coverage(
-                    dataset,
-                    form.cleaned_data["period"],
-                    unit=unit,
-                    level=form.cleaned_data["level"],
-                )
-            except StatsQueryError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+        except StatsQueryError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
     return render(
         request,
         "stats/coverage.html",
@@ -103,6 +96,16 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
             "result": result,
             "sentence": coverage_sentence(result) if result is not None else "",
             "statuses": dict(ReportStatus.choices),
+            "export_params": (
+                {
+                    "dataset": result.dataset.code,
+                    "period": result.period.id,
+                    "unit": result.unit.code if result.unit is not None else "",
+                    "level": result.level,
+                }
+                if result is not None
+                else None
+            ),
         },
     )
 
@@ -250,8 +253,7 @@ def pivot(request: HttpRequest) -> HttpResponse:
     grid = None
     links: dict[str, Any] = {}
     if form.is_valid():
-        rows, columns = form.cleaned_data["rows"], form.cleaned_data["columns"]
-        by = [d for d in (rows, columns) if d != "indicator"]
+        by, row_dims, column_dims = form.layout()
         try:
             table = stats_query(
                 request.user,
@@ -268,14 +270,28 @@ def pivot(request: HttpRequest) -> HttpResponse:
         except StatsAccessError:
             form.add_error("unit", _("This place is outside your jurisdiction."))
         if table is not None:
-            row_dims = [rows] if "indicator" in (rows, columns) else ["indicator", rows]
             links = _pivot_links(query, table)
-            grid = _grid_for_page(table, row_dims, [columns], links["drill"])
+            grid = _grid_for_page(table, row_dims, column_dims, links["drill"])
     return render(
         request,
         "stats/pivot.html",
-        {"form": form, "table": table, "grid": grid, "links": links},
+        {
+            "form": form,
+            "table": table,
+            "grid": grid,
+            "links": links,
+            "export_params": _export_params(form, table) if table is not None else None,
+        },
     )
+
+
+def _export_params(form: PivotForm, table: Table) -> dict[str, Any]:
+    """What the export buttons send: the query as shown, its period made absolute
+    ("LAST_12_MONTHS" becomes "202412-202511"), so the file holds what the page showed even
+    when it is written later."""
+    params = {name: form.cleaned_data[name] for name in form.fields}
+    params["period"] = table.period.id
+    return params
 
 
 def _grid_for_page(

@@ -98,11 +98,17 @@ def test_query_stays_in_the_jurisdiction(figures: None, analyst_hanoi: Any) -> N
     country = client.get(
         "/api/v1/stats/query", {"indicator": "tips_received", "period": "2025", "unit": "VN"}
     )
+    unknown = client.get(
+        "/api/v1/stats/query", {"indicator": "tips_received", "period": "2025", "unit": "99"}
+    )
 
     assert own.status_code == 200
     assert own.json()["metaData"]["unit"] == "01"
     assert own.json()["metaData"]["level"] == "commune"
-    assert (other.status_code, country.status_code) == (403, 403)
+    # Outside the jurisdiction answers as an unknown place does, like the pages: 404, and the
+    # same message, so a caller cannot tell a place they may not see from one that is not there.
+    assert (other.status_code, country.status_code, unknown.status_code) == (404, 404, 404)
+    assert other.json() == unknown.json()
 
 
 def test_query_refuses_bad_parameters_and_strangers(analyst_national: Any) -> None:
@@ -162,8 +168,13 @@ def test_coverage_outside_the_jurisdiction_is_refused(analyst_hanoi: Any) -> Non
         "/api/v1/stats/coverage", {"dataset": "pn_movement_quarter", "period": "2026Q2"}
     )
     unknown = client.get("/api/v1/stats/coverage", {"dataset": "nothing", "period": "2026Q2"})
+    unknown_unit = client.get(
+        "/api/v1/stats/coverage",
+        {"dataset": "pn_movement_quarter", "period": "2026Q2", "unit": "PN-99"},
+    )
 
-    assert other.status_code == 403
+    assert other.status_code == 404
+    assert other.json() == unknown_unit.json()
     assert own.status_code == 200
     assert own.json()["unit"] == "PN-01"
     assert own.json()["level"] == "commune"
@@ -189,4 +200,4 @@ def test_query_along_the_union_tree(analyst_hanoi: Any) -> None:
     body = response.json()
     assert body["metaData"]["level"] == "org"
     assert body["metaData"]["dimensions"]["place"][:2] == ["PN-01", "PN-01-00004"]
-    assert outside.status_code == 403
+    assert outside.status_code == 404

@@ -287,3 +287,53 @@ def test_figures_count_from_submission_until_returned(
     assert trained() == (120, None)  # initiatives left empty: not reported, not 0
     act(leader_hanoi_union, quarterly, "PN-01-00070", "return")
     assert trained() == (None, None)
+
+
+def _locks(queries: list[dict[str, Any]]) -> list[str]:
+    """The report rows locked, in order (the audit chain's head is locked too, last)."""
+    return [
+        q["sql"] for q in queries if "FOR UPDATE" in q["sql"] and 'FROM "stats_report"' in q["sql"]
+    ]
+
+
+def test_approval_and_return_lock_the_reports_down_the_tree(
+    quarterly: DataSet, people: SimpleNamespace
+) -> None:
+    """Race: a leader approves the city's report while another returns a ward's report the
+    city's includes. Each locks the reports it checks before checking them, always from the
+    top down (the report above, the unit's own, the reports below in id order), so one waits
+    for the other and sees its result; neither can approve over a report being returned."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if not connection.features.has_select_for_update:
+        pytest.skip("SQLite runs one writer at a time and has no row locks")
+    act(people.cadre_hanoi, quarterly, "PN-01", "submit")
+    for ward, cadre in (
+        ("PN-01-00070", people.cadre_hoan_kiem),
+        ("PN-01-00004", people.cadre_ba_dinh),
+    ):
+        act(cadre, quarterly, ward, "submit")
+        act(people.leader_hanoi, quarterly, ward, "approve")
+    reports = {r.org_unit.code: r for r in Report.objects.select_related("org_unit")}
+    city, wards = (
+        reports["PN-01"],
+        sorted((reports["PN-01-00070"], reports["PN-01-00004"]), key=lambda r: r.pk),
+    )
+
+    with CaptureQueriesContext(connection) as returning:
+        act(people.leader_hanoi, quarterly, "PN-01-00070", "return")
+    with CaptureQueriesContext(connection) as approving:
+        act(people.cadre_hoan_kiem, quarterly, "PN-01-00070", "submit")
+        act(people.leader_hanoi, quarterly, "PN-01-00070", "approve")
+        act(people.leader_central, quarterly, "PN-01", "approve")
+
+    parent_first, own = _locks(returning.captured_queries)
+    assert f'"stats_report"."id" = {city.pk}' in parent_first
+    # Only report rows are locked, not the units they belong to.
+    assert "orgs_orgunit" not in parent_first + own
+    assert f'"org_unit_id" = {reports["PN-01-00070"].org_unit_id}' in own
+    *_ward_steps, city_own, children = _locks(approving.captured_queries)
+    assert f'"org_unit_id" = {city.org_unit_id}' in city_own
+    assert f"IN ({wards[0].pk}, {wards[1].pk})" in children
+    assert children.index(str(wards[0].pk)) < children.index(str(wards[1].pk))

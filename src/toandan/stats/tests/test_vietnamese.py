@@ -198,3 +198,29 @@ def test_summary_in_english_for_an_english_reader():
         "4,701 models of the all-people movement to protect national security nationwide. 66 "
         "collectives and individuals were commended: 31 collectives and 35 individuals."
     )
+
+
+@pytest.mark.usefixtures("en")
+def test_the_unit_follows_the_period_so_a_pasted_paragraph_says_where():
+    figures = SummaryFigures(unit_name="tỉnh Lào Cai", period_label="2023", valuable_tips=2160)
+    assert summary_paragraph(figures).startswith("In 2023, in tỉnh Lào Cai, 2,160 valuable tips")
+
+
+@pytest.mark.usefixtures("en")
+def test_tips_of_another_source_than_the_reported_figure_have_their_own_share():
+    # 110 thousand reported by the unions; toandan itself received 4 tips, 1 of them valuable:
+    # the share is 25%, not 110,020 / 4.
+    figures = SummaryFigures(
+        period_label="2023",
+        provinces_reported=20,
+        provinces_expected=63,
+        valuable_tips=110_020,
+        tips_received=4,
+        received_valuable=1,
+    )
+    assert summary_paragraph(figures).endswith(
+        "Through toandan, 4 tips were received, of which 25% were valuable."
+    )
+    assert summary_paragraph(
+        SummaryFigures(valuable_tips=5, tips_received=0, received_valuable=0)
+    ).endswith("Through toandan, 0 tips were received.")

@@ -163,3 +163,28 @@ def test_a_report_outside_the_jurisdiction_is_not_found(
     assert client.get(REPORT_URL).status_code == 404
     assert client.post(REPORT_URL, {**FIGURES, "action": "submit"}).status_code == 404
     assert client.get("/stats/reports/pn_movement_quarter/PN-01-00070/2026/").status_code == 404
+
+
+def test_the_pivot_and_the_coverage_offer_their_exports(analyst_national: Any) -> None:
+    client = logged_in(analyst_national)
+
+    pivot = client.get(
+        "/stats/pivot/",
+        {
+            "indicators": ["tips_received"],
+            "period": "LAST_12_MONTHS",
+            "rows": "place",
+            "columns": "period",
+        },
+    ).content.decode()
+    covered = client.get(
+        "/stats/coverage/", {"dataset": "pn_movement_year", "period": "2023"}
+    ).content.decode()
+
+    assert 'action="/exports/start/"' in pivot
+    assert 'name="kind" value="stats.pivot"' in pivot
+    assert 'value="xlsx"' in pivot
+    # The period the page showed, made absolute: the file holds the same months later on.
+    assert "&quot;period&quot;: &quot;LAST_12_MONTHS&quot;" not in pivot
+    assert 'name="kind" value="stats.coverage"' in covered
+    assert "&quot;unit&quot;: &quot;PN-TW&quot;" in covered
