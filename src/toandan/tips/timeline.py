@@ -213,7 +213,7 @@ TRANSITIONS: dict[str, Transition] = {
         _t(A.NOT_PROSECUTE, [S.RESOLVING], S.CONCLUDED),
         _t(A.HAND_OVER, [S.RECEIVED, S.CHECKING, S.RESOLVING], S.CONCLUDED),
         _t(A.MERGE, [S.RECEIVED, S.CHECKING, S.RESOLVING, S.SUSPENDED], S.MERGED),
-        _t(A.SEND_TO_PROCURACY, [S.CONCLUDED], None),
+        _t(A.SEND_TO_PROCURACY, [S.CONCLUDED, S.SUSPENDED], None),
         _t(A.CORRECT_OUTCOME, [S.CONCLUDED], None),
     ]
 }
@@ -325,9 +325,12 @@ def _precondition(tip: Tip, action: str, now: dt.datetime | None = None) -> None
                 _("The procuracy extension follows the 2-month deadline of a complex case.")
             )
     if action == A.SEND_TO_PROCURACY:
-        if tip.outcome != Outcome.NOT_PROSECUTED:
+        if tip.outcome != Outcome.NOT_PROSECUTED and tip.status != S.SUSPENDED:
             raise TransitionRefusedError(
-                _("Only a decision not to prosecute is sent to the procuracy here (Art. 158).")
+                _(
+                    "Only a decision not to prosecute (Art. 158) or to suspend (Art. 148) is "
+                    "sent to the procuracy here."
+                )
             )
         if tip.procuracy_sent_at is not None:
             raise TransitionRefusedError(_("Sending to the procuracy is already recorded."))
@@ -775,6 +778,8 @@ def _suspend(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datet
     tip.suspended_at = now
     tip.suspension_ground = data.ground
     tip.due_at, tip.due_kind = None, ""
+    # Art. 148(2): the decision to suspend goes to the procuracy within 24 hours.
+    tip.procuracy_due_at, tip.procuracy_sent_at = now + dt.timedelta(hours=24), None
     return _Result(text=reason, data={"ground": data.ground, "before": previous})
 
 
@@ -809,7 +814,7 @@ def _not_prosecute(
     )
     _check_valuable(data, required=True)
     _conclude(tip, Outcome.NOT_PROSECUTED, now)
-    tip.procuracy_due_at = now + dt.timedelta(hours=24)
+    tip.procuracy_due_at, tip.procuracy_sent_at = now + dt.timedelta(hours=24), None
     counted = _apply_valuable(tip, data)
     _set_result(tip, Outcome.NOT_PROSECUTED, reason)
     return _Result(text=reason, data=counted)

@@ -170,7 +170,7 @@ EXPECTED_TABLE: dict[str, tuple[set[str], str | None]] = {
     A.NOT_PROSECUTE: ({S.RESOLVING}, S.CONCLUDED),
     A.HAND_OVER: ({S.RECEIVED, S.CHECKING, S.RESOLVING}, S.CONCLUDED),
     A.MERGE: ({S.RECEIVED, S.CHECKING, S.RESOLVING, S.SUSPENDED}, S.MERGED),
-    A.SEND_TO_PROCURACY: ({S.CONCLUDED}, None),
+    A.SEND_TO_PROCURACY: ({S.CONCLUDED, S.SUSPENDED}, None),
     A.CORRECT_OUTCOME: ({S.CONCLUDED}, None),
 }
 
@@ -1088,3 +1088,17 @@ def test_a_surviving_tip_is_kept_as_long_as_the_tips_merged_into_it(people: Peop
 
     # The newer tipster reads the result on the older tip until their own tip's retention ends.
     assert fresh(older).retention_until == newer.retention_until
+
+
+def test_a_suspension_is_sent_to_the_procuracy_within_24_hours_art_148(people: People):
+    tip = act(people.hoan_kiem, receive(), A.TAKE)
+    suspended_at = vn(2026, 3, 5, 10)
+    tip = act(people.hoan_kiem, tip, A.SUSPEND, at=suspended_at, ground="valuation")
+
+    assert tip.procuracy_due_at == suspended_at + dt.timedelta(hours=24)
+    tip = act(people.hoan_kiem, tip, A.SEND_TO_PROCURACY, at=vn(2026, 3, 5, 16))
+
+    assert tip.procuracy_sent_at == vn(2026, 3, 5, 16)
+    assert tip.status == S.SUSPENDED
+    with pytest.raises(TransitionRefusedError, match="already"):
+        act(people.hoan_kiem, tip, A.SEND_TO_PROCURACY, at=vn(2026, 3, 5, 17))
