@@ -450,7 +450,7 @@ class _Placer:
         else:
             self.pick = operator.itemgetter(*indexes)
 
-    def _bucket(self, start: dt.date, end: dt.date | None) -> str:
+    def bucket(self, start: dt.date, end: dt.date | None) -> str:
         if end is None:
             end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(
                 days=1
@@ -460,14 +460,14 @@ class _Placer:
         inside = found is not None and period.start <= start and end <= period.end
         return found.id if found is not None and inside else ""
 
-    def _place(self, province_id: int | None, commune_id: int | None) -> str:
+    def place(self, province_id: int | None, commune_id: int | None) -> str:
         target = self.plan.atlas.map(province_id, commune_id)
         if target is None:
             return ""
         self.seen[target.key] = target
         return target.key
 
-    def _category(self, category_id: int) -> str:
+    def category(self, category_id: int) -> str:
         if not category_id:
             return ALL_CATEGORIES
         return self.category_codes.get(category_id, str(category_id))
@@ -478,17 +478,53 @@ class _Placer:
         when = (row[0], row[1])
         bucket = self.buckets.get(when)
         if bucket is None:
-            bucket = self.buckets[when] = self._bucket(row[0], row[1])
+            bucket = self.buckets[when] = self.bucket(row[0], row[1])
         where = (row[2], row[3])
         place = self.places.get(where)
         if place is None:
-            place = self.places[where] = self._place(row[2], row[3] or None)
+            place = self.places[where] = self.place(row[2], row[3] or None)
         if not bucket or not place:
             return None
         category = self.categories.get(row[4])
         if category is None:
-            category = self.categories[row[4]] = self._category(row[4])
+            category = self.categories[row[4]] = self.category(row[4])
         return self.pick((bucket, place, category, row[5] or ALL_CATEGORIES))
+
+
+def _sum_wide(
+    placer: _Placer,
+    codes: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    sums: dict[tuple[str, ...], Amount],
+) -> None:
+    """Add up wide rows of summed indicators: the hot loop of the national roll-up (ten
+    thousand rows), so the cell key of a row is looked up once and reused for each of its
+    values, and the placer is only asked about a (start, end, place) or category not seen
+    before."""
+    buckets, places, categories = placer.buckets, placer.places, placer.categories
+    pick = placer.pick
+    numbered = tuple(enumerate(codes, start=7))
+    for row in rows:
+        when = (row[0], row[1])
+        bucket = buckets.get(when)
+        if bucket is None:
+            bucket = buckets[when] = placer.bucket(row[0], row[1])
+        if not bucket:
+            continue
+        where = (row[2], row[3])
+        place = places.get(where)
+        if place is None:
+            place = places[where] = placer.place(row[2], row[3] or None)
+        if not place:
+            continue
+        category = categories.get(row[4])
+        if category is None:
+            category = categories[row[4]] = placer.category(row[4])
+        rest = pick((bucket, place, category, row[5] or ALL_CATEGORIES))
+        for index, code in numbered:
+            value = row[index]
+            if value:
+                sums[(code, *rest)] += value
 
 
 def _collect(plan: _Plan) -> _Collected:
@@ -509,18 +545,16 @@ def _collect(plan: _Plan) -> _Collected:
         if source.fetch_wide is not None:
             codes, rows = source.fetch_wide(query)
             first = 7  # the values follow (start, end, province, commune, category, channel, unit)
-            all_summed = all(code in summed for code in codes)
+            if all(code in summed for code in codes):
+                _sum_wide(placer, codes, rows, sums)
+                continue
             for row in rows:
                 rest = placer.cell(row)
                 if rest is None:
                     continue
                 for index, code in enumerate(codes, start=first):
                     value = row[index]
-                    if not value:
-                        continue
-                    if all_summed:
-                        sums[(code, *rest)] += value
-                    else:
+                    if value:
                         add(code, rest, value, row[1] or row[0], row[6])
         elif source.fetch is not None:
             for code, start, end, province, commune, value, category, channel, unit in source.fetch(
@@ -532,16 +566,25 @@ def _collect(plan: _Plan) -> _Collected:
     cells: dict[tuple[str, ...], Number] = dict(sums)
     cells.update(_reduce_series(series, aggregation))
     _apply_formulas(cells, plan.needed)
-    asked = {i.code for i in plan.asked}
     return _Collected(
-        cells={
-            key: (v if type(v) is int else _normalise(v))
-            for key, v in cells.items()
-            if key[0] in asked
-        },
+        cells=_asked_cells(cells, plan),
         places=placer.seen,
         all_categories="category" in plan.dims and 0 in placer.categories,
     )
+
+
+def _asked_cells(
+    cells: dict[tuple[str, ...], Number], plan: _Plan
+) -> dict[tuple[str, ...], Number]:
+    """The cells of the indicators asked for (not of the parts of their formulas), decimals
+    normalised; the dictionary is filtered only when parts were added, and updated in place."""
+    asked = {i.code for i in plan.asked}
+    if any(i.code not in asked for i in plan.needed):
+        cells = {key: v for key, v in cells.items() if key[0] in asked}
+    for key, v in cells.items():
+        if type(v) is not int:
+            cells[key] = _normalise(v)
+    return cells
 
 
 def _items(plan: _Plan, collected: _Collected) -> dict[str, list[Item]]:
