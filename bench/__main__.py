@@ -25,8 +25,12 @@ def main() -> int:
     scratch_db = None
     if "DATABASE_URL" not in os.environ:
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-    elif os.environ["DATABASE_URL"].startswith(("postgres://", "postgresql://")):
-        # A scratch database per run, so earlier runs never skew the figures.
+    elif os.environ["DATABASE_URL"].startswith(("postgres://", "postgresql://")) and (
+        os.environ.get("TOANDAN_BENCH_SCRATCH", "1") != "0"
+    ):
+        # A scratch database per run, so earlier runs never skew the figures. With
+        # TOANDAN_BENCH_SCRATCH=0 the named database is used and kept, so a bench whose data
+        # takes half an hour to generate (stats at 10M tips) can be measured again on it.
         scratch_db = _create_scratch_postgres(os.environ["DATABASE_URL"])
         os.environ["DATABASE_URL"] = scratch_db[1]
 
