@@ -60,13 +60,18 @@ def _keys_files_and_cache_isolated(
 ) -> Iterator[None]:
     """No test writes to var/: keys and attachments go to temporary places (one keyring per
     session, so a test can open what an earlier one sealed), and the cache that holds
-    throttles and rate limits starts empty."""
+    throttles and rate limits starts empty, as do the per-process copies of reference data
+    (a test's rows are rolled back without a signal, and SQLite reuses their ids)."""
+    from toandan.tips.selectors import forget_cached_reference_data
+
     settings.TOANDAN_KEYRING_FILE = _session_keyring
     settings.TOANDAN_ATTACHMENTS_DIR = tmp_path / "attachments"
     settings.TOANDAN_EXPORTS_DIR = tmp_path / "exports"
     cache.clear()
+    forget_cached_reference_data()
     yield
     cache.clear()
+    forget_cached_reference_data()
 
 
 @pytest.fixture(autouse=True)

@@ -33,6 +33,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from toandan.geo.models import AdminUnit, Generation, Level, Region, RegionKind, Succession
+from toandan.tips.selectors import ProcessCache
 
 COUNTRY = "VN"
 CENTRAL = "central"
@@ -170,14 +171,17 @@ class _Unit:
     valid_from: dt.date | None
     valid_to: dt.date | None
 
+    # The province at the root of the path (itself for a province): read per row by roll-ups,
+    # so parsed once.
+    province_id: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.province_id = int(self.path.strip("/").split("/")[0])
+
     def overlaps(self, start: dt.date, end: dt.date) -> bool:
         return (self.valid_from is None or self.valid_from <= end) and (
             self.valid_to is None or start <= self.valid_to
         )
-
-    @property
-    def province_id(self) -> int:
-        return int(self.path.strip("/").split("/")[0])
 
     @property
     def key(self) -> str:
@@ -206,13 +210,14 @@ class Atlas:
 
     @classmethod
     def load(cls, *, geography: str, level: str, unit: Place) -> Atlas:
-        atlas = cls(geography=geography, level=level, unit=unit)
-        for row in AdminUnit.objects.filter(level=Level.PROVINCE).values_list(*_UNIT_FIELDS):
-            atlas.provinces[row[0]] = _Unit(*row)
-        atlas.province_successor = dict(
-            Succession.objects.filter(
-                predecessor__level=Level.PROVINCE, is_primary=True
-            ).values_list("predecessor_id", "successor_id")
+        provinces = _loaded(_provinces.get(None))
+        atlas = cls(
+            geography=geography,
+            level=level,
+            unit=unit,
+            # Shared with other atlases of this process (see `_provinces`): read only.
+            provinces=provinces.units,
+            province_successor=provinces.successor,
         )
         region_level = level if level in _REGION_KIND else ""
         if unit.level in _REGION_KIND:
@@ -224,10 +229,7 @@ class Atlas:
         return atlas
 
     def _load_regions(self, kind: str) -> None:
-        memberships = Region.provinces.through.objects.filter(region__kind=kind).values_list(
-            "adminunit_id", "region__code", "region__name", "region__generation"
-        )
-        for province_id, code, name, generation in memberships:
+        for province_id, code, name, generation in _regions.get(kind) or ():
             key = f"region:{kind}:{code}"
             self.region_of[province_id] = key
             if generation == Generation.CURRENT or key not in self.region_names:
@@ -260,27 +262,10 @@ class Atlas:
         return {old for old, new in self.province_successor.items() if new in wanted}
 
     def _load_communes(self) -> None:
-        scope = self.scope_provinces()
-        queryset = AdminUnit.objects.filter(level=Level.COMMUNE)
-        if scope is not None:
-            prefixes = Q(pk__in=[])
-            for province_id in scope:
-                prefixes |= Q(path__startswith=self.provinces[province_id].path)
-            queryset = queryset.filter(prefixes)
-        for row in queryset.values_list(*_UNIT_FIELDS):
-            self.communes[row[0]] = _Unit(*row)
+        communes = _loaded(_communes.get(self.scope_provinces()))
+        self.communes = communes.units
         if self.geography == CURRENT:
-            legacy = [c.id for c in self.communes.values() if c.generation == Generation.LEGACY]
-            successions = Succession.objects.filter(
-                is_primary=True, predecessor__level=Level.COMMUNE
-            )
-            if scope is not None:
-                successions = successions.filter(predecessor_id__in=legacy)
-            self.commune_successor = dict(successions.values_list("predecessor_id", "successor_id"))
-            missing = set(self.commune_successor.values()) - set(self.communes)
-            if missing:
-                for row in AdminUnit.objects.filter(pk__in=missing).values_list(*_UNIT_FIELDS):
-                    self.communes[row[0]] = _Unit(*row)
+            self.commune_successor = communes.successor
 
     def expected_places(self, start: dt.date, end: dt.date) -> list[Place]:
         """The places a complete table lists at this level, in order: in the current geography
@@ -409,6 +394,97 @@ class Atlas:
             return self._keyed(COUNTRY, country().name, LEVEL_COUNTRY)
         central = central_place()
         return self._keyed(central.key, central.name, self.level)
+
+
+# --- The geography kept per process ------------------------------------------------------------
+#
+# Every roll-up needs the provinces and their successions, a drill-down the communes of a
+# province: reference data that changes with an administrative reform. Reading it for each
+# roll-up cost about as much as the roll-up itself, so each process keeps a copy (see
+# `ProcessCache`: dropped on any save or delete of a unit, a succession or a region, and
+# trusted for at most GEOGRAPHY_MAX_AGE seconds otherwise, for `load_geo`'s bulk writes).
+
+GEOGRAPHY_MAX_AGE = 300.0
+
+
+@dataclass(frozen=True)
+class _Units:
+    units: dict[int, _Unit]
+    # Primary succession edges of the old units among `units`: predecessor id -> successor id.
+    successor: dict[int, int]
+
+
+def _load_provinces(_key: None) -> _Units:
+    units = {
+        row[0]: _Unit(*row)
+        for row in AdminUnit.objects.filter(level=Level.PROVINCE).values_list(*_UNIT_FIELDS)
+    }
+    successor = dict(
+        Succession.objects.filter(predecessor__level=Level.PROVINCE, is_primary=True).values_list(
+            "predecessor_id", "successor_id"
+        )
+    )
+    return _Units(units, successor)
+
+
+def _load_communes(scope: frozenset[int] | None) -> _Units:
+    """The communes of these provinces (as recorded: old provinces hold old communes), every
+    commune for None; with the successors of the old ones, loaded too when they lie in
+    another province."""
+    provinces = _loaded(_provinces.get(None))
+    queryset = AdminUnit.objects.filter(level=Level.COMMUNE)
+    if scope is not None:
+        prefixes = Q(pk__in=[])
+        for province_id in scope:
+            prefixes |= Q(path__startswith=provinces.units[province_id].path)
+        queryset = queryset.filter(prefixes)
+    units = {row[0]: _Unit(*row) for row in queryset.values_list(*_UNIT_FIELDS)}
+    successions = Succession.objects.filter(is_primary=True, predecessor__level=Level.COMMUNE)
+    if scope is not None:
+        legacy = [c.id for c in units.values() if c.generation == Generation.LEGACY]
+        successions = successions.filter(predecessor_id__in=legacy)
+    successor = dict(successions.values_list("predecessor_id", "successor_id"))
+    missing = set(successor.values()) - set(units)
+    if missing:
+        for row in AdminUnit.objects.filter(pk__in=missing).values_list(*_UNIT_FIELDS):
+            units[row[0]] = _Unit(*row)
+    return _Units(units, successor)
+
+
+def _loaded(units: _Units | None) -> _Units:
+    # The loaders always return a value; `ProcessCache.get` is typed for those that may not.
+    if units is None:
+        raise RuntimeError("the geography could not be read")
+    return units
+
+
+def _load_region_memberships(kind: str) -> tuple[tuple[int, str, str, str], ...]:
+    """(province id, region code, region name, region generation) of a kind of region."""
+    return tuple(
+        Region.provinces.through.objects.filter(region__kind=kind).values_list(
+            "adminunit_id", "region__code", "region__name", "region__generation"
+        )
+    )
+
+
+_provinces: ProcessCache[None, _Units] = ProcessCache(
+    "stats.geography.provinces",
+    _load_provinces,
+    senders=[AdminUnit, Succession],
+    max_age=GEOGRAPHY_MAX_AGE,
+)
+_communes: ProcessCache[frozenset[int] | None, _Units] = ProcessCache(
+    "stats.geography.communes",
+    _load_communes,
+    senders=[AdminUnit, Succession],
+    max_age=GEOGRAPHY_MAX_AGE,
+)
+_regions: ProcessCache[str, tuple[tuple[int, str, str, str], ...]] = ProcessCache(
+    "stats.geography.regions",
+    _load_region_memberships,
+    senders=[AdminUnit, Region],
+    max_age=GEOGRAPHY_MAX_AGE,
+)
 
 
 def current_successor(place: Place) -> Place:

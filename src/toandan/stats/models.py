@@ -7,9 +7,9 @@ Three kinds of rows live here:
 - Periodic reports (`Report`, `ReportValue`): what a unit reports for a data set and a period,
   approved level by level (state machine in `toandan.stats.services`). A value that was not
   entered has no row: "not reported" is never confused with zero.
-- Summary tables of tips (`TipFact`, `TipProvinceFact`): counts only, no tip plaintext, kept
-  current in the transaction of every tip change (`toandan.stats.summary`). They are not
-  personal data, so they outlive the tips the retention purge deletes.
+- Summary tables of tips (`TipFact`, `TipProvinceFact`, `TipCommuneFact`): counts only, no tip
+  plaintext, kept current in the transaction of every tip change (`toandan.stats.summary`).
+  They are not personal data, so they outlive the tips the retention purge deletes.
 """
 
 from __future__ import annotations
@@ -433,3 +433,29 @@ class TipProvinceFact(_TipMeasures):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} p{self.province_id} k{self.category_id}"
+
+
+class TipCommuneFact(_TipMeasures):
+    """The same counts at the grain of (month, province, commune), without category, channel
+    or union unit: a drill-down into a province (communes × months) reads a few thousand of
+    these rows, where the fine table holds about one row per tip (its key tells channels and
+    union units apart). 0 in `commune_id` means the commune is not known."""
+
+    month = models.DateField()
+    province = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+")
+    commune_id = models.PositiveIntegerField(default=0)
+    union_received = models.BigIntegerField(default=0)
+    union_valuable = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "province", "commune_id"], name="stats_tipcommunefact_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["province", "month"], name="stats_tipcomm_prov_idx")]
+        verbose_name = _("tip summary row (commune)")
+        verbose_name_plural = _("tip summary rows (commune)")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} p{self.province_id} c{self.commune_id}"

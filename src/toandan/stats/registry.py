@@ -81,8 +81,39 @@ class WideRows(NamedTuple):
     rows: Iterable[tuple[Any, ...]]
 
 
+@dataclass(frozen=True)
+class CellMaps:
+    """How the roll-up names its cells, for a source that can group by them in the database
+    (`fetch_cells`). `dims` lists the dimensions of a row, in order, among "period", "place"
+    and "category"; a row carries an integer per dimension:
+
+    - period: the index in `periods` of the bucket of the value's month (`months` maps the
+      first day of each month of the query to its bucket; a month missing is outside it);
+    - place: the index in `places` of the place where the value shows. `provinces` maps a
+      recorded province to where its figures without a commune (or at a level above communes)
+      show, `communes` a recorded commune to where its figures show; None is outside the
+      query's unit. A commune missing from `communes` shows where its province's figures
+      without a commune show;
+    - category: the category id (0: not broken down).
+
+    `injective` is True when no two months and no two recorded places share a name, so rows
+    of a table keyed by exactly these dimensions need no grouping."""
+
+    dims: tuple[str, ...]
+    periods: tuple[str, ...]
+    months: tuple[tuple[dt.date, int], ...]
+    places: tuple[str, ...]
+    provinces: tuple[tuple[int, int | None], ...]
+    communes: tuple[tuple[int, int | None], ...]
+    injective: bool
+
+
 Fetch = Callable[[SourceQuery], Iterable[SourceRow]]
 FetchWide = Callable[[SourceQuery], WideRows]
+# Rows (*one integer per dimension of `CellMaps.dims`, *one value per indicator), one per
+# cell, in the `WideRows` wrapper; or None when the source cannot answer this query that way
+# (the roll-up then places `fetch_wide` rows itself).
+FetchCells = Callable[[SourceQuery, CellMaps], WideRows | None]
 
 
 @dataclass(frozen=True)
@@ -94,6 +125,9 @@ class Source:
     label: str = ""
     # Optional: the same rows in the wide form (the roll-up prefers it when given).
     fetch_wide: FetchWide | None = None
+    # Optional: the values already summed per cell (only asked for when every indicator of the
+    # source is aggregated by sum).
+    fetch_cells: FetchCells | None = None
 
 
 _SOURCES: dict[str, Source] = {}
@@ -106,11 +140,17 @@ def register_source(
     complete: bool,
     label: str = "",
     fetch_wide: FetchWide | None = None,
+    fetch_cells: FetchCells | None = None,
 ) -> None:
     """Make `code` usable as `Indicator.source`. Registering again replaces the source (tests,
     reloads)."""
     _SOURCES[code] = Source(
-        code=code, fetch=fetch, complete=complete, label=label, fetch_wide=fetch_wide
+        code=code,
+        fetch=fetch,
+        complete=complete,
+        label=label,
+        fetch_wide=fetch_wide,
+        fetch_cells=fetch_cells,
     )
 
 
@@ -125,8 +165,15 @@ def source_codes() -> frozenset[str]:
 def register_builtin_sources() -> None:
     """Called from StatsConfig.ready()."""
     from toandan.stats.selectors import fetch_reported
-    from toandan.stats.summary import fetch_tips, fetch_tips_wide
+    from toandan.stats.summary import fetch_tips, fetch_tips_cells, fetch_tips_wide
 
-    register_source(TIPS, fetch_tips, complete=True, label="tips", fetch_wide=fetch_tips_wide)
+    register_source(
+        TIPS,
+        fetch_tips,
+        complete=True,
+        label="tips",
+        fetch_wide=fetch_tips_wide,
+        fetch_cells=fetch_tips_cells,
+    )
     register_source(REPORTS, fetch_reported, complete=False, label="reports")
     register_source(FORMULA, None, complete=False, label="formula")

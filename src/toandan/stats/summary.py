@@ -4,7 +4,8 @@ DHIS2 shows figures only after its analytics tables are rebuilt; here there is n
 app calls `on_tip_change(before, after)` (registered in `StatsConfig.ready()` as a
 `toandan.tips.timeline.TIP_CHANGE_HOOKS` hook) inside the transaction that records the tip or
 its transition, with the tip's counted fields before and after. The hook subtracts what the tip
-counted for before and adds what it counts for now, as one UPSERT per table
+counted for before and adds what it counts for now, as one UPSERT per table (the fine table,
+and the province and commune tables that answer national roll-ups and drill-downs quickly)
 (`INSERT … ON CONFLICT DO UPDATE SET x = x + excluded.x`, on PostgreSQL and SQLite alike), so a
 roll-back of the change rolls the counts back too.
 
@@ -23,7 +24,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -46,8 +47,8 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from toandan.stats.models import TIP_MEASURES, TipFact, TipProvinceFact
-from toandan.stats.registry import SourceQuery, SourceRow, WideRows
+from toandan.stats.models import TIP_MEASURES, TipCommuneFact, TipFact, TipProvinceFact
+from toandan.stats.registry import CellMaps, SourceQuery, SourceRow, WideRows
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -55,12 +56,16 @@ LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # id or 0.
 FactKey = tuple[dt.date, int, int, int, str, int]
 ProvinceKey = tuple[dt.date, int, int]
+CommuneKey = tuple[dt.date, int, int]
 Measures = dict[str, int]
 
 FACT_KEY_COLUMNS = ("month", "province_id", "commune_id", "category_id", "channel", "union_unit_id")
 PROVINCE_KEY_COLUMNS = ("month", "province_id", "category_id")
+COMMUNE_KEY_COLUMNS = ("month", "province_id", "commune_id")
 UNION_MEASURES = ("union_received", "union_valuable")
 PROVINCE_MEASURES = TIP_MEASURES + UNION_MEASURES
+# Measures whose value in one row may not fit a 32-bit integer (money).
+WIDE_MEASURES = frozenset({"property_recovered", "decision_days"})
 # What the "tips" source offers as `Indicator.source_key`.
 TIP_SOURCE_KEYS = frozenset(PROVINCE_MEASURES)
 
@@ -128,17 +133,42 @@ def _add(target: Measures, measures: Mapping[str, int], sign: int) -> None:
             target[name] = target.get(name, 0) + sign * value
 
 
-def province_rows(fine: Mapping[FactKey, Mapping[str, int]]) -> dict[ProvinceKey, Measures]:
-    """The province-grain rows of some fine rows (deltas or whole counts)."""
-    result: dict[ProvinceKey, Measures] = defaultdict(dict)
-    for (month, province_id, _commune, category_id, _channel, union_unit), measures in fine.items():
-        row = result[(month, province_id, category_id)]
+def _coarser_rows(
+    fine: Mapping[FactKey, Mapping[str, int]], key: Callable[[FactKey], tuple[dt.date, int, int]]
+) -> dict[tuple[dt.date, int, int], Measures]:
+    result: dict[tuple[dt.date, int, int], Measures] = defaultdict(dict)
+    for fine_key, measures in fine.items():
+        row = result[key(fine_key)]
         _add(row, measures, 1)
-        if union_unit:
+        if fine_key[5]:  # a union unit was named
             for name, source in (("union_received", "received"), ("union_valuable", "valuable")):
                 if measures.get(source):
                     row[name] = row.get(name, 0) + measures[source]
     return dict(result)
+
+
+def province_rows(fine: Mapping[FactKey, Mapping[str, int]]) -> dict[ProvinceKey, Measures]:
+    """The province-grain rows of some fine rows (deltas or whole counts)."""
+    return _coarser_rows(fine, lambda k: (k[0], k[1], k[3]))
+
+
+def commune_rows(fine: Mapping[FactKey, Mapping[str, int]]) -> dict[CommuneKey, Measures]:
+    """The commune-grain rows (month, province, commune) of some fine rows."""
+    return _coarser_rows(fine, lambda k: (k[0], k[1], k[2]))
+
+
+# The coarser tables, each with its key and the function deriving its rows from fine rows.
+COARSER_TABLES: tuple[
+    tuple[
+        type[TipProvinceFact] | type[TipCommuneFact],
+        tuple[str, ...],
+        Callable[[Mapping[FactKey, Mapping[str, int]]], dict[tuple[dt.date, int, int], Measures]],
+    ],
+    ...,
+] = (
+    (TipProvinceFact, PROVINCE_KEY_COLUMNS, province_rows),
+    (TipCommuneFact, COMMUNE_KEY_COLUMNS, commune_rows),
+)
 
 
 # --- Keeping the tables current ----------------------------------------------------------------
@@ -158,8 +188,8 @@ def _upsert_sql(table: str, keys: tuple[str, ...], measures: tuple[str, ...]) ->
 
 
 def apply_deltas(deltas: Mapping[FactKey, Mapping[str, int]]) -> None:
-    """Add signed counts to both tables. Keys are written in sorted order, so two transactions
-    touching the same rows lock them in the same order and cannot deadlock."""
+    """Add signed counts to the three tables. Keys are written in sorted order, so two
+    transactions touching the same rows lock them in the same order and cannot deadlock."""
     fine = {key: dict(m) for key, m in deltas.items() if any(m.values())}
     if not fine:
         return
@@ -168,14 +198,12 @@ def apply_deltas(deltas: Mapping[FactKey, Mapping[str, int]]) -> None:
             _upsert_sql(TipFact._meta.db_table, FACT_KEY_COLUMNS, TIP_MEASURES),
             [(*key, *(fine[key].get(m, 0) for m in TIP_MEASURES)) for key in sorted(fine)],
         )
-        provinces = province_rows(fine)
-        cursor.executemany(
-            _upsert_sql(TipProvinceFact._meta.db_table, PROVINCE_KEY_COLUMNS, PROVINCE_MEASURES),
-            [
-                (*key, *(provinces[key].get(m, 0) for m in PROVINCE_MEASURES))
-                for key in sorted(provinces)
-            ],
-        )
+        for model, keys, derive in COARSER_TABLES:
+            rows = derive(fine)
+            cursor.executemany(
+                _upsert_sql(model._meta.db_table, keys, PROVINCE_MEASURES),
+                [(*key, *(rows[key].get(m, 0) for m in PROVINCE_MEASURES)) for key in sorted(rows)],
+            )
 
 
 def on_tip_change(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> None:
@@ -198,15 +226,29 @@ def _measure_expression(name: str, *, fine: bool) -> Any:
     return Sum(Case(When(~Q(union_unit_id=0), then=F(source)), default=0))
 
 
+def _summary_table(
+    query: SourceQuery,
+) -> tuple[type[TipFact] | type[TipProvinceFact] | type[TipCommuneFact], tuple[str, ...]]:
+    """The smallest summary table that answers `query`, and its key columns: the province
+    table for every query without commune or channel detail (the national roll-up reads about
+    ten thousand rows), the commune table for communes without category or channel (a
+    province's drill-down), the fine table for the rest."""
+    channels = query.channels or query.channel_codes is not None
+    categories = query.categories or query.category_ids is not None
+    if not query.communes and not channels:
+        return TipProvinceFact, PROVINCE_KEY_COLUMNS
+    if not channels and not categories:
+        return TipCommuneFact, COMMUNE_KEY_COLUMNS
+    return TipFact, FACT_KEY_COLUMNS
+
+
 def _summary_rows(query: SourceQuery, measures: list[str]) -> Iterable[tuple[Any, ...]]:
     """Rows of the summary table that answers `query`, already in the wide layout (start, end,
     province, commune, category, channel, unit, *measures): the database lays them out, so
     no Python work is spent per row here. `end` is None (the end of the start's month), and
-    detail not asked for is 0 or "". The province table serves every query without commune or
-    channel detail (the national roll-up reads a few thousand rows), the commune table the
-    rest."""
-    fine = query.communes or query.channels or query.channel_codes is not None
-    model: type[TipFact] | type[TipProvinceFact] = TipFact if fine else TipProvinceFact
+    detail not asked for is 0 or ""."""
+    model, key_columns = _summary_table(query)
+    fine = model is TipFact
     zero, blank = Value(0, output_field=IntegerField()), Value("", output_field=CharField())
     columns: list[Any] = [
         "month",
@@ -218,16 +260,8 @@ def _summary_rows(query: SourceQuery, measures: list[str]) -> Iterable[tuple[Any
         blank,
     ]
     group = [c for c in columns if isinstance(c, str)]
-    queryset: QuerySet[Any] = model.objects.filter(
-        month__gte=query.start.replace(day=1), month__lte=query.end
-    )
-    if query.province_ids is not None:
-        queryset = queryset.filter(province_id__in=sorted(query.province_ids))
-    if query.category_ids is not None:
-        queryset = queryset.filter(category_id__in=sorted(query.category_ids))
-    if query.channel_codes is not None:
-        queryset = queryset.filter(channel__in=sorted(query.channel_codes))
-    if not fine and set(group) == set(PROVINCE_KEY_COLUMNS):
+    queryset: QuerySet[Any] = _filtered(model, query)
+    if not fine and set(group) == set(key_columns):
         # The grouping is the table's own key: the rows are already the groups.
         return _raw(queryset.values_list(*columns, *measures))
     unique = sorted(set(measures))
@@ -239,6 +273,22 @@ def _summary_rows(query: SourceQuery, measures: list[str]) -> Iterable[tuple[Any
         )
         .values_list(*columns, *(f"m_{m}" for m in measures))
     )
+
+
+def _filtered(
+    model: type[TipFact] | type[TipProvinceFact] | type[TipCommuneFact], query: SourceQuery
+) -> QuerySet[Any]:
+    """The rows of `model` within the query's months, provinces, categories and channels."""
+    queryset: QuerySet[Any] = model.objects.filter(
+        month__gte=query.start.replace(day=1), month__lte=query.end
+    )
+    if query.province_ids is not None:
+        queryset = queryset.filter(province_id__in=sorted(query.province_ids))
+    if query.category_ids is not None:
+        queryset = queryset.filter(category_id__in=sorted(query.category_ids))
+    if query.channel_codes is not None:
+        queryset = queryset.filter(channel__in=sorted(query.channel_codes))
+    return queryset
 
 
 def _raw(queryset: QuerySet[Any]) -> Iterable[tuple[Any, ...]]:
@@ -263,6 +313,105 @@ def fetch_tips_wide(query: SourceQuery) -> WideRows:
         return WideRows((), ())
     rows = _summary_rows(query, [key for _code, key in wanted])
     return WideRows(tuple(code for code, _key in wanted), rows)
+
+
+def fetch_tips_cells(query: SourceQuery, maps: CellMaps) -> WideRows | None:
+    """The "tips" source summed per cell by PostgreSQL: the summary rows are joined to the
+    roll-up's numbering of months, places and categories (passed as arrays) and grouped by it,
+    so a national roll-up in today's geography returns one row per (month, province, category)
+    already re-aggregated, and Python only files the rows. Integers throughout: psycopg makes
+    them fastest, and PostgreSQL groups them fastest. None on other databases (the roll-up then
+    places the `fetch_tips_wide` rows itself, with the same result)."""
+    if connection.vendor != "postgresql" or any(d not in CELL_DIMS for d in maps.dims):
+        return None
+    wanted = [(i.code, i.source_key) for i in query.indicators if i.source_key in TIP_SOURCE_KEYS]
+    if not wanted:
+        return WideRows((), ())
+    model, keys = _summary_table(query)
+    # Grouping is skipped when every row is already one cell: the table's key is exactly the
+    # dimensions asked for, each numbered one to one.
+    key_dims = {"month": "period", "province_id": "place", "commune_id": "place"}
+    grouped = (
+        model is TipFact
+        or not maps.injective
+        or {key_dims.get(k, "category") for k in keys} != set(maps.dims)
+    )
+    joins, params, place = _cell_joins(query, maps)
+    expressions = {"period": "b.i", "place": place, "category": "f.category_id"}
+    select = [expressions[d] for d in maps.dims]
+    select += _cell_values([key for _code, key in wanted], fine=model is TipFact, grouped=grouped)
+    where, where_params = _cell_filters(query, place)
+    group = ""
+    if grouped and maps.dims:
+        group = f" GROUP BY {', '.join(str(n) for n in range(1, len(maps.dims) + 1))}"
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = (
+        f"SELECT {', '.join(select)} FROM {table} f "  # noqa: S608 - names from the models and fixed expressions
+        f"{' '.join(joins)} WHERE {' AND '.join(where)}{group}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *where_params])
+        rows = cursor.fetchall()
+    return WideRows(tuple(code for code, _key in wanted), rows)
+
+
+# The dimensions `fetch_tips_cells` numbers (a channel is text: those roll-ups take the
+# general way).
+CELL_DIMS = frozenset({"period", "place", "category"})
+
+
+def _cell_joins(query: SourceQuery, maps: CellMaps) -> tuple[list[str], list[Any], str]:
+    """The joins numbering a summary row `f`'s month (b.i) and place, their parameters (the
+    numbering as arrays), and the expression of the place's number."""
+    joins = ["JOIN unnest(%s::date[], %s::int[]) AS b(month, i) ON b.month = f.month"]
+    params: list[Any] = [[m for m, _i in maps.months], [i for _m, i in maps.months]]
+    provinces = [(pid, i) for pid, i in maps.provinces if i is not None]
+    province_join = "JOIN unnest(%s::bigint[], %s::int[]) AS pm(id, i) ON pm.id = f.province_id"
+    place = "pm.i"
+    if query.communes:
+        # A commune the numbering lists takes its own number; any other, its province's.
+        joins.append(
+            "LEFT JOIN unnest(%s::bigint[], %s::int[]) AS cm(id, i) ON cm.id = f.commune_id"
+        )
+        params += [[c for c, _i in maps.communes], [i for _c, i in maps.communes]]
+        province_join = "LEFT " + province_join
+        place = "(CASE WHEN cm.id IS NOT NULL THEN cm.i ELSE pm.i END)"
+    joins.append(province_join)
+    params += [[p for p, _i in provinces], [i for _p, i in provinces]]
+    return joins, params, place
+
+
+def _cell_values(measures: list[str], *, fine: bool, grouped: bool) -> list[str]:
+    values = []
+    for key in measures:
+        value = f"f.{key}"
+        if fine and key in UNION_MEASURES:
+            source = "received" if key == "union_received" else "valuable"
+            value = f"CASE WHEN f.union_unit_id <> 0 THEN f.{source} ELSE 0 END"
+        if not grouped:
+            values.append(value)
+        elif key in WIDE_MEASURES:
+            values.append(f"SUM({value})::bigint")
+        else:
+            # SUM of a bigint is a numeric, slow to add up and to fetch; one row's count fits
+            # an integer, whose SUM is a bigint.
+            values.append(f"SUM(({value})::int)")
+    return values
+
+
+def _cell_filters(query: SourceQuery, place: str) -> tuple[list[str], list[Any]]:
+    where = ["f.month >= %s", "f.month <= %s", f"{place} IS NOT NULL"]
+    params: list[Any] = [query.start.replace(day=1), query.end]
+    if query.province_ids is not None:
+        where.append("f.province_id = ANY(%s::bigint[])")
+        params.append(sorted(query.province_ids))
+    if query.category_ids is not None:
+        where.append("f.category_id = ANY(%s::bigint[])")
+        params.append(sorted(query.category_ids))
+    if query.channel_codes is not None:
+        where.append("f.channel = ANY(%s::text[])")
+        params.append(sorted(query.channel_codes))
+    return where, params
 
 
 def fetch_tips(query: SourceQuery) -> Iterator[SourceRow]:
@@ -335,20 +484,35 @@ def stored(first_month: dt.date, last_month: dt.date) -> dict[FactKey, Measures]
     return result
 
 
-def stored_provinces(first_month: dt.date, last_month: dt.date) -> dict[ProvinceKey, Measures]:
-    result: dict[ProvinceKey, Measures] = {}
-    rows = TipProvinceFact.objects.filter(
-        month__gte=first_month, month__lte=last_month
-    ).values_list(*PROVINCE_KEY_COLUMNS, *PROVINCE_MEASURES)
+def _stored_coarser(
+    model: type[TipProvinceFact] | type[TipCommuneFact],
+    keys: tuple[str, ...],
+    first_month: dt.date,
+    last_month: dt.date,
+) -> dict[tuple[dt.date, int, int], Measures]:
+    result: dict[tuple[dt.date, int, int], Measures] = {}
+    rows = model.objects.filter(month__gte=first_month, month__lte=last_month).values_list(
+        *keys, *PROVINCE_MEASURES
+    )
     for row in rows:
         measures = {
             name: int(value)
-            for name, value in zip(PROVINCE_MEASURES, row[len(PROVINCE_KEY_COLUMNS) :], strict=True)
+            for name, value in zip(PROVINCE_MEASURES, row[len(keys) :], strict=True)
             if value
         }
         if measures:
             result[(row[0], row[1], row[2])] = measures
     return result
+
+
+def stored_provinces(first_month: dt.date, last_month: dt.date) -> dict[ProvinceKey, Measures]:
+    """The province rows of these months, zero rows left out."""
+    return _stored_coarser(TipProvinceFact, PROVINCE_KEY_COLUMNS, first_month, last_month)
+
+
+def stored_communes(first_month: dt.date, last_month: dt.date) -> dict[CommuneKey, Measures]:
+    """The commune rows of these months, zero rows left out."""
+    return _stored_coarser(TipCommuneFact, COMMUNE_KEY_COLUMNS, first_month, last_month)
 
 
 class PurgedMonthsError(Exception):
@@ -383,7 +547,7 @@ def _lock_tables() -> None:
     # writer at a time anyway.
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for model in (TipFact, TipProvinceFact):
+            for model in (TipFact, TipProvinceFact, TipCommuneFact):
                 cursor.execute(
                     f"LOCK TABLE {connection.ops.quote_name(model._meta.db_table)} "
                     "IN EXCLUSIVE MODE"
@@ -424,6 +588,7 @@ def rebuild(
             return result
         TipFact.objects.filter(month__gte=first_month, month__lte=last_month).delete()
         TipProvinceFact.objects.filter(month__gte=first_month, month__lte=last_month).delete()
+        TipCommuneFact.objects.filter(month__gte=first_month, month__lte=last_month).delete()
         TipFact.objects.bulk_create(
             (
                 TipFact(
@@ -443,6 +608,13 @@ def rebuild(
             (
                 TipProvinceFact(month=key[0], province_id=key[1], category_id=key[2], **measures)
                 for key, measures in province_rows(counted).items()
+            ),
+            batch_size=2000,
+        )
+        TipCommuneFact.objects.bulk_create(
+            (
+                TipCommuneFact(month=key[0], province_id=key[1], commune_id=key[2], **measures)
+                for key, measures in commune_rows(counted).items()
             ),
             batch_size=2000,
         )

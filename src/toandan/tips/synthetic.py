@@ -1029,7 +1029,13 @@ def generate_tips_detailed(
     )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for table in ("tips_tip", "tips_tiproute", "stats_tipfact", "stats_tipprovincefact"):
+            for table in (
+                "tips_tip",
+                "tips_tiproute",
+                "stats_tipfact",
+                "stats_tipprovincefact",
+                "stats_tipcommunefact",
+            ):
                 cursor.execute(f"ANALYZE {table}")
     result.seconds = time.perf_counter() - started
     return result
@@ -1426,7 +1432,7 @@ class _Writer:
         if not self.postgres:
             summary.apply_deltas(deltas)
             return len(deltas)
-        from toandan.stats.models import TipFact, TipProvinceFact
+        from toandan.stats.models import TipFact
 
         _upsert(
             TipFact._meta.db_table,
@@ -1434,16 +1440,16 @@ class _Writer:
             summary.TIP_MEASURES,
             [(*key, *(m.get(n, 0) for n in summary.TIP_MEASURES)) for key, m in deltas.items()],
         )
-        provinces = summary.province_rows(deltas)
-        _upsert(
-            TipProvinceFact._meta.db_table,
-            summary.PROVINCE_KEY_COLUMNS,
-            summary.PROVINCE_MEASURES,
-            [
-                (*key, *(m.get(n, 0) for n in summary.PROVINCE_MEASURES))
-                for key, m in provinces.items()
-            ],
-        )
+        for model, keys, derive in summary.COARSER_TABLES:
+            _upsert(
+                model._meta.db_table,
+                keys,
+                summary.PROVINCE_MEASURES,
+                [
+                    (*key, *(m.get(n, 0) for n in summary.PROVINCE_MEASURES))
+                    for key, m in derive(deltas).items()
+                ],
+            )
         return len(deltas)
 
 

@@ -351,3 +351,101 @@ def test_the_union_tree_counts_tips_by_the_branch_the_tipster_named() -> None:
     assert ward.value("tips_received", branch.code) == 2
     with pytest.raises(StatsQueryError):
         org_rollup(["tips_received"], "2026", unit="CA-01")
+
+
+# --- Sums per cell in the database ---------------------------------------------------------------
+
+INDICATORS = ["tips_received", "tips_valuable", "tips_by_union", "share_decided_in_time"]
+CELL_QUERIES: list[dict[str, Any]] = [
+    {"period": "2024-2025", "by": ("period", "place", "category")},
+    {"period": "2024-2025", "by": ("period", "place", "category"), "geography": "old"},
+    {"period": "2025", "by": ("period", "place"), "unit": "01", "level": "commune"},
+    {"period": "2025", "by": ("period", "place"), "unit": "L01", "level": "commune"},
+    {"period": "2024", "by": ("place", "category"), "unit": "01", "level": "commune"},
+    {"period": "2024", "by": ("place",), "unit": "VN", "level": "commune", "geography": "old"},
+    {"period": "2024-2025", "by": ("period", "place"), "level": "region", "interval": "year"},
+    {"period": "2024-2025", "by": ("place",), "level": "statistical_region", "geography": "old"},
+    {"period": "2025", "by": ("category",), "categories": ["drug-use"]},
+    {"period": "2025", "by": ("place", "channel"), "unit": "01", "level": "commune"},
+    {"period": "2025", "by": ("place",), "channels": ["web"]},
+    {"period": "2025Q3", "by": ("period",), "level": "country", "interval": "month"},
+    {"period": "2024-2025", "by": (), "level": "country"},
+    {
+        "period": "2024",
+        "by": ("period", "place"),
+        "interval": "half",
+        "unit": HOAN_KIEM,
+        "level": "commune",
+    },
+]
+
+
+def test_sums_per_cell_in_the_database_equal_the_general_placement(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PostgreSQL sums the summary rows per cell (old units numbered onto today's); the result
+    must be the very table the general placement in Python gives, cells and items, across
+    geographies, levels, dimensions, filters and intervals. Elsewhere the source declines and
+    the general way answers."""
+    from dataclasses import replace
+
+    from django.db import connection
+
+    from toandan.stats import registry
+
+    theft, drugs = category("theft"), category("drug-use")
+    branch = OrgUnit.objects.filter(kind="womens_union").first()
+    _record(
+        facts(old_province(HA_GIANG_OLD), at(2024, 3), category_id=drugs.pk),
+        facts(old_commune(HANG_TRONG_OLD), at(2024, 6), valuable=True),
+        facts(old_commune(HANG_TRONG_OLD), at(2025, 2), channel="phone"),
+        facts(old_province("01"), at(2025, 4), category_id=drugs.pk),
+        facts(commune(HOAN_KIEM), at(2025, 8), union_branch_id=branch.pk if branch else None),
+        facts(commune(HOAN_KIEM), at(2025, 8), category_id=drugs.pk, valuable=True),
+        facts(commune(CUA_NAM), at(2025, 9), category_id=theft.pk),
+        facts(province("01"), at(2025, 9)),  # commune not known
+        facts(province(TUYEN_QUANG), at(2025, 11), channel="phone"),
+        concluded(commune(BA_DINH), at(2025, 10)),
+    )
+    tips = registry.get_source(registry.TIPS)
+    assert tips is not None
+    assert tips.fetch_cells is not None
+    answered: list[bool] = []
+
+    def spy(query: Any, maps: Any) -> Any:
+        assert tips.fetch_cells is not None
+        result = tips.fetch_cells(query, maps)
+        answered.append(result is not None)
+        return result
+
+    for asked in CELL_QUERIES:
+        monkeypatch.setitem(registry._SOURCES, registry.TIPS, replace(tips, fetch_cells=spy))
+        fast = rollup(INDICATORS, **asked)
+        monkeypatch.setitem(registry._SOURCES, registry.TIPS, replace(tips, fetch_cells=None))
+        general = rollup(INDICATORS, **asked)
+
+        assert fast.cells == general.cells, asked
+        assert fast.items == general.items, asked
+        assert any(fast.cells.values()), asked
+
+    # A channel is not numbered: by channel, the general way is taken on any database.
+    assert len(answered) == len(CELL_QUERIES) - 1
+    assert all(answered) if connection.vendor == "postgresql" else not any(answered)
+
+
+def test_the_geography_kept_per_process_follows_a_change_at_once() -> None:
+    """Provinces and communes are kept in memory between roll-ups; a change saved through the
+    models (the admin) is seen by the next roll-up, not minutes later."""
+    _record(facts(commune(CUA_NAM), at(2026, 2)))
+
+    def name() -> str:
+        table = rollup(["tips_received"], EARLY_2026, unit="01", level="commune", by=("place",))
+        return table.item_name("place", CUA_NAM)
+
+    before = name()
+    ward = commune(CUA_NAM)
+    ward.name = "Phường Cửa Nam (tên mới)"
+    ward.save()
+
+    assert before == "Phường Cửa Nam"
+    assert name() == "Phường Cửa Nam (tên mới)"

@@ -16,14 +16,16 @@ from django.utils import timezone
 from toandan.accounts.tests.factories import make_user
 from toandan.orgs.demo import load_demo as load_demo_branches
 from toandan.orgs.models import OrgUnit
-from toandan.stats.models import TipFact, TipProvinceFact
+from toandan.stats.models import TipCommuneFact, TipFact, TipProvinceFact
 from toandan.stats.summary import (
     PurgedMonthsError,
+    commune_rows,
     on_tip_change,
     province_rows,
     rebuild,
     recount,
     stored,
+    stored_communes,
     stored_provinces,
 )
 from toandan.stats.tests.conftest import at, category, concluded, facts, province
@@ -166,6 +168,27 @@ def test_summary_equals_a_recount_after_random_changes() -> None:
     counted = recount(FIRST, LAST)
     assert stored(FIRST, LAST) == counted
     assert stored_provinces(FIRST, LAST) == province_rows(counted)
+    assert stored_communes(FIRST, LAST) == commune_rows(counted)
+
+
+def test_the_migration_fills_the_commune_table_from_the_fine_one() -> None:
+    """Migration 0003 counted the tips summarised before the commune table existed."""
+    import importlib
+
+    from django.db import connection
+
+    fill = importlib.import_module("toandan.stats.migrations.0003_commune_summary").FILL
+    _receive(at(2026, 4, 3))
+    _receive(at(2026, 4, 9), commune=commune(BA_DINH))
+    on_tip_change(None, concluded(province("01"), at(2026, 5, 2), valuable=True))
+    expected = stored_communes(FIRST, LAST)
+    TipCommuneFact.objects.all().delete()
+
+    with connection.cursor() as cursor:
+        cursor.execute(fill)
+
+    assert stored_communes(FIRST, LAST) == expected == commune_rows(stored(FIRST, LAST))
+    assert len(expected) == 3
 
 
 # --- Purge and rebuild ---------------------------------------------------------------------------
@@ -187,12 +210,14 @@ def test_rebuild_repairs_a_damaged_summary() -> None:
     _receive(at(2026, 4, 9), commune=commune(BA_DINH))
     TipFact.objects.filter(month=APRIL).update(received=40)
     TipProvinceFact.objects.filter(month=APRIL).delete()
+    TipCommuneFact.objects.filter(month=APRIL).update(received=9)
 
     result = rebuild(dt.date(2026, 4, 1), dt.date(2026, 4, 1), today=dt.date(2026, 11, 30))
 
     assert len(result.differences) == 2
     assert sum(TipFact.objects.filter(month=APRIL).values_list("received", flat=True)) == 2
     assert sum(TipProvinceFact.objects.filter(month=APRIL).values_list("received", flat=True)) == 2
+    assert sum(TipCommuneFact.objects.filter(month=APRIL).values_list("received", flat=True)) == 2
     assert stored(FIRST, LAST) == recount(FIRST, LAST)
 
 

@@ -219,11 +219,12 @@ def test_one_tip_costs_a_fixed_handful_of_queries(officer_hoan_kiem, django_asse
     tip_submit(data=tip_input())
     data = tip_input()
     # When the next tip arrives for a unit with an officer to tell
-    # Then it costs fifteen queries: who to tell, then one transaction (a savepoint in this
+    # Then it costs sixteen queries: who to tell, then one transaction (a savepoint in this
     # test) with the register number (one UPDATE), the tip, its route, the notification, the
-    # duplicate fingerprint and its bands (two INSERTs), the statistics (two upserts), the
-    # unit's monthly counts (one upsert) and the audit event (head lock, event, head)
-    with django_assert_max_num_queries(15):
+    # duplicate fingerprint and its bands (two INSERTs), the statistics (three upserts: fine,
+    # province and commune summaries), the unit's monthly counts (one upsert) and the audit
+    # event (head lock, event, head)
+    with django_assert_max_num_queries(16):
         submitted = tip_submit(data=data)
     assert submitted.tip.register_seq == 2
     assert Notification.objects.filter(user=officer_hoan_kiem).count() == 2

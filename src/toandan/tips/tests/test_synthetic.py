@@ -169,6 +169,7 @@ def test_the_summary_equals_a_recount(tips_2024_2025):
     assert sum(m["received"] for m in counted.values()) == 400
     assert summary.stored(first, last) == counted
     assert summary.stored_provinces(first, last) == summary.province_rows(counted)
+    assert summary.stored_communes(first, last) == summary.commune_rows(counted)
 
 
 @pytest.mark.django_db
