@@ -14,11 +14,11 @@ class StatsConfig(AppConfig):
         # transaction of every tip change (never on the retention purge).
         from toandan.stats.export_producers import register_exports
         from toandan.stats.registry import register_builtin_sources
-        from toandan.stats.summary import on_tip_change
+        from toandan.stats.summary import tip_change_statements
         from toandan.tips.timeline import TIP_CHANGE_HOOKS
 
-        if on_tip_change not in TIP_CHANGE_HOOKS:
-            TIP_CHANGE_HOOKS.append(on_tip_change)
+        if tip_change_statements not in TIP_CHANGE_HOOKS:
+            TIP_CHANGE_HOOKS.append(tip_change_statements)
         register_builtin_sources()
         # The pivot, coverage and report pages' export buttons (toandan.exports runs them).
         register_exports()

@@ -1,7 +1,7 @@
 """The summary tables of tips, kept current in the transaction of every tip change.
 
 DHIS2 shows figures only after its analytics tables are rebuilt; here there is no lag. The tips
-app calls `on_tip_change(before, after)` (registered in `StatsConfig.ready()` as a
+app calls `tip_change_statements(before, after)` (registered in `StatsConfig.ready()` as a
 `toandan.tips.timeline.TIP_CHANGE_HOOKS` hook) inside the transaction that records the tip or
 its transition, with the tip's counted fields before and after. The hook subtracts what the tip
 counted for before and adds what it counts for now, as one UPSERT per table (the fine table,
@@ -47,6 +47,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from toandan.core.sql import Statement, execute_together, values_rows
 from toandan.stats.models import TIP_MEASURES, TipCommuneFact, TipFact, TipProvinceFact
 from toandan.stats.registry import CellMaps, SourceQuery, SourceRow, WideRows
 
@@ -174,7 +175,7 @@ COARSER_TABLES: tuple[
 # --- Keeping the tables current ----------------------------------------------------------------
 
 
-def _upsert_sql(table: str, keys: tuple[str, ...], measures: tuple[str, ...]) -> str:
+def _upsert_sql(table: str, keys: tuple[str, ...], measures: tuple[str, ...], rows: int) -> str:
     quote = connection.ops.quote_name
     columns = keys + measures
     updates = ", ".join(
@@ -182,38 +183,57 @@ def _upsert_sql(table: str, keys: tuple[str, ...], measures: tuple[str, ...]) ->
     )
     return (
         f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - names from the models
-        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"VALUES {values_rows(len(columns), rows)} "
         f"ON CONFLICT ({', '.join(quote(k) for k in keys)}) DO UPDATE SET {updates}"
     )
 
 
-def apply_deltas(deltas: Mapping[FactKey, Mapping[str, int]]) -> None:
-    """Add signed counts to the three tables. Keys are written in sorted order, so two
-    transactions touching the same rows lock them in the same order and cannot deadlock."""
+def _upsert(
+    table: str, keys: tuple[str, ...], measures: tuple[str, ...], rows: Mapping[Any, Measures]
+) -> Statement:
+    """One INSERT … ON CONFLICT adding the counts of every row (their keys are distinct), in
+    key order."""
+    params: list[Any] = []
+    for key in sorted(rows):
+        params += [*key, *(rows[key].get(m, 0) for m in measures)]
+    return _upsert_sql(table, keys, measures, len(rows)), params
+
+
+def delta_statements(deltas: Mapping[FactKey, Mapping[str, int]]) -> list[Statement]:
+    """The upserts adding signed counts to the three tables: keys in sorted order and the
+    tables always in the same order, so two transactions touching the same rows lock them in
+    the same order and cannot deadlock."""
     fine = {key: dict(m) for key, m in deltas.items() if any(m.values())}
     if not fine:
-        return
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            _upsert_sql(TipFact._meta.db_table, FACT_KEY_COLUMNS, TIP_MEASURES),
-            [(*key, *(fine[key].get(m, 0) for m in TIP_MEASURES)) for key in sorted(fine)],
-        )
-        for model, keys, derive in COARSER_TABLES:
-            rows = derive(fine)
-            cursor.executemany(
-                _upsert_sql(model._meta.db_table, keys, PROVINCE_MEASURES),
-                [(*key, *(rows[key].get(m, 0) for m in PROVINCE_MEASURES)) for key in sorted(rows)],
-            )
+        return []
+    statements = [_upsert(TipFact._meta.db_table, FACT_KEY_COLUMNS, TIP_MEASURES, fine)]
+    for model, keys, derive in COARSER_TABLES:
+        statements.append(_upsert(model._meta.db_table, keys, PROVINCE_MEASURES, derive(fine)))
+    return statements
 
 
-def on_tip_change(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> None:
-    """The hook: subtract what the tip counted for, add what it counts for now."""
+def apply_deltas(deltas: Mapping[FactKey, Mapping[str, int]]) -> None:
+    """Add signed counts to the three tables, in one round trip on PostgreSQL."""
+    execute_together(delta_statements(deltas))
+
+
+def tip_change_statements(
+    before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
+) -> list[Statement]:
+    """The hook: the upserts subtracting what the tip counted for and adding what it counts
+    for now. `toandan.tips.timeline.tip_changed` runs them with the other hooks' statements
+    in one round trip (the intake holds its register lock meanwhile)."""
     deltas: dict[FactKey, Measures] = defaultdict(dict)
     if before is not None:
         _add(deltas[fact_key(before)], tip_measures(before), -1)
     if after is not None:
         _add(deltas[fact_key(after)], tip_measures(after), 1)
-    apply_deltas(deltas)
+    return delta_statements(deltas)
+
+
+def on_tip_change(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> None:
+    """The hook's statements, run at once (for callers outside `tip_changed`)."""
+    execute_together(tip_change_statements(before, after))
 
 
 # --- Reading (the "tips" source) ---------------------------------------------------------------

@@ -612,6 +612,8 @@ def tip_receive(
                 contact_row.save(force_insert=True)
             _attachment_rows(tip, None, sealed_files)
             notifications.notify_tip_received(tip, recipients=recipients)
+            # Statistics and the unit's counts (one round trip), before the audit chain's lock.
+            timeline.tip_changed(None, timeline.tip_facts(tip))
             audit_record(
                 actor=entered_by,
                 action="tips.tip.receive",
@@ -623,7 +625,6 @@ def tip_receive(
                     "receipt_kind": receipt_kind,
                 },
             )
-            timeline.tip_changed(None, timeline.tip_facts(tip))
     except BaseException:
         _remove_files(written)
         raise

@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy
 from toandan.accounts.models import POLICE_ROLES, User
 from toandan.accounts.selectors import active_role_assignments, user_jurisdiction
 from toandan.audit.services import audit_record
+from toandan.core.sql import Statement, execute_together
 from toandan.orgs.models import OrgKind, OrgUnit
 from toandan.tips import crypto
 from toandan.tips.models import (
@@ -415,7 +416,9 @@ def _check_valuable(data: ActionInput, *, required: bool) -> None:
 # Called with (tip before, tip after) in the transaction of every change of a tip that
 # statistics count. The stats app registers itself here (AppConfig.ready), so tips does not
 # import it. `before` is None for a new tip, `after` None for a deleted one.
-TipChangeHook = Callable[[dict[str, Any] | None, dict[str, Any] | None], None]
+# A hook returns the statements to run (`toandan.core.sql.Statement`): `tip_changed` runs
+# every hook's statements in one round trip, in hook order.
+TipChangeHook = Callable[[dict[str, Any] | None, dict[str, Any] | None], list[Statement]]
 TIP_CHANGE_HOOKS: list[TipChangeHook] = []
 
 # The fields a hook may read.
@@ -446,8 +449,10 @@ def tip_facts(tip: Tip) -> dict[str, Any]:
 
 
 def tip_changed(before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+    statements: list[Statement] = []
     for hook in TIP_CHANGE_HOOKS:
-        hook(before, after)
+        statements += hook(before, after)
+    execute_together(statements)
 
 
 def seal_event_text(tip: Tip, text: str, action: str) -> bytes:

@@ -43,6 +43,7 @@ from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from toandan.core.sql import Statement, execute_together, values_rows
 from toandan.tips.models import Tip, TipStatus, UnitMonthCount
 from toandan.tips.timeline import LOCAL_TZ, local_date
 
@@ -154,44 +155,51 @@ def _nonzero(counts: Mapping[Key, Mapping[str, int]]) -> dict[Key, Counts]:
 # --- Keeping the table current -----------------------------------------------------------------
 
 
-def _upsert_sql() -> str:
+def _upsert_sql(rows: int) -> str:
     quote = connection.ops.quote_name
     table = quote(UnitMonthCount._meta.db_table)
     columns = KEY_COLUMNS + MEASURES
     updates = ", ".join(f"{quote(m)} = {table}.{quote(m)} + excluded.{quote(m)}" for m in MEASURES)
     return (
         f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - names from the model
-        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"VALUES {values_rows(len(columns), rows)} "
         f"ON CONFLICT ({', '.join(quote(k) for k in KEY_COLUMNS)}) DO UPDATE SET {updates}"
     )
 
 
-def unit_counts_add(deltas: Mapping[Key, Mapping[str, int]]) -> int:
-    """Add signed counts to the table, in the caller's transaction; returns the rows touched.
-    Keys are written in sorted order, so two transactions touching the same rows lock them in
-    the same order and cannot deadlock. Also for bulk loaders that write tips without the
-    hook (pass the sum of `tip_counts` of their tips)."""
+def unit_counts_statements(deltas: Mapping[Key, Mapping[str, int]]) -> list[Statement]:
+    """One upsert adding signed counts to the table (its keys are distinct), keys in sorted
+    order, so two transactions touching the same rows lock them in the same order and cannot
+    deadlock."""
     rows = _nonzero(deltas)
     if not rows:
-        return 0
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            _upsert_sql(),
-            [(*key, *(rows[key].get(m, 0) for m in MEASURES)) for key in sorted(rows)],
-        )
-    return len(rows)
+        return []
+    params: list[Any] = []
+    for key in sorted(rows):
+        params += [*key, *(rows[key].get(m, 0) for m in MEASURES)]
+    return [(_upsert_sql(len(rows)), params)]
+
+
+def unit_counts_add(deltas: Mapping[Key, Mapping[str, int]]) -> int:
+    """Add signed counts to the table, in the caller's transaction; returns the rows touched.
+    Also for bulk loaders that write tips without the hook (pass the sum of `tip_counts` of
+    their tips)."""
+    statements = unit_counts_statements(deltas)
+    execute_together(statements)
+    return len(_nonzero(deltas))
 
 
 def unit_counts_on_tip_change(
     before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
-) -> None:
-    """The hook: subtract what the tip counted for, add what it counts for now."""
+) -> list[Statement]:
+    """The hook: the upsert subtracting what the tip counted for and adding what it counts for
+    now (run by `toandan.tips.timeline.tip_changed` with the other hooks' statements)."""
     deltas: dict[Key, Counts] = {}
     if before is not None:
         _add(deltas, tip_counts(before), -1)
     if after is not None:
         _add(deltas, tip_counts(after), 1)
-    unit_counts_add(deltas)
+    return unit_counts_statements(deltas)
 
 
 # --- Recount and repair ------------------------------------------------------------------------
