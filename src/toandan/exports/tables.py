@@ -9,10 +9,10 @@ CSV is for machines and for Excel alike: UTF-8 with a byte-order mark (without i
 Vietnamese Windows reads "Hà Nội" as "HÃ  Ná»™i"), numbers in plain notation (4701, 0.853),
 dates in ISO form. Notes are not written in the CSV, whose readers expect only the grid.
 
-XLSX goes through openpyxl's write-only mode, which streams rows to a temporary file: memory
-stays bounded by the distinct strings of the table (the shared-strings list), not by its rows.
-The header row is bold and frozen and is repeated on every printed page; numbers stay numbers;
-notes go on a second sheet so the first holds only the grid.
+XLSX is written by `toandan.exports.xlsx` straight into the zip entry, row by row: memory does
+not grow with the rows (texts are inline, there is no shared-strings table). The header row is
+bold and frozen and is repeated on every printed page; numbers stay numbers; notes go on a
+second sheet so the first holds only the grid.
 
 Both formats defuse spreadsheet formulas: a text cell starting with "=" (or, in CSV, "+", "-",
 "@") would otherwise be run by Excel when the file is opened (CSV injection).
@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -45,7 +45,7 @@ MIN_WIDTH, MAX_WIDTH = 8, 60
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 CSV_ROWS_PER_CHUNK = 500
-# Characters XML 1.0 forbids; openpyxl refuses a cell holding one.
+# Characters XML 1.0 forbids (a sheet's name cannot hold them either).
 _ILLEGAL_XML = re.compile(r"[\000-\010\013\014\016-\037]")
 _CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -188,10 +188,6 @@ def sheet_title(title: str) -> str:
     return cleaned[:31].strip() or "Sheet1"
 
 
-def _xlsx_text(value: str) -> str:
-    return _ILLEGAL_XML.sub("", value)
-
-
 def _display_width(value: object) -> int:
     if isinstance(value, dt.datetime):
         return 16
@@ -201,54 +197,6 @@ def _display_width(value: object) -> int:
     return max((len(line) for line in text.splitlines()), default=0)
 
 
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)
-
-
-class _XlsxRowMaker:
-    """Turns table rows into what openpyxl's write-only sheet takes. Plain values go through
-    as they are (the fast path: a million rows is ten million cells); a cell object is made
-    only where a style is needed (number format, date) or a text must not become a formula."""
-
-    def __init__(self, worksheet: Any, number_formats: dict[int, str]) -> None:
-        from openpyxl.cell import WriteOnlyCell
-
-        self._cell: Any = WriteOnlyCell  # the stubs forget Decimal and date values
-        self._sheet = worksheet
-        self._formats = number_formats
-
-    def styled(self, value: float | Decimal | dt.date, number_format: str) -> Any:
-        cell = self._cell(self._sheet, value=value)
-        cell.number_format = number_format
-        return cell
-
-    def text(self, value: str) -> Any:
-        cell = self._cell(self._sheet, value=value)
-        # openpyxl stores a string starting with "=" as a formula; force text.
-        cell.data_type = "s"
-        return cell
-
-    def value(self, index: int, value: object) -> Any:
-        if value is None or isinstance(value, bool):
-            return value
-        if isinstance(value, int | float | Decimal):
-            number_format = self._formats.get(index)
-            return value if number_format is None else self.styled(value, number_format)
-        if isinstance(value, dt.datetime):
-            return self.styled(_local_naive(value), self._formats.get(index, DATETIME_FORMAT))
-        if isinstance(value, dt.date):
-            return self.styled(value, self._formats.get(index, DATE_FORMAT))
-        text = _xlsx_text(str(value))
-        if text.startswith("="):
-            return self.text(text)
-        return text
-
-    def row(self, values: Sequence[object]) -> list[Any]:
-        return [self.value(i, v) for i, v in enumerate(values)]
-
-
 def write_xlsx(
     table: Table,
     target: str | Path | IO[bytes],
@@ -256,47 +204,41 @@ def write_xlsx(
     progress: ProgressCallback | None = None,
     progress_every: int = 10_000,
 ) -> int:
-    """Write the table as an XLSX workbook; returns the number of rows written."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
+    """Write the table as an XLSX workbook (`toandan.exports.xlsx`); returns the number of
+    rows written."""
+    from toandan.exports.xlsx import Sheet, write_workbook
 
-    workbook = Workbook(write_only=True)
-    workbook.properties.title = table.title
-    sheet = workbook.create_sheet(sheet_title(table.title))
     rows = iter(table.rows)
     sample = list(itertools.islice(rows, WIDTH_SAMPLE_ROWS))
+    widths = []
     for index, header in enumerate(table.headers):
         widest = max(
             [_display_width(header), *(_display_width(r[index]) for r in sample if index < len(r))]
         )
-        width = min(max(widest + 2, MIN_WIDTH), MAX_WIDTH)
-        sheet.column_dimensions[_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.print_title_rows = "1:1"
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    header_cells = []
-    for header in table.headers:
-        cell = WriteOnlyCell(sheet, value=_xlsx_text(str(header)))
-        cell.font = bold
-        cell.alignment = wrap
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    maker = _XlsxRowMaker(sheet, table.number_formats)
-    written = 0
-    for row in counted(itertools.chain(sample, rows), progress, progress_every):
-        sheet.append(maker.row(row))
-        written += 1
+        widths.append(min(max(widest + 2, MIN_WIDTH), MAX_WIDTH))
+    sheets = [
+        Sheet(
+            name=sheet_title(table.title),
+            headers=[str(h) for h in table.headers],
+            rows=counted(itertools.chain(sample, rows), progress, progress_every),
+            widths=widths,
+            number_formats=table.number_formats,
+            local_time=_local_naive,
+            date_format=DATE_FORMAT,
+            datetime_format=DATETIME_FORMAT,
+        )
+    ]
     if table.notes:
-        notes = workbook.create_sheet(sheet_title(gettext("Notes")))
-        notes.column_dimensions["A"].width = 100
-        title = WriteOnlyCell(notes, value=_xlsx_text(table.title))
-        title.font = bold
-        notes.append([title])
-        for note in table.notes:
-            notes.append([maker.text(_xlsx_text(str(note)))])
-    workbook.save(target)
+        sheets.append(
+            Sheet(
+                name=sheet_title(gettext("Notes")),
+                headers=[table.title],
+                rows=([str(note)] for note in table.notes),
+                widths=[100],
+                header_row=False,
+            )
+        )
+    written = write_workbook(target, sheets, title=table.title)
     if progress is not None and written % progress_every:
         progress(written)
     return written

@@ -172,17 +172,59 @@ def test_writing_200k_csv_rows_does_not_hold_them_in_memory(tmp_path):
 
 
 def test_xlsx_memory_does_not_grow_with_the_rows(tmp_path):
-    # openpyxl under tracemalloc writes a few thousand cells a second, so instead of 200k rows
-    # this compares 2k and 20k: a writer that kept rows would need ten times more for the
-    # second. `make bench` measures a million rows without the tracer.
+    # 5k and 50k rows: a writer that kept rows (or their distinct texts, as a shared-strings
+    # table does) would need ten times more for the second. `make bench` measures a million
+    # rows without the tracer.
     def peak(rows: int) -> float:
         table = Table(title="t", headers=HEADERS, rows=province_rows(rows))
         return _peak_mb(lambda: write_xlsx(table, tmp_path / f"{rows}.xlsx"))
 
     peak(10)  # first use imports and caches: not the rows' cost
-    small, large = peak(2_000), peak(20_000)
+    small, large = peak(5_000), peak(50_000)
     assert large < BOUND_MB
     assert large < small + 2
+
+
+def test_xlsx_writes_every_kind_of_value_as_excel_reads_it(tmp_path):
+    from zoneinfo import ZoneInfo
+
+    from toandan.exports.xlsx import column_letter
+
+    utc_morning = dt.datetime(2024, 12, 31, 2, 30, tzinfo=ZoneInfo("UTC"))
+    headers = [f"c{i}" for i in range(30)]  # past column Z
+    row: list[object] = [None] * 30
+    row[:9] = [
+        'Hà Nội <&> "x" ',
+        True,
+        Decimal("12.50"),
+        float("nan"),
+        utc_morning,
+        dt.date(1900, 3, 1),
+        -7,
+        "Dòng 1\nDòng 2",
+        1.5e-7,
+    ]
+    row[29] = "cột AD"
+    path = tmp_path / "t.xlsx"
+    write_xlsx(Table(title="Bảng của 'xã' / phường", headers=headers, rows=[row]), path)
+    sheet = load_workbook(path).worksheets[0]
+
+    assert [c.value for c in sheet[2]][:9] == [
+        'Hà Nội <&> "x" ',
+        True,
+        12.5,
+        None,  # Excel has no NaN: left empty
+        dt.datetime(2024, 12, 31, 9, 30),  # noqa: DTZ001 - as read in Vietnam, naive in Excel
+        dt.datetime(1900, 3, 1),  # noqa: DTZ001 - openpyxl reads dates as naive datetimes
+        -7,
+        "Dòng 1\nDòng 2",
+        1.5e-7,
+    ]
+    assert sheet["AD2"].value == "cột AD"
+    assert sheet["E2"].number_format == "dd/mm/yyyy hh:mm"
+    assert sheet.title == "Bảng của 'xã'   phường"
+    assert sheet.print_title_rows == "$1:$1"
+    assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
 
 
 def test_csv_chunks_stream_a_few_hundred_rows_at_a_time():
