@@ -23,7 +23,7 @@ import math
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import IO
@@ -126,8 +126,8 @@ class Sheet:
     header_row: bool = True
     date_format: str = "dd/mm/yyyy"
     datetime_format: str = "dd/mm/yyyy hh:mm"
-    # Each value turned into a naive datetime as the sheet should show it (aware times).
-    local_time: Callable[[dt.datetime], dt.datetime] = lambda moment: moment
+    # An aware time turned into the naive time the sheet shows (by default its own wall time).
+    local_time: Callable[[dt.datetime], dt.datetime] = lambda moment: moment.replace(tzinfo=None)
 
 
 class _CellWriter:
@@ -191,7 +191,10 @@ class _CellWriter:
             return f'<c r="{ref}"{self.date_style[index]}><v>{serial_day}</v></c>'
         if isinstance(value, int | float | Decimal):  # subclasses (IntEnum, numpy-like)
             return self.cell(ref, index, float(value) if not isinstance(value, int) else int(value))
-        return self.cell(ref, index, str(value), style)
+        # Anything else as its text; str.__str__ gives a plain str of a str subclass (a
+        # SafeString's own str() is itself).
+        text = str.__str__(value) if isinstance(value, str) else str(value)
+        return self.cell(ref, index, str.__str__(text), style)
 
 
 def _sheet_xml_start(sheet: Sheet) -> str:
@@ -235,6 +238,7 @@ def write_workbook(
     `on_row` is called after each data row of the first sheet (progress)."""
     styles = _Styles()
     written = 0
+    sheets = _distinct_names(sheets)
     with zipfile.ZipFile(
         target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL
     ) as package:
@@ -268,6 +272,21 @@ def write_workbook(
         package.writestr("docProps/core.xml", _core_xml(title))
         package.writestr("docProps/app.xml", _APP_XML)
     return written
+
+
+def _distinct_names(sheets: Sequence[Sheet]) -> list[Sheet]:
+    """Excel refuses two sheets whose names differ only in case: " (2)", " (3)"… is added."""
+    taken: set[str] = set()
+    result = []
+    for sheet in sheets:
+        name, number = sheet.name, 1
+        while name.casefold() in taken:
+            number += 1
+            suffix = f" ({number})"
+            name = sheet.name[: 31 - len(suffix)] + suffix
+        taken.add(name.casefold())
+        result.append(replace(sheet, name=name) if name != sheet.name else sheet)
+    return result
 
 
 def _workbook_xml(sheets: Sequence[Sheet]) -> str:

@@ -401,10 +401,11 @@ class Atlas:
 # Every roll-up needs the provinces and their successions, a drill-down the communes of a
 # province: reference data that changes with an administrative reform. Reading it for each
 # roll-up cost about as much as the roll-up itself, so each process keeps a copy (see
-# `ProcessCache`: dropped on any save or delete of a unit, a succession or a region, and
-# trusted for at most GEOGRAPHY_MAX_AGE seconds otherwise, for `load_geo`'s bulk writes).
+# `ProcessCache`). A save or delete of a unit, a succession or a region drops the copy of the
+# process that made it at once; other processes (other web workers, and `load_geo`'s bulk
+# writes, which send no signal) see the change within GEOGRAPHY_MAX_AGE seconds.
 
-GEOGRAPHY_MAX_AGE = 300.0
+GEOGRAPHY_MAX_AGE = 60.0
 
 
 @dataclass(frozen=True)

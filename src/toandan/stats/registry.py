@@ -96,8 +96,8 @@ class CellMaps:
       without a commune show;
     - category: the category id (0: not broken down).
 
-    `injective` is True when no two months and no two recorded places share a name, so rows
-    of a table keyed by exactly these dimensions need no grouping."""
+    `injective` is True when no two months and no two recorded provinces or communes share a
+    number (the source still groups rows that may land in one cell)."""
 
     dims: tuple[str, ...]
     periods: tuple[str, ...]

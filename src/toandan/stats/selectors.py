@@ -592,14 +592,15 @@ def _sum_cells(
     placer: _Placer, maps: CellMaps, cells: WideRows, sums: dict[tuple[str, ...], Amount]
 ) -> None:
     """File rows summed per cell: (*the cell's number along each dimension, *values), one row
-    per cell, so each value is stored, not added. The hot loop of the national roll-up (about
+    per cell (`fetch_cells` groups, or reads a table whose key is the cells), so each value is
+    stored, not added. The hot loop of the national roll-up (about
     ten thousand rows): one dictionary comprehension per indicator, a row's name made of list
     and dictionary look-ups (written out per number of dimensions: a generic loop costs about
     three times as much)."""
     names: dict[str, Sequence[str] | dict[int, str]] = {
         "period": maps.periods,
         "place": maps.places,
-        "category": _Names(placer.category_codes),
+        "category": _Names({0: ALL_CATEGORIES, **placer.category_codes}),
     }
     lookups = [names[d] for d in maps.dims]
     width = len(lookups)

@@ -65,6 +65,8 @@ PROVINCE_KEY_COLUMNS = ("month", "province_id", "category_id")
 COMMUNE_KEY_COLUMNS = ("month", "province_id", "commune_id")
 UNION_MEASURES = ("union_received", "union_valuable")
 PROVINCE_MEASURES = TIP_MEASURES + UNION_MEASURES
+# Rows per upsert statement: 18 parameters each stay under SQLite's 32,766 per statement.
+UPSERT_ROWS = 500
 # Measures whose value in one row may not fit a 32-bit integer (money).
 WIDE_MEASURES = frozenset({"property_recovered", "decision_days"})
 # What the "tips" source offers as `Indicator.source_key`.
@@ -190,13 +192,19 @@ def _upsert_sql(table: str, keys: tuple[str, ...], measures: tuple[str, ...], ro
 
 def _upsert(
     table: str, keys: tuple[str, ...], measures: tuple[str, ...], rows: Mapping[Any, Measures]
-) -> Statement:
-    """One INSERT … ON CONFLICT adding the counts of every row (their keys are distinct), in
-    key order."""
-    params: list[Any] = []
-    for key in sorted(rows):
-        params += [*key, *(rows[key].get(m, 0) for m in measures)]
-    return _upsert_sql(table, keys, measures, len(rows)), params
+) -> list[Statement]:
+    """INSERT … ON CONFLICT statements adding the counts of every row (their keys are
+    distinct), in key order, UPSERT_ROWS rows each (SQLite caps the parameters of one
+    statement; a bulk load passes thousands of rows)."""
+    ordered = sorted(rows)
+    statements: list[Statement] = []
+    for first in range(0, len(ordered), UPSERT_ROWS):
+        chunk = ordered[first : first + UPSERT_ROWS]
+        params: list[Any] = []
+        for key in chunk:
+            params += [*key, *(rows[key].get(m, 0) for m in measures)]
+        statements.append((_upsert_sql(table, keys, measures, len(chunk)), params))
+    return statements
 
 
 def delta_statements(deltas: Mapping[FactKey, Mapping[str, int]]) -> list[Statement]:
@@ -206,9 +214,9 @@ def delta_statements(deltas: Mapping[FactKey, Mapping[str, int]]) -> list[Statem
     fine = {key: dict(m) for key, m in deltas.items() if any(m.values())}
     if not fine:
         return []
-    statements = [_upsert(TipFact._meta.db_table, FACT_KEY_COLUMNS, TIP_MEASURES, fine)]
+    statements = _upsert(TipFact._meta.db_table, FACT_KEY_COLUMNS, TIP_MEASURES, fine)
     for model, keys, derive in COARSER_TABLES:
-        statements.append(_upsert(model._meta.db_table, keys, PROVINCE_MEASURES, derive(fine)))
+        statements += _upsert(model._meta.db_table, keys, PROVINCE_MEASURES, derive(fine))
     return statements
 
 
@@ -347,14 +355,15 @@ def fetch_tips_cells(query: SourceQuery, maps: CellMaps) -> WideRows | None:
     wanted = [(i.code, i.source_key) for i in query.indicators if i.source_key in TIP_SOURCE_KEYS]
     if not wanted:
         return WideRows((), ())
-    model, keys = _summary_table(query)
-    # Grouping is skipped when every row is already one cell: the table's key is exactly the
-    # dimensions asked for, each numbered one to one.
-    key_dims = {"month": "period", "province_id": "place", "commune_id": "place"}
+    model, _keys = _summary_table(query)
+    # Grouping is skipped when every row is already one cell: the province table, whose key
+    # (month, province, category) is exactly the dimensions asked for, each numbered one to
+    # one. Not the commune table: a commune the numbering does not list shares its province's
+    # number with the province's rows without a commune.
     grouped = (
-        model is TipFact
+        model is not TipProvinceFact
         or not maps.injective
-        or {key_dims.get(k, "category") for k in keys} != set(maps.dims)
+        or set(maps.dims) != {"period", "place", "category"}
     )
     joins, params, place = _cell_joins(query, maps)
     expressions = {"period": "b.i", "place": place, "category": "f.category_id"}
@@ -559,6 +568,9 @@ class RebuildResult:
     rows_before: int = 0
     rows_after: int = 0
     differences: list[FactKey] = field(default_factory=list)
+    # Rows of the province and commune tables that differ from the recount (a process that
+    # wrote the fine table only, such as one of the release before the commune table).
+    coarser_differences: int = 0
 
 
 def _lock_tables() -> None:
@@ -604,6 +616,15 @@ def rebuild(
             key for key in set(counted) | set(current) if counted.get(key) != current.get(key)
         )
         result.tips_rows = sum(m.get("received", 0) for m in counted.values())
+        for stored_rows, derived in (
+            (stored_provinces(first_month, last_month), province_rows(counted)),
+            (stored_communes(first_month, last_month), commune_rows(counted)),
+        ):
+            result.coarser_differences += sum(
+                1
+                for key in set(stored_rows) | set(derived)
+                if stored_rows.get(key) != derived.get(key)
+            )
         if dry_run:
             return result
         TipFact.objects.filter(month__gte=first_month, month__lte=last_month).delete()

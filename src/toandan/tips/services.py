@@ -612,8 +612,6 @@ def tip_receive(
                 contact_row.save(force_insert=True)
             _attachment_rows(tip, None, sealed_files)
             notifications.notify_tip_received(tip, recipients=recipients)
-            # Statistics and the unit's counts (one round trip), before the audit chain's lock.
-            timeline.tip_changed(None, timeline.tip_facts(tip))
             audit_record(
                 actor=entered_by,
                 action="tips.tip.receive",
@@ -625,6 +623,9 @@ def tip_receive(
                     "receipt_kind": receipt_kind,
                 },
             )
+            # After the audit event, as in every transition: one order of locks (the audit
+            # chain's head, then the summary rows) everywhere, so they cannot deadlock.
+            timeline.tip_changed(None, timeline.tip_facts(tip))
     except BaseException:
         _remove_files(written)
         raise
@@ -829,6 +830,13 @@ def tip_message_to_tipster(*, actor: AbstractBaseUser, tip: Tip, body: str) -> T
             unit=timeline.actor_unit(actor, tip.responsible_unit),
             data={"message": message.pk},
         )
+        audit_record(
+            actor=actor,
+            action="tips.tip.message",
+            target=tip,
+            data={"reference": tip.reference, "message": message.pk},
+        )
+        # After the audit event, as in every transition: one order of locks everywhere.
         if tip.first_action_at is None:
             if Tip.objects.filter(pk=tip.pk, first_action_at__isnull=True).update(
                 first_action_at=now
@@ -837,12 +845,6 @@ def tip_message_to_tipster(*, actor: AbstractBaseUser, tip: Tip, body: str) -> T
                 after = timeline.tip_facts(Tip.objects.get(pk=tip.pk))
                 timeline.tip_changed({**after, "first_action_at": None}, after)
             tip.first_action_at = now
-        audit_record(
-            actor=actor,
-            action="tips.tip.message",
-            target=tip,
-            data={"reference": tip.reference, "message": message.pk},
-        )
     return message
 
 

@@ -950,6 +950,13 @@ def tip_note_add(
             unit=actor_unit(actor, tip.responsible_unit),
             text=text,
         )
+        audit_record(
+            actor=actor,
+            action="tips.tip.note",
+            target=tip,
+            data={"reference": tip.reference, "event": event.pk},
+        )
+        # After the audit event, as in every transition: one order of locks everywhere.
         if tip.first_action_at is None:
             if Tip.objects.filter(pk=tip.pk, first_action_at__isnull=True).update(
                 first_action_at=now
@@ -958,10 +965,4 @@ def tip_note_add(
                 after = tip_facts(Tip.objects.get(pk=tip.pk))
                 tip_changed({**after, "first_action_at": None}, after)
             tip.first_action_at = now
-        audit_record(
-            actor=actor,
-            action="tips.tip.note",
-            target=tip,
-            data={"reference": tip.reference, "event": event.pk},
-        )
     return event

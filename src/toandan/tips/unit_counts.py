@@ -168,16 +168,20 @@ def _upsert_sql(rows: int) -> str:
 
 
 def unit_counts_statements(deltas: Mapping[Key, Mapping[str, int]]) -> list[Statement]:
-    """One upsert adding signed counts to the table (its keys are distinct), keys in sorted
+    """Upserts adding signed counts to the table (its keys are distinct), keys in sorted
     order, so two transactions touching the same rows lock them in the same order and cannot
     deadlock."""
     rows = _nonzero(deltas)
-    if not rows:
-        return []
-    params: list[Any] = []
-    for key in sorted(rows):
-        params += [*key, *(rows[key].get(m, 0) for m in MEASURES)]
-    return [(_upsert_sql(len(rows)), params)]
+    ordered = sorted(rows)
+    statements: list[Statement] = []
+    # 500 rows a statement: SQLite caps the parameters of one statement.
+    for first in range(0, len(ordered), 500):
+        chunk = ordered[first : first + 500]
+        params: list[Any] = []
+        for key in chunk:
+            params += [*key, *(rows[key].get(m, 0) for m in MEASURES)]
+        statements.append((_upsert_sql(len(chunk)), params))
+    return statements
 
 
 def unit_counts_add(deltas: Mapping[Key, Mapping[str, int]]) -> int:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, cast
 
+from django.utils import translation
 from openpyxl import load_workbook
 
 from toandan.exports.tables import (
@@ -225,6 +226,19 @@ def test_xlsx_writes_every_kind_of_value_as_excel_reads_it(tmp_path):
     assert sheet.title == "Bảng của 'xã'   phường"
     assert sheet.print_title_rows == "$1:$1"
     assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+
+
+def test_xlsx_sheet_names_stay_distinct_and_safe_strings_are_text(tmp_path):
+    from django.utils.safestring import mark_safe
+
+    path = tmp_path / "t.xlsx"
+    table = Table(title="Notes", headers=["a"], rows=[[mark_safe("<b>x</b>")]], notes=["n"])
+    with translation.override("en"):
+        write_xlsx(table, path)
+    workbook = load_workbook(path)
+
+    assert workbook.sheetnames == ["Notes", "Notes (2)"]
+    assert workbook.worksheets[0]["A2"].value == "<b>x</b>"
 
 
 def test_csv_chunks_stream_a_few_hundred_rows_at_a_time():

@@ -20,6 +20,16 @@ FILL = (
 )
 
 
+
+def fill(apps, schema_editor):
+    with schema_editor.connection.cursor() as cursor:
+        if schema_editor.connection.vendor == "postgresql":
+            # Processes of the previous release keep writing the fine table during a deploy,
+            # but not this one: hold their tip changes until the copy commits.
+            cursor.execute("LOCK TABLE stats_tipfact IN SHARE MODE")
+        cursor.execute(FILL)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -57,5 +67,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('month', 'province', 'commune_id'), name='stats_tipcommunefact_key')],
             },
         ),
-        migrations.RunSQL(FILL, migrations.RunSQL.noop),
+        migrations.RunPython(fill, migrations.RunPython.noop),
     ]

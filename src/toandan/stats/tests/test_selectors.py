@@ -361,6 +361,13 @@ CELL_QUERIES: list[dict[str, Any]] = [
     {"period": "2024-2025", "by": ("period", "place", "category"), "geography": "old"},
     {"period": "2025", "by": ("period", "place"), "unit": "01", "level": "commune"},
     {"period": "2025", "by": ("period", "place"), "unit": "L01", "level": "commune"},
+    {
+        "period": "2024",
+        "by": ("period", "place"),
+        "unit": "L01",
+        "level": "commune",
+        "geography": "old",
+    },
     {"period": "2024", "by": ("place", "category"), "unit": "01", "level": "commune"},
     {"period": "2024", "by": ("place",), "unit": "VN", "level": "commune", "geography": "old"},
     {"period": "2024-2025", "by": ("period", "place"), "level": "region", "interval": "year"},
@@ -405,6 +412,10 @@ def test_sums_per_cell_in_the_database_equal_the_general_placement(
         facts(commune(CUA_NAM), at(2025, 9), category_id=theft.pk),
         facts(province("01"), at(2025, 9)),  # commune not known
         facts(province(TUYEN_QUANG), at(2025, 11), channel="phone"),
+        # A commune the geography does not know (imported data): shown as "commune not known",
+        # beside the province's own figures without a commune.
+        facts(old_province("01"), at(2024, 9), commune_id=999_999),
+        facts(old_province("01"), at(2024, 9, 20)),
         concluded(commune(BA_DINH), at(2025, 10)),
     )
     tips = registry.get_source(registry.TIPS)
@@ -435,7 +446,8 @@ def test_sums_per_cell_in_the_database_equal_the_general_placement(
 
 def test_the_geography_kept_per_process_follows_a_change_at_once() -> None:
     """Provinces and communes are kept in memory between roll-ups; a change saved through the
-    models (the admin) is seen by the next roll-up, not minutes later."""
+    models (the admin) is seen by the next roll-up of the same process (others within a
+    minute)."""
     _record(facts(commune(CUA_NAM), at(2026, 2)))
 
     def name() -> str:

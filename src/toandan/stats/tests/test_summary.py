@@ -171,6 +171,21 @@ def test_summary_equals_a_recount_after_random_changes() -> None:
     assert stored_communes(FIRST, LAST) == commune_rows(counted)
 
 
+def test_a_bulk_load_of_thousands_of_rows_is_added_in_statements_sqlite_accepts() -> None:
+    from toandan.stats.summary import apply_deltas
+
+    hanoi = province("01").pk
+    deltas = {
+        (dt.date(2026, 2, 1), hanoi, commune_id, category().pk, "web", 0): {"received": 1}
+        for commune_id in range(1, 4_001)
+    }
+
+    apply_deltas(deltas)
+
+    assert stored_communes(FIRST, LAST) == commune_rows(deltas)
+    assert len(stored(FIRST, LAST)) == 4_000
+
+
 def test_the_migration_fills_the_commune_table_from_the_fine_one() -> None:
     """Migration 0003 counted the tips summarised before the commune table existed."""
     import importlib
@@ -211,9 +226,11 @@ def test_rebuild_repairs_a_damaged_summary() -> None:
     TipFact.objects.filter(month=APRIL).update(received=40)
     TipProvinceFact.objects.filter(month=APRIL).delete()
     TipCommuneFact.objects.filter(month=APRIL).update(received=9)
+    check = rebuild(APRIL, APRIL, dry_run=True, today=dt.date(2026, 11, 30))
 
     result = rebuild(dt.date(2026, 4, 1), dt.date(2026, 4, 1), today=dt.date(2026, 11, 30))
 
+    assert (len(check.differences), check.coarser_differences) == (2, 3)
     assert len(result.differences) == 2
     assert sum(TipFact.objects.filter(month=APRIL).values_list("received", flat=True)) == 2
     assert sum(TipProvinceFact.objects.filter(month=APRIL).values_list("received", flat=True)) == 2

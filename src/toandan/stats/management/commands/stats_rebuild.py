@@ -65,10 +65,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{first:%Y-%m}..{last:%Y-%m}: {result.tips_rows} tips, summary rows "
             f"{result.rows_before} -> {result.rows_after}, differing {len(result.differences)} "
-            f"({elapsed:.1f} s)"
+            f"(province and commune tables: {result.coarser_differences}) ({elapsed:.1f} s)"
         )
         if options["check"]:
-            if result.differences:
+            if result.differences or result.coarser_differences:
                 for key in result.differences[:20]:
                     self.stdout.write(f"  differs: {key}")
                 raise SystemExit(1)
