@@ -3,11 +3,12 @@
 DHIS2 shows figures only after its analytics tables are rebuilt; here there is no lag. The tips
 app calls `tip_change_statements(before, after)` (registered in `StatsConfig.ready()` as a
 `toandan.tips.timeline.TIP_CHANGE_HOOKS` hook) inside the transaction that records the tip or
-its transition, with the tip's counted fields before and after. The hook subtracts what the tip
-counted for before and adds what it counts for now, as one UPSERT per table (the fine table,
-and the province and commune tables that answer national roll-ups and drill-downs quickly)
-(`INSERT … ON CONFLICT DO UPDATE SET x = x + excluded.x`, on PostgreSQL and SQLite alike), so a
-roll-back of the change rolls the counts back too.
+its transition, with the tip's counted fields before and after. The hook returns the upserts
+that subtract what the tip counted for before and add what it counts for now, one per table
+(`INSERT … ON CONFLICT DO UPDATE SET x = x + excluded.x`, on PostgreSQL and SQLite alike): the
+fine table, and the province and commune tables that answer national roll-ups and drill-downs
+quickly. The tips app runs them in the same transaction (one round trip on PostgreSQL, with the
+other hooks' statements), so a roll-back of the change rolls the counts back too.
 
 A tip is counted in the month it was received (its cohort, in Vietnam time), at the place
 recorded at intake (tips received before 01/07/2025 stay in the old units; roll-ups

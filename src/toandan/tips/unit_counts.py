@@ -8,9 +8,10 @@ the period (about a second for Hà Nội on a million tips); read from here, a f
 The tips app calls `unit_counts_on_tip_change(before, after)` (registered in
 `TipsConfig.ready()` as a `toandan.tips.timeline.TIP_CHANGE_HOOKS` hook) inside the transaction
 that records the tip or its change, with the tip's facts (`timeline.FACT_FIELDS`) before and
-after. The hook subtracts what the tip counted for and adds what it counts for now, as one
-UPSERT (`INSERT … ON CONFLICT (org_unit_id, month) DO UPDATE SET x = x + excluded.x`,
-PostgreSQL and SQLite ≥ 3.24 alike), so a rolled-back change rolls its counts back too.
+after. The hook returns the UPSERT that subtracts what the tip counted for and adds what it
+counts for now (`INSERT … ON CONFLICT (org_unit_id, month) DO UPDATE SET x = x + excluded.x`,
+PostgreSQL and SQLite ≥ 3.24 alike); `timeline.tip_changed` runs it in the same transaction, so
+a rolled-back change rolls its counts back too.
 
 What a tip counts for (`tip_counts` for the hook; `unit_counts_recount` counts the same in SQL,
 and the tests hold the two together), always for its responsible unit of now, in the Vietnam

@@ -461,3 +461,106 @@ def test_the_geography_kept_per_process_follows_a_change_at_once() -> None:
 
     assert before == "Phường Cửa Nam"
     assert name() == "Phường Cửa Nam (tên mới)"
+
+
+def test_random_roll_ups_are_the_same_summed_by_the_database_or_placed_in_python(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Random tips in old and new units (communes the geography knows and one it does not),
+    categories, channels, outcomes and months around the reform; random roll-ups of every
+    shape: both ways must give the same table, or refuse with the same message."""
+    import random
+    from dataclasses import replace
+
+    from toandan.geo.models import Generation
+    from toandan.stats import registry
+    from toandan.tips.models import Category
+
+    rng = random.Random(20251)
+    hanoi, hanoi_old = province("01"), old_province("01")
+    places = [
+        old_province(HA_GIANG_OLD),
+        hanoi_old,
+        old_commune(HANG_TRONG_OLD),
+        hanoi,
+        province(TUYEN_QUANG),
+        province("79"),
+        commune(HOAN_KIEM),
+        commune(CUA_NAM),
+        commune(BA_DINH),
+        *AdminUnit.objects.filter(level=Level.COMMUNE, path__startswith=hanoi.path)[:4],
+        *AdminUnit.objects.filter(level=Level.COMMUNE, path__startswith=hanoi_old.path)[:4],
+    ]
+    categories = list(Category.objects.filter(active=True).order_by("code")[:4])
+    branches = [None, *OrgUnit.objects.filter(kind="womens_union")[:2]]
+    reform = dt.date(2025, 7, 1)
+    for _ in range(150):
+        place = rng.choice(places)
+        if place.generation == Generation.LEGACY:
+            month = dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(0, 540))
+        else:
+            month = reform + dt.timedelta(days=rng.randrange(0, 450))
+        received = at(month.year, month.month, rng.randint(1, 28))
+        branch = rng.choice(branches)
+        changes: dict[str, Any] = {
+            "category_id": rng.choice(categories).pk,
+            "channel": rng.choice(["web", "phone", "open311"]),
+            "union_branch_id": branch.pk if branch else None,
+        }
+        if place.level == Level.PROVINCE and rng.random() < 0.1:
+            changes["commune_id"] = 900_000 + rng.randrange(3)  # a commune nobody knows
+        if rng.random() < 0.4:
+            _record(concluded(place, received, valuable=rng.random() < 0.5, **changes))
+        else:
+            _record(facts(place, received, **changes))
+    tips = registry.get_source(registry.TIPS)
+    assert tips is not None
+    shapes = [
+        (None, "province"),
+        (None, "country"),
+        (None, "region"),
+        (None, "statistical_region"),
+        ("01", "commune"),
+        ("L01", "commune"),
+        ("08", "commune"),
+        (HOAN_KIEM, "commune"),
+        ("VN", "commune"),
+        ("region:macro:north", "province"),
+    ]
+    dimension_sets = [
+        (),
+        ("period",),
+        ("place",),
+        ("category",),
+        ("period", "place"),
+        ("place", "category"),
+        ("period", "place", "category"),
+        ("category", "place", "period"),
+    ]
+    compared = 0
+    for _ in range(60):
+        unit, level = rng.choice(shapes)
+        asked: dict[str, Any] = {
+            "period": rng.choice(["2024", "2025", "2024-2026", "2025Q3", "202507", "2024S2"]),
+            "geography": rng.choice(["current", "old"]),
+            "unit": unit,
+            "level": level,
+            "by": rng.choice(dimension_sets),
+            "interval": rng.choice(["month", "quarter", "half", "year"]),
+            "categories": rng.choice([None, None, [rng.choice(categories).code]]),
+        }
+        results = []
+        for fetch_cells in (tips.fetch_cells, None):
+            monkeypatch.setitem(
+                registry._SOURCES, registry.TIPS, replace(tips, fetch_cells=fetch_cells)
+            )
+            try:
+                table = rollup(["tips_received", "tips_valuable", "tips_by_union"], **asked)
+                results.append((table.cells, table.items))
+            except StatsQueryError as error:
+                results.append(("refused", error.message))
+
+        assert results[0] == results[1], asked
+        compared += results[0][0] != "refused"
+
+    assert compared > 40
