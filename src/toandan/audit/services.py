@@ -54,6 +54,17 @@ def event_hash(event: AuditEvent) -> str:
     return hmac.new(_chain_key(), _canonical(payload).encode(), hashlib.sha256).hexdigest()
 
 
+def audit_chain_lock() -> None:
+    """Take the chain's lock now, in the current transaction, for a change that will lock
+    rows every tip change locks after the chain's (summary tables) and record its event only
+    at the end: taking the chain's lock first keeps one order of locks, so the two cannot
+    deadlock. `audit_record` in the same transaction then finds the lock already held."""
+    if not transaction.get_connection().in_atomic_block:
+        msg = "audit_chain_lock() must be called inside the transaction of the change"
+        raise AuditOutsideTransactionError(msg)
+    AuditHead.objects.select_for_update().get_or_create(id=1)
+
+
 def audit_record(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,

@@ -48,6 +48,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from toandan.audit.services import audit_chain_lock, audit_record
 from toandan.core.sql import Statement, execute_together, values_rows
 from toandan.stats.models import TIP_MEASURES, TipCommuneFact, TipFact, TipProvinceFact
 from toandan.stats.registry import CellMaps, SourceQuery, SourceRow, WideRows
@@ -608,6 +609,8 @@ def rebuild(
     result = RebuildResult(first_month=first_month, last_month=last_month)
     with transaction.atomic():
         if not dry_run:
+            # The audit chain first, then the tables: the order of every tip change.
+            audit_chain_lock()
             _lock_tables()
         counted = recount(first_month, last_month)
         current = stored(first_month, last_month)
@@ -660,8 +663,6 @@ def rebuild(
             ),
             batch_size=2000,
         )
-        from toandan.audit.services import audit_record
-
         audit_record(
             actor=None,
             action="stats.summary.rebuild",

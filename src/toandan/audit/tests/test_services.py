@@ -9,6 +9,7 @@ from django.db import DatabaseError, connection, transaction
 from toandan.audit.models import AuditEvent
 from toandan.audit.services import (
     AuditOutsideTransactionError,
+    audit_chain_lock,
     audit_record,
     audit_verify,
 )
@@ -76,6 +77,18 @@ def test_guard_reports_missing_transaction(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(transaction, "get_connection", lambda *a, **k: NotAtomic())
     with pytest.raises(AuditOutsideTransactionError):
         audit_record(actor=None, action="test.thing.update")
+    with pytest.raises(AuditOutsideTransactionError):
+        audit_chain_lock()
+
+
+def test_taking_the_chain_lock_first_leaves_the_chain_whole() -> None:
+    _write(2)
+    with transaction.atomic():
+        audit_chain_lock()
+        audit_record(actor=None, action="test.thing.update")
+
+    assert AuditEvent.objects.count() == 3
+    assert audit_verify().ok
 
 
 def test_database_refuses_update_and_delete() -> None:

@@ -549,7 +549,7 @@ def test_random_roll_ups_are_the_same_summed_by_the_database_or_placed_in_python
             "interval": rng.choice(["month", "quarter", "half", "year"]),
             "categories": rng.choice([None, None, [rng.choice(categories).code]]),
         }
-        results = []
+        results: list[tuple[Any, Any]] = []
         for fetch_cells in (tips.fetch_cells, None):
             monkeypatch.setitem(
                 registry._SOURCES, registry.TIPS, replace(tips, fetch_cells=fetch_cells)
