@@ -10,7 +10,7 @@ databases (SQLite) run them one by one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import connection
@@ -22,6 +22,42 @@ def values_rows(width: int, count: int) -> str:
     """ "(%s, %s), (%s, %s)": the VALUES of `count` rows of `width` columns."""
     row = "(" + ", ".join(["%s"] * width) + ")"
     return ", ".join([row] * count)
+
+
+# Rows per upsert statement: SQLite caps the parameters of one statement at 32,766, and a bulk
+# load passes thousands of rows of about twenty columns.
+UPSERT_ROWS = 500
+
+
+def add_counts_statements(
+    table: str,
+    keys: Sequence[str],
+    measures: Sequence[str],
+    rows: Mapping[Any, Mapping[str, int]],
+) -> list[Statement]:
+    """`INSERT … ON CONFLICT (keys) DO UPDATE SET m = m + excluded.m` adding signed counts to
+    the rows of a summary table (`rows`: key tuple -> counts; keys distinct), UPSERT_ROWS rows
+    a statement, keys in sorted order: two transactions touching the same rows lock them in
+    the same order and cannot deadlock."""
+    quote = connection.ops.quote_name
+    columns = [*keys, *measures]
+    updates = ", ".join(
+        f"{quote(m)} = {quote(table)}.{quote(m)} + excluded.{quote(m)}" for m in measures
+    )
+    ordered = sorted(rows)
+    statements: list[Statement] = []
+    for first in range(0, len(ordered), UPSERT_ROWS):
+        chunk = ordered[first : first + UPSERT_ROWS]
+        params: list[Any] = []
+        for key in chunk:
+            params += [*key, *(rows[key].get(m, 0) for m in measures)]
+        sql = (
+            f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - names from the models
+            f"VALUES {values_rows(len(columns), len(chunk))} "
+            f"ON CONFLICT ({', '.join(quote(k) for k in keys)}) DO UPDATE SET {updates}"
+        )
+        statements.append((sql, params))
+    return statements
 
 
 def execute_together(statements: Sequence[Statement]) -> None:

@@ -49,7 +49,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from toandan.audit.services import audit_chain_lock, audit_record
-from toandan.core.sql import Statement, execute_together, values_rows
+from toandan.core.sql import Statement, add_counts_statements, execute_together
 from toandan.stats.models import TIP_MEASURES, TipCommuneFact, TipFact, TipProvinceFact
 from toandan.stats.registry import CellMaps, SourceQuery, SourceRow, WideRows
 
@@ -67,8 +67,6 @@ PROVINCE_KEY_COLUMNS = ("month", "province_id", "category_id")
 COMMUNE_KEY_COLUMNS = ("month", "province_id", "commune_id")
 UNION_MEASURES = ("union_received", "union_valuable")
 PROVINCE_MEASURES = TIP_MEASURES + UNION_MEASURES
-# Rows per upsert statement: 18 parameters each stay under SQLite's 32,766 per statement.
-UPSERT_ROWS = 500
 # Measures whose value in one row may not fit a 32-bit integer (money).
 WIDE_MEASURES = frozenset({"property_recovered", "decision_days"})
 # What the "tips" source offers as `Indicator.source_key`.
@@ -179,36 +177,6 @@ COARSER_TABLES: tuple[
 # --- Keeping the tables current ----------------------------------------------------------------
 
 
-def _upsert_sql(table: str, keys: tuple[str, ...], measures: tuple[str, ...], rows: int) -> str:
-    quote = connection.ops.quote_name
-    columns = keys + measures
-    updates = ", ".join(
-        f"{quote(m)} = {quote(table)}.{quote(m)} + excluded.{quote(m)}" for m in measures
-    )
-    return (
-        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - names from the models
-        f"VALUES {values_rows(len(columns), rows)} "
-        f"ON CONFLICT ({', '.join(quote(k) for k in keys)}) DO UPDATE SET {updates}"
-    )
-
-
-def _upsert(
-    table: str, keys: tuple[str, ...], measures: tuple[str, ...], rows: Mapping[Any, Measures]
-) -> list[Statement]:
-    """INSERT … ON CONFLICT statements adding the counts of every row (their keys are
-    distinct), in key order, UPSERT_ROWS rows each (SQLite caps the parameters of one
-    statement; a bulk load passes thousands of rows)."""
-    ordered = sorted(rows)
-    statements: list[Statement] = []
-    for first in range(0, len(ordered), UPSERT_ROWS):
-        chunk = ordered[first : first + UPSERT_ROWS]
-        params: list[Any] = []
-        for key in chunk:
-            params += [*key, *(rows[key].get(m, 0) for m in measures)]
-        statements.append((_upsert_sql(table, keys, measures, len(chunk)), params))
-    return statements
-
-
 def delta_statements(deltas: Mapping[FactKey, Mapping[str, int]]) -> list[Statement]:
     """The upserts adding signed counts to the three tables: keys in sorted order and the
     tables always in the same order, so two transactions touching the same rows lock them in
@@ -216,9 +184,11 @@ def delta_statements(deltas: Mapping[FactKey, Mapping[str, int]]) -> list[Statem
     fine = {key: dict(m) for key, m in deltas.items() if any(m.values())}
     if not fine:
         return []
-    statements = _upsert(TipFact._meta.db_table, FACT_KEY_COLUMNS, TIP_MEASURES, fine)
+    statements = add_counts_statements(TipFact._meta.db_table, FACT_KEY_COLUMNS, TIP_MEASURES, fine)
     for model, keys, derive in COARSER_TABLES:
-        statements += _upsert(model._meta.db_table, keys, PROVINCE_MEASURES, derive(fine))
+        statements += add_counts_statements(
+            model._meta.db_table, keys, PROVINCE_MEASURES, derive(fine)
+        )
     return statements
 
 

@@ -44,7 +44,7 @@ from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from toandan.core.sql import Statement, execute_together, values_rows
+from toandan.core.sql import Statement, add_counts_statements, execute_together
 from toandan.tips.models import Tip, TipStatus, UnitMonthCount
 from toandan.tips.timeline import LOCAL_TZ, local_date
 
@@ -156,33 +156,13 @@ def _nonzero(counts: Mapping[Key, Mapping[str, int]]) -> dict[Key, Counts]:
 # --- Keeping the table current -----------------------------------------------------------------
 
 
-def _upsert_sql(rows: int) -> str:
-    quote = connection.ops.quote_name
-    table = quote(UnitMonthCount._meta.db_table)
-    columns = KEY_COLUMNS + MEASURES
-    updates = ", ".join(f"{quote(m)} = {table}.{quote(m)} + excluded.{quote(m)}" for m in MEASURES)
-    return (
-        f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - names from the model
-        f"VALUES {values_rows(len(columns), rows)} "
-        f"ON CONFLICT ({', '.join(quote(k) for k in KEY_COLUMNS)}) DO UPDATE SET {updates}"
-    )
-
-
 def unit_counts_statements(deltas: Mapping[Key, Mapping[str, int]]) -> list[Statement]:
     """Upserts adding signed counts to the table (its keys are distinct), keys in sorted
     order, so two transactions touching the same rows lock them in the same order and cannot
     deadlock."""
-    rows = _nonzero(deltas)
-    ordered = sorted(rows)
-    statements: list[Statement] = []
-    # 500 rows a statement: SQLite caps the parameters of one statement.
-    for first in range(0, len(ordered), 500):
-        chunk = ordered[first : first + 500]
-        params: list[Any] = []
-        for key in chunk:
-            params += [*key, *(rows[key].get(m, 0) for m in MEASURES)]
-        statements.append((_upsert_sql(len(chunk)), params))
-    return statements
+    return add_counts_statements(
+        UnitMonthCount._meta.db_table, KEY_COLUMNS, MEASURES, _nonzero(deltas)
+    )
 
 
 def unit_counts_add(deltas: Mapping[Key, Mapping[str, int]]) -> int:
