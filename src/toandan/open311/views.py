@@ -5,12 +5,19 @@ What differs from the spec, on purpose:
 - **No api_key.** Anyone may post a request, as anyone may walk into a police station:
   citizens' apps send none, and one given is ignored. Posts are rate-limited per client (a key
   hashed with a secret that changes daily) and overall, like the JSON API's.
-- **CSRF exemption.** `POST requests` is exempt from Django's CSRF check: Open311 clients are
-  apps that send no cookies, and the endpoint acts for nobody (it never reads a session or the
-  logged-in user), so a forged cross-site post could do nothing a direct post cannot.
+- **CSRF exemption.** Every address under `/open311/v2/` is exempt from Django's CSRF check:
+  Open311 clients are apps that send no cookies, and the endpoints act for nobody (they never
+  read a session or the logged-in user), so a forged cross-site post could do nothing a direct
+  post cannot. `POST requests` is the only one that does anything; a POST anywhere else gets
+  the spec's error document (405 on a GET endpoint, 404 on an unknown address), never Django's
+  HTML CSRF page, which an app cannot read.
 - **The receipt.** A tip is followed up with its receipt, not an account, so the POST answer
   carries it in the extension field `receipt` and says so in `service_notice`. It is shown
   once: the server keeps only a keyed hash of it.
+- **Errors.** As the spec says, an unknown `service_code` is a 404 and a missing one a 400,
+  on POST as on `services/{code}`. Every other input an app can send is a 4xx naming the
+  parameter: dates must lie between 1900 and 2100 (a year-9999 `start_date` would overflow
+  the 90-day window).
 - **One jurisdiction.** The whole country is one endpoint; `jurisdiction_id` is ignored.
 - **No tokens.** `service_request_id` is answered at once, so `GET tokens/{token}` is not
   offered and `token` is not returned.
@@ -81,6 +88,11 @@ class Open311Error(Exception):
 View = Callable[..., HttpResponse]
 # How long a browser may reuse the answer to a preflight.
 CORS_MAX_AGE_SECONDS = 24 * 60 * 60
+# The dates an app may send (start_date, end_date, attribute[occurred_at]). Wider than any tip
+# (the intake refuses events over a century old), narrow enough that the 90-day window around
+# them and the conversion to Vietnam time never leave Python's calendar (years 1 to 9999).
+EARLIEST_DATE = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+LATEST_DATE = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
 
 
 def _cors(response: HttpResponse) -> HttpResponse:
@@ -102,6 +114,9 @@ def open311_view(*methods: str) -> Callable[[View], View]:
     """Allowed methods, every failure written in the spec's error format, and CORS for GET."""
 
     def decorator(view: View) -> View:
+        # See the module docstring: the methods a view does not allow get a 405 document,
+        # which Django's CSRF check would otherwise replace with its HTML page.
+        @csrf_exempt
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
             if request.method == "OPTIONS" and "GET" in methods:
@@ -170,16 +185,33 @@ def _datetime(raw: str, name: str) -> dt.datetime | None:
             _("%(name)s is not a date and time: write it as ISO 8601, e.g. %(example)s.")
             % {"name": name, "example": "2026-03-14T21:30:00+07:00"},
         )
-    return value if timezone.is_aware(value) else timezone.make_aware(value)
+    try:
+        value = value if timezone.is_aware(value) else timezone.make_aware(value)
+        in_range = EARLIEST_DATE <= value < LATEST_DATE
+    except OverflowError:  # e.g. 0001-01-01T00:00:00 in Vietnam time is before year 1 in UTC
+        in_range = False
+    if not in_range:
+        raise Open311Error(
+            400,
+            _("%(name)s must lie between %(earliest)s and %(latest)s.")
+            % {
+                "name": name,
+                "earliest": EARLIEST_DATE.strftime("%Y-%m-%d"),
+                "latest": LATEST_DATE.strftime("%Y-%m-%d"),
+            },
+        )
+    return value
 
 
-def _category(code: str, *, status: int) -> Category:
+def _category(code: str) -> Category:
+    """The spec, for `services/{code}` and POST alike: 400 when service_code is missing, 404
+    when it names no service."""
     if not code:
         raise Open311Error(400, _("service_code is required."))
     category = active_category(code)
     if category is None:
         raise Open311Error(
-            status, _("Unknown service_code “%(code)s”: see services.") % {"code": code}
+            404, _("Unknown service_code “%(code)s”: see services.") % {"code": code}
         )
     return category
 
@@ -346,13 +378,11 @@ def services(request: HttpRequest, fmt: str) -> HttpResponse:
 @public
 @open311_view("GET")
 def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    category = _category(code, status=404)
+    category = _category(code)
     return render(fmt, "service_definition", selectors.service_definition(category))
 
 
-# The one CSRF-exempt view: see the module docstring.
 @public
-@csrf_exempt
 @open311_view("GET", "POST")
 def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
@@ -362,7 +392,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
     """BLTTHS Art. 144–146: the tip is entered in the receiving unit's register at once."""
-    category = _category(request.POST.get("service_code", "").strip(), status=400)
+    category = _category(request.POST.get("service_code", "").strip())
     try:
         check_intake_rate(request)
     except ApiRefusalError as refusal:
@@ -435,6 +465,7 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
 
 
 @public
+@csrf_exempt
 def not_found(request: HttpRequest) -> HttpResponse:
     """Any other address under the endpoint, e.g. an unknown format (`services.csv`): the spec's
     error document, in XML when the address asks for it and JSON otherwise."""

@@ -333,16 +333,17 @@ def test_post_commune_and_province_that_disagree_is_a_400(client, theft):
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
-def test_post_unknown_service_code_is_a_400_in_the_error_format(client, theft, fmt):
+def test_post_unknown_service_code_is_a_404_in_the_error_format(client, theft, fmt):
+    # The spec: "404 - service_code or jurisdiction_id was not found".
     response = create(client, fmt, service_code="no-such-service", address_id="00070")
 
-    assert response.status_code == 400
+    assert response.status_code == 404
     if fmt == "json":
         (error,) = response.json()
-        assert error["code"] == 400
+        assert error["code"] == 404
         assert "no-such-service" in error["description"]
     else:
-        assert xml(response).findtext("error/code") == "400"
+        assert xml(response).findtext("error/code") == "404"
     assert not Tip.objects.exists()
 
 
@@ -719,3 +720,88 @@ def test_a_server_failure_is_a_500_in_the_error_format(client, monkeypatch, fmt)
     else:
         assert xml(response).findtext("error/code") == "500"
     assert b"boom" not in response.content
+
+
+# --- any input is a 4xx: dates at the ends of the calendar, posts anywhere ---------------------
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start_date": "9999-12-31T23:59:59Z"},
+        {"end_date": "0001-01-01T00:00:00Z"},
+        {"start_date": "0001-01-01T00:00:00Z"},
+        {"end_date": "9999-12-31T23:59:59Z"},
+        {"start_date": "0001-01-01T00:00:00"},  # no zone: read as Vietnam time, before year 1
+        {"start_date": "9999-12-31T23:00:00Z", "end_date": "9999-12-31T23:59:59Z"},
+        {"start_date": "0001-01-01T00:00:00Z", "end_date": "0001-01-02T00:00:00Z"},
+        {"start_date": "2026-02-30T00:00:00Z"},
+        {"start_date": "2026-01-01T00:00:00+25:00"},
+    ],
+)
+def test_get_requests_with_dates_at_the_ends_of_the_calendar_is_a_400_not_a_500(
+    client, params, fmt
+):
+    response = client.get(f"{BASE}/requests.{fmt}", params)
+
+    assert response.status_code == 400, response.content
+    if fmt == "json":
+        (error,) = response.json()
+        description = error["description"]
+    else:
+        description = xml(response).findtext("error/description") or ""
+    assert any(name in description for name in params)
+
+
+@pytest.mark.parametrize(
+    "occurred_at", ["0001-01-01T00:00:00", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"]
+)
+def test_post_with_an_occurred_at_at_the_ends_of_the_calendar_is_a_400_naming_it(
+    client, theft, occurred_at
+):
+    response = create(client, address_id="00070", **{"attribute[occurred_at]": occurred_at})
+
+    assert response.status_code == 400, response.content
+    assert response.json()[0]["description"].startswith("attribute[occurred_at]")
+    assert not Tip.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize("path", ["nothing", "service", "requests/ABC/comments", "tokens/x"])
+def test_post_to_an_unknown_path_is_a_404_in_the_error_format_not_a_csrf_page(path, fmt):
+    # An Open311 app sends no cookie and no CSRF token: it must read the spec's error document.
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(f"{BASE}/{path}.{fmt}", {"service_code": "theft"})
+
+    assert response.status_code == 404, response.content[:200]
+    if fmt == "json":
+        assert response.json()[0]["code"] == 404
+    else:
+        assert xml(response).findtext("error/code") == "404"
+
+
+@pytest.mark.parametrize(
+    "path", ["discovery.json", "services.xml", "services/test-theft.json", "requests/ABC.xml"]
+)
+def test_post_to_a_get_endpoint_is_a_405_in_the_error_format_not_a_csrf_page(theft, path):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(f"{BASE}/{path}", {"service_code": "test-theft"})
+
+    assert response.status_code == 405, response.content[:200]
+    assert response["Allow"] == "GET"
+    if path.endswith(".json"):
+        assert response.json()[0]["code"] == 405
+    else:
+        assert xml(response).findtext("error/code") == "405"
+    assert not Tip.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_post_without_a_service_code_is_a_400_naming_it(client, theft, fmt):
+    response = create(client, fmt, service_code="", address_id="00070")
+
+    assert response.status_code == 400
+    assert b"service_code" in response.content
