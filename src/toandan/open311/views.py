@@ -12,8 +12,13 @@ What differs from the spec, on purpose:
   the spec's error document (405 on a GET endpoint, 404 on an unknown address), never Django's
   HTML CSRF page, which an app cannot read.
 - **The receipt.** A tip is followed up with its receipt, not an account, so the POST answer
-  carries it in the extension field `receipt` and says so in `service_notice`. It is shown
-  once: the server keeps only a keyed hash of it.
+  carries it in the extension field `receipt`, a field the spec defines for no answer, so no
+  Open311 software copies it anywhere. It is never in `service_notice`: the spec returns
+  `service_notice` in the public `GET requests` as well, so apps and aggregators keep and
+  republish it, and the receipt is the tipster's only key to the tip. The notice says where the
+  receipt is. Nor is it a `token`: the spec returns a token instead of a
+  `service_request_id` and exchanges it publicly at `GET tokens/{token}`. Apps should show the
+  receipt once to the tipster and not store it; the server keeps only a keyed hash of it.
 - **Errors.** As the spec says, an unknown `service_code` is a 404 and a missing one a 400,
   on POST as on `services/{code}`. Every other input an app can send is a 4xx naming the
   parameter: dates must lie between 1900 and 2100 (a year-9999 `start_date` would overflow
@@ -25,10 +30,13 @@ What differs from the spec, on purpose:
   the notice says to send files through the web form or the JSON API.
 - **Public-safe requests.** `GET requests` never shows a tip's description, address, position,
   media or who sent it; `device_id` and `account_id` are ignored and never stored. Times are
-  ISO 8601 in Vietnam time (+07:00) and cut to the hour, so a public timestamp cannot be
-  matched to the minute someone was seen using a phone; and the list shows a tip only an hour
-  after it arrived, so polling it cannot tell the arrival to the minute either. `GET
-  requests/{id}` (the sender knows the id) shows a tip at once. Ids are case-insensitive.
+  ISO 8601 in Vietnam time (+07:00) and cut to the day. The list is opt-in per category: it
+  shows only the categories an administrator listed (`Category.open311_listed`), never a
+  sensitive one (drugs, trafficking, domestic violence, sexual offences, anything about a
+  person), and a tip only from the local midnight that ends `TOANDAN_OPEN311_LIST_DELAY_DAYS`
+  (7) whole days after the day it arrived, all the tips of a day at once, so polling it tells
+  the day and nothing finer. `GET requests/{id}` (the sender knows the random id) shows a tip
+  of any category at once. Ids are case-insensitive.
 - **CORS.** GET answers (the public data) carry `Access-Control-Allow-Origin: *` so web apps
   can read them, and an OPTIONS preflight is answered for GET only; POST answers carry no CORS
   header, so a web page cannot read a receipt posted from another site's page.
@@ -401,11 +409,12 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
         submitted = tip_submit(data=_tip_input(request, category), channel=Channel.OPEN311)
     except TipRejectedError as rejected:
         raise _rejected(rejected.errors) from None
+    # Never the receipt itself: the spec publishes service_notice in GET requests too.
     notice = _(
-        "Your tip was received by %(unit)s. Keep your receipt %(receipt)s: it is shown only "
-        "now and is the only way to see what happened and to answer the police, on the "
-        "follow-up page or with POST /api/v1/tips/follow-up."
-    ) % {"unit": submitted.tip.register_unit.name, "receipt": submitted.receipt}
+        "Your tip was received by %(unit)s. Keep the receipt given in the “receipt” field of "
+        "this answer: it is shown only now and is the only way to see what happened and to "
+        "answer the police, on the follow-up page or with POST /api/v1/tips/follow-up."
+    ) % {"unit": submitted.tip.register_unit.name}
     if request.POST.get("media_url", "").strip():
         notice += " " + _(
             "The media_url was not fetched: send photos and files through the web form or "
