@@ -22,7 +22,7 @@ What differs from the spec, on purpose:
 - **Errors.** As the spec says, an unknown `service_code` is a 404 and a missing one a 400,
   on POST as on `services/{code}`. Every other input an app can send is a 4xx naming the
   parameter: dates must lie between 1900 and 2100 (a year-9999 `start_date` would overflow
-  the 90-day window).
+  the 90-day window), and a NUL character anywhere is refused (PostgreSQL would fail on it).
 - **One jurisdiction.** The whole country is one endpoint; `jurisdiction_id` is ignored.
 - **No tokens.** `service_request_id` is answered at once, so `GET tokens/{token}` is not
   offered and `token` is not returned.
@@ -66,7 +66,7 @@ from django.views.decorators.csrf import csrf_exempt
 from toandan.core.access import public
 from toandan.geo.models import AdminUnit
 from toandan.open311 import selectors
-from toandan.open311.render import JSON, XML, render, render_errors
+from toandan.open311.render import JSON, XML, render, render_errors, xml_safe
 from toandan.tips.api import (
     ApiRefusalError,
     active_category,
@@ -144,6 +144,7 @@ def open311_view(*methods: str) -> Callable[[View], View]:
                 response["Allow"] = ", ".join(methods)
                 return response
             try:
+                _refuse_nul(request, kwargs)
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as error:
                 return render_errors(
@@ -160,6 +161,22 @@ def open311_view(*methods: str) -> Callable[[View], View]:
 
 
 # --- Reading parameters --------------------------------------------------------------------------
+
+
+def _refuse_nul(request: HttpRequest, path_parts: dict[str, Any]) -> None:
+    """PostgreSQL refuses a NUL character in any query parameter (a 500), and no code, id, date
+    or address has one: a 400 naming the parameter, before anything reads it."""
+    named = [
+        *((name, value) for name, value in path_parts.items() if isinstance(value, str)),
+        *((name, value) for name, values in request.GET.lists() for value in values),
+        *((name, value) for name, values in request.POST.lists() for value in values),
+    ]
+    for name, value in named:
+        if "\x00" in name or "\x00" in value:
+            raise Open311Error(
+                400,
+                _("%(name)s contains a NUL character.") % {"name": xml_safe(name) or "?"},
+            )
 
 
 def _attribute(request: HttpRequest, code: str) -> str:

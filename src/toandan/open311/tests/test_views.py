@@ -901,3 +901,29 @@ def test_post_without_a_service_code_is_a_400_naming_it(client, theft, fmt):
 
     assert response.status_code == 400
     assert b"service_code" in response.content
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "params"),
+    [
+        ("get", "services/a%00b.json", {}),
+        ("get", "requests/AB%00CD.json", {}),
+        ("get", "requests.json", {"service_code": "a\x00b"}),
+        ("get", "requests.json", {"service_request_id": "AB\x00CD"}),
+        ("get", "requests.json", {"status": "open\x00"}),
+        ("get", "requests.json", {"start_date": "2026-01-01T00:00:00\x00Z"}),
+        ("post", "requests.json", {"service_code": "test-theft\x00"}),
+        ("post", "requests.json", {"address_id": "000\x0070"}),
+        ("post", "requests.json", {"address_string": "Hàng Bạc\x00, Hà Nội"}),
+        ("post", "requests.json", {"attribute[union_branch]": "PN\x00"}),
+        ("post", "requests.json", {"attribute[province_code]": "0\x001"}),
+    ],
+)
+def test_a_nul_character_anywhere_is_a_4xx_not_a_500(client, theft, method, path, params):
+    # PostgreSQL refuses NUL in a query parameter: it must never get one from a request.
+    if method == "post":
+        params = {"service_code": "test-theft", "address_id": "00070", **params}
+    response = getattr(client, method)(f"{BASE}/{path}", params)
+
+    assert 400 <= response.status_code < 500, response.content
+    assert response.json()[0]["code"] == response.status_code
