@@ -330,6 +330,16 @@ if TOANDAN_CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- open311 ---
+# The public list GET /open311/v2/requests shows a tip of a listed category (see
+# Category.open311_listed) only from the local midnight that ends this many whole days after
+# the day it arrived, dated to the day: the police's first step (forward within 7 days, BLTTHS
+# Art. 146, joint circular 01/2017) comes before anyone can see the tip, and polling tells only
+# the day. At least one day.
+TOANDAN_OPEN311_LIST_DELAY_DAYS = max(
+    1, int(os.environ.get("TOANDAN_OPEN311_LIST_DELAY_DAYS", "7"))
+)
+
 # --- bench ---
 # `make bench` starts the production server with this on: it adds the baseline endpoint
 # POST /api/v1/bench/minimal (validate a JSON body, insert one row). Off everywhere else.

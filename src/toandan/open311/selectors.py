@@ -2,9 +2,16 @@
 coordinates or addresses, and the public-safe view of requests.
 
 A request (a tip) is public only as: its reference, open or closed, a generic status note, its
-category, the receiving unit and when it was received and last changed. Never its text, address,
-position, attachments or who sent it. Times are cut to the hour, so a public timestamp cannot be
-matched to the minute someone was seen using a phone.
+category, the receiving unit and the day it was received and last changed. Never its text,
+address, position, attachments or who sent it. Times are cut to the day (local midnight), so a
+public timestamp cannot be matched to the hour someone was seen using a phone.
+
+The list (`request_list`) shows only tips of the categories an administrator opted in
+(`Category.open311_listed`; never a sensitive one, nor drugs or trafficking), and only from the
+local midnight that ends `TOANDAN_OPEN311_LIST_DELAY_DAYS` whole days after the day a tip
+arrived: all the tips of a day appear at once, so polling tells the day and nothing finer.
+`request_get` (by reference) shows any tip at once: its reference is random (60 bits) and
+only its sender, or the police, holds it.
 """
 
 from __future__ import annotations
@@ -14,12 +21,15 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.tips.models import (
+    NEVER_LISTED_GROUPS,
     Category,
     CategoryGroup,
     Tip,
@@ -31,9 +41,6 @@ from toandan.tips.selectors import CLOSED_STATUSES, tip_open311_view
 
 MAX_REQUESTS = 1000
 DEFAULT_WINDOW = dt.timedelta(days=90)
-# The list shows a tip only this long after it arrived: polling the list could otherwise tell
-# when it arrived to the minute, despite the times cut to the hour.
-LIST_DELAY = dt.timedelta(hours=1)
 # Vietnam's land and islands, generously: a position outside is not ours to route.
 VIETNAM_BOUNDS = {"lat": (6.0, 24.0), "long": (101.5, 118.0)}
 # Search boxes (degrees) tried in turn around a position for commune centroids.
@@ -250,10 +257,17 @@ def place_from_address(text: str) -> tuple[AdminUnit | None, AdminUnit | None]:
 # --- Requests -----------------------------------------------------------------------------------
 
 
-def _to_the_hour(value: dt.datetime) -> dt.datetime:
-    from django.utils import timezone
+def _to_the_day(value: dt.datetime) -> dt.datetime:
+    return timezone.localtime(value).replace(hour=0, minute=0, second=0, microsecond=0)
 
-    return timezone.localtime(value).replace(minute=0, second=0, microsecond=0)
+
+def list_horizon(now: dt.datetime) -> dt.datetime:
+    """Tips received before this moment may be listed: the local midnight that began the day
+    `TOANDAN_OPEN311_LIST_DELAY_DAYS` days ago. It moves only at midnight, so the tips of one
+    day appear together."""
+    days = max(1, settings.TOANDAN_OPEN311_LIST_DELAY_DAYS)
+    day = timezone.localdate(now) - dt.timedelta(days=days)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def _status_note(status: str) -> str:
@@ -271,7 +285,7 @@ def _status_note(status: str) -> str:
 
 def request_row(tip: Tip) -> dict[str, Any]:
     """The public-safe fields of one request (`tips.selectors.tip_open311_view` decides which),
-    with the times cut to the hour and a status note that says nothing of the content."""
+    with the times cut to the day and a status note that says nothing of the content."""
     view = tip_open311_view(tip)
     return {
         "service_request_id": view.service_request_id,
@@ -280,8 +294,8 @@ def request_row(tip: Tip) -> dict[str, Any]:
         "service_name": view.service_name,
         "service_code": view.service_code,
         "agency_responsible": view.agency_responsible,
-        "requested_datetime": _to_the_hour(view.requested_datetime),
-        "updated_datetime": _to_the_hour(view.updated_datetime),
+        "requested_datetime": _to_the_day(view.requested_datetime),
+        "updated_datetime": _to_the_day(view.updated_datetime),
     }
 
 
@@ -332,8 +346,18 @@ def request_list(
 ) -> list[dict[str, Any]]:
     """GET requests. `references` overrides every other filter (as the spec says); otherwise
     the window is the 90 days before `end` (or after `start`), newest first, at most 1000.
-    Only tips that arrived at least `LIST_DELAY` before `now` are listed."""
-    tips = _public_tips().filter(received_at__lte=now - LIST_DELAY)
+    Only tips of listed categories, received before `list_horizon(now)`, are listed."""
+    tips = (
+        _public_tips()
+        .filter(
+            category__open311_listed=True,
+            received_at__lt=list_horizon(now),
+        )
+        # The database refuses a listed sensitive category; this keeps the list right even
+        # if a row got past it.
+        .exclude(category__sensitive=True)
+        .exclude(category__group__in=sorted(NEVER_LISTED_GROUPS))
+    )
     if references:
         keys = [_reference_key(reference) for reference in references]
         tips = tips.filter(reference__in=keys[:MAX_REQUESTS])

@@ -5,12 +5,24 @@ What differs from the spec, on purpose:
 - **No api_key.** Anyone may post a request, as anyone may walk into a police station:
   citizens' apps send none, and one given is ignored. Posts are rate-limited per client (a key
   hashed with a secret that changes daily) and overall, like the JSON API's.
-- **CSRF exemption.** `POST requests` is exempt from Django's CSRF check: Open311 clients are
-  apps that send no cookies, and the endpoint acts for nobody (it never reads a session or the
-  logged-in user), so a forged cross-site post could do nothing a direct post cannot.
+- **CSRF exemption.** Every address under `/open311/v2/` is exempt from Django's CSRF check:
+  Open311 clients are apps that send no cookies, and the endpoints act for nobody (they never
+  read a session or the logged-in user), so a forged cross-site post could do nothing a direct
+  post cannot. `POST requests` is the only one that does anything; a POST anywhere else gets
+  the spec's error document (405 on a GET endpoint, 404 on an unknown address), never Django's
+  HTML CSRF page, which an app cannot read.
 - **The receipt.** A tip is followed up with its receipt, not an account, so the POST answer
-  carries it in the extension field `receipt` and says so in `service_notice`. It is shown
-  once: the server keeps only a keyed hash of it.
+  carries it in the extension field `receipt`, a field the spec defines for no answer, so no
+  Open311 software copies it anywhere. It is never in `service_notice`: the spec returns
+  `service_notice` in the public `GET requests` as well, so apps and aggregators keep and
+  republish it, and the receipt is the tipster's only key to the tip. The notice says where the
+  receipt is. Nor is it a `token`: the spec returns a token instead of a
+  `service_request_id` and exchanges it publicly at `GET tokens/{token}`. Apps should show the
+  receipt once to the tipster and not store it; the server keeps only a keyed hash of it.
+- **Errors.** As the spec says, an unknown `service_code` is a 404 and a missing one a 400,
+  on POST as on `services/{code}`. Every other input an app can send is a 4xx naming the
+  parameter: dates must lie between 1900 and 2100 (a year-9999 `start_date` would overflow
+  the 90-day window), and a NUL character anywhere is refused (PostgreSQL would fail on it).
 - **One jurisdiction.** The whole country is one endpoint; `jurisdiction_id` is ignored.
 - **No tokens.** `service_request_id` is answered at once, so `GET tokens/{token}` is not
   offered and `token` is not returned.
@@ -18,10 +30,13 @@ What differs from the spec, on purpose:
   the notice says to send files through the web form or the JSON API.
 - **Public-safe requests.** `GET requests` never shows a tip's description, address, position,
   media or who sent it; `device_id` and `account_id` are ignored and never stored. Times are
-  ISO 8601 in Vietnam time (+07:00) and cut to the hour, so a public timestamp cannot be
-  matched to the minute someone was seen using a phone; and the list shows a tip only an hour
-  after it arrived, so polling it cannot tell the arrival to the minute either. `GET
-  requests/{id}` (the sender knows the id) shows a tip at once. Ids are case-insensitive.
+  ISO 8601 in Vietnam time (+07:00) and cut to the day. The list is opt-in per category: it
+  shows only the categories an administrator listed (`Category.open311_listed`), never a
+  sensitive one (drugs, trafficking, domestic violence, sexual offences, anything about a
+  person), and a tip only from the local midnight that ends `TOANDAN_OPEN311_LIST_DELAY_DAYS`
+  (7) whole days after the day it arrived, all the tips of a day at once, so polling it tells
+  the day and nothing finer. `GET requests/{id}` (the sender knows the random id) shows a tip
+  of any category at once. Ids are case-insensitive.
 - **CORS.** GET answers (the public data) carry `Access-Control-Allow-Origin: *` so web apps
   can read them, and an OPTIONS preflight is answered for GET only; POST answers carry no CORS
   header, so a web page cannot read a receipt posted from another site's page.
@@ -51,7 +66,7 @@ from django.views.decorators.csrf import csrf_exempt
 from toandan.core.access import public
 from toandan.geo.models import AdminUnit
 from toandan.open311 import selectors
-from toandan.open311.render import JSON, XML, render, render_errors
+from toandan.open311.render import JSON, XML, render, render_errors, xml_safe
 from toandan.tips.api import (
     ApiRefusalError,
     active_category,
@@ -81,6 +96,11 @@ class Open311Error(Exception):
 View = Callable[..., HttpResponse]
 # How long a browser may reuse the answer to a preflight.
 CORS_MAX_AGE_SECONDS = 24 * 60 * 60
+# The dates an app may send (start_date, end_date, attribute[occurred_at]). Wider than any tip
+# (the intake refuses events over a century old), narrow enough that the 90-day window around
+# them and the conversion to Vietnam time never leave Python's calendar (years 1 to 9999).
+EARLIEST_DATE = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+LATEST_DATE = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
 
 
 def _cors(response: HttpResponse) -> HttpResponse:
@@ -102,6 +122,9 @@ def open311_view(*methods: str) -> Callable[[View], View]:
     """Allowed methods, every failure written in the spec's error format, and CORS for GET."""
 
     def decorator(view: View) -> View:
+        # See the module docstring: the methods a view does not allow get a 405 document,
+        # which Django's CSRF check would otherwise replace with its HTML page.
+        @csrf_exempt
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
             if request.method == "OPTIONS" and "GET" in methods:
@@ -121,6 +144,7 @@ def open311_view(*methods: str) -> Callable[[View], View]:
                 response["Allow"] = ", ".join(methods)
                 return response
             try:
+                _refuse_nul(request, kwargs)
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as error:
                 return render_errors(
@@ -137,6 +161,22 @@ def open311_view(*methods: str) -> Callable[[View], View]:
 
 
 # --- Reading parameters --------------------------------------------------------------------------
+
+
+def _refuse_nul(request: HttpRequest, path_parts: dict[str, Any]) -> None:
+    """PostgreSQL refuses a NUL character in any query parameter (a 500), and no code, id, date
+    or address has one: a 400 naming the parameter, before anything reads it."""
+    named = [
+        *((name, value) for name, value in path_parts.items() if isinstance(value, str)),
+        *((name, value) for name, values in request.GET.lists() for value in values),
+        *((name, value) for name, values in request.POST.lists() for value in values),
+    ]
+    for name, value in named:
+        if "\x00" in name or "\x00" in value:
+            raise Open311Error(
+                400,
+                _("%(name)s contains a NUL character.") % {"name": xml_safe(name) or "?"},
+            )
 
 
 def _attribute(request: HttpRequest, code: str) -> str:
@@ -170,16 +210,33 @@ def _datetime(raw: str, name: str) -> dt.datetime | None:
             _("%(name)s is not a date and time: write it as ISO 8601, e.g. %(example)s.")
             % {"name": name, "example": "2026-03-14T21:30:00+07:00"},
         )
-    return value if timezone.is_aware(value) else timezone.make_aware(value)
+    try:
+        value = value if timezone.is_aware(value) else timezone.make_aware(value)
+        in_range = EARLIEST_DATE <= value < LATEST_DATE
+    except OverflowError:  # e.g. 0001-01-01T00:00:00 in Vietnam time is before year 1 in UTC
+        in_range = False
+    if not in_range:
+        raise Open311Error(
+            400,
+            _("%(name)s must lie between %(earliest)s and %(latest)s.")
+            % {
+                "name": name,
+                "earliest": EARLIEST_DATE.strftime("%Y-%m-%d"),
+                "latest": LATEST_DATE.strftime("%Y-%m-%d"),
+            },
+        )
+    return value
 
 
-def _category(code: str, *, status: int) -> Category:
+def _category(code: str) -> Category:
+    """The spec, for `services/{code}` and POST alike: 400 when service_code is missing, 404
+    when it names no service."""
     if not code:
         raise Open311Error(400, _("service_code is required."))
     category = active_category(code)
     if category is None:
         raise Open311Error(
-            status, _("Unknown service_code “%(code)s”: see services.") % {"code": code}
+            404, _("Unknown service_code “%(code)s”: see services.") % {"code": code}
         )
     return category
 
@@ -346,13 +403,11 @@ def services(request: HttpRequest, fmt: str) -> HttpResponse:
 @public
 @open311_view("GET")
 def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    category = _category(code, status=404)
+    category = _category(code)
     return render(fmt, "service_definition", selectors.service_definition(category))
 
 
-# The one CSRF-exempt view: see the module docstring.
 @public
-@csrf_exempt
 @open311_view("GET", "POST")
 def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
@@ -362,7 +417,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
     """BLTTHS Art. 144–146: the tip is entered in the receiving unit's register at once."""
-    category = _category(request.POST.get("service_code", "").strip(), status=400)
+    category = _category(request.POST.get("service_code", "").strip())
     try:
         check_intake_rate(request)
     except ApiRefusalError as refusal:
@@ -371,11 +426,12 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
         submitted = tip_submit(data=_tip_input(request, category), channel=Channel.OPEN311)
     except TipRejectedError as rejected:
         raise _rejected(rejected.errors) from None
+    # Never the receipt itself: the spec publishes service_notice in GET requests too.
     notice = _(
-        "Your tip was received by %(unit)s. Keep your receipt %(receipt)s: it is shown only "
-        "now and is the only way to see what happened and to answer the police, on the "
-        "follow-up page or with POST /api/v1/tips/follow-up."
-    ) % {"unit": submitted.tip.register_unit.name, "receipt": submitted.receipt}
+        "Your tip was received by %(unit)s. Keep the receipt given in the “receipt” field of "
+        "this answer: it is shown only now and is the only way to see what happened and to "
+        "answer the police, on the follow-up page or with POST /api/v1/tips/follow-up."
+    ) % {"unit": submitted.tip.register_unit.name}
     if request.POST.get("media_url", "").strip():
         notice += " " + _(
             "The media_url was not fetched: send photos and files through the web form or "
@@ -435,6 +491,7 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
 
 
 @public
+@csrf_exempt
 def not_found(request: HttpRequest) -> HttpResponse:
     """Any other address under the endpoint, e.g. an unknown format (`services.csv`): the spec's
     error document, in XML when the address asks for it and JSON otherwise."""

@@ -72,6 +72,8 @@ class CategoryAdmin(AuditedAdmin):
         "is_serious",
         "asks_victim_request",
         "active",
+        "sensitive",
+        "open311_listed",
     )
     list_display = (
         "name_vi",
@@ -80,10 +82,19 @@ class CategoryAdmin(AuditedAdmin):
         "group",
         "is_serious",
         "asks_victim_request",
+        "sensitive",
+        "open311_listed",
         "order",
         "active",
     )
-    list_filter = ("group", "is_serious", "asks_victim_request", "active")
+    list_filter = (
+        "group",
+        "is_serious",
+        "asks_victim_request",
+        "sensitive",
+        "open311_listed",
+        "active",
+    )
     list_editable = ("order", "active")
     search_fields = ("code", "name_vi", "name_en")
 

@@ -44,6 +44,10 @@ from toandan.tips.services import (
 A = TipAction
 
 DEMO_PREFIX = "DEMO"
+# Categories the demo opts in to the public Open311 list (an administrator's choice on a real
+# server, where none is listed at first): property offences and the scams people should hear
+# about, whose tips point at no one in particular.
+DEMO_OPEN311_LISTED = ("theft", "robbery", "property-damage", "fraud-fake-authority", "fraud-task")
 DEMO_RECEIPTS: dict[str, str] = {
     "DEMO02": "1908 2026 0000 0000 0002",
     "DEMO05": "1908 2026 0000 0000 0005",
@@ -621,6 +625,25 @@ def _demo_reveal(now: dt.datetime) -> None:
             reveal.reveal_read(actor=leader, reveal=request, now=now)
 
 
+def _demo_open311_listing() -> None:
+    from toandan.audit.services import audit_record
+
+    with transaction.atomic():
+        for category in Category.objects.filter(code__in=DEMO_OPEN311_LISTED, sensitive=False):
+            if category.open311_listed:
+                continue
+            category.open311_listed = True
+            category.full_clean()
+            category.save(update_fields=["open311_listed"])
+            audit_record(
+                actor=None,
+                action="tips.category.update",
+                target=category,
+                reason="demo",
+                data={"changed": ["open311_listed"], "open311_listed": True},
+            )
+
+
 def load_demo() -> str:
     existing = set(
         Tip.objects.filter(reference__startswith=DEMO_PREFIX).values_list("reference", flat=True)
@@ -645,6 +668,8 @@ def load_demo() -> str:
         else:
             created += 1
     _demo_reveal(now)
+    if created:  # the first load only: a second run keeps an administrator's later choice
+        _demo_open311_listing()
     summary = f"{created} tips created, {len(existing)} already present"
     if skipped:
         summary += f", {skipped} skipped (load the geography and the demo accounts first)"

@@ -10,6 +10,7 @@ count and list tips are stored in clear: category, place, dates, status, registe
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
@@ -31,9 +32,18 @@ class CategoryGroup(models.TextChoices):
     OTHER = "other", _("Other offences")
 
 
+# Tips about drugs or trafficking are never listed publicly, whatever a category's flags say:
+# the list could warn the people they are about.
+NEVER_LISTED_GROUPS = frozenset({CategoryGroup.DRUGS.value, CategoryGroup.TRAFFICKING.value})
+
+
 class Category(models.Model):
     """What a tip is about. Data, editable in the admin: names are stored in both languages
-    because categories are added by administrators, not by translators."""
+    because categories are added by administrators, not by translators.
+
+    The public Open311 list (`GET /open311/v2/requests`) shows a category's tips only when an
+    administrator opts it in (`open311_listed`); a sensitive category, or one in
+    `NEVER_LISTED_GROUPS`, can never be (form validation and a database constraint)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     group = models.CharField(_("group"), max_length=20, choices=CategoryGroup.choices)
@@ -48,14 +58,51 @@ class Category(models.Model):
     asks_victim_request = models.BooleanField(_("asks whether the victim requests prosecution"))
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     active = models.BooleanField(_("active"), default=True)
+    sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_(
+            "Drugs, trafficking, domestic violence, sexual offences, or anything about a "
+            "person: tips of a sensitive category are never in the public Open311 list."
+        ),
+    )
+    open311_listed = models.BooleanField(
+        _("in the public Open311 list"),
+        default=False,
+        help_text=_(
+            "Show this category's tips in the public list GET /open311/v2/requests: their "
+            "reference, category, responsible police unit, status and the day they arrived "
+            "(never the hour, never the content), only some days after they arrived. In a small "
+            "commune even this can warn a suspect or point at a tipster: list only categories "
+            "where that cannot happen. Never for sensitive categories, drugs or trafficking."
+        ),
+    )
 
     class Meta:
         ordering = ["order", "code"]
         verbose_name = _("tip category")
         verbose_name_plural = _("tip categories")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(open311_listed=False)
+                | (models.Q(sensitive=False) & ~models.Q(group__in=sorted(NEVER_LISTED_GROUPS))),
+                name="tips_category_sensitive_never_listed",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name_vi
+
+    def clean(self) -> None:
+        if self.open311_listed and (self.sensitive or self.group in NEVER_LISTED_GROUPS):
+            raise ValidationError(
+                {
+                    "open311_listed": _(
+                        "A sensitive category, or one about drugs or trafficking, is never in "
+                        "the public Open311 list."
+                    )
+                }
+            )
 
     def localized_name(self, language: str | None = None) -> str:
         from django.utils.translation import get_language

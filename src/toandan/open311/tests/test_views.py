@@ -8,12 +8,15 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from toandan.open311 import selectors
 from toandan.tips import crypto
 from toandan.tips.models import Category, CategoryGroup, Channel, Tip, TipStatus
+from toandan.tips.services import TipInput, tip_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +77,7 @@ def theft(db) -> Category:
         description_vi="Mất trộm xe, tài sản.",
         asks_victim_request=False,
         order=1,
+        open311_listed=True,
     )
 
 
@@ -86,6 +90,7 @@ def fight(db) -> Category:
         name_en="Fight (test)",
         asks_victim_request=True,
         order=2,
+        open311_listed=True,
     )
 
 
@@ -269,7 +274,6 @@ def test_post_json_with_a_commune_code_creates_an_open311_tip_and_returns_the_re
     assert tip.has_contact
     assert set(answer) == {"service_request_id", "service_notice", "account_id", "receipt"}
     assert answer["account_id"] is None
-    assert answer["receipt"] in answer["service_notice"]
     assert response["Cache-Control"] == "no-store"
     # The receipt is the tipster's way back in: it opens the tip through the JSON API.
     followed = client.post(
@@ -333,16 +337,17 @@ def test_post_commune_and_province_that_disagree_is_a_400(client, theft):
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
-def test_post_unknown_service_code_is_a_400_in_the_error_format(client, theft, fmt):
+def test_post_unknown_service_code_is_a_404_in_the_error_format(client, theft, fmt):
+    # The spec: "404 - service_code or jurisdiction_id was not found".
     response = create(client, fmt, service_code="no-such-service", address_id="00070")
 
-    assert response.status_code == 400
+    assert response.status_code == 404
     if fmt == "json":
         (error,) = response.json()
-        assert error["code"] == 400
+        assert error["code"] == 404
         assert "no-such-service" in error["description"]
     else:
-        assert xml(response).findtext("error/code") == "400"
+        assert xml(response).findtext("error/code") == "404"
     assert not Tip.objects.exists()
 
 
@@ -431,10 +436,15 @@ def _tip_via_open311(client: Client, **params: Any) -> Tip:
     return tip
 
 
+def _old_enough() -> dt.datetime:
+    """A time past the public list's delay (days counted from local midnight)."""
+    return timezone.now() - dt.timedelta(days=settings.TOANDAN_OPEN311_LIST_DELAY_DAYS + 1)
+
+
 def _listed_tip(client: Client, **params: Any) -> Tip:
-    """A tip that arrived two hours ago: old enough for the public list."""
+    """A tip old enough for the public list."""
     tip = _tip_via_open311(client, **params)
-    Tip.objects.filter(pk=tip.pk).update(received_at=timezone.now() - dt.timedelta(hours=2))
+    Tip.objects.filter(pk=tip.pk).update(received_at=_old_enough())
     tip.refresh_from_db()
     return tip
 
@@ -461,9 +471,9 @@ def test_get_request_never_shows_the_text_place_or_contact(client, theft, fmt):
     assert row["agency_responsible"] == "Công an phường Hoàn Kiếm"
     assert row["requested_datetime"].endswith("+07:00")
     requested = dt.datetime.fromisoformat(row["requested_datetime"])
-    # Cut to the hour, so it cannot be matched to the minute someone used a phone.
-    assert (requested.minute, requested.second) == (0, 0)
-    assert requested <= tip.received_at < requested + dt.timedelta(hours=1)
+    # Cut to the day, so it cannot be matched to the hour someone was seen using a phone.
+    assert (requested.hour, requested.minute, requested.second) == (0, 0, 0)
+    assert requested <= tip.received_at < requested + dt.timedelta(days=1)
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
@@ -627,7 +637,7 @@ def test_request_ids_are_case_insensitive(client, theft, fmt):
 
     assert response.status_code == 200
     assert tip.reference.encode() in response.content
-    Tip.objects.filter(pk=tip.pk).update(received_at=timezone.now() - dt.timedelta(hours=2))
+    Tip.objects.filter(pk=tip.pk).update(received_at=_old_enough())
     rows = client.get(f"{BASE}/requests.json", {"service_request_id": tip.reference.lower()}).json()
     assert [row["service_request_id"] for row in rows] == [tip.reference]
 
@@ -681,9 +691,96 @@ def test_polling_the_list_does_not_tell_when_a_tip_arrived(client, theft):
     assert by_id == []
     # The sender, who knows the id, sees it at once.
     assert client.get(f"{BASE}/requests/{fresh.reference}.json").status_code == 200
-    Tip.objects.filter(pk=fresh.pk).update(received_at=timezone.now() - dt.timedelta(minutes=61))
-    listed = [r["service_request_id"] for r in client.get(f"{BASE}/requests.json").json()]
-    assert set(listed) == {fresh.reference, older.reference}
+
+
+def test_polling_the_list_tells_only_the_day_a_tip_arrived_days_later(theft, settings):
+    settings.TOANDAN_OPEN311_LIST_DELAY_DAYS = 7
+    tz = timezone.get_current_timezone()
+    morning = dt.datetime(2026, 3, 2, 0, 30, tzinfo=tz)
+    evening = dt.datetime(2026, 3, 2, 23, 30, tzinfo=tz)
+    for received_at in (morning, evening):
+        tip = Tip.objects.get(pk=tip_submit(data=_theft_input(theft)).tip.pk)
+        Tip.objects.filter(pk=tip.pk).update(received_at=received_at)
+
+    def listed(now: dt.datetime) -> list[dt.datetime]:
+        rows = selectors.request_list(now=now, start=morning - dt.timedelta(days=1))
+        return [row["requested_datetime"] for row in rows]
+
+    # Seven days later, to the last second of the day: nothing yet, however often one polls.
+    assert listed(dt.datetime(2026, 3, 9, 23, 59, 59, tzinfo=tz)) == []
+    # At midnight the whole day comes at once, dated to the day: not which came first.
+    at_midnight = listed(dt.datetime(2026, 3, 10, 0, 0, tzinfo=tz))
+    assert at_midnight == [dt.datetime(2026, 3, 2, tzinfo=tz)] * 2
+
+
+def _theft_input(category: Category) -> TipInput:
+    from toandan.geo.models import AdminUnit, Generation, Level
+
+    province = AdminUnit.objects.get(generation=Generation.CURRENT, level=Level.PROVINCE, code="01")
+    return TipInput(category=category, description=DESCRIPTION, province=province)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_category_not_opted_in_is_never_in_the_public_list(client, theft, fmt):
+    # A new category, as an administrator adds it: not listed until they say so.
+    quiet = Category.objects.create(
+        code="test-quiet",
+        group=CategoryGroup.PROPERTY,
+        name_vi="Chưa công khai (thử)",
+        name_en="Not listed (test)",
+        asks_victim_request=False,
+    )
+    shown = _listed_tip(client)
+    hidden = _listed_tip(client, service_code=quiet.code)
+
+    response = client.get(f"{BASE}/requests.{fmt}")
+    by_code = client.get(f"{BASE}/requests.json", {"service_code": quiet.code}).json()
+    by_id = client.get(f"{BASE}/requests.json", {"service_request_id": hidden.reference}).json()
+
+    assert shown.reference.encode() in response.content
+    assert hidden.reference.encode() not in response.content
+    assert quiet.code.encode() not in response.content
+    assert by_code == by_id == []
+    # Its sender, who holds the reference, still follows it.
+    assert client.get(f"{BASE}/requests/{hidden.reference}.json").status_code == 200
+
+
+def test_a_drug_deal_tip_is_never_in_the_public_list_even_when_old(client):
+    # The default categories: nothing is listed until an administrator opts a category in,
+    # and the sensitive ones cannot be.
+    tip = Tip.objects.get(
+        pk=tip_submit(data=_theft_input(Category.objects.get(code="drug-trafficking"))).tip.pk
+    )
+    Tip.objects.filter(pk=tip.pk).update(received_at=_old_enough())
+
+    response = client.get(f"{BASE}/requests.json")
+
+    assert response.status_code == 200
+    assert tip.reference not in {row["service_request_id"] for row in response.json()}
+    assert b"drug-trafficking" not in response.content
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_the_receipt_is_never_in_the_service_notice(client, theft, fmt):
+    # The spec publishes service_notice in GET requests too: an app or an aggregator that
+    # keeps and shows it would publish the tipster's only key to the tip.
+    response = create(client, fmt, address_id="00070")
+
+    assert response.status_code == 201
+    if fmt == "json":
+        (answer,) = response.json()
+    else:
+        request = xml(response).find("request")
+        assert request is not None
+        answer = children(request)
+    assert answer["receipt"]
+    assert answer["receipt"] not in answer["service_notice"]
+    assert answer["receipt"].replace(" ", "") not in answer["service_notice"].replace(" ", "")
+    assert "receipt" in answer["service_notice"]  # it tells where the receipt is
+    tip = Tip.objects.get(reference=answer["service_request_id"])
+    Tip.objects.filter(pk=tip.pk).update(received_at=_old_enough())
+    for path in ("requests.json", "requests.xml", f"requests/{tip.reference}.json"):
+        assert answer["receipt"].encode() not in client.get(f"{BASE}/{path}").content
 
 
 def test_service_keywords_are_vietnamese_for_a_vietnamese_client(client, theft):
@@ -719,3 +816,114 @@ def test_a_server_failure_is_a_500_in_the_error_format(client, monkeypatch, fmt)
     else:
         assert xml(response).findtext("error/code") == "500"
     assert b"boom" not in response.content
+
+
+# --- any input is a 4xx: dates at the ends of the calendar, posts anywhere ---------------------
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start_date": "9999-12-31T23:59:59Z"},
+        {"end_date": "0001-01-01T00:00:00Z"},
+        {"start_date": "0001-01-01T00:00:00Z"},
+        {"end_date": "9999-12-31T23:59:59Z"},
+        {"start_date": "0001-01-01T00:00:00"},  # no zone: read as Vietnam time, before year 1
+        {"start_date": "9999-12-31T23:00:00Z", "end_date": "9999-12-31T23:59:59Z"},
+        {"start_date": "0001-01-01T00:00:00Z", "end_date": "0001-01-02T00:00:00Z"},
+        {"start_date": "2026-02-30T00:00:00Z"},
+        {"start_date": "2026-01-01T00:00:00+25:00"},
+    ],
+)
+def test_get_requests_with_dates_at_the_ends_of_the_calendar_is_a_400_not_a_500(
+    client, params, fmt
+):
+    response = client.get(f"{BASE}/requests.{fmt}", params)
+
+    assert response.status_code == 400, response.content
+    if fmt == "json":
+        (error,) = response.json()
+        description = error["description"]
+    else:
+        description = xml(response).findtext("error/description") or ""
+    assert any(name in description for name in params)
+
+
+@pytest.mark.parametrize(
+    "occurred_at", ["0001-01-01T00:00:00", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"]
+)
+def test_post_with_an_occurred_at_at_the_ends_of_the_calendar_is_a_400_naming_it(
+    client, theft, occurred_at
+):
+    response = create(client, address_id="00070", **{"attribute[occurred_at]": occurred_at})
+
+    assert response.status_code == 400, response.content
+    assert response.json()[0]["description"].startswith("attribute[occurred_at]")
+    assert not Tip.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize("path", ["nothing", "service", "requests/ABC/comments", "tokens/x"])
+def test_post_to_an_unknown_path_is_a_404_in_the_error_format_not_a_csrf_page(path, fmt):
+    # An Open311 app sends no cookie and no CSRF token: it must read the spec's error document.
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(f"{BASE}/{path}.{fmt}", {"service_code": "theft"})
+
+    assert response.status_code == 404, response.content[:200]
+    if fmt == "json":
+        assert response.json()[0]["code"] == 404
+    else:
+        assert xml(response).findtext("error/code") == "404"
+
+
+@pytest.mark.parametrize(
+    "path", ["discovery.json", "services.xml", "services/test-theft.json", "requests/ABC.xml"]
+)
+def test_post_to_a_get_endpoint_is_a_405_in_the_error_format_not_a_csrf_page(theft, path):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(f"{BASE}/{path}", {"service_code": "test-theft"})
+
+    assert response.status_code == 405, response.content[:200]
+    assert response["Allow"] == "GET"
+    if path.endswith(".json"):
+        assert response.json()[0]["code"] == 405
+    else:
+        assert xml(response).findtext("error/code") == "405"
+    assert not Tip.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_post_without_a_service_code_is_a_400_naming_it(client, theft, fmt):
+    response = create(client, fmt, service_code="", address_id="00070")
+
+    assert response.status_code == 400
+    assert b"service_code" in response.content
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "params"),
+    [
+        ("get", "services/a%00b.json", {}),
+        ("get", "requests/AB%00CD.json", {}),
+        ("get", "requests.json", {"service_code": "a\x00b"}),
+        ("get", "requests.json", {"service_request_id": "AB\x00CD"}),
+        ("get", "requests.json", {"status": "open\x00"}),
+        ("get", "requests.json", {"start_date": "2026-01-01T00:00:00\x00Z"}),
+        ("post", "requests.json", {"service_code": "test-theft\x00"}),
+        ("post", "requests.json", {"address_id": "000\x0070"}),
+        ("post", "requests.json", {"address_string": "Hàng Bạc\x00, Hà Nội"}),
+        ("post", "requests.json", {"attribute[union_branch]": "PN\x00"}),
+        ("post", "requests.json", {"attribute[province_code]": "0\x001"}),
+    ],
+)
+def test_a_nul_character_anywhere_is_a_4xx_not_a_500(client, theft, method, path, params):
+    # PostgreSQL refuses NUL in a query parameter: it must never get one from a request.
+    if method == "post":
+        params = {"service_code": "test-theft", "address_id": "00070", **params}
+    response = getattr(client, method)(f"{BASE}/{path}", params)
+
+    assert 400 <= response.status_code < 500, response.content
+    assert response.json()[0]["code"] == response.status_code

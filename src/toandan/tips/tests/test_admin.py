@@ -98,3 +98,94 @@ def test_tips_and_register_books_cannot_be_changed_in_the_admin(admin_client):
     assert (
         admin_client.post(reverse("admin:tips_tip_delete", args=[tip.pk]), {"post": "yes"})
     ).status_code == 403
+
+
+# --- the public Open311 list: opt-in per category, never the sensitive ones ---------------------
+
+
+def _category_form(cat: Category, **changes: str) -> dict[str, object]:
+    form: dict[str, object] = {
+        "code": cat.code,
+        "group": cat.group,
+        "name_vi": cat.name_vi,
+        "name_en": cat.name_en,
+        "description_vi": cat.description_vi,
+        "description_en": cat.description_en,
+        "order": cat.order,
+        "active": "on",
+    }
+    if cat.asks_victim_request:
+        form["asks_victim_request"] = "on"
+    if cat.is_serious:
+        form["is_serious"] = "on"
+    if cat.sensitive:
+        form["sensitive"] = "on"
+    form.update(changes)
+    return form
+
+
+def test_no_default_category_is_listed_and_the_sensitive_ones_are_marked():
+    assert not Category.objects.filter(open311_listed=True).exists()
+    sensitive = set(Category.objects.filter(sensitive=True).values_list("code", flat=True))
+    assert {
+        "drug-use",
+        "drug-den",
+        "drug-trafficking",
+        "human-trafficking",
+        "domestic-violence",
+        "prostitution",
+        "fight-injury",
+    } <= sensitive
+    assert "theft" not in sensitive
+
+
+def test_opting_a_category_in_to_the_public_list_is_saved_and_audited(admin_client):
+    theft = category("theft")
+
+    response = admin_client.post(
+        reverse("admin:tips_category_change", args=[theft.pk]),
+        _category_form(theft, open311_listed="on"),
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Category.objects.get(pk=theft.pk).open311_listed
+    event = AuditEvent.objects.get(action="tips.category.update")
+    assert event.data["changed"] == ["open311_listed"]
+    assert event.data["open311_listed"] is True
+
+
+@pytest.mark.parametrize(
+    ("code", "changes"),
+    [
+        ("domestic-violence", {}),
+        ("prostitution", {}),
+        # A drug category stays unlistable even with its sensitive flag taken off.
+        ("drug-trafficking", {"sensitive": ""}),
+        ("human-trafficking", {"sensitive": ""}),
+    ],
+)
+def test_listing_a_sensitive_category_in_the_admin_is_refused(admin_client, code, changes):
+    cat = category(code)
+    form = _category_form(cat, open311_listed="on", **changes)
+    form = {key: value for key, value in form.items() if value != ""}
+
+    response = admin_client.post(reverse("admin:tips_category_change", args=[cat.pk]), form)
+
+    assert response.status_code == 200  # the form again, with the error
+    assert "open311_listed" in response.context["adminform"].form.errors
+    assert not Category.objects.get(pk=cat.pk).open311_listed
+    assert not AuditEvent.objects.filter(action="tips.category.update").exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "update"),
+    [
+        ("domestic-violence", {"open311_listed": True}),
+        ("drug-use", {"open311_listed": True, "sensitive": False}),
+    ],
+)
+def test_the_database_refuses_a_listed_sensitive_category(code, update):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Category.objects.filter(code=code).update(**update)

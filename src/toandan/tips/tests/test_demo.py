@@ -86,3 +86,26 @@ def test_the_demo_walks_the_timeline_through_the_real_transitions(demo_loaded):
     assert by_ref["DEMO26"].status == TipStatus.MERGED
     assert by_ref["DEMO26"].merged_into == by_ref["DEMO01"]
     assert by_ref["DEMO05"].events.filter(action="prosecute").exists()
+
+
+def test_the_demo_lists_a_category_publicly_with_delayed_day_granular_entries(
+    demo_loaded, client, settings
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    rows = client.get("/open311/v2/requests.json").json()
+
+    assert rows, "the demo shows at least one listed tip"
+    horizon = timezone.localdate() - dt.timedelta(days=settings.TOANDAN_OPEN311_LIST_DELAY_DAYS)
+    listed = Tip.objects.filter(reference__in=[row["service_request_id"] for row in rows])
+    assert all(tip.category.open311_listed and not tip.category.sensitive for tip in listed)
+    for row in rows:
+        requested = dt.datetime.fromisoformat(row["requested_datetime"])
+        assert requested.time() == dt.time(0, 0)
+        assert requested.date() < horizon
+    # The demo's recent tips of a listed category are there, but not listed yet.
+    recent = Tip.objects.filter(category__open311_listed=True, received_at__date__gte=horizon)
+    assert recent.exists()
+    assert not {tip.reference for tip in recent} & {row["service_request_id"] for row in rows}
