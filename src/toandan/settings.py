@@ -39,7 +39,8 @@ def _installation_secret(path: Path) -> str:
     """
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # The first thing toandan writes, so it makes var/: private, like the database inside it.
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     import secrets
 
     value = secrets.token_urlsafe(64)
