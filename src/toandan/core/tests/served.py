@@ -10,6 +10,7 @@ import http.client
 import os
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -117,3 +118,8 @@ def serving(toandan: list[str], env: Mapping[str, str], port: int, log: Path) ->
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def toandan_command() -> list[str]:
+    """The `toandan` command of the environment running the tests."""
+    return [sys.executable, "-m", "toandan.cli"]
