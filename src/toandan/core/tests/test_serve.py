@@ -11,7 +11,9 @@ import io
 import json
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -20,8 +22,13 @@ from toandan.core.tests.served import HOST, Reply, free_port, request, run, serv
 from toandan.core.tests.served import toandan_command as toandan
 
 SITE = "https://toandan.example.vn"
-# What the proxy passes on for an https request from the citizen at `address`.
+# What the proxy passes on for an https request.
 PROXIED_HTTPS = {"X-Forwarded-Proto": "https"}
+BEHIND_PROXY = {
+    "TOANDAN_SITE_URL": SITE,
+    "TOANDAN_BEHIND_TLS_PROXY": "1",
+    "TOANDAN_TRUSTED_PROXY_COUNT": "1",
+}
 
 
 @dataclass(frozen=True)
@@ -31,17 +38,24 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def behind_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    root = tmp_path_factory.mktemp("serve")
+def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One set-up installation (fresh SQLite database) for the servers of this module."""
+    var = tmp_path_factory.mktemp("serve") / "var"
+    run([*toandan(), "setup", "--no-demo"], env=server_env(var, **BEHIND_PROXY))
+    return var
+
+
+@contextmanager
+def server(var: Path, **settings: str) -> Iterator[int]:
+    """`toandan serve` with these settings on the module's installation; yields its port."""
     port = free_port()
-    env = server_env(
-        root / "var",
-        TOANDAN_SITE_URL=SITE,
-        TOANDAN_BEHIND_TLS_PROXY="1",
-        TOANDAN_TRUSTED_PROXY_COUNT="1",
-    )
-    run([*toandan(), "setup", "--no-demo"], env=env)
-    with serving(toandan(), env, port, root / "serve.log"):
+    with serving(toandan(), server_env(var, **settings), port, var.parent / f"{port}.log"):
+        yield port
+
+
+@pytest.fixture(scope="module")
+def behind_proxy(var_dir: Path) -> Iterator[Server]:
+    with server(var_dir, **BEHIND_PROXY) as port:
         reply = request(port, "/api/v1/tips/categories", headers=PROXIED_HTTPS)
         assert reply.status == 200, reply.text
         category = next(c["code"] for c in json.loads(reply.body) if not c["asks_victim_request"])
@@ -96,6 +110,22 @@ def test_forged_x_forwarded_for_entries_do_not_buy_a_fresh_rate_limit(behind_pro
     # proxy's entry counts, so one client is still limited to 10 tips an hour.
     replies = [send_tip(behind_proxy, f"10.9.8.{n}, 198.51.100.9", n) for n in range(1, 12)]
 
+    assert [reply.status for reply in replies] == [201] * 10 + [429]
+
+
+def test_a_client_reaching_the_app_server_directly_cannot_forge_the_proxy_headers(
+    var_dir, behind_proxy
+):
+    # TOANDAN_TRUSTED_PROXY names the proxy: headers from any other peer (here 127.0.0.1) are
+    # dropped, so they neither pass for https nor give the sender a fresh rate limit.
+    with server(var_dir, **BEHIND_PROXY, TOANDAN_TRUSTED_PROXY="192.0.2.1") as port:
+        page = request(port, "/tips/new/", headers=PROXIED_HTTPS)
+    plain_http = {**BEHIND_PROXY, "TOANDAN_BEHIND_TLS_PROXY": "0"}
+    with server(var_dir, **plain_http, TOANDAN_TRUSTED_PROXY="192.0.2.1") as port:
+        direct = Server(port=port, category=behind_proxy.category)
+        replies = [send_tip(direct, f"203.0.113.{n}", n) for n in range(100, 111)]
+
+    assert page.status == 301
     assert [reply.status for reply in replies] == [201] * 10 + [429]
 
 
