@@ -26,7 +26,8 @@ install-dev: $(VENV)/.installed-dev
 # then serve. Police two-factor is off here so every demo account can log in at once.
 run: $(VENV)/.installed
 	TOANDAN_DEBUG=1 $(BIN)/toandan setup
-	TOANDAN_DEBUG=1 TOANDAN_POLICE_2FA_REQUIRED=0 $(BIN)/toandan serve --host $(HOST) --port $(PORT)
+	TOANDAN_DEBUG=1 TOANDAN_POLICE_2FA_REQUIRED=0 TOANDAN_SITE_URL=$${TOANDAN_SITE_URL:-http://$(HOST):$(PORT)} \
+	  $(BIN)/toandan serve --host $(HOST) --port $(PORT)
 
 messages: $(VENV)/.installed
 	$(BIN)/toandan i18n-compile

@@ -56,6 +56,8 @@ SERVER_ENV = {
     "TOANDAN_TIP_RATE_PER_CLIENT_HOUR": "1000000",
     "TOANDAN_TIP_RATE_TOTAL_HOUR": "1000000",
     "TOANDAN_DEBUG": "0",
+    # A production server refuses to start without it; nothing here reads it.
+    "TOANDAN_SITE_URL": "http://127.0.0.1",
 }
 
 

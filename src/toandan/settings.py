@@ -39,7 +39,8 @@ def _installation_secret(path: Path) -> str:
     """
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # The first thing toandan writes, so it makes var/: private, like the database inside it.
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     import secrets
 
     value = secrets.token_urlsafe(64)
@@ -349,6 +350,9 @@ TOANDAN_BENCH_ENDPOINTS = env_bool("TOANDAN_BENCH_ENDPOINTS", default=False)
 # Client keys for rate limits: behind N trusted reverse proxies, the client is the N-th address
 # from the right of X-Forwarded-For; 0 (no proxy) uses the connection's address only.
 TOANDAN_TRUSTED_PROXY_COUNT = int(os.environ.get("TOANDAN_TRUSTED_PROXY_COUNT", "0"))
+# The address the proxy connects to `toandan serve` from, whose X-Forwarded-* headers it
+# trusts (one address, or "*": any peer, when only the proxy can reach the app server).
+TOANDAN_TRUSTED_PROXY = os.environ.get("TOANDAN_TRUSTED_PROXY", "*").strip() or "*"
 # Tip submissions per hour: per client key (GlobaLeaks' 10), and overall. The overall ceiling
 # is a circuit breaker, not a quota: no tip may be refused (BLTTHS Art. 144), and anyone able to
 # reach it could shut intake for everyone, so it sits far above any real national volume (the
@@ -364,8 +368,12 @@ TOANDAN_RECEIPT_GLOBAL_MAX_DELAY_SECONDS = int(
 )
 
 # --- notifications ---
-# The address staff open the site at, for links in emails ("https://toandan.example.vn").
-TOANDAN_SITE_URL = os.environ.get("TOANDAN_SITE_URL", "http://127.0.0.1:8000")
+# The address citizens and staff open the site at ("https://toandan.example.vn"): printed on
+# the receipt card and in the links of emails. Production (not DEBUG) must set it: `toandan
+# serve` and `toandan worker` refuse to start without it (`make run` sets it).
+TOANDAN_SITE_URL = os.environ.get("TOANDAN_SITE_URL", "").strip() or (
+    "http://127.0.0.1:8000" if DEBUG else ""
+)
 
 # --- tips-web ---
 # The follow-up page keeps the opened tip in the session only this long without use.

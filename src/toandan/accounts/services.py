@@ -255,8 +255,9 @@ def api_token_create(
     """Create a personal API token. Returns the token row and the raw token, which is shown
     to its owner once and never stored (only its SHA-256 hash is)."""
     name = name.strip() or _("API token")
-    # Every token expires: a forgotten token in a script must not stay valid for ever.
-    days = days or settings.TOANDAN_API_TOKEN_DAYS
+    # Every token expires: a forgotten token in a script must not stay valid for ever. Only a
+    # missing lifetime takes the default: 0 is refused below, not read as "not given".
+    days = settings.TOANDAN_API_TOKEN_DAYS if days is None else days
     if days <= 0 or days > settings.TOANDAN_API_TOKEN_MAX_DAYS:
         raise ValidationError(
             {

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "toandan.core"
     label = "core"
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from toandan.core.sqlite import private_sqlite_files
+
+        connection_created.connect(private_sqlite_files, dispatch_uid="toandan.private_sqlite")

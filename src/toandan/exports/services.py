@@ -182,9 +182,14 @@ def export_job_run(*, job_id: int, progress_every: int | None = None) -> None:
         getattr(settings, "TOANDAN_EXPORTS_PROGRESS_EVERY", DEFAULT_PROGRESS_EVERY)
     )
     directory = exports_dir()
-    directory.mkdir(parents=True, exist_ok=True)
+    # Exports hold tip data: the folder and its files are private to this account (the usual
+    # umask would make them readable by every account on the machine). The writers below
+    # truncate the file made here, so its mode stays.
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    directory.chmod(0o700)
     name = f"{secrets.token_urlsafe(24)}.{job.format}"
     part = directory / f"{name}.part"
+    part.touch(mode=0o600, exist_ok=False)
     with translation.override(job.language):
         try:
             producer = get_producer(job.kind)

@@ -164,3 +164,13 @@ def test_a_token_lifetime_above_the_maximum_is_refused():
     with pytest.raises(CommandError):
         create_token("ca.daihan", "--days", "5000")
     assert not ApiToken.objects.filter(user__username="ca.daihan").exists()
+
+
+@pytest.mark.parametrize("days", ["0", "-3"])
+def test_a_token_lifetime_of_zero_or_fewer_days_is_refused_not_turned_into_the_default(days):
+    # `--days 0` used to read as "no lifetime given" and silently issue a 90-day token.
+    make_user("ca.khongngay", "police_officer", HOAN_KIEM_POLICE)
+
+    with pytest.raises(CommandError, match="1"):
+        create_token("ca.khongngay", "--days", days)
+    assert not ApiToken.objects.filter(user__username="ca.khongngay").exists()

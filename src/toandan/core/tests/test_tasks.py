@@ -194,6 +194,7 @@ def test_worker_command_sends_queued_email(redis_url, tmp_path):
         TOANDAN_TASK_QUEUE=redis_url,
         TOANDAN_VAR_DIR=str(tmp_path),
         TOANDAN_WORKERS="1",
+        TOANDAN_SITE_URL="https://toandan.example.vn",
         DJANGO_SETTINGS_MODULE="toandan.settings",
     )
     worker = subprocess.Popen(

@@ -245,3 +245,19 @@ def test_download_name_is_safe_for_every_file_system():
         == "Báo cáo Hà Nội Lào Cai 2024.xlsx"
     )
     assert download_name("...", "csv") == "toandan.csv"
+
+
+def test_other_local_users_cannot_read_an_export(
+    officer, test_producer, django_capture_on_commit_callbacks, exports_dir
+):
+    # Exports hold tip data: on a shared machine, a file readable by every account (0644 under
+    # the usual umask) would hand them to anyone logged in to it.
+    previous = os.umask(0o022)
+    try:
+        job = create(officer, test_producer, django_capture_on_commit_callbacks, rows=3)
+    finally:
+        os.umask(previous)
+
+    assert job.status == ExportStatus.DONE
+    assert (exports_dir / job.file_name).stat().st_mode & 0o777 == 0o600
+    assert exports_dir.stat().st_mode & 0o777 == 0o700

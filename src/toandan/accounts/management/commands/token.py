@@ -25,7 +25,10 @@ class Command(BaseCommand):
         create.add_argument("username")
         create.add_argument("--name", default="", help="What the token is for.")
         create.add_argument(
-            "--days", type=int, default=None, help="Expire after N days (default 90, at most 365)."
+            "--days",
+            type=int,
+            default=None,
+            help="Expire after N days: 1 to TOANDAN_API_TOKEN_MAX_DAYS (365); default 90.",
         )
         revoke = subcommands.add_parser("revoke", help="Revoke tokens.")
         revoke.add_argument("prefix", nargs="?", help="The token's prefix (tdn_…) or the token.")

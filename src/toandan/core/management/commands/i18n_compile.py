@@ -6,6 +6,7 @@ Python does not have; Babel is pure Python and writes the same .mo files.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,10 @@ class Command(BaseCommand):
             for po_path in sorted(root.glob("*/LC_MESSAGES/*.po")):
                 mo_path = po_path.with_suffix(".mo")
                 if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                    continue
+                if mo_path.exists() and not os.access(mo_path.parent, os.W_OK):
+                    # An installed package where this account cannot write: the wheel's build
+                    # compiled these catalogues already (setup.py).
                     continue
                 with po_path.open("rb") as po_file:
                     catalog = read_po(po_file, locale=po_path.parent.parent.name)

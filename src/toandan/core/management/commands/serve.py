@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from toandan.core.deployment import proxy_trust, require_site_url
+
 
 class Command(BaseCommand):
     help = "Serve the application on HOST:PORT with waitress."
@@ -22,6 +24,7 @@ class Command(BaseCommand):
 
         from toandan.wsgi import application
 
+        require_site_url()
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         host, port = options["host"], options["port"]
@@ -35,4 +38,5 @@ class Command(BaseCommand):
             threads=options["threads"],
             ident="toandan",
             max_request_body_size=settings.TOANDAN_MAX_REQUEST_BYTES,
+            **proxy_trust(),
         )

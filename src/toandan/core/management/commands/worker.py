@@ -12,6 +12,8 @@ from typing import Any
 from django.core.management.base import CommandError
 from huey.contrib.djhuey.management.commands.run_huey import Command as RunHueyCommand
 
+from toandan.core.deployment import require_site_url
+
 
 class Command(RunHueyCommand):  # type: ignore[misc]
     help = "Run the background task consumer (needs TOANDAN_TASK_QUEUE=redis://...)."
@@ -25,5 +27,6 @@ class Command(RunHueyCommand):  # type: ignore[misc]
                 "consume. Set TOANDAN_TASK_QUEUE=redis://HOST:6379/0 on the web servers and here."
             )
             raise CommandError(msg)
+        require_site_url()  # the emails it sends link to the site
         self.stdout.write(f"toandan worker: consuming queue {HUEY.name!r}  (Ctrl+C to stop)")
         super().handle(*args, **options)

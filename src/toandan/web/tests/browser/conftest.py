@@ -46,7 +46,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _server_env(var_dir: Path) -> dict[str, str]:
+def _server_env(var_dir: Path, port: int) -> dict[str, str]:
     # The developer's or CI's database, queue and mail settings must not leak into the server:
     # it gets its own SQLite database and in-process tasks, as with `make run`.
     drop = {"DATABASE_URL", "TOANDAN_TASK_QUEUE", "TOANDAN_EMAIL_BACKEND", "TOANDAN_DEBUG"}
@@ -55,6 +55,8 @@ def _server_env(var_dir: Path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="toandan.settings",
         TOANDAN_VAR_DIR=str(var_dir),
         TOANDAN_POLICE_2FA_REQUIRED="0",
+        # A production server refuses to start without the address it is reached at.
+        TOANDAN_SITE_URL=f"http://127.0.0.1:{port}",
         PYTHONUNBUFFERED="1",
     )
     return env
@@ -91,7 +93,8 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield external.rstrip("/")
         return
     var_dir = tmp_path_factory.mktemp("toandan-var")
-    env = _server_env(var_dir)
+    port = _free_port()
+    env = _server_env(var_dir, port)
     setup = subprocess.run(  # noqa: S603 (our own CLI, fixed arguments)
         _toandan("setup"),
         env=env,
@@ -103,7 +106,6 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if setup.returncode != 0:
         pytest.fail(f"`toandan setup` failed ({setup.returncode}):\n{setup.stdout}\n{setup.stderr}")
 
-    port = _free_port()
     log = var_dir / "serve.log"
     with log.open("w") as log_file:
         server = subprocess.Popen(  # noqa: S603
