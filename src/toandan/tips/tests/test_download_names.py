@@ -104,3 +104,20 @@ def test_vietnamese_name_keeps_its_words_in_rfc_6266_filename_star(officer_hoan_
 )
 def test_download_name_has_the_extension_of_the_detected_type(name, content_type, expected):
     assert download_name(name, content_type) == expected
+
+
+def test_rtl_override_stripped_from_file_names_on_the_tip_page(officer_hoan_kiem):
+    tip: Tip = services.tip_submit(data=tip_input()).tip
+    services.tipster_reply(
+        tip=tip,
+        body="Ảnh chụp thêm",
+        attachments=[UploadData(name="anh-hien-truong\u202efdp.exe", data=media.jpeg_with_gps())],
+    )
+
+    page = logged_in(officer_hoan_kiem).get(
+        reverse("tips:staff_detail", kwargs={"reference": tip.reference})
+    )
+
+    text = page.content.decode()
+    assert "anh-hien-truongfdp.jpg" in text
+    assert "\u202e" not in text
