@@ -138,6 +138,7 @@ def role_grant_request(
         reason=reason,
         data=_grant_data(grant),
     )
+    # Imported here: the notifications app builds on accounts, not the other way round.
     from toandan.notifications.grants import notify_role_grants_requested
 
     notify_role_grants_requested([grant])

@@ -117,8 +117,7 @@ def test_grantee_administrator_cannot_approve_the_grant_made_for_it(root, second
     from toandan.accounts.grants import RoleGrantRefusedError, role_grant_decide
     from toandan.accounts.models import RoleGrant
 
-    # The second administrator asks for itself through a colleague's session? No: the first
-    # asks for the second, and the second may not approve what makes it a police leader.
+    # The first administrator asks for the second: the second may not approve its own role.
     give_in_admin(logged_in(root), second_admin, "police_leader", CENTRAL_POLICE)
     grant = RoleGrant.objects.get(user=second_admin)
 
