@@ -232,6 +232,11 @@ def test_second_administrator_approves_in_the_admin_and_the_role_opens_tips(root
     )
 
     assert response.status_code == 302
+    assert logged_in(second_admin).get("/admin/accounts/rolegrant/").status_code == 200
+    assert (
+        logged_in(second_admin).get(f"/admin/accounts/rolegrant/{grant.pk}/change/").status_code
+        == 200
+    )
     grant.refresh_from_db()
     assert grant.status == GrantStatus.APPROVED
     assert grant.decided_by == second_admin
