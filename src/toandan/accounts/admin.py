@@ -11,15 +11,66 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from toandan.accounts.models import ApiToken, RoleAssignment, User
+from toandan.accounts.grants import (
+    RoleGrantRefusedError,
+    needs_second_approval,
+    role_grant_decide,
+    role_grant_request,
+)
+from toandan.accounts.models import ApiToken, GrantStatus, RoleAssignment, RoleGrant, User
 from toandan.accounts.services import api_token_revoke, two_factor_reset
 from toandan.audit.services import audit_record
 
 
+class RoleAssignmentFormSet(BaseInlineFormSet[RoleAssignment, User, Any]):
+    """An assignment already made may be ended, not turned into a role that reads tips or
+    reveals tipsters, nor moved, nor reopened: that would give such a role without the second
+    administrator's approval (a new row does ask for it, see `UserAdmin.save_formset`)."""
+
+    def clean(self) -> None:
+        super().clean()
+        for form in self.initial_forms:
+            if not form.has_changed() or not hasattr(form, "cleaned_data"):
+                continue
+            before = RoleAssignment.objects.filter(pk=form.instance.pk).first()
+            if before is None:
+                continue
+            after = form.cleaned_data
+            role = after.get("role", before.role)
+            if not (needs_second_approval(role) or needs_second_approval(before.role)):
+                continue
+            if role != before.role or after.get("org_unit") != before.org_unit:
+                form.add_error(
+                    None,
+                    _(
+                        "A role that opens tips cannot be changed: end it, and add the new "
+                        "role; another administrator approves it."
+                    ),
+                )
+            elif _widens(before, after.get("valid_from"), after.get("valid_to")):
+                form.add_error(
+                    None,
+                    _(
+                        "A role that opens tips can be ended here, not extended: add it again; "
+                        "another administrator approves it."
+                    ),
+                )
+
+
+def _widens(before: RoleAssignment, valid_from: Any, valid_to: Any) -> bool:
+    if valid_from is not None and valid_from < before.valid_from:
+        return True
+    if before.valid_to is None:
+        return False
+    return valid_to is None or valid_to > before.valid_to
+
+
 class RoleAssignmentInline(admin.TabularInline[RoleAssignment, User]):
     model = RoleAssignment
+    formset = RoleAssignmentFormSet
     fields = ["role", "org_unit", "valid_from", "valid_to"]
     autocomplete_fields = ["org_unit"]
     extra = 0
@@ -83,12 +134,35 @@ class UserAdmin(DjangoUserAdmin[User]):
         )
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        super().save_formset(request, form, formset, change)
         if not isinstance(formset, BaseInlineFormSet) or formset.model is not RoleAssignment:
+            super().save_formset(request, form, formset, change)
             return
+        formset.save(commit=False)
         for assignment in formset.new_objects:
+            if needs_second_approval(assignment.role):
+                # Not saved: a pending grant that another administrator approves.
+                role_grant_request(
+                    actor=request.user,
+                    user=assignment.user,
+                    role=assignment.role,
+                    org_unit=assignment.org_unit,
+                    valid_from=assignment.valid_from,
+                    valid_to=assignment.valid_to,
+                    reason="given in the admin",
+                )
+                messages.warning(
+                    request,
+                    gettext(
+                        "The role %(role)s in %(unit)s opens tips: it waits for another "
+                        "administrator's approval (Role grants)."
+                    )
+                    % {"role": assignment.get_role_display(), "unit": assignment.org_unit.name},
+                )
+                continue
+            assignment.save()
             self._audit_role(request, "accounts.role.assign", assignment, [])
         for assignment, fields in formset.changed_objects:
+            assignment.save()
             self._audit_role(request, "accounts.role.change", assignment, fields)
 
     @staticmethod
@@ -115,6 +189,75 @@ class UserAdmin(DjangoUserAdmin[User]):
         for user in queryset:
             two_factor_reset(actor=request.user, user=user, reason="reset in the admin")
         messages.success(request, _("Two-factor authentication was reset."))
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(admin.ModelAdmin[RoleGrant]):
+    """Pending roles that read tips or reveal tipsters: another administrator than the one who
+    asked (and than the person the role is for) approves or refuses them here."""
+
+    list_display = [
+        "user",
+        "role",
+        "org_unit",
+        "valid_from",
+        "requested_by",
+        "created_at",
+        "status",
+        "decided_by",
+    ]
+    list_filter = ["status", "role"]
+    list_select_related = ["user", "org_unit", "requested_by", "decided_by"]
+    search_fields = ["user__username", "user__full_name", "org_unit__code", "org_unit__name"]
+    readonly_fields = [
+        "user",
+        "role",
+        "org_unit",
+        "valid_from",
+        "valid_to",
+        "reason",
+        "requested_by",
+        "created_at",
+        "status",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+        "assignment",
+    ]
+    actions = ["approve_grants", "refuse_grants"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Asked for by adding the role to the user (or `users import`), never here.
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet[RoleGrant], approve: bool) -> None:
+        done = 0
+        note = "" if approve else "refused in the admin"
+        for grant in queryset.filter(status=GrantStatus.PENDING):
+            try:
+                role_grant_decide(actor=request.user, grant=grant, approve=approve, note=note)
+            except RoleGrantRefusedError as error:
+                messages.error(request, f"{grant}: {error.message}")
+            else:
+                done += 1
+        if done:
+            messages.success(
+                request,
+                gettext("%(n)d role(s) approved.") % {"n": done}
+                if approve
+                else gettext("%(n)d role(s) refused.") % {"n": done},
+            )
+
+    @admin.action(description=_("Approve the selected roles"))
+    def approve_grants(self, request: HttpRequest, queryset: QuerySet[RoleGrant]) -> None:
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description=_("Refuse the selected roles"))
+    def refuse_grants(self, request: HttpRequest, queryset: QuerySet[RoleGrant]) -> None:
+        self._decide(request, queryset, approve=False)
 
 
 @admin.register(ApiToken)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 
+from toandan.accounts.grants import role_bootstrap
 from toandan.accounts.models import Role, User
-from toandan.accounts.services import role_assign
 from toandan.audit.services import audit_record
 from toandan.orgs.models import OrgUnit
 
@@ -74,7 +74,9 @@ def load_demo() -> str:
                 data={"username": user.username},
             )
             created += 1
-        role_assign(actor=None, user=user, role=account.role, org_unit=unit, reason="demo data")
+        # The system actor, audited ("accounts.role.bootstrap"): demo police accounts must open
+        # tips without a second administrator, and nothing else in the product may do that.
+        role_bootstrap(user=user, role=account.role, org_unit=unit, reason="demo data")
     summary = f"{created} accounts created, {len(existing)} already present"
     if skipped:
         summary += f", {skipped} skipped (load the geography first)"

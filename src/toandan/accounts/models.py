@@ -38,6 +38,11 @@ UNION_ROLES = frozenset({Role.UNION_CADRE.value, Role.UNION_LEADER.value})
 # Who may ask to see a tipster's contact details (always with a reason, always audited).
 REVEAL_ROLES = frozenset({Role.POLICE_LEADER.value, Role.IDENTITY_CUSTODIAN.value})
 TWO_FACTOR_ROLES = POLICE_ROLES | REVEAL_ROLES | {Role.SYSTEM_ADMIN.value}
+# Roles that open what tipsters sent (police officers and leaders: the tip lists, tip pages and
+# files) or who sent it (leaders and identity custodians: reveals). Giving one of them is a
+# pending grant until a second administrator approves it (`toandan.accounts.grants`): one
+# administrator alone must not be able to read every tip, least of all by granting to itself.
+GRANT_APPROVAL_ROLES = POLICE_ROLES | REVEAL_ROLES
 
 # Roles that only make sense in one kind of unit; the others may be held anywhere.
 ROLE_UNIT_KINDS: dict[str, frozenset[str]] = {
@@ -173,3 +178,83 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return self.username_key
+
+
+class GrantStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class RoleGrant(models.Model):
+    """A request to give `user` a role of GRANT_APPROVAL_ROLES in `org_unit`.
+
+    The role assignment is made only when another administrator approves
+    (`toandan.accounts.grants.role_grant_decide`); `assignment` is then the role it gave.
+    `requested_by` is empty when the request came from the command line (`users import`).
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="role_grants", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="role_grants",
+        verbose_name=_("organisation unit"),
+    )
+    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    requested_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_grants_requested",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=GrantStatus.choices, default=GrantStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_grants_decided",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
+    assignment = models.OneToOneField(
+        RoleAssignment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grant",
+        verbose_name=_("role assignment"),
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "org_unit"],
+                condition=models.Q(status="pending"),
+                name="accounts_one_pending_grant_per_role_and_unit",
+            ),
+            # The approver is never the requester, nor the person the role is for.
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("requested_by"))
+                & ~models.Q(decided_by=models.F("user")),
+                name="accounts_grant_decided_by_another",
+            ),
+        ]
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.org_unit}"

@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from toandan.accounts.crypto import SecretUnreadableError, decrypt_secret, encrypt_secret
-from toandan.accounts.models import ApiToken, LoginThrottle, RoleAssignment, User
+from toandan.accounts.grants import needs_second_approval, role_grant_request
+from toandan.accounts.models import ApiToken, LoginThrottle, RoleAssignment, RoleGrant, User
 from toandan.accounts.selectors import api_token_hash
 from toandan.audit.services import audit_record
 from toandan.orgs.models import OrgUnit
@@ -198,13 +199,25 @@ def role_assign(
     org_unit: OrgUnit,
     valid_from: dt.date | None = None,
     reason: str = "",
-) -> RoleAssignment:
-    """Give `user` the role in the unit (no-op if the same open assignment exists)."""
+) -> RoleAssignment | RoleGrant:
+    """Give `user` the role in the unit (no-op if the same open assignment exists).
+
+    A role that reads tips or reveals tipsters is not given here: it becomes a pending grant
+    that another administrator approves (`toandan.accounts.grants`), which is returned."""
     existing = RoleAssignment.objects.filter(
         user=user, role=role, org_unit=org_unit, valid_to__isnull=True
     ).first()
     if existing is not None:
         return existing
+    if needs_second_approval(role):
+        return role_grant_request(
+            actor=actor,
+            user=user,
+            role=role,
+            org_unit=org_unit,
+            valid_from=valid_from,
+            reason=reason,
+        )
     assignment = RoleAssignment(
         user=user, role=role, org_unit=org_unit, valid_from=valid_from or timezone.localdate()
     )

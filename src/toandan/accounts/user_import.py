@@ -25,6 +25,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from toandan.accounts.grants import needs_second_approval, role_grants_request_bulk
 from toandan.accounts.models import ROLE_UNIT_KINDS, Role, RoleAssignment, User
 from toandan.accounts.passwords import one_time_password_generate, one_time_password_hash
 from toandan.audit.services import audit_record
@@ -72,6 +73,8 @@ class ImportResult:
     unchanged: list[str] = field(default_factory=list)
     roles_assigned: int = 0
     roles_ended: int = 0
+    # Roles that read tips or reveal tipsters, waiting for another administrator's approval.
+    roles_pending: int = 0
 
     @property
     def ok(self) -> bool:
@@ -412,10 +415,23 @@ def _apply_roles(
     )
     held = {(a.user_id, a.role, a.org_unit_id) for a in open_assignments}
     wanted = {(users[i.row.username].pk, i.role, i.unit.pk) for i in checked}
+    to_give = [i for i in checked if (users[i.row.username].pk, i.role, i.unit.pk) not in held]
+    # A role that reads tips or reveals tipsters waits for a second administrator, whoever
+    # runs the import (toandan.accounts.grants); the others are given at once.
+    result.roles_pending = role_grants_request_bulk(
+        actor=actor,
+        wanted=[
+            (users[i.row.username], i.role, i.unit)
+            for i in to_give
+            if needs_second_approval(i.role)
+        ],
+        valid_from=today,
+        reason="users import",
+    )
     new_assignments = [
         RoleAssignment(user=users[i.row.username], role=i.role, org_unit=i.unit, valid_from=today)
-        for i in checked
-        if (users[i.row.username].pk, i.role, i.unit.pk) not in held
+        for i in to_give
+        if not needs_second_approval(i.role)
     ]
     RoleAssignment.objects.bulk_create(new_assignments, batch_size=500)
     for assignment in new_assignments:

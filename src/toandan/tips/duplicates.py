@@ -53,6 +53,7 @@ from toandan.audit.services import audit_record
 from toandan.core.sql import execute_together, values_rows
 from toandan.core.text import search_key
 from toandan.tips import crypto
+from toandan.tips.download import download_name
 from toandan.tips.models import (
     OPEN_STATUSES,
     Tip,
@@ -621,7 +622,9 @@ def merged_tips_for_staff(tip: Tip, *, actor: AnyUser) -> list[MergedTip]:
                 attachment.name,
                 crypto.aad(other.reference, "name", attachment.storage_name),
             )
-            files.setdefault(attachment.message_id, []).append((attachment.pk, name))
+            files.setdefault(attachment.message_id, []).append(
+                (attachment.pk, download_name(name, attachment.content_type))
+            )
         messages = tuple(
             StaffMessage(
                 direction=message.direction,

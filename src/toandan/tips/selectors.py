@@ -34,6 +34,7 @@ from toandan.audit.services import audit_record
 from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.orgs.models import OrgUnit
 from toandan.tips import crypto
+from toandan.tips.download import download_name
 from toandan.tips.models import (
     Category,
     MessageDirection,
@@ -216,9 +217,12 @@ def _message_body(tip: Tip, message: TipMessage, data_key: bytes) -> str:
 
 
 def _attachment_name(tip: Tip, attachment: TipAttachment, data_key: bytes) -> str:
-    return crypto.open_text(
+    # The name as shown and downloaded: no bidi or control characters, and the extension of
+    # the type the file really is (issue 10 item 7; `toandan.tips.download`).
+    name = crypto.open_text(
         data_key, attachment.name, crypto.aad(tip.reference, "name", attachment.storage_name)
     )
+    return download_name(name, attachment.content_type)
 
 
 def _active_routes(tip: Tip) -> list[TipRoute]:

@@ -21,7 +21,6 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from toandan.accounts.models import POLICE_ROLES
 from toandan.core.access import staff_required
 from toandan.tips import duplicates, inbox, reveal, selectors, services, timeline
+from toandan.tips.download import attachment_response
 from toandan.tips.forms_handling import ActionForm, InboxFilterForm, MessageForm, NoteForm
 from toandan.tips.inbox import Box
 from toandan.tips.models import Tip, TipAction, TipStatus
@@ -211,12 +211,7 @@ def attachment_download(request: HttpRequest, reference: str, attachment_id: int
             data = duplicates.merged_attachment_for_staff(attachment, actor=request.user)
     except (PermissionDenied, FileNotFoundError) as error:
         raise Http404 from error
-    response = HttpResponse(data.data, content_type=data.content_type)
-    disposition = content_disposition_header(as_attachment=True, filename=data.name or "tep")
-    response["Content-Disposition"] = disposition or "attachment"
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(name=data.name, content_type=data.content_type, data=data.data)
 
 
 @staff_required(POLICE_ROLES, description="officers of the unit handling the tip: internal note")

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.test import Client
 
-from toandan.accounts.models import RoleAssignment, User
+from toandan.accounts.grants import role_bootstrap
+from toandan.accounts.models import User
 from toandan.orgs.models import OrgUnit
 
 PASSWORD = "Mat-khau-2026-an-toan"
@@ -41,11 +42,14 @@ def make_user(
         username=username, password=password, full_name=extra.pop("full_name", username), **extra
     )
     if role and unit_code:
-        RoleAssignment.objects.create(
+        # The system actor's audited bootstrap: a test's police officer opens tips without a
+        # second administrator's approval, which every product path asks for.
+        role_bootstrap(
             user=user,
             role=role,
             org_unit=unit(unit_code),
             valid_from=valid_from or dt.date(2025, 7, 1),
+            reason="test data",
         )
     return user
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from toandan.accounts.models import RoleAssignment
-from toandan.accounts.tests.factories import HOAN_KIEM_POLICE, logged_in, make_user, unit
+from toandan.accounts.tests.factories import (
+    HOAN_KIEM_POLICE,
+    HOAN_KIEM_UNION,
+    logged_in,
+    make_user,
+    unit,
+)
 from toandan.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -42,8 +48,8 @@ def test_a_role_given_in_the_admin_is_audited(admin_client):
         "role_assignments-INITIAL_FORMS": "0",
         "role_assignments-MIN_NUM_FORMS": "0",
         "role_assignments-MAX_NUM_FORMS": "1000",
-        "role_assignments-0-role": "police_officer",
-        "role_assignments-0-org_unit": str(unit(HOAN_KIEM_POLICE).pk),
+        "role_assignments-0-role": "union_cadre",
+        "role_assignments-0-org_unit": str(unit(HOAN_KIEM_UNION).pk),
         "role_assignments-0-valid_from": "01/07/2025",
         "role_assignments-0-valid_to": "",
     }
@@ -51,10 +57,10 @@ def test_a_role_given_in_the_admin_is_audited(admin_client):
     response = admin_client.post(f"/admin/accounts/user/{officer.pk}/change/", data)
 
     assert response.status_code == 302, response.content.decode()[:3000]
-    assert RoleAssignment.objects.filter(user=officer, role="police_officer").exists()
+    assert RoleAssignment.objects.filter(user=officer, role="union_cadre").exists()
     event = AuditEvent.objects.filter(action="accounts.role.assign").last()
     assert event is not None
-    assert event.data["org_unit"] == HOAN_KIEM_POLICE
+    assert event.data["org_unit"] == HOAN_KIEM_UNION
 
 
 def test_the_admin_refuses_a_police_role_in_a_womens_union_unit(admin_client):

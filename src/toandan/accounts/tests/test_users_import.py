@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from toandan.accounts.models import RoleAssignment, User
+from toandan.accounts.models import GrantStatus, RoleAssignment, RoleGrant, User
 from toandan.accounts.tests.factories import HOAN_KIEM_POLICE, make_user
 from toandan.audit.models import AuditEvent
 from toandan.orgs.models import OrgLevel, OrgUnit
@@ -26,6 +26,15 @@ def write_csv(tmp_path: Path, body: str, header: str = HEADER) -> str:
     path = tmp_path / "users.csv"
     path.write_text(header + body, encoding="utf-8")
     return str(path)
+
+
+def asked() -> set[tuple[str, str, str]]:
+    """(username, role, unit) of the roles that wait for a second administrator."""
+    return set(
+        RoleGrant.objects.filter(status=GrantStatus.PENDING).values_list(
+            "user__username", "role", "org_unit__code"
+        )
+    )
 
 
 def run_import(path: str, *args: str) -> tuple[str, str]:
@@ -49,8 +58,13 @@ def test_a_good_file_creates_accounts_with_roles_and_one_time_passwords(tmp_path
     assert binh.full_name == "Nguyễn Văn Bình"
     assert binh.must_change_password
     roles = set(RoleAssignment.objects.values_list("user__username", "role", "org_unit__code"))
-    assert ("ca.bd.01", "police_officer", "CA-01-00004") in roles
-    assert ("pn.hk.01", "union_cadre", "PN-01-00070") in roles
+    assert roles == {("pn.hk.01", "union_cadre", "PN-01-00070")}
+    # Police roles open tips: they wait for a second administrator's approval.
+    assert asked() == {
+        ("ca.hk.01", "police_officer", "CA-01-00070"),
+        ("ca.bd.01", "police_officer", "CA-01-00004"),
+    }
+    assert "2 role(s) that open tips" in out or "2 vai trò" in out
     assert AuditEvent.objects.filter(action="accounts.user.create").count() == 3
     # The one-time password printed once logs the officer in, straight to the password page.
     password = re.search(r"ca\.hk\.01 — .*: (\S+)", out)
@@ -136,10 +150,8 @@ def test_existing_accounts_are_updated_and_get_the_new_role(tmp_path):
     assert user.full_name == "Nguyễn Văn Bình"
     assert user.email == "binh@ca.gov.vn"
     assert user.password == old_password  # no password column: the password is kept
-    assert set(user.role_assignments.values_list("role", flat=True)) == {
-        "police_officer",
-        "police_leader",
-    }
+    assert set(user.role_assignments.values_list("role", flat=True)) == {"police_officer"}
+    assert asked() == {("ca.hk.01", "police_leader", "CA-01-00070")}
     assert "cập nhật ca.hk.01" in out
     assert AuditEvent.objects.filter(action="accounts.user.update").count() == 1
 
@@ -149,8 +161,15 @@ def test_replace_roles_ends_the_old_role_at_once(tmp_path):
     path = write_csv(tmp_path, "ca.hk.01,Nguyễn Văn Bình,,police_officer,CA-01-00004\n")
 
     run_import(path, "--replace-roles")
-
+    from toandan.accounts.grants import role_grant_decide
     from toandan.accounts.selectors import active_role_assignments
+
+    assert list(active_role_assignments(User.objects.get(pk=user.pk))) == []
+    role_grant_decide(
+        actor=make_user("quantri", is_superuser=True),
+        grant=RoleGrant.objects.get(user=user),
+        approve=True,
+    )
 
     active = [(a.role, a.org_unit.code) for a in active_role_assignments(user)]
     assert active == [("police_officer", "CA-01-00004")]
@@ -191,7 +210,7 @@ def test_hundreds_of_rows_import_in_bulk(tmp_path):
         run_import(path)
 
     assert User.objects.filter(username__startswith="ca.hn.").count() == 300
-    assert RoleAssignment.objects.filter(user__username__startswith="ca.hn.").count() == 300
+    assert RoleGrant.objects.filter(user__username__startswith="ca.hn.").count() == 300
     # Users and roles are inserted in bulk; what grows with the rows is the audit chain
     # (about 3 statements per event, 2 events per new officer).
     assert len(queries) < 300 * 2 * 3 + 50
@@ -208,4 +227,5 @@ def test_a_username_in_other_case_updates_the_existing_account(tmp_path):
     roles = set(
         RoleAssignment.objects.filter(user=existing).values_list("org_unit__code", flat=True)
     )
-    assert roles == {HOAN_KIEM_POLICE, "CA-01-00004"}
+    assert roles == {HOAN_KIEM_POLICE}
+    assert asked() == {("ca.hk.09", "police_officer", "CA-01-00004")}

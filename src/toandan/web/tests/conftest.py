@@ -4,8 +4,8 @@ from collections.abc import Callable
 
 import pytest
 
+from toandan.accounts.grants import role_bootstrap
 from toandan.accounts.models import Role, User
-from toandan.accounts.services import role_assign
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
 from toandan.orgs.services import org_unit_create
 
@@ -37,7 +37,7 @@ def make_staff(db, commune_police: OrgUnit, settings) -> Callable[..., User]:
             username=username, password="Mat-khau-dai-2026", full_name="Trần Thị Thử", **extra
         )
         if role is not None:
-            role_assign(actor=None, user=user, role=role, org_unit=commune_police, reason="test")
+            role_bootstrap(user=user, role=role, org_unit=commune_police, reason="test")
         return user
 
     return make

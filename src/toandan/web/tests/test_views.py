@@ -10,8 +10,8 @@ from django.http import HttpResponse
 from django.test import Client
 from django.utils import translation
 
+from toandan.accounts.grants import role_bootstrap
 from toandan.accounts.models import Role
-from toandan.accounts.services import role_assign
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +89,7 @@ def test_home_page_for_staff_costs_the_same_queries_however_many_roles(
         assert client.get("/").status_code == 200
 
     for role in (Role.POLICE_LEADER, Role.ANALYST, Role.REVIEWER):
-        role_assign(actor=None, user=user, role=role, org_unit=commune_police, reason="test")
+        role_bootstrap(user=user, role=role, org_unit=commune_police, reason="test")
 
     with django_assert_max_num_queries(10):
         page = html(client.get("/"))

@@ -92,6 +92,11 @@ class Command(BaseCommand):
             "assigned": result.roles_assigned,
             "ended": result.roles_ended,
         }
+        if result.roles_pending:
+            summary += " " + _(
+                "%(pending)d role(s) that open tips wait for another administrator's approval "
+                "(Role grants in the administration)."
+            ) % {"pending": result.roles_pending}
         if result.dry_run:
             summary = _("Dry run, nothing written: %(summary)s") % {"summary": summary}
         elif any(password for _name, password in result.created):
