@@ -17,12 +17,9 @@ from django.utils.translation import gettext as _
 
 from toandan.accounts.models import Role, RoleAssignment, RoleGrant, User
 from toandan.core.tasks import send_email_on_commit
-from toandan.notifications.models import Notification
+from toandan.notifications.models import Notification, NotificationKind
 
-# Not (yet) one of NotificationKind's choices: adding it is a migration of the notifications
-# app, which this change could not make. The column takes any short text and no page shows the
-# kind, so the value is the one it will have there.
-ROLE_GRANT_KIND = "role_grant"
+ROLE_GRANT_KIND = NotificationKind.ROLE_GRANT
 
 
 def _unit_and_above(path: str) -> list[str]:

@@ -21,6 +21,7 @@ class NotificationKind(models.TextChoices):
     OVERDUE = "overdue", _("Deadline passed")
     DIGEST = "digest", _("Daily digest")
     IDENTITY_REVEAL = "identity_reveal", _("Tipster identity revealed")
+    ROLE_GRANT = "role_grant", _("Role waiting for a second administrator")
 
 
 class Notification(models.Model):
