@@ -51,7 +51,11 @@ def _fast_password_hashing(settings: Any) -> None:
 
 @pytest.fixture(scope="session")
 def _session_keyring(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("keys") / "keyring.json"
+    from toandan.tips import crypto
+
+    path = tmp_path_factory.mktemp("keys") / "keyring.json"
+    crypto.keyring_create(path)  # what `toandan setup` does on a new installation
+    return path
 
 
 @pytest.fixture(autouse=True)

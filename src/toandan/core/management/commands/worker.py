@@ -25,5 +25,8 @@ class Command(RunHueyCommand):  # type: ignore[misc]
                 "consume. Set TOANDAN_TASK_QUEUE=redis://HOST:6379/0 on the web servers and here."
             )
             raise CommandError(msg)
+        from toandan.core.startup import startup_checks_run
+
+        startup_checks_run()  # e.g. a keyring lacking keys the database's tips need
         self.stdout.write(f"toandan worker: consuming queue {HUEY.name!r}  (Ctrl+C to stop)")
         super().handle(*args, **options)
