@@ -71,6 +71,7 @@ def _keys_files_and_cache_isolated(
     settings.TOANDAN_KEYRING_FILE = _session_keyring
     settings.TOANDAN_ATTACHMENTS_DIR = tmp_path / "attachments"
     settings.TOANDAN_EXPORTS_DIR = tmp_path / "exports"
+    settings.TOANDAN_AUDIT_CHECKPOINT_FILE = tmp_path / "audit" / "checkpoints.jsonl"
     cache.clear()
     forget_cached_reference_data()
     yield

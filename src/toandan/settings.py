@@ -57,6 +57,12 @@ SECRET_KEY = os.environ.get("TOANDAN_SECRET_KEY") or _installation_secret(VAR_DI
 # database cannot recompute the chain after editing it. Defaults to a key derived from
 # SECRET_KEY; set it explicitly to rotate SECRET_KEY without breaking `toandan audit verify`.
 TOANDAN_AUDIT_KEY = os.environ.get("TOANDAN_AUDIT_KEY", "")
+# Checkpoints of the audit chain's end (seq and keyed hash), appended by every intact
+# `toandan audit verify`: keep this file off the database server, so deleting the newest events
+# (or all of them) and rewriting the head is still reported.
+TOANDAN_AUDIT_CHECKPOINT_FILE = Path(
+    os.environ.get("TOANDAN_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit" / "checkpoints.jsonl")
+)
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("TOANDAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 ]
