@@ -38,13 +38,20 @@ def _canonical(payload: dict[str, Any]) -> str:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
 
 
+def chain_key_for(*, secret_key: str, audit_key: str) -> bytes:
+    """The chain's key of an installation with these settings (also: of a backup's)."""
+    if audit_key:
+        return audit_key.encode()
+    return hmac.new(secret_key.encode(), b"toandan-audit-chain-v1", "sha256").digest()
+
+
 def _chain_key() -> bytes:
     """The HMAC key of the chain, kept outside the database (settings, from the environment or
     the installation's secret file), so editing the database alone cannot forge a chain."""
-    configured = getattr(settings, "TOANDAN_AUDIT_KEY", "")
-    if configured:
-        return str(configured).encode()
-    return hmac.new(settings.SECRET_KEY.encode(), b"toandan-audit-chain-v1", "sha256").digest()
+    return chain_key_for(
+        secret_key=settings.SECRET_KEY,
+        audit_key=str(getattr(settings, "TOANDAN_AUDIT_KEY", "") or ""),
+    )
 
 
 def head_mac(last_seq: int, last_hash: str) -> str:
@@ -151,9 +158,9 @@ class Checkpoint:
     hash: str
     at: str
 
-    def mac(self) -> str:
+    def mac(self, key: bytes | None = None) -> str:
         message = f"toandan-audit-checkpoint-v1|{self.seq}|{self.hash}|{self.at}".encode()
-        return hmac.new(_chain_key(), message, hashlib.sha256).hexdigest()
+        return hmac.new(key or _chain_key(), message, hashlib.sha256).hexdigest()
 
     def to_line(self) -> str:
         fields = {"seq": self.seq, "hash": self.hash, "at": self.at, "mac": self.mac()}
@@ -176,8 +183,11 @@ def checkpoint_path() -> Path:
     return Path(settings.TOANDAN_AUDIT_CHECKPOINT_FILE)
 
 
-def checkpoints_read(path: Path | None = None) -> tuple[list[Checkpoint], list[ChainProblem]]:
-    """The checkpoints of a file, and a problem for every line that is not one we wrote."""
+def checkpoints_read(
+    path: Path | None = None, *, key: bytes | None = None
+) -> tuple[list[Checkpoint], list[ChainProblem]]:
+    """The checkpoints of a file, and a problem for every line that is not one we wrote
+    (with `key`: that installation's chain key, e.g. a backup's, instead of ours)."""
     path = path or checkpoint_path()
     checkpoints: list[Checkpoint] = []
     problems: list[ChainProblem] = []
@@ -195,7 +205,7 @@ def checkpoints_read(path: Path | None = None) -> tuple[list[Checkpoint], list[C
         except (ValueError, KeyError, TypeError):
             problems.append(ChainProblem(0, f"checkpoint file {path}, line {number}: unreadable"))
             continue
-        if not hmac.compare_digest(mac, checkpoint.mac()):
+        if not hmac.compare_digest(mac, checkpoint.mac(key)):
             problems.append(
                 ChainProblem(checkpoint.seq, f"checkpoint file {path}, line {number}: not ours")
             )
