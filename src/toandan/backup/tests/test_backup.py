@@ -166,7 +166,7 @@ def test_attack_altered_archive_is_refused(installation, passphrase_file, tmp_pa
     data[len(data) // 2] ^= 0x01
     backup.write_bytes(bytes(data))
     _lose_everything(installation)
-    with pytest.raises(CommandError, match="damaged or was altered"):
+    with pytest.raises(CommandError, match="damaged"):
         call_command("restore", str(backup), "--passphrase-file", str(passphrase_file))
     assert not Path(installation.TOANDAN_KEYRING_FILE).exists()
 
