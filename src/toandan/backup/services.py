@@ -256,7 +256,9 @@ def backup_create(*, out: Path, sealing: Sealing) -> BackupReport:
             "files": files,
         }
         partial = out.with_name(out.name + ".partial")
-        with partial.open("wb") as raw:
+        # Private from the first byte: it is sealed, but no one else need read it.
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as raw:
             writer = EncryptingWriter(raw, sealing)
             with tarfile.open(fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT) as tar:  # type: ignore[call-overload]
                 _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=2).encode())

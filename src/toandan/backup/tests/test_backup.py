@@ -284,3 +284,9 @@ def test_restore_refuses_a_file_that_is_not_an_archive(settings, tmp_path, passp
     junk.write_text("CREATE TABLE tips_tip (id int);")
     with pytest.raises(CommandError, match="not a toandan backup archive"):
         call_command("restore", str(junk), "--passphrase-file", str(passphrase_file))
+
+
+def test_the_archive_is_readable_by_its_owner_only(installation, passphrase_file, tmp_path):
+    backup = tmp_path / "toandan.tdb"
+    call_command("backup", str(backup), "--passphrase-file", str(passphrase_file))
+    assert backup.stat().st_mode & 0o777 == 0o600

@@ -129,3 +129,10 @@ def test_keys_init_on_an_empty_database_makes_a_private_keyring(settings, tmp_pa
     current = crypto.keyring().current
     call_command("keys", "init")
     assert crypto.keyring(reload=True).current == current
+
+
+def test_keys_commands_say_the_keyring_is_missing_instead_of_failing(settings, tmp_path):
+    _keyring_elsewhere(settings, tmp_path / "keys" / "keyring.json")
+    for action in ("status", "rotate"):
+        with pytest.raises(CommandError, match="no keyring file"):
+            call_command("keys", action)

@@ -46,6 +46,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            self._handle(options)
+        except crypto.KeyringError as exc:
+            raise CommandError(str(exc)) from exc
+
+    def _handle(self, options: dict[str, Any]) -> None:
         if options["action"] == "init":
             self._init()
             return
