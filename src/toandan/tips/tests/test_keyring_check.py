@@ -136,3 +136,17 @@ def test_keys_commands_say_the_keyring_is_missing_instead_of_failing(settings, t
     for action in ("status", "rotate"):
         with pytest.raises(CommandError, match="no keyring file"):
             call_command("keys", action)
+
+
+def test_missing_kek_ids_finds_every_key_in_use(settings, tmp_path):
+    from toandan.tips.keyring_check import missing_kek_ids
+    from toandan.tips.models import TipsterContact
+
+    tip_submit(data=tip_input(contact_phone="0912345678"))
+    Tip.objects.update(kek_id="k20200101-aaaaaaaa")
+    TipsterContact.objects.update(kek_id="k20200101-bbbbbbbb")
+    tip_submit(data=tip_input())
+    empty = crypto.keyring_create(tmp_path / "empty.json")
+    expected = {"k20200101-aaaaaaaa", "k20200101-bbbbbbbb", crypto.keyring().current}
+    assert set(missing_kek_ids(empty)) == expected
+    assert missing_kek_ids(crypto.keyring()) == ["k20200101-aaaaaaaa", "k20200101-bbbbbbbb"]
