@@ -226,8 +226,10 @@ def backup_create(*, out: Path, sealing: Sealing) -> BackupReport:
     # The plaintext dump waits next to the archive (where there is room), private, and goes.
     with tempfile.TemporaryDirectory(prefix=".toandan-backup-", dir=out.parent) as work_dir:
         work = Path(work_dir)
-        database = _dump_database(work)
+        # The chain's end before the dump: every event up to it is in the dump's snapshot (an
+        # end read afterwards could name events the dump missed).
         checkpoint = audit_checkpoint_current()
+        database = _dump_database(work)
         keyring = _read_keyring_bytes()
         if keyring != keyring_before:
             msg = "the keyring changed during the backup (a key rotation?): run it again"
@@ -355,7 +357,12 @@ def _stage(
     if manifest is None:
         msg = "the archive is empty"
         raise BackupError(msg)
-    missing = sorted(set(manifest["files"]) - set(paths))
+    database = manifest.get("database")
+    if not isinstance(database, dict) or database.get("member") not in _DATABASE.values():
+        msg = "the archive's manifest names no database"
+        raise BackupError(msg)
+    required = {KEYRING, SECRET_KEY_MEMBER, AUDIT_KEY, str(database["member"])}
+    missing = sorted((set(manifest["files"]) | required) - set(paths))
     if missing:
         msg = f"the archive lacks members its manifest lists: {', '.join(missing[:5])}"
         raise BackupError(msg)

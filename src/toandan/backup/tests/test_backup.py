@@ -171,7 +171,7 @@ def test_attack_altered_archive_is_refused(installation, passphrase_file, tmp_pa
     assert not Path(installation.TOANDAN_KEYRING_FILE).exists()
 
 
-def _reseal_with(backup: Path, replace: dict[str, bytes]) -> Path:
+def _reseal_with(backup: Path, replace: dict[str, bytes | None]) -> Path:
     """The same archive with some members swapped (a keyring from elsewhere, say), sealed again
     with the same passphrase: what someone assembling a set from two backups would get."""
     with backup.open("rb") as raw:
@@ -184,6 +184,8 @@ def _reseal_with(backup: Path, replace: dict[str, bytes]) -> Path:
         with tarfile.open(fileobj=writer, mode="w|") as tar:  # type: ignore[call-overload]
             for member, original in members:
                 data = replace.get(member.name, original)
+                if data is None:  # left out
+                    continue
                 member.size = len(data)
                 tar.addfile(member, io.BytesIO(data))
         writer.close()
@@ -290,3 +292,15 @@ def test_the_archive_is_readable_by_its_owner_only(installation, passphrase_file
     backup = tmp_path / "toandan.tdb"
     call_command("backup", str(backup), "--passphrase-file", str(passphrase_file))
     assert backup.stat().st_mode & 0o777 == 0o600
+
+
+def test_restore_refuses_an_archive_missing_its_secret_key(installation, passphrase_file, tmp_path):
+    """Keyring and database without the secret key: the set that made `audit verify` call
+    every event tampered and lost the two-factor secrets."""
+    backup = tmp_path / "toandan.tdb"
+    call_command("backup", str(backup), "--passphrase-file", str(passphrase_file))
+    partial = _reseal_with(backup, {"keys/secret_key": None})
+    _lose_everything(installation)
+    with pytest.raises(CommandError, match="lacks members"):
+        call_command("restore", str(partial), "--passphrase-file", str(passphrase_file))
+    assert not Path(installation.TOANDAN_KEYRING_FILE).exists()
