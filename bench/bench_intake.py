@@ -233,7 +233,7 @@ def run() -> list[str]:
     category = Category.objects.filter(active=True, asks_victim_request=False).first()
     if category is None:
         return ["no active tip category: the tips data migration has not run"]
-    # Hash first: it also creates the keyring under TOANDAN_VAR_DIR, which the server shares.
+    # Hash first (the keyring under TOANDAN_VAR_DIR, made by `keys init`, is the server's too).
     lines = [_receipt_hash_cost()]
 
     def minimal_body(client: int, seq: int) -> dict[str, object]:

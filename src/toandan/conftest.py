@@ -51,7 +51,11 @@ def _fast_password_hashing(settings: Any) -> None:
 
 @pytest.fixture(scope="session")
 def _session_keyring(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("keys") / "keyring.json"
+    from toandan.tips import crypto
+
+    path = tmp_path_factory.mktemp("keys") / "keyring.json"
+    crypto.keyring_create(path)  # what `toandan setup` does on a new installation
+    return path
 
 
 @pytest.fixture(autouse=True)
@@ -67,6 +71,7 @@ def _keys_files_and_cache_isolated(
     settings.TOANDAN_KEYRING_FILE = _session_keyring
     settings.TOANDAN_ATTACHMENTS_DIR = tmp_path / "attachments"
     settings.TOANDAN_EXPORTS_DIR = tmp_path / "exports"
+    settings.TOANDAN_AUDIT_CHECKPOINT_FILE = tmp_path / "audit" / "checkpoints.jsonl"
     cache.clear()
     forget_cached_reference_data()
     yield

@@ -53,11 +53,20 @@ def _installation_secret(path: Path) -> str:
     return value
 
 
-SECRET_KEY = os.environ.get("TOANDAN_SECRET_KEY") or _installation_secret(VAR_DIR / "secret_key")
+# Where the installation's own secret lives when TOANDAN_SECRET_KEY is not set (`toandan restore`
+# puts the backed-up one back here).
+TOANDAN_SECRET_KEY_FILE = VAR_DIR / "secret_key"
+SECRET_KEY = os.environ.get("TOANDAN_SECRET_KEY") or _installation_secret(TOANDAN_SECRET_KEY_FILE)
 # The audit chain is an HMAC keyed outside the database, so someone who can write to the
 # database cannot recompute the chain after editing it. Defaults to a key derived from
 # SECRET_KEY; set it explicitly to rotate SECRET_KEY without breaking `toandan audit verify`.
 TOANDAN_AUDIT_KEY = os.environ.get("TOANDAN_AUDIT_KEY", "")
+# Checkpoints of the audit chain's end (seq and keyed hash), appended by every intact
+# `toandan audit verify`: keep this file off the database server, so deleting the newest events
+# (or all of them) and rewriting the head is still reported.
+TOANDAN_AUDIT_CHECKPOINT_FILE = Path(
+    os.environ.get("TOANDAN_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit" / "checkpoints.jsonl")
+)
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("TOANDAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 ]
@@ -77,6 +86,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "toandan.core",
     "toandan.audit",
+    "toandan.backup",
     "toandan.geo",
     "toandan.orgs",
     "toandan.accounts",

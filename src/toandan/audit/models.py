@@ -41,12 +41,16 @@ class AuditHead(models.Model):
     """The single row holding the chain's last seq and hash.
 
     Writers lock it (SELECT ... FOR UPDATE) so concurrent transactions append one after another,
-    and it lets the verifier notice that the newest events were deleted.
+    and it lets the verifier notice that the newest events were deleted. Its `mac` is keyed
+    with the chain's key (outside the database), so whoever deletes the newest events cannot
+    point the head at the new last event; checkpoints kept outside the database
+    (toandan.audit.services.audit_checkpoint_write) catch an older head put back whole.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    mac = models.CharField(max_length=64, default="")
 
     class Meta:
         verbose_name = _("audit chain head")

@@ -1,11 +1,22 @@
-"""Writing audit events. Call `audit_record` inside the transaction of the change it records."""
+"""Writing audit events. Call `audit_record` inside the transaction of the change it records.
+
+Truncation: deleting the newest events breaks nothing inside the chain, so two things outside
+the events vouch for its end. The head row carries a MAC with the chain's key (kept outside the
+database), so it cannot be pointed at an earlier event; and checkpoints (last seq and hash,
+keyed too) are appended to a file the operator keeps outside the database
+(TOANDAN_AUDIT_CHECKPOINT_FILE) by every intact `toandan audit verify`, by
+`toandan audit checkpoint` and by the backup, so that putting an old head back, or deleting
+every event and the head, still shows: the checkpoint names an event that is no longer there.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -27,13 +38,33 @@ def _canonical(payload: dict[str, Any]) -> str:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
 
 
+def chain_key_for(*, secret_key: str, audit_key: str) -> bytes:
+    """The chain's key of an installation with these settings (also: of a backup's)."""
+    if audit_key:
+        return audit_key.encode()
+    return hmac.new(secret_key.encode(), b"toandan-audit-chain-v1", "sha256").digest()
+
+
 def _chain_key() -> bytes:
     """The HMAC key of the chain, kept outside the database (settings, from the environment or
     the installation's secret file), so editing the database alone cannot forge a chain."""
-    configured = getattr(settings, "TOANDAN_AUDIT_KEY", "")
-    if configured:
-        return str(configured).encode()
-    return hmac.new(settings.SECRET_KEY.encode(), b"toandan-audit-chain-v1", "sha256").digest()
+    return chain_key_for(
+        secret_key=settings.SECRET_KEY,
+        audit_key=str(getattr(settings, "TOANDAN_AUDIT_KEY", "") or ""),
+    )
+
+
+def head_mac(last_seq: int, last_hash: str) -> str:
+    """The keyed MAC of the head: without the key, the head cannot be moved back."""
+    message = f"toandan-audit-head-v1|{last_seq}|{last_hash}".encode()
+    return hmac.new(_chain_key(), message, hashlib.sha256).hexdigest()
+
+
+def _head_for_update() -> AuditHead:
+    head, _created = AuditHead.objects.select_for_update().get_or_create(
+        id=1, defaults={"mac": head_mac(0, GENESIS_HASH)}
+    )
+    return head
 
 
 def event_hash(event: AuditEvent) -> str:
@@ -62,7 +93,7 @@ def audit_chain_lock() -> None:
     if not transaction.get_connection().in_atomic_block:
         msg = "audit_chain_lock() must be called inside the transaction of the change"
         raise AuditOutsideTransactionError(msg)
-    AuditHead.objects.select_for_update().get_or_create(id=1)
+    _head_for_update()
 
 
 def audit_record(
@@ -91,7 +122,7 @@ def audit_record(
     if actor is not None and actor.is_authenticated:
         actor_id = int(actor.pk)
         actor_label = actor.get_username()
-    head, _created = AuditHead.objects.select_for_update().get_or_create(id=1)
+    head = _head_for_update()
     event = AuditEvent(
         seq=head.last_seq + 1,
         occurred_at=timezone.now(),
@@ -108,7 +139,8 @@ def audit_record(
     event.save(force_insert=True)
     head.last_seq = event.seq
     head.last_hash = event.hash
-    head.save(update_fields=["last_seq", "last_hash"])
+    head.mac = head_mac(event.seq, event.hash)
+    head.save(update_fields=["last_seq", "last_hash", "mac"])
     return event
 
 
@@ -119,18 +151,106 @@ class ChainProblem:
 
 
 @dataclass(frozen=True)
+class Checkpoint:
+    """The chain's end at some moment, kept outside the database."""
+
+    seq: int
+    hash: str
+    at: str
+
+    def mac(self, key: bytes | None = None) -> str:
+        message = f"toandan-audit-checkpoint-v1|{self.seq}|{self.hash}|{self.at}".encode()
+        return hmac.new(key or _chain_key(), message, hashlib.sha256).hexdigest()
+
+    def to_line(self) -> str:
+        fields = {"seq": self.seq, "hash": self.hash, "at": self.at, "mac": self.mac()}
+        return json.dumps(fields, sort_keys=True)
+
+
+@dataclass(frozen=True)
 class ChainReport:
     checked: int
     problems: list[ChainProblem]
+    # The newest checkpoint the chain was held to (None: no checkpoint file yet).
+    checkpoint: Checkpoint | None = None
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def audit_verify(*, batch_size: int = 5000) -> ChainReport:
-    """Walk the whole chain; report every edited, deleted, inserted or reordered event."""
+def checkpoint_path() -> Path:
+    return Path(settings.TOANDAN_AUDIT_CHECKPOINT_FILE)
+
+
+def checkpoints_read(
+    path: Path | None = None, *, key: bytes | None = None
+) -> tuple[list[Checkpoint], list[ChainProblem]]:
+    """The checkpoints of a file, and a problem for every line that is not one we wrote
+    (with `key`: that installation's chain key, e.g. a backup's, instead of ours)."""
+    path = path or checkpoint_path()
+    checkpoints: list[Checkpoint] = []
     problems: list[ChainProblem] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return [], []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            checkpoint = Checkpoint(seq=int(raw["seq"]), hash=str(raw["hash"]), at=str(raw["at"]))
+            mac = str(raw["mac"])
+        except (ValueError, KeyError, TypeError):
+            problems.append(ChainProblem(0, f"checkpoint file {path}, line {number}: unreadable"))
+            continue
+        if not hmac.compare_digest(mac, checkpoint.mac(key)):
+            problems.append(
+                ChainProblem(checkpoint.seq, f"checkpoint file {path}, line {number}: not ours")
+            )
+            continue
+        checkpoints.append(checkpoint)
+    return checkpoints, problems
+
+
+def audit_checkpoint_current() -> Checkpoint | None:
+    """The chain's end now, from the head row, if its MAC holds (None for an empty chain)."""
+    head = AuditHead.objects.filter(id=1).first()
+    if head is None or head.last_seq == 0:
+        return None
+    if not hmac.compare_digest(head.mac, head_mac(head.last_seq, head.last_hash)):
+        return None
+    return Checkpoint(seq=head.last_seq, hash=head.last_hash, at=timezone.now().isoformat())
+
+
+def audit_checkpoint_write(
+    checkpoint: Checkpoint | None = None, *, path: Path | None = None
+) -> Checkpoint | None:
+    """Append the chain's end (or `checkpoint`) to the checkpoint file, synced to disk.
+
+    The file is append-only by convention: keep it (or copies of it) where whoever controls
+    the database cannot write, e.g. ship it off the machine with the logs."""
+    checkpoint = checkpoint or audit_checkpoint_current()
+    if checkpoint is None:
+        return None
+    path = path or checkpoint_path()
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
+        handle.write(checkpoint.to_line() + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    return checkpoint
+
+
+def audit_verify(*, batch_size: int = 5000, checkpoints: Path | None = None) -> ChainReport:
+    """Walk the whole chain; report every edited, deleted, inserted or reordered event, a head
+    that was rewritten, and the newest events (or all of them) deleted since a checkpoint."""
+    problems: list[ChainProblem] = []
+    kept, checkpoint_problems = checkpoints_read(checkpoints)
+    problems.extend(checkpoint_problems)
+    expected_at = {c.seq: c.hash for c in kept}
     expected_seq = 1
     prev_hash = GENESIS_HASH
     checked = 0
@@ -146,6 +266,8 @@ def audit_verify(*, batch_size: int = 5000) -> ChainReport:
             problems.append(ChainProblem(event.seq, "does not follow the previous event's hash"))
         if event_hash(event) != event.hash:
             problems.append(ChainProblem(event.seq, "content was changed after it was written"))
+        if expected_at.get(event.seq, event.hash) != event.hash:
+            problems.append(ChainProblem(event.seq, "is not the event the checkpoint recorded"))
         expected_seq = event.seq + 1
         prev_hash = event.hash
         last_seq = event.seq
@@ -156,4 +278,23 @@ def audit_verify(*, batch_size: int = 5000) -> ChainReport:
         problems.append(
             ChainProblem(head.last_seq, f"the newest events after #{last_seq} were deleted")
         )
-    return ChainReport(checked=checked, problems=problems)
+    elif head is not None and not hmac.compare_digest(
+        head.mac, head_mac(head.last_seq, head.last_hash)
+    ):
+        problems.append(
+            ChainProblem(
+                head.last_seq,
+                f"the chain head was rewritten without the key: events after #{last_seq} "
+                "may have been deleted",
+            )
+        )
+    newest = max(kept, key=lambda c: c.seq, default=None)
+    if newest is not None and newest.seq > last_seq:
+        problems.append(
+            ChainProblem(
+                newest.seq,
+                f"events #{last_seq + 1}..#{newest.seq} were deleted: the checkpoint of "
+                f"{newest.at} recorded #{newest.seq}",
+            )
+        )
+    return ChainReport(checked=checked, problems=problems, checkpoint=newest)

@@ -15,3 +15,9 @@ class TipsConfig(AppConfig):
 
         if unit_counts_on_tip_change not in TIP_CHANGE_HOOKS:
             TIP_CHANGE_HOOKS.append(unit_counts_on_tip_change)
+
+        # `toandan serve` and `toandan worker` refuse to start without every key tips need.
+        from toandan.core.startup import startup_check_register
+        from toandan.tips.keyring_check import keyring_problems
+
+        startup_check_register(keyring_problems)

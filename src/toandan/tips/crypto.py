@@ -21,6 +21,11 @@ Plaintexts are padded before sealing (Padmé, as in PURBs: at most 12 % overhead
 stored length reveals only the order of magnitude of the text), so the length of a tip does not
 tell what kind of tip it is.
 
+A keyring is made only by `keyring_create` (`toandan keys init`, which `toandan setup` runs on
+an empty database). A missing file is an error, never a reason to make a new one: a server
+restored without its keyring would otherwise seal new tips under a key nobody backed up and
+fail to open every old one (toandan.tips.keyring_check refuses to start instead).
+
 The keyring is read once per process and kept in memory; the file is checked (one stat) on each
 use, so a running server picks up a key rotated by `toandan keys rotate` in another process, and
 a KEK id the cache does not know makes it read the file again before giving up.
@@ -62,6 +67,10 @@ PURPOSES = frozenset({"content", "contact", "message", "file", "name", "event"})
 
 class KeyringError(RuntimeError):
     """The keyring file is missing a key that is needed, or cannot be read."""
+
+
+class KeyringMissingError(KeyringError):
+    """There is no keyring file: restore it, or make one with `toandan keys init`."""
 
 
 class DecryptionError(Exception):
@@ -200,9 +209,13 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def _create(path: Path) -> Keyring:
-    """First use (`make run`): a keyring with one KEK and a pepper. Linked into place so two
-    processes starting at once end up with the same file, never a half-written one."""
+def keyring_create(path: Path | None = None) -> Keyring:
+    """A new keyring with one KEK and a pepper, unless the file exists (then it is read).
+
+    Only for a first-time setup on a database that holds no tips (`toandan keys init`).
+    Linked into place so two processes starting at once end up with the same file, never a
+    half-written one."""
+    path = path or keyring_path()
     kek_id = new_kek_id()
     ring = Keyring(
         current=kek_id,
@@ -225,7 +238,7 @@ def keyring_update(change: Callable[[Keyring], Keyring]) -> Keyring:
     holding an exclusive lock so two administrators' commands cannot lose each other's keys.
     Readers never lock: they see the old file or the new one, never a mix."""
     path = keyring_path()
-    keyring()  # creates the file on first use
+    keyring()  # fails here, before locking, when there is no keyring to change
     lock_path = path.with_name(path.name + ".lock")
     with lock_path.open("a") as lock_file:
         fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX)
@@ -253,7 +266,13 @@ def keyring(*, reload: bool = False) -> Keyring:
             stamp = None
         if cached is not None and not reload and stamp == cached.stamp:
             return cached
-        ring = _read(path) if stamp is not None else _create(path)
+        if stamp is None:
+            msg = (
+                f"there is no keyring file at {path}: restore it from the backup "
+                "(`toandan restore`) or, on a new installation, run `toandan setup`"
+            )
+            raise KeyringMissingError(msg)
+        ring = _read(path)
         _cache[path] = ring
         return ring
 
@@ -371,9 +390,10 @@ def _wrap_with(kek_bytes: bytes, data_key: bytes, *, kek_id: str, reference: str
     return nonce + AESGCM(kek_bytes).encrypt(nonce, data_key, _wrap_aad(kek_id, reference))
 
 
-def new_envelope(reference: str) -> Envelope:
-    """A fresh data key for the tip `reference`, wrapped by the current KEK."""
-    ring = keyring()
+def new_envelope(reference: str, *, ring: Keyring | None = None) -> Envelope:
+    """A fresh data key for the tip `reference`, wrapped by the current KEK (of `ring`, a
+    keyring already checked against the database, if given)."""
+    ring = ring or keyring()
     data_key = secrets.token_bytes(KEY_BYTES)
     wrapped = _wrap_with(ring.kek(ring.current), data_key, kek_id=ring.current, reference=reference)
     return Envelope(ring.current, wrapped, data_key)

@@ -39,6 +39,7 @@ from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.notifications import services as notifications
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
 from toandan.tips import crypto, duplicates, receipts, timeline
+from toandan.tips.keyring_check import keyring_checked
 from toandan.tips.models import (
     STAFF_CHANNELS,
     Category,
@@ -519,7 +520,8 @@ def tip_receive(
     receipt_hash = receipts.hash_receipt(digits)
     reference = reference or reference_generate()
 
-    envelope = crypto.new_envelope(reference)
+    # Never sealed under a keyring that is not the installation's (a restore without its file).
+    envelope = crypto.new_envelope(reference, ring=keyring_checked())
     content = {
         "description": data.description.strip(),
         "address": data.address.strip(),
@@ -703,6 +705,8 @@ def followup_open(*, receipt: str, client_key: str) -> Tip:
     receipt does not reset the count: a guesser holding one real receipt could otherwise clear
     their failures between guesses.
     """
+    # A keyring that is not the installation's matches no receipt: fail loudly, count nothing.
+    keyring_checked()
     per_client, overall = ratelimit.receipt_throttles()
     wait = max(per_client.check(client_key), overall.check(ratelimit.GLOBAL_KEY))
     if wait:

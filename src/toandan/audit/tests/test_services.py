@@ -190,3 +190,90 @@ def test_chain_key_comes_from_settings_not_the_database(settings) -> None:
     settings.TOANDAN_AUDIT_KEY = "a-different-key-outside-the-database"
     # Same rows, different key: every event fails, which is what makes forging need the key.
     assert {p.seq for p in audit_verify().problems} >= {e.seq for e in events}
+
+
+def _delete_all_events_and_head() -> None:
+    from toandan.audit.models import AuditHead
+
+    AuditEvent.objects.all().delete()
+    AuditHead.objects.all().delete()
+
+
+def test_attack_delete_newest_events_and_rewrite_the_head_is_detected() -> None:
+    """The attacker deletes the newest events and points the head at the new last event, so
+    the chain and the head agree: the head's MAC, keyed outside the database, still shows."""
+    from toandan.audit.models import AuditHead
+
+    events = _write(5)
+    _bypass_append_only_guard()
+    AuditEvent.objects.filter(seq__gt=events[2].seq).delete()
+    AuditHead.objects.filter(id=1).update(last_seq=events[2].seq, last_hash=events[2].hash)
+    report = audit_verify()
+    assert not report.ok
+    assert "head" in report.problems[-1].problem
+
+
+def test_attack_delete_newest_events_and_put_back_an_old_head_is_detected() -> None:
+    """The attacker saved the head row when it was genuine (#3) and puts it back whole after
+    deleting the newer events: the checkpoint written outside the database by the last
+    `audit verify` names an event that is gone."""
+    from toandan.audit.models import AuditHead
+
+    events = _write(3)
+    old_head = AuditHead.objects.values("last_seq", "last_hash", "mac").get(id=1)
+    _write(2)
+    call_command("audit", "verify")  # intact: appends a checkpoint at the newest event
+    _bypass_append_only_guard()
+    AuditEvent.objects.filter(seq__gt=events[2].seq).delete()
+    AuditHead.objects.filter(id=1).update(**old_head)
+    report = audit_verify()
+    assert not report.ok
+    assert "deleted" in report.problems[-1].problem
+    assert f"#{events[2].seq + 2}" in report.problems[-1].problem
+
+
+def test_attack_delete_all_events_and_the_head_is_detected(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _write(3)
+    call_command("audit", "verify")
+    newest = AuditEvent.objects.order_by("-seq").first()
+    assert newest is not None
+    _bypass_append_only_guard()
+    _delete_all_events_and_head()
+    with pytest.raises(CommandError, match="tampered"):
+        call_command("audit", "verify")
+    assert f"#{newest.seq} were deleted" in capsys.readouterr().err
+
+
+def test_attack_forge_a_checkpoint_line_is_reported(settings) -> None:
+    _write(2)
+    call_command("audit", "verify")
+    path = settings.TOANDAN_AUDIT_CHECKPOINT_FILE
+    path.write_text(path.read_text().replace('"seq": ', '"seq": 1'))
+    report = audit_verify()
+    assert not report.ok
+    assert "not ours" in report.problems[0].problem
+
+
+def test_checkpoint_of_another_file_can_be_given(tmp_path) -> None:
+    """A copy kept elsewhere (off the server) is checked the same way."""
+    from toandan.audit.services import audit_checkpoint_write
+
+    _write(2)
+    elsewhere = tmp_path / "offsite.jsonl"
+    audit_checkpoint_write(path=elsewhere)
+    assert audit_verify(checkpoints=elsewhere).ok
+    _bypass_append_only_guard()
+    _delete_all_events_and_head()
+    assert audit_verify().ok  # the default file was never written in this test
+    assert not audit_verify(checkpoints=elsewhere).ok
+
+
+def test_the_hourly_task_appends_a_checkpoint(settings) -> None:
+    from toandan.audit.tasks import write_audit_checkpoint
+
+    events = _write(2)
+    write_audit_checkpoint.call_local()
+    line = settings.TOANDAN_AUDIT_CHECKPOINT_FILE.read_text().splitlines()[-1]
+    assert f'"seq": {events[-1].seq}' in line

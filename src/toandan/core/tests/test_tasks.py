@@ -197,6 +197,11 @@ def test_worker_command_sends_queued_email(redis_url, tmp_path):
         TOANDAN_SITE_URL="https://toandan.example.vn",
         DJANGO_SETTINGS_MODULE="toandan.settings",
     )
+    # A new installation: the worker refuses to start without a database and a keyring.
+    for command in (["migrate", "--verbosity", "0"], ["keys", "init"]):
+        subprocess.run(  # noqa: S603 (our own command, fixed arguments)
+            [sys.executable, "-m", "toandan.cli", *command], env=env, check=True, timeout=300
+        )
     worker = subprocess.Popen(
         [sys.executable, "-m", "toandan.cli", "worker"],
         env=env,

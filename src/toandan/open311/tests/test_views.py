@@ -61,6 +61,7 @@ def _isolated_keys_and_limits(settings, tmp_path):
     settings.TOANDAN_RECEIPT_ARGON2_MEMORY_KIB = 1024
     settings.TOANDAN_RECEIPT_ARGON2_TIME_COST = 1
     crypto.forget_cached_keyring()
+    crypto.keyring_create()
     cache.clear()
     yield
     crypto.forget_cached_keyring()

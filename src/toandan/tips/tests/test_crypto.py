@@ -18,15 +18,16 @@ REFERENCE = "ABCDEFGH2345"
 def fresh_keyring(settings, tmp_path):
     settings.TOANDAN_KEYRING_FILE = tmp_path / "keys" / "keyring.json"
     crypto.forget_cached_keyring()
+    crypto.keyring_create()  # `toandan keys init` of a new installation
     yield settings.TOANDAN_KEYRING_FILE
     crypto.forget_cached_keyring()
 
 
-def test_first_use_creates_a_private_keyring_file(fresh_keyring):
+def test_keyring_create_makes_a_private_keyring_file(settings, tmp_path):
     # Given no keyring file (a fresh `make run`)
-    assert not fresh_keyring.exists()
-    # When a key is needed
-    ring = crypto.keyring()
+    fresh_keyring = settings.TOANDAN_KEYRING_FILE = tmp_path / "keys" / "keyring.json"
+    # When the first-time setup makes one
+    ring = crypto.keyring_create()
     # Then the file exists, readable by its owner only, with one KEK and a pepper
     mode = stat.S_IMODE(fresh_keyring.stat().st_mode)
     assert mode == 0o600
@@ -43,7 +44,7 @@ def test_two_processes_starting_at_once_share_one_keyring(fresh_keyring):
     rings: list[crypto.Keyring] = []
 
     def start() -> None:
-        rings.append(crypto._create(fresh_keyring))
+        rings.append(crypto.keyring_create(fresh_keyring))
 
     threads = [threading.Thread(target=start) for _ in range(8)]
     for thread in threads:
@@ -165,7 +166,7 @@ def test_a_missing_kek_is_reported_clearly(fresh_keyring):
 
 
 def test_a_damaged_keyring_file_is_reported(fresh_keyring):
-    fresh_keyring.parent.mkdir(parents=True)
+    crypto.forget_cached_keyring()
     fresh_keyring.write_text('{"current": "a", "keks": {"a": "not base64!"}}')
     with pytest.raises(crypto.KeyringError):
         crypto.keyring()

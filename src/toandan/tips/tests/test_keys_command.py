@@ -27,6 +27,7 @@ def own_keyring(settings, tmp_path):
     """Rotation rewrites the keyring file: give these tests their own."""
     settings.TOANDAN_KEYRING_FILE = tmp_path / "keys" / "keyring.json"
     crypto.forget_cached_keyring()
+    crypto.keyring_create()
     yield settings.TOANDAN_KEYRING_FILE
     crypto.forget_cached_keyring()
 

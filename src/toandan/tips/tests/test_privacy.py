@@ -280,6 +280,7 @@ def test_request_logging_is_off_in_the_settings():
     assert loggers["django.request"]["level"] == "ERROR"
 
 
+@pytest.mark.django_db  # serve first checks the keyring against the database
 def test_production_server_runs_without_an_access_log(monkeypatch, settings):
     """`toandan serve` hands waitress the bare WSGI application: no TransLogger or other
     access-log wrapper, and waitress itself writes no access log."""

@@ -73,6 +73,7 @@ def test_the_hash_depends_on_the_pepper_outside_the_database(settings, tmp_path)
     receipt = "1234 5678 9012 3456 7890"
     first = receipts.hash_receipt(receipt)
     settings.TOANDAN_KEYRING_FILE = tmp_path / "other" / "keyring.json"
+    crypto.keyring_create()
     try:
         second = receipts.hash_receipt(receipt)
     finally:

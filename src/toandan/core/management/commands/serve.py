@@ -22,9 +22,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from waitress import serve
 
+        from toandan.core.startup import startup_checks_run
         from toandan.wsgi import application
 
         require_site_url()
+        startup_checks_run()  # e.g. a keyring lacking keys the database's tips need
+
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         host, port = options["host"], options["port"]

@@ -1,4 +1,7 @@
-"""Everything `make run` does before serving; safe to run again (nothing is duplicated)."""
+"""Everything `make run` does before serving; safe to run again (nothing is duplicated).
+
+It also makes the keyring of a new installation (`toandan keys init`), and stops if the database
+holds tips whose keys are not in the keyring file."""
 
 from __future__ import annotations
 
@@ -19,6 +22,9 @@ class Command(BaseCommand):
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("i18n_compile")
         call_command("migrate", interactive=False, verbosity=1)
+        # The keyring is made here, on an empty database, and nowhere else: it refuses when
+        # the database holds tips whose keys the keyring file lacks (restore it instead).
+        call_command("keys", "init")
         call_command("load_geo")
         if not options["no_demo"]:
             call_command("demo")

@@ -28,5 +28,8 @@ class Command(RunHueyCommand):  # type: ignore[misc]
             )
             raise CommandError(msg)
         require_site_url()  # the emails it sends link to the site
+        from toandan.core.startup import startup_checks_run
+
+        startup_checks_run()  # e.g. a keyring lacking keys the database's tips need
         self.stdout.write(f"toandan worker: consuming queue {HUEY.name!r}  (Ctrl+C to stop)")
         super().handle(*args, **options)

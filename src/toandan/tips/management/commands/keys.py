@@ -1,4 +1,7 @@
-"""`toandan keys status` and `toandan keys rotate [--retire-old]`: the keys that protect tips.
+"""`toandan keys init|status|rotate [--retire-old]`: the keys that protect tips.
+
+`init` makes the keyring of a new installation (`toandan setup` runs it): only on a database
+that holds no tips, since a new keyring cannot open tips sealed under another.
 
 The keyring file (settings.TOANDAN_KEYRING_FILE) holds the key-encryption keys; the database
 holds only data keys wrapped by them. Rotation is safe while the server runs. Back the keyring
@@ -9,9 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from toandan.tips import crypto
+from toandan.tips.keyring_check import database_holds_tips, keyring_problems
 from toandan.tips.selectors import key_usage
 from toandan.tips.services import keys_rotate
 
@@ -21,6 +25,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser(
+            "init", help="Make the keyring of a new installation (only on an empty database)."
+        )
         sub.add_parser("status", help="How many data keys each key-encryption key wraps.")
         rotate = sub.add_parser(
             "rotate", help="Make a new key-encryption key current and re-wrap every data key."
@@ -39,6 +46,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            self._handle(options)
+        except crypto.KeyringError as exc:
+            raise CommandError(str(exc)) from exc
+
+    def _handle(self, options: dict[str, Any]) -> None:
+        if options["action"] == "init":
+            self._init()
+            return
         if options["action"] == "rotate":
             report = keys_rotate(
                 retire_old=options["retire_old"],
@@ -53,6 +69,20 @@ class Command(BaseCommand):
                 self.stdout.write(f"retired: {', '.join(report.retired)}")
             self.stdout.write("Back up the keyring file now: " + str(crypto.keyring_path()))
         self._status()
+
+    def _init(self) -> None:
+        path = crypto.keyring_path()
+        if not path.exists():
+            if database_holds_tips():
+                problems = keyring_problems()
+                raise CommandError("; ".join(problems))
+            crypto.keyring_create()
+            self.stdout.write(f"new keyring made: {path}. Back it up now, apart from the database.")
+            return
+        problems = keyring_problems()
+        if problems:
+            raise CommandError("; ".join(problems))
+        self.stdout.write(f"keyring: {path} (holds every key the database uses)")
 
     def _status(self) -> None:
         ring = crypto.keyring(reload=True)
