@@ -456,8 +456,9 @@ def login_failed(username_key: str, address_key: str) -> tuple[int, bool]:
 
 
 def login_succeeded(username_key: str, address_key: str, device: str = "") -> None:
-    throttles = login_throttles()
-    keys = _login_keys(username_key, address_key)
-    throttles[0].reset(keys[0])
-    throttles[1].reset(keys[1])
+    """Forget this address's failures for the user and trust the browser. The failures for
+    the username from everywhere stay: they may be a guesser's, who would otherwise get a
+    fresh allowance each time the officer logs in."""
+    pair = login_throttles()[0]
+    pair.reset(_login_keys(username_key, address_key)[0])
     login_device_trust(device, username_key)
