@@ -121,6 +121,11 @@ def refusals(view: Callable[..., Any]) -> Callable[..., Any]:
         except ApiRefusalError as refusal:
             return refusal.response()
         except TipRejectedError as rejected:
+            if rejected.retry_after:  # nothing wrong with the input: the server is busy
+                detail = " ".join(m for messages in rejected.errors.values() for m in messages)
+                return ApiRefusalError(
+                    503, "busy", detail, retry_after=rejected.retry_after
+                ).response()
             return field_errors_response(rejected.errors)
 
     return wrapped
@@ -337,7 +342,13 @@ def followup_payload(tip: Tip) -> dict[str, Any]:
 
 # --- Operations ---------------------------------------------------------------------------------
 
-REFUSALS: dict[int, Any] = {404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut}
+REFUSALS: dict[int, Any] = {
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ValidationErrorOut,
+    429: ErrorOut,
+    503: ErrorOut,
+}
 
 
 @router.get("/categories", response=list[CategoryOut], auth=None, summary="What a tip can be about")

@@ -99,11 +99,13 @@ class SubmittedTip:
 
 class TipRejectedError(Exception):
     """Input the service refuses; `errors` maps a field name ("" for the whole tip) to
-    messages already translated for the person who sent it."""
+    messages already translated for the person who sent it. `retry_after` (seconds) is set
+    when nothing is wrong with the input but the server is too busy to take it now."""
 
-    def __init__(self, errors: dict[str, list[str]]) -> None:
+    def __init__(self, errors: dict[str, list[str]], *, retry_after: int = 0) -> None:
         super().__init__(errors)
         self.errors = errors
+        self.retry_after = retry_after
 
 
 class ReceiptRejectedError(Exception):
@@ -215,8 +217,18 @@ def _check_files(
             % {"size": f"{max_total / 1024 / 1024:g}"},
         )
         return []
-    from toandan.tips.files import RejectedFileError, clean_upload
+    from toandan.tips.files import (
+        FilesBusyError,
+        RejectedFileError,
+        check_pixel_budget,
+        clean_upload,
+    )
 
+    try:
+        check_pixel_budget(uploads)
+    except RejectedFileError as rejected:
+        errors.add(field_name, rejected.message)
+        return []
     cleaned: list[_CleanedUpload] = []
     for upload in uploads:
         try:
@@ -224,6 +236,11 @@ def _check_files(
         except RejectedFileError as rejected:
             errors.add(field_name, rejected.message)
             continue
+        except FilesBusyError as busy:
+            # Nothing is wrong with the tip: the sender is asked to send it again shortly.
+            raise TipRejectedError(
+                {field_name: [busy.message]}, retry_after=busy.retry_after
+            ) from None
         cleaned.append(
             _CleanedUpload(
                 upload=upload,

@@ -187,7 +187,7 @@ def tip_new(request: HttpRequest) -> HttpResponse:
         submitted = services.tip_submit(data=form.tip_input(), channel=Channel.WEB)
     except services.TipRejectedError as error:
         form.add_service_errors(error.errors)
-        return render(request, "tips/tip_form.html", context)
+        return render(request, "tips/tip_form.html", context, status=_status(error))
     _receipt_state_put(
         request,
         kind=KIND_NEW,
@@ -339,6 +339,7 @@ def _followup_tip_page(request: HttpRequest, tip: Tip, action: str) -> HttpRespo
         request.FILES if action == "reply" else None,
     )
     reply_wait = 0
+    status = 200
     if action == "reply" and reply_form.is_valid():
         reply_wait = ratelimit.reply_retry_after(f"tip-{tip.pk}", ratelimit.client_key(request))
     if reply_wait:
@@ -359,6 +360,7 @@ def _followup_tip_page(request: HttpRequest, tip: Tip, action: str) -> HttpRespo
             )
         except services.TipRejectedError as error:
             reply_form.add_service_errors(error.errors)
+            status = _status(error)
         else:
             messages.success(request, _("Your answer was sent to the police."))
             return redirect("tips:followup")
@@ -372,8 +374,14 @@ def _followup_tip_page(request: HttpRequest, tip: Tip, action: str) -> HttpRespo
             "files_dropped": _files_sent(request) if action == "reply" else 0,
             "idle_minutes": settings.TOANDAN_TIP_FOLLOWUP_SESSION_MINUTES,
         },
-        status=429 if reply_wait else 200,
+        status=429 if reply_wait else status,
     )
+
+
+def _status(error: services.TipRejectedError) -> int:
+    """503 when the tip was fine but the server too busy to check its files; 200 (the form
+    again, with the errors) otherwise."""
+    return 503 if error.retry_after else 200
 
 
 # --- staff ------------------------------------------------------------------------------------
@@ -401,7 +409,7 @@ def staff_new(request: HttpRequest) -> HttpResponse:
         )
     except services.TipRejectedError as error:
         form.add_service_errors(error.errors)
-        return render(request, "tips/tip_form.html", context)
+        return render(request, "tips/tip_form.html", context, status=_status(error))
     _receipt_state_put(
         request,
         kind=KIND_STAFF,

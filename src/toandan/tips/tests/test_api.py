@@ -507,3 +507,48 @@ def test_reply_flood_is_rate_limited(client, theft, settings):
     assert int(refused["Retry-After"]) > 0
     tip = Tip.objects.get(reference=sent["reference"])
     assert tip.messages.count() == 2
+
+
+# --- Heavy photos ----------------------------------------------------------------------------
+
+
+def _png_attachment(name: str, width: int, height: int) -> dict[str, str]:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height)).save(out, "PNG")
+    return {"name": name, "data_base64": base64.b64encode(out.getvalue()).decode()}
+
+
+def test_attack_tip_with_five_heavy_pngs_is_refused_before_decoding(client, theft, settings):
+    # Five PNGs that decode to far more than they weigh (the 9400 x 9400 ones, scaled down)
+    settings.TOANDAN_IMAGE_MAX_PIXELS = 1_000_000
+    settings.TOANDAN_REQUEST_MAX_IMAGE_PIXELS = 3_000_000
+    photos = [_png_attachment(f"{n}.png", 1000, 900) for n in range(5)]
+
+    response = post(client, "", tip_body(theft, attachments=photos))
+
+    assert response.status_code == 422
+    assert "megapixel" in str(response.json()["detail"])
+    assert Tip.objects.count() == 0
+
+
+def test_tip_sent_while_every_cleaner_is_busy_gets_503_and_a_retry(client, theft, settings):
+    from toandan.tips import files
+
+    settings.TOANDAN_FILE_CLEANERS = 1
+    slots = files._current_slots()
+    for _ in range(2):  # the cleaner at work and the one seat of the waiting room
+        assert slots.admitted.acquire(blocking=False)
+    try:
+        response = post(client, "", tip_body(theft, attachments=[_png_attachment("a.png", 20, 20)]))
+    finally:
+        slots.admitted.release()
+        slots.admitted.release()
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "busy"
+    assert int(response["Retry-After"]) > 0
+    assert Tip.objects.count() == 0
