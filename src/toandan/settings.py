@@ -348,6 +348,7 @@ TOANDAN_RECEIPT_MAX_DELAY_SECONDS = int(os.environ.get("TOANDAN_RECEIPT_MAX_DELA
 # live throttle, as an in-process cache of a few hundred entries would), Redis in production
 # (TOANDAN_CACHE_URL=redis://...), shared by the app servers.
 TOANDAN_CACHE_URL = os.environ.get("TOANDAN_CACHE_URL", "")
+CACHES: dict[str, dict[str, object]]
 if TOANDAN_CACHE_URL:
     CACHES = {
         "default": {
