@@ -169,8 +169,11 @@ def test_parallel_failures_are_all_counted():
     throttle = ratelimit.Throttle("t", free_attempts=1000, base_delay=1)
 
     def fail_many() -> None:
-        for _ in range(50):
-            throttle.fail("k")
+        try:
+            for _ in range(50):
+                throttle.fail("k")
+        finally:
+            connection.close()  # this thread's own connection
 
     threads = [threading.Thread(target=fail_many) for _ in range(8)]
     for thread in threads:
