@@ -43,7 +43,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 _PREFIX = "toandan:rl"
@@ -128,9 +127,10 @@ def device_key(request: HttpRequest) -> str:
 
 
 class DeviceCookieMiddleware:
-    """Give each browser a random device cookie (nothing else is in it, and it is never
-    stored next to anything it could be linked with): the throttles tell the people sharing an
-    address apart by it."""
+    """Give each browser a random device cookie: the throttles tell the people sharing an
+    address apart by it. Nothing else is in it, and only hashes of it are kept: with the
+    address in the day's throttle keys, and, once a staff member logs in from the browser,
+    with their username for DEVICE_COOKIE_DAYS (the trusted device of `login_wait`)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -164,11 +164,6 @@ def wait_text(seconds: int) -> str:
         }
     hours = math.ceil(minutes / 60)
     return ngettext("about %(count)d hour", "about %(count)d hours", hours) % {"count": hours}
-
-
-def wait_sentence(seconds: int) -> str:
-    """ "Please try again in about 18 minutes." """
-    return _("Please try again in %(wait)s.") % {"wait": wait_text(seconds)}
 
 
 class Throttle:
