@@ -137,7 +137,9 @@ class DeviceCookieMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not device_id(request) and not request.path.startswith(str(settings.STATIC_URL)):
+        # Never on an answer a shared cache may keep: everyone would get the same cookie.
+        shared = "public" in str(response.get("Cache-Control", ""))
+        if not device_id(request) and not shared:
             response.set_cookie(
                 DEVICE_COOKIE,
                 secrets.token_hex(_DEVICE_ID_LENGTH // 2),
