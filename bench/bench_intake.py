@@ -54,6 +54,7 @@ HOST = "127.0.0.1"
 SERVER_ENV = {
     "TOANDAN_BENCH_ENDPOINTS": "1",
     "TOANDAN_TIP_RATE_PER_CLIENT_HOUR": "1000000",
+    "TOANDAN_TIP_RATE_PER_ADDRESS_HOUR": "1000000",
     "TOANDAN_TIP_RATE_TOTAL_HOUR": "1000000",
     "TOANDAN_DEBUG": "0",
     # A production server refuses to start without it; nothing here reads it.

@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "toandan.core.middleware.SecurityHeadersMiddleware",
+    "toandan.core.ratelimit.DeviceCookieMiddleware",
 ]
 
 ROOT_URLCONF = "toandan.urls"
@@ -169,6 +170,16 @@ AUTH_PASSWORD_VALIDATORS = [
 # Lockout: after this many failed logins in the window, the account is locked for the window.
 TOANDAN_LOGIN_MAX_FAILURES = int(os.environ.get("TOANDAN_LOGIN_MAX_FAILURES", "5"))
 TOANDAN_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("TOANDAN_LOGIN_LOCKOUT_MINUTES", "15"))
+# The lock above is per username *at one address*; per username from everywhere only short soft
+# delays (nobody can lock an officer out), per address a spraying allowance
+# (toandan.core.ratelimit.login_throttles).
+TOANDAN_LOGIN_USER_FREE_FAILURES = int(os.environ.get("TOANDAN_LOGIN_USER_FREE_FAILURES", "20"))
+TOANDAN_LOGIN_USER_MAX_DELAY_SECONDS = int(
+    os.environ.get("TOANDAN_LOGIN_USER_MAX_DELAY_SECONDS", "60")
+)
+TOANDAN_LOGIN_ADDRESS_FREE_FAILURES = int(
+    os.environ.get("TOANDAN_LOGIN_ADDRESS_FREE_FAILURES", "100")
+)
 # Idle staff sessions end after this many minutes.
 TOANDAN_SESSION_IDLE_MINUTES = int(os.environ.get("TOANDAN_SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_AGE = 12 * 3600
@@ -290,6 +301,15 @@ TOANDAN_TIP_MAX_TEXT_CHARS = int(os.environ.get("TOANDAN_TIP_MAX_TEXT_CHARS", "1
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 TOANDAN_MAX_REQUEST_BYTES = TOANDAN_TIP_MAX_TOTAL_BYTES + 1024 * 1024
+# Photos are decoded to clean them: at most this many pixels per photo and per request (a
+# 48-megapixel phone photo passes; larger JPEGs are decoded at half or quarter scale), and at
+# most this many files cleaned at once per process; others wait this long, then get 503.
+TOANDAN_IMAGE_MAX_PIXELS = int(os.environ.get("TOANDAN_IMAGE_MAX_PIXELS", "50000000"))
+TOANDAN_REQUEST_MAX_IMAGE_PIXELS = int(
+    os.environ.get("TOANDAN_REQUEST_MAX_IMAGE_PIXELS", "150000000")
+)
+TOANDAN_FILE_CLEANERS = int(os.environ.get("TOANDAN_FILE_CLEANERS", "2"))
+TOANDAN_FILE_CLEANER_WAIT_SECONDS = int(os.environ.get("TOANDAN_FILE_CLEANER_WAIT_SECONDS", "20"))
 # How long a tip is kept after it was received, then deleted (storage limitation, Law 91/2025).
 # The legal timeline (toandan.tips.timeline): forwarding and decision deadlines. The forwarding
 # ones come from joint circulars that predate the 2025 reform, hence configurable.
@@ -328,9 +348,18 @@ TOANDAN_RECEIPT_ARGON2_MEMORY_KIB = int(os.environ.get("TOANDAN_RECEIPT_ARGON2_M
 # the wait doubles from this many seconds.
 TOANDAN_RECEIPT_FREE_ATTEMPTS = int(os.environ.get("TOANDAN_RECEIPT_FREE_ATTEMPTS", "5"))
 TOANDAN_RECEIPT_BASE_DELAY_SECONDS = int(os.environ.get("TOANDAN_RECEIPT_BASE_DELAY_SECONDS", "2"))
-# Rate limits and throttles live in the cache: in-process by default, Redis in production
-# (TOANDAN_CACHE_URL=redis://...), so several app servers share them.
+# The free attempts above are per device (address + device cookie); per address, enough for a
+# meeting on one Wi-Fi to mistype. No wait is longer than the maximum.
+TOANDAN_RECEIPT_ADDRESS_FREE_ATTEMPTS = int(
+    os.environ.get("TOANDAN_RECEIPT_ADDRESS_FREE_ATTEMPTS", "50")
+)
+TOANDAN_RECEIPT_MAX_DELAY_SECONDS = int(os.environ.get("TOANDAN_RECEIPT_MAX_DELAY_SECONDS", "900"))
+# Rate limits and throttles live in the cache: the database by default (the table is made by
+# `migrate`; only expired entries are ever removed, so a flood of other clients cannot wipe a
+# live throttle, as an in-process cache of a few hundred entries would), Redis in production
+# (TOANDAN_CACHE_URL=redis://...), shared by the app servers.
 TOANDAN_CACHE_URL = os.environ.get("TOANDAN_CACHE_URL", "")
+CACHES: dict[str, dict[str, object]]
 if TOANDAN_CACHE_URL:
     CACHES = {
         "default": {
@@ -339,7 +368,14 @@ if TOANDAN_CACHE_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "toandan.core.cache.DatabaseCache",
+            "LOCATION": "toandan_cache",
+            # Above this many rows each write sweeps the expired ones (never live ones).
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
 
 # --- open311 ---
 # The public list GET /open311/v2/requests shows a tip of a listed category (see
@@ -369,6 +405,14 @@ TOANDAN_TRUSTED_PROXY = os.environ.get("TOANDAN_TRUSTED_PROXY", "*").strip() or 
 # whole movement counts about 110,000 valuable tips over five years in 20 provinces).
 TOANDAN_TIP_RATE_PER_CLIENT_HOUR = int(os.environ.get("TOANDAN_TIP_RATE_PER_CLIENT_HOUR", "10"))
 TOANDAN_TIP_RATE_TOTAL_HOUR = int(os.environ.get("TOANDAN_TIP_RATE_TOTAL_HOUR", "20000"))
+# The per-client figure above is per device (address + device cookie); per address, room for a
+# union meeting or a carrier's NAT full of tipsters.
+TOANDAN_TIP_RATE_PER_ADDRESS_HOUR = int(os.environ.get("TOANDAN_TIP_RATE_PER_ADDRESS_HOUR", "200"))
+# Tipsters' replies per hour, per tip and per address (a reply may carry files).
+TOANDAN_REPLY_RATE_PER_TIP_HOUR = int(os.environ.get("TOANDAN_REPLY_RATE_PER_TIP_HOUR", "20"))
+TOANDAN_REPLY_RATE_PER_ADDRESS_HOUR = int(
+    os.environ.get("TOANDAN_REPLY_RATE_PER_ADDRESS_HOUR", "200")
+)
 # Wrong receipts overall, per hour, before everyone waits (1 s, doubling, up to the maximum).
 TOANDAN_RECEIPT_GLOBAL_FREE_ATTEMPTS = int(
     os.environ.get("TOANDAN_RECEIPT_GLOBAL_FREE_ATTEMPTS", "1000")

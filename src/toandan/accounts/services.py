@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 
 from toandan.accounts.crypto import SecretUnreadableError, decrypt_secret, encrypt_secret
 from toandan.accounts.grants import needs_second_approval, role_grant_request
-from toandan.accounts.models import ApiToken, LoginThrottle, RoleAssignment, RoleGrant, User
+from toandan.accounts.models import ApiToken, RoleAssignment, RoleGrant, User
 from toandan.accounts.selectors import api_token_hash
 from toandan.audit.services import audit_record
+from toandan.core import ratelimit
 from toandan.orgs.models import OrgUnit
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -44,34 +45,31 @@ def username_key(username: str) -> str:
     return username.strip().lower()[:150]
 
 
-def login_locked_until(username: str) -> dt.datetime | None:
-    """When the lockout of this username ends, or None if it may try to log in."""
-    throttle = LoginThrottle.objects.filter(username_key=username_key(username)).first()
-    if throttle is None or throttle.locked_until is None:
-        return None
-    return throttle.locked_until if throttle.locked_until > timezone.now() else None
+def login_wait(*, username: str, address_key: str, device: str = "") -> int:
+    """Seconds before a login as `username` from this address and browser may be tried (0:
+    now). What holds it up (toandan.core.ratelimit.login_throttles, the way Django-axes and
+    OWASP's authentication cheat sheet do it):
+
+    - failures for this username from this address: after TOANDAN_LOGIN_MAX_FAILURES, a wait
+      that doubles from a minute up to TOANDAN_LOGIN_LOCKOUT_MINUTES (the lock);
+    - failures for this username from anywhere: after TOANDAN_LOGIN_USER_FREE_FAILURES, short
+      soft delays (at most TOANDAN_LOGIN_USER_MAX_DELAY_SECONDS), so wrong passwords typed
+      elsewhere can slow an officer down for a minute but never lock them out;
+    - failures from this address for any username (password spraying).
+
+    A browser that has logged in as this user before (its device cookie) skips the last two:
+    the right person on their own device is never held up by others' failures.
+    """
+    return ratelimit.login_wait(username_key(username), address_key, device)
 
 
 @transaction.atomic
-def login_failure_record(*, username: str, user: User | None, stage: str = "password") -> bool:
-    """Count one failed login; lock the username after TOANDAN_LOGIN_MAX_FAILURES failures
-    within TOANDAN_LOGIN_LOCKOUT_MINUTES. Returns True when this failure locked it."""
-    now = timezone.now()
-    window = dt.timedelta(minutes=settings.TOANDAN_LOGIN_LOCKOUT_MINUTES)
-    throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(
-        username_key=username_key(username)
-    )
-    if throttle.window_started_at is None or now - throttle.window_started_at > window:
-        throttle.failures = 0
-        throttle.window_started_at = now
-    throttle.failures += 1
-    locked = throttle.failures >= settings.TOANDAN_LOGIN_MAX_FAILURES
-    locked_until = now + window
-    if locked:
-        throttle.locked_until = locked_until
-        throttle.failures = 0
-        throttle.window_started_at = None
-    throttle.save()
+def login_failure_record(
+    *, username: str, user: User | None, address_key: str, stage: str = "password"
+) -> int:
+    """Count one failed login; returns the wait it imposes on the next try from here (0 while
+    attempts are free). The lock of this username at this address is audited when it starts."""
+    wait, locked = ratelimit.login_failed(username_key(username), address_key)
     target_id = str(user.pk) if user is not None else ""
     audit_record(
         actor=None,
@@ -87,14 +85,20 @@ def login_failure_record(*, username: str, user: User | None, stage: str = "pass
             object_type="accounts.user",
             object_id=target_id,
             reason="too many failed logins",
-            data={"username": username[:150], "locked_until": locked_until.isoformat()},
+            data={
+                "username": username[:150],
+                "locked_until": (timezone.now() + dt.timedelta(seconds=wait)).isoformat(),
+            },
         )
-    return locked
+    return wait
 
 
 @transaction.atomic
-def login_success_record(*, user: User, two_factor: bool) -> None:
-    LoginThrottle.objects.filter(username_key=username_key(user.get_username())).delete()
+def login_success_record(
+    *, user: User, two_factor: bool, address_key: str = "", device: str = ""
+) -> None:
+    """Clear the user's failures and remember this browser as one of theirs."""
+    ratelimit.login_succeeded(username_key(user.get_username()), address_key, device)
     audit_record(
         actor=user, action="accounts.login.success", target=user, data={"two_factor": two_factor}
     )

@@ -29,8 +29,8 @@ from toandan.accounts.services import (
     api_token_create,
     api_token_revoke,
     login_failure_record,
-    login_locked_until,
     login_success_record,
+    login_wait,
     logout_record,
     password_change,
     two_factor_enrol,
@@ -39,6 +39,7 @@ from toandan.accounts.services import (
     two_factor_verify,
 )
 from toandan.accounts.twofactor import qr_svg_data_uri
+from toandan.core import ratelimit
 from toandan.core.access import public
 
 PENDING_LOGIN_KEY = "toandan_login_pending"
@@ -55,18 +56,28 @@ def _safe_next(request: HttpRequest) -> str:
     return ""
 
 
-def _lockout_message(username: str) -> str | None:
-    locked_until = login_locked_until(username)
-    if locked_until is None:
-        return None
-    return _lockout_text()
+def _lockout_message(request: HttpRequest, username: str) -> str | None:
+    wait = login_wait(
+        username=username,
+        address_key=ratelimit.client_key(request),
+        device=ratelimit.device_id(request),
+    )
+    return _lockout_text(wait) if wait else None
 
 
-def _lockout_text() -> str:
+def _lockout_text(wait: int) -> str:
     # Worded the same whether the username exists or not.
-    return _(
-        "Too many failed login attempts for this username. Try again in %(minutes)d minutes."
-    ) % {"minutes": settings.TOANDAN_LOGIN_LOCKOUT_MINUTES}
+    return _("Too many failed login attempts for this username. Try again in %(wait)s.") % {
+        "wait": ratelimit.wait_text(wait)
+    }
+
+
+def _failure_record(
+    request: HttpRequest, username: str, user: User | None, stage: str = "password"
+) -> int:
+    return login_failure_record(
+        username=username, user=user, address_key=ratelimit.client_key(request), stage=stage
+    )
 
 
 def _complete_login(
@@ -74,7 +85,12 @@ def _complete_login(
 ) -> HttpResponse:
     login(request, user)
     request.session[LAST_ACTIVITY_KEY] = time.time()
-    login_success_record(user=user, two_factor=two_factor)
+    login_success_record(
+        user=user,
+        two_factor=two_factor,
+        address_key=ratelimit.client_key(request),
+        device=ratelimit.device_id(request),
+    )
     if user.must_change_password:
         return redirect("accounts:password_change")
     return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
@@ -102,15 +118,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
-        lockout = _lockout_message(username)
+        lockout = _lockout_message(request, username)
         if lockout:
             form.add_error(None, lockout)
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if not isinstance(user, User):
                 known = User.objects.filter(username=username).first()
-                if login_failure_record(username=username, user=known):
-                    form.add_error(None, _lockout_text())
+                wait = _failure_record(request, username, known)
+                if wait:
+                    form.add_error(None, _lockout_text(wait))
                 else:
                     form.add_error(None, _("Wrong username or password."))
             elif user.has_two_factor:
@@ -146,7 +163,7 @@ def login_verify_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        lockout = _lockout_message(user.username)
+        lockout = _lockout_message(request, user.username)
         if lockout:
             request.session.pop(PENDING_LOGIN_KEY, None)
             form.add_error(None, lockout)
@@ -155,9 +172,9 @@ def login_verify_view(request: HttpRequest) -> HttpResponse:
             # login() needs to know which backend authenticated the password step.
             setattr(user, "backend", pending["backend"])  # noqa: B010
             return _complete_login(request, user, pending.get("next", ""), two_factor=True)
-        elif login_failure_record(username=user.username, user=user, stage="two_factor"):
+        elif wait := _failure_record(request, user.username, user, stage="two_factor"):
             request.session.pop(PENDING_LOGIN_KEY, None)
-            form.add_error(None, _lockout_text())
+            form.add_error(None, _lockout_text(wait))
         else:
             form.add_error("code", _("That code is not right. Try the code now shown."))
     return render(request, "accounts/login_verify.html", {"form": form})

@@ -1,16 +1,30 @@
 """Rate limits and throttles that never keep a citizen's address.
 
 - `client_key(request)`: an HMAC of the client's address with a secret that changes every day.
-  The secret lives only in the cache (memory, or Redis shared by the app servers) and expires
-  after two days, so yesterday's keys cannot be linked to an address even by someone who
-  reads the cache, and the address itself never leaves this function.
-- `Throttle`: growing delays after wrong attempts (receipts): a few free attempts, then the
-  wait doubles with each failure. Only one attempt per key runs at a time, so a burst of
+  The secret lives only in the cache and expires after two days, so yesterday's keys cannot be
+  linked to an address even by someone who reads the cache, and the address itself never
+  leaves this function. `device_key(request)` is the same for the address together with the
+  browser's device cookie (`toandan_device`, random, set by `DeviceCookieMiddleware`).
+- `Throttle`: growing delays after wrong attempts: a few free attempts, then the wait doubles
+  with each failure up to a cap. Only one attempt per key runs at a time, so a burst of
   parallel guesses cannot slip through before the first failure is counted.
-- `RateLimit`: at most `limit` hits per window (tip submissions: GlobaLeaks' defaults of 10 per
-  hour per client and 1,000 per hour overall, configurable).
+- `RateLimit`: at most `limit` hits per window.
 
-Everything is kept in Django's cache with an expiry, never in the database.
+How the limits are laid out (the way Django-axes, GlobaLeaks and OWASP's authentication
+cheat sheet do it): several keys per attempt, each with its own allowance, so that what others
+do from the same address (a Wi-Fi at a union meeting, a carrier's NAT) does not block the
+person who gets it right:
+
+- per device (address + device cookie): the tight allowance, one person's own mistakes;
+- per address: an allowance a whole meeting does not reach, against one machine that throws
+  away its cookies;
+- per target (a username, for logins): short soft delays only, never a long lock, so nobody
+  can lock an officer out by typing wrong passwords; a device that has logged in as that user
+  before skips it (OWASP's device cookie);
+- overall: a circuit breaker far above any real volume, with short waits.
+
+Everything is kept in Django's cache with an expiry: the database (`toandan.core.cache`,
+which never evicts a live entry) or Redis.
 """
 
 from __future__ import annotations
@@ -22,13 +36,14 @@ import ipaddress
 import math
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 _PREFIX = "toandan:rl"
 SECRET_LIFETIME_SECONDS = 2 * 86400
@@ -86,6 +101,71 @@ def client_key(request: HttpRequest) -> str:
     """An opaque key for the client of `request`, stable for the day, unlinkable afterwards."""
     secret = _daily_secret(timezone.localdate())
     return hmac.new(secret, _client_address(request).encode(), hashlib.sha256).hexdigest()[:32]
+
+
+# --- Device cookie ------------------------------------------------------------------------------
+
+DEVICE_COOKIE = "toandan_device"
+DEVICE_COOKIE_DAYS = 90
+_DEVICE_ID_LENGTH = 32  # token_hex(16)
+
+
+def device_id(request: HttpRequest) -> str:
+    """The browser's device cookie when it is well-formed, else "" (no cookie, or made up)."""
+    value = str(request.COOKIES.get(DEVICE_COOKIE, ""))
+    if len(value) == _DEVICE_ID_LENGTH and all(ch in "0123456789abcdef" for ch in value):
+        return value
+    return ""
+
+
+def device_key(request: HttpRequest) -> str:
+    """An opaque key for this browser at this address, stable for the day. Requests without a
+    device cookie share one key per address: throwing the cookie away buys nothing."""
+    secret = _daily_secret(timezone.localdate())
+    material = f"{_client_address(request)}|{device_id(request) or '-'}"
+    return hmac.new(secret, material.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+class DeviceCookieMiddleware:
+    """Give each browser a random device cookie: the throttles tell the people sharing an
+    address apart by it. Nothing else is in it, and only hashes of it are kept: with the
+    address in the day's throttle keys, and, once a staff member logs in from the browser,
+    with their username for DEVICE_COOKIE_DAYS (the trusted device of `login_wait`)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # Never on an answer a shared cache may keep: everyone would get the same cookie.
+        shared = "public" in str(response.get("Cache-Control", ""))
+        if not device_id(request) and not shared:
+            response.set_cookie(
+                DEVICE_COOKIE,
+                secrets.token_hex(_DEVICE_ID_LENGTH // 2),
+                max_age=DEVICE_COOKIE_DAYS * 86400,
+                secure=bool(settings.SESSION_COOKIE_SECURE),
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+
+# --- Messages -----------------------------------------------------------------------------------
+
+
+def wait_text(seconds: int) -> str:
+    """A wait as people say it: seconds under a minute, then whole minutes rounded up ("about
+    18 minutes", not "1049 seconds"), then hours."""
+    if seconds < 60:
+        return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
+    minutes = math.ceil(seconds / 60)
+    if minutes < 90:
+        return ngettext("about %(count)d minute", "about %(count)d minutes", minutes) % {
+            "count": minutes
+        }
+    hours = math.ceil(minutes / 60)
+    return ngettext("about %(count)d hour", "about %(count)d hours", hours) % {"count": hours}
 
 
 class Throttle:
@@ -206,19 +286,23 @@ class RateLimit:
         return 0 if count < self.limit else max(1, math.ceil(remaining))
 
 
-def tip_rate_limits() -> tuple[RateLimit, RateLimit]:
-    """Per client key and overall, per hour (settings TOANDAN_TIP_RATE_*_HOUR)."""
+def tip_rate_limits() -> tuple[RateLimit, RateLimit, RateLimit]:
+    """Tips per hour: per device, per address and overall (settings TOANDAN_TIP_RATE_*)."""
     return (
-        RateLimit("tips-client", settings.TOANDAN_TIP_RATE_PER_CLIENT_HOUR, 3600),
+        RateLimit("tips-device", settings.TOANDAN_TIP_RATE_PER_CLIENT_HOUR, 3600),
+        RateLimit("tips-address", settings.TOANDAN_TIP_RATE_PER_ADDRESS_HOUR, 3600),
         RateLimit("tips-all", settings.TOANDAN_TIP_RATE_TOTAL_HOUR, 3600),
     )
 
 
-def intake_retry_after(key: str) -> int:
-    """Count a tip submission from client `key`: 0 when it may go ahead, else the seconds to
-    wait (per client first, then overall)."""
-    per_client, overall = tip_rate_limits()
-    wait = per_client.hit(key)
+def intake_retry_after(address_key: str, device: str = "") -> int:
+    """Count a tip submission: 0 when it may go ahead, else the seconds to wait (per device,
+    then per address, then overall). Without a device key the address is the device."""
+    per_device, per_address, overall = tip_rate_limits()
+    wait = per_device.hit(device or address_key)
+    if wait:
+        return wait
+    wait = per_address.hit(address_key)
     if wait:
         return wait
     return overall.hit(GLOBAL_KEY)
@@ -226,16 +310,26 @@ def intake_retry_after(key: str) -> int:
 
 def submission_wait(request: HttpRequest) -> int:
     """`intake_retry_after` for the client of a request."""
-    return intake_retry_after(client_key(request))
+    return intake_retry_after(client_key(request), device_key(request))
 
 
-def receipt_throttles() -> tuple[Throttle, Throttle]:
-    """Wrong receipts per client key, and overall (settings TOANDAN_RECEIPT_*)."""
+def receipt_throttles() -> tuple[Throttle, Throttle, Throttle]:
+    """Wrong receipts per device, per address and overall (settings TOANDAN_RECEIPT_*)."""
+    max_delay = settings.TOANDAN_RECEIPT_MAX_DELAY_SECONDS
     return (
         Throttle(
             "receipt",
             settings.TOANDAN_RECEIPT_FREE_ATTEMPTS,
             settings.TOANDAN_RECEIPT_BASE_DELAY_SECONDS,
+            max_delay=max_delay,
+        ),
+        # Per address: enough for everyone at a meeting to mistype a few times; it stops one
+        # machine that throws its device cookie away before each guess.
+        Throttle(
+            "receipt-address",
+            settings.TOANDAN_RECEIPT_ADDRESS_FREE_ATTEMPTS,
+            settings.TOANDAN_RECEIPT_BASE_DELAY_SECONDS,
+            max_delay=max_delay,
         ),
         # Overall: a generous hourly allowance, then short waits for everyone. It caps the
         # guessing rate of many clients together; short waits keep it from locking out
@@ -248,3 +342,120 @@ def receipt_throttles() -> tuple[Throttle, Throttle]:
             memory=3600,
         ),
     )
+
+
+def _receipt_keys(address_key: str, device: str) -> tuple[str, str, str]:
+    return (device or address_key, address_key, GLOBAL_KEY)
+
+
+def receipt_wait(address_key: str, device: str = "") -> int:
+    """Seconds before the next receipt of this device counts; 0 when it may try now."""
+    throttles = receipt_throttles()
+    keys = _receipt_keys(address_key, device)
+    return max(t.check(k) for t, k in zip(throttles, keys, strict=True))
+
+
+def receipt_failed(address_key: str, device: str = "") -> int:
+    """Count a wrong receipt everywhere; returns the wait it imposes."""
+    throttles = receipt_throttles()
+    keys = _receipt_keys(address_key, device)
+    return max(t.fail(k) for t, k in zip(throttles, keys, strict=True))
+
+
+def reply_rate_limits() -> tuple[RateLimit, RateLimit]:
+    """Tipsters' replies per hour: per tip and per address (settings TOANDAN_REPLY_RATE_*).
+    A reply may carry files, so it costs as much as a tip."""
+    return (
+        RateLimit("replies-tip", settings.TOANDAN_REPLY_RATE_PER_TIP_HOUR, 3600),
+        RateLimit("replies-address", settings.TOANDAN_REPLY_RATE_PER_ADDRESS_HOUR, 3600),
+    )
+
+
+def reply_retry_after(tip_key: str, address_key: str) -> int:
+    """Count a reply to a tip: 0 when it may go ahead, else the seconds to wait."""
+    per_tip, per_address = reply_rate_limits()
+    return per_tip.hit(tip_key) or per_address.hit(address_key)
+
+
+# --- Logins -------------------------------------------------------------------------------------
+
+
+def _hashed(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def login_throttles() -> tuple[Throttle, Throttle, Throttle]:
+    """Failed logins: per username at one address (the lock), per username everywhere (short
+    soft delays only), per address whatever the username (password spraying)."""
+    lock_seconds = settings.TOANDAN_LOGIN_LOCKOUT_MINUTES * 60
+    return (
+        Throttle(
+            "login-pair",
+            settings.TOANDAN_LOGIN_MAX_FAILURES,
+            60,
+            max_delay=lock_seconds,
+        ),
+        Throttle(
+            "login-user",
+            settings.TOANDAN_LOGIN_USER_FREE_FAILURES,
+            1,
+            max_delay=settings.TOANDAN_LOGIN_USER_MAX_DELAY_SECONDS,
+        ),
+        Throttle(
+            "login-address",
+            settings.TOANDAN_LOGIN_ADDRESS_FREE_FAILURES,
+            60,
+            max_delay=lock_seconds,
+        ),
+    )
+
+
+def _login_keys(username_key: str, address_key: str) -> tuple[str, str, str]:
+    user = _hashed(username_key)
+    return (f"{address_key}:{user}", user, address_key)
+
+
+def _login_device_mark(device: str, username_key: str) -> str:
+    return f"{_PREFIX}:login-device:{_hashed(device + '|' + username_key)}"
+
+
+def login_device_trust(device: str, username_key: str) -> None:
+    """Remember that this browser logged in as this user (OWASP's device cookie)."""
+    if device:
+        cache.set(_login_device_mark(device, username_key), 1, timeout=DEVICE_COOKIE_DAYS * 86400)
+
+
+def login_device_trusted(device: str, username_key: str) -> bool:
+    return bool(device) and cache.get(_login_device_mark(device, username_key)) is not None
+
+
+def login_wait(username_key: str, address_key: str, device: str = "") -> int:
+    """Seconds before a login as `username_key` from here may be tried; 0 when it may now.
+    A device that has logged in as this user before is not held up by failures of others
+    (per username or per address), only by its own address's failures for this user."""
+    throttles = login_throttles()
+    keys = _login_keys(username_key, address_key)
+    waits = [throttles[0].check(keys[0])]
+    if not login_device_trusted(device, username_key):
+        waits += [throttles[1].check(keys[1]), throttles[2].check(keys[2])]
+    return max(waits)
+
+
+def login_failed(username_key: str, address_key: str) -> tuple[int, bool]:
+    """Count a failed login; returns the wait it imposes and whether this failure started the
+    lock of this username at this address."""
+    throttles = login_throttles()
+    keys = _login_keys(username_key, address_key)
+    waits = [t.fail(k) for t, k in zip(throttles, keys, strict=True)]
+    pair = throttles[0]
+    locked_now = pair.failures(keys[0]) == pair.free_attempts
+    return max(waits), locked_now
+
+
+def login_succeeded(username_key: str, address_key: str, device: str = "") -> None:
+    """Forget this address's failures for the user and trust the browser. The failures for
+    the username from everywhere stay: they may be a guesser's, who would otherwise get a
+    fresh allowance each time the officer logs in."""
+    pair = login_throttles()[0]
+    pair.reset(_login_keys(username_key, address_key)[0])
+    login_device_trust(device, username_key)

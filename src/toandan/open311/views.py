@@ -425,6 +425,9 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
     try:
         submitted = tip_submit(data=_tip_input(request, category), channel=Channel.OPEN311)
     except TipRejectedError as rejected:
+        if rejected.retry_after:  # the server is busy cleaning files: try again shortly
+            descriptions = [m for messages in rejected.errors.values() for m in messages]
+            raise Open311Error(503, *descriptions, retry_after=rejected.retry_after) from None
         raise _rejected(rejected.errors) from None
     # Never the receipt itself: the spec publishes service_notice in GET requests too.
     notice = _(

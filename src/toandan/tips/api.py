@@ -121,6 +121,11 @@ def refusals(view: Callable[..., Any]) -> Callable[..., Any]:
         except ApiRefusalError as refusal:
             return refusal.response()
         except TipRejectedError as rejected:
+            if rejected.retry_after:  # nothing wrong with the input: the server is busy
+                detail = " ".join(m for messages in rejected.errors.values() for m in messages)
+                return ApiRefusalError(
+                    503, "busy", detail, retry_after=rejected.retry_after
+                ).response()
             return field_errors_response(rejected.errors)
 
     return wrapped
@@ -252,13 +257,26 @@ def tip_input(payload: TipIn) -> TipInput:
 
 def check_intake_rate(request: HttpRequest) -> None:
     """GlobaLeaks' defaults: per hour, a few tips per client key and a ceiling overall."""
-    retry_after = ratelimit.intake_retry_after(ratelimit.client_key(request))
+    retry_after = ratelimit.submission_wait(request)
     if retry_after:
         raise ApiRefusalError(
             429,
             "rate_limited",
-            _("Too many tips from here in a short time: please try again in %(seconds)s seconds.")
-            % {"seconds": retry_after},
+            _("Too many tips from here in a short time: please try again in %(wait)s.")
+            % {"wait": ratelimit.wait_text(retry_after)},
+            retry_after=retry_after,
+        )
+
+
+def check_reply_rate(request: HttpRequest, tip: Tip) -> None:
+    """Replies per hour, per tip and per address: a reply may carry files to clean."""
+    retry_after = ratelimit.reply_retry_after(f"tip-{tip.pk}", ratelimit.client_key(request))
+    if retry_after:
+        raise ApiRefusalError(
+            429,
+            "rate_limited",
+            _("Too many answers in a short time: please try again in %(wait)s.")
+            % {"wait": ratelimit.wait_text(retry_after)},
             retry_after=retry_after,
         )
 
@@ -267,14 +285,18 @@ def open_with_receipt(request: HttpRequest, receipt: str) -> Tip:
     """The tip a receipt opens, or the one refusal for unknown, wrong and throttled receipts
     (429 only says to wait: it is the same for a right and a wrong receipt)."""
     try:
-        return followup_open(receipt=receipt, client_key=ratelimit.client_key(request))
+        return followup_open(
+            receipt=receipt,
+            client_key=ratelimit.client_key(request),
+            device_key=ratelimit.device_key(request),
+        )
     except ReceiptRejectedError as rejected:
         if rejected.retry_after:
             raise ApiRefusalError(
                 429,
                 "throttled",
-                _("Too many attempts: wait %(seconds)s seconds before trying again.")
-                % {"seconds": rejected.retry_after},
+                _("Too many attempts: wait %(wait)s before trying again.")
+                % {"wait": ratelimit.wait_text(rejected.retry_after)},
                 retry_after=rejected.retry_after,
             ) from None
         raise ApiRefusalError(
@@ -320,7 +342,13 @@ def followup_payload(tip: Tip) -> dict[str, Any]:
 
 # --- Operations ---------------------------------------------------------------------------------
 
-REFUSALS: dict[int, Any] = {404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut}
+REFUSALS: dict[int, Any] = {
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ValidationErrorOut,
+    429: ErrorOut,
+    503: ErrorOut,
+}
 
 
 @router.get("/categories", response=list[CategoryOut], auth=None, summary="What a tip can be about")
@@ -399,6 +427,7 @@ def reply(request: HttpRequest, response: HttpResponse, payload: ReplyIn) -> Sta
     response["Cache-Control"] = NO_STORE
     tip = open_with_receipt(request, payload.receipt)
     _own_receipt_required(tip)
+    check_reply_rate(request, tip)
     uploads = decode_attachments(payload.attachments, field="attachments")
     tipster_reply(tip=tip, body=payload.body, attachments=uploads)
     return Status(201, followup_payload(tip))

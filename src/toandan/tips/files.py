@@ -21,16 +21,28 @@ before the file is encrypted and stored:
 
 HEIC/HEIF photos are refused with a request to send JPEG: no library available here can
 rewrite them without their metadata.
+
+Cleaning decodes photos, which costs memory and time in proportion to their pixels, not to
+their size on the wire (a 9400 x 9400 PNG of one colour is a few hundred kilobytes and a
+quarter of a gigabyte decoded). So the pixels are counted from the header before anything is
+decoded: at most settings.TOANDAN_IMAGE_MAX_PIXELS per photo (a JPEG above it is decoded at half
+or quarter scale, which its format does cheaply) and TOANDAN_REQUEST_MAX_IMAGE_PIXELS for all
+the photos of one tip or reply. And at most TOANDAN_FILE_CLEANERS files are cleaned at once in a
+process, with as many waiting: other requests get FilesBusyError (503, try again shortly) at
+once, so a flood of uploads cannot take every thread of the server.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import re
 import struct
+import threading
 import warnings
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -65,6 +77,19 @@ class RejectedFileError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class FilesBusyError(Exception):
+    """Too many files are being cleaned right now: send again after `retry_after` seconds."""
+
+    retry_after = 30
+
+    def __init__(self) -> None:
+        super().__init__("busy")
+        self.message = _(
+            "The server is busy checking other people's files. Please send again in a minute; "
+            "nothing you typed is lost."
+        )
 
 
 @dataclass(frozen=True)
@@ -112,6 +137,8 @@ MAX_ZIP_UNPACKED_BYTES = 200 * 1024 * 1024
 # Animated images: frames times pixels, so a small GIF cannot unpack into gigabytes.
 MAX_ANIMATION_PIXELS = 100_000_000
 JPEG_QUALITY = 88
+# PNGs up to this size are saved with every filter tried (smaller files, seconds on larger).
+PNG_OPTIMIZE_MAX_PIXELS = 4_000_000
 
 
 def clean_upload(upload: UploadData) -> CleanFile:
@@ -130,12 +157,120 @@ def clean_upload(upload: UploadData) -> CleanFile:
     if not upload.data:
         raise RejectedFileError(_("“%(name)s” is empty.") % {"name": name})
     cleaner = _sniff(upload.data, name)
+    with cleaner_slot():
+        try:
+            return cleaner(upload.data, name, upload.keep_location)
+        except RejectedFileError:
+            raise
+        except Exception as exc:  # a damaged file fails anywhere inside a parser
+            raise RejectedFileError(_damaged(name)) from exc
+
+
+# --- Cost bounds ----------------------------------------------------------------------------
+
+
+class _Slots:
+    """The cleaners of this process: `cleaners` at work, as many waiting, the rest refused."""
+
+    def __init__(self, cleaners: int) -> None:
+        self.size = cleaners
+        self.working = threading.BoundedSemaphore(cleaners)
+        self.admitted = threading.BoundedSemaphore(2 * cleaners)
+
+
+_slots: _Slots | None = None
+_slots_lock = threading.Lock()
+
+
+def _current_slots() -> _Slots:
+    global _slots  # noqa: PLW0603 - one set of slots per process, sized from the settings
+    cleaners = max(1, int(settings.TOANDAN_FILE_CLEANERS))
+    with _slots_lock:
+        if _slots is None or _slots.size != cleaners:
+            _slots = _Slots(cleaners)
+        return _slots
+
+
+@contextmanager
+def cleaner_slot() -> Iterator[None]:
+    """Hold one of the process's cleaners while a file is decoded and rewritten. A request
+    that finds the waiting room full, or waits longer than TOANDAN_FILE_CLEANER_WAIT_SECONDS,
+    gets FilesBusyError: its thread goes back to serving others instead of queueing."""
+    slots = _current_slots()
+    if not slots.admitted.acquire(blocking=False):
+        raise FilesBusyError
     try:
-        return cleaner(upload.data, name, upload.keep_location)
-    except RejectedFileError:
-        raise
-    except Exception as exc:  # a damaged file fails anywhere inside a parser
-        raise RejectedFileError(_damaged(name)) from exc
+        if not slots.working.acquire(timeout=float(settings.TOANDAN_FILE_CLEANER_WAIT_SECONDS)):
+            raise FilesBusyError
+        try:
+            yield
+        finally:
+            slots.working.release()
+    finally:
+        slots.admitted.release()
+
+
+def decoded_pixels(data: bytes) -> int:
+    """Pixels a photo will be decoded to, read from its header alone (0 for other files and
+    for photos too damaged to say: those are refused when cleaned)."""
+    expected = _image_format(data[:64])
+    if expected is None:
+        return 0
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data), formats=[expected])
+        except Exception:  # noqa: BLE001 - judged when cleaned
+            return 0
+    width, height = _decoded_size(image, expected)
+    return width * height
+
+
+def check_pixel_budget(uploads: Sequence[UploadData]) -> None:
+    """Refuse the files of one request whose photos together decode to more pixels than
+    settings.TOANDAN_REQUEST_MAX_IMAGE_PIXELS, before any is decoded."""
+    budget = int(settings.TOANDAN_REQUEST_MAX_IMAGE_PIXELS)
+    if sum(decoded_pixels(upload.data) for upload in uploads) > budget:
+        raise RejectedFileError(
+            _(
+                "The photos together are too large a picture (more than %(limit)s megapixels). "
+                "Please send fewer photos, or smaller ones."
+            )
+            % {"limit": budget // 1_000_000}
+        )
+
+
+def _image_format(head: bytes) -> str | None:
+    if head.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if head[:6] in {b"GIF87a", b"GIF89a"}:
+        return "GIF"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP"
+    return None
+
+
+def _jpeg_scale(width: int, height: int) -> int:
+    """1, 2, 4 or 8: the JPEG decoder's cheap reduction that brings the photo under the limit
+    (0 when even an eighth is too large)."""
+    limit = int(settings.TOANDAN_IMAGE_MAX_PIXELS)
+    for scale in (1, 2, 4, 8):
+        if math.ceil(width / scale) * math.ceil(height / scale) <= limit:
+            return scale
+    return 0
+
+
+def _decoded_size(image: PILImage.Image, expected: str) -> tuple[int, int]:
+    width, height = image.size
+    if expected == "JPEG":
+        scale = _jpeg_scale(width, height)
+        if scale > 1:
+            return math.ceil(width / scale), math.ceil(height / scale)
+    return width, height
 
 
 # --- Messages -------------------------------------------------------------------------------
@@ -319,14 +454,18 @@ def clean_image_bytes(
             raise _too_many_pixels(name) from exc
         if image.format != expected:
             raise RejectedFileError(_damaged(name))
+        if expected == "JPEG":
+            _reduce_jpeg(image)
         _check_pixels(image, name)
         gps = _gps_position(image) if keep_location else {}
         frames = getattr(image, "n_frames", 1)
         if frames > 1 and expected in {"GIF", "WEBP"}:
             return _clean_animation(image, expected, name), False
         image.load()
-        upright = ImageOps.exif_transpose(image) or image
-        pixels = _pixels_only(upright, expected)
+        # In place and without a second copy: a decoded photo may be hundreds of megabytes.
+        ImageOps.exif_transpose(image, in_place=True)
+        pixels = _pixels_only(image, expected, owned=True)
+        del image
         out = io.BytesIO()
         options: dict[str, object] = {}
         if expected == "JPEG":
@@ -334,7 +473,9 @@ def clean_image_bytes(
         elif expected == "WEBP":
             options = {"quality": 85}
         elif expected == "PNG":
-            options = {"optimize": True}
+            # Optimising tries every filter: seconds on a large picture, for a few percent.
+            small = pixels.width * pixels.height <= PNG_OPTIMIZE_MAX_PIXELS
+            options = {"optimize": True} if small else {"compress_level": 3}
         if gps and expected in {"JPEG", "PNG", "WEBP"}:
             exif = Image.Exif()
             exif[0x8825] = gps  # the GPS IFD, alone
@@ -343,10 +484,17 @@ def clean_image_bytes(
     return out.getvalue(), bool(gps and "exif" in options)
 
 
-def _too_many_pixels(name: str) -> RejectedFileError:
-    from PIL import Image
+def _reduce_jpeg(image: PILImage.Image) -> None:
+    """Ask the JPEG decoder for a half, quarter or eighth of a photo above the limit (a 64- or
+    100-megapixel phone photo), which costs less than the full decode, not more."""
+    width, height = image.size
+    scale = _jpeg_scale(width, height)
+    if scale > 1:
+        image.draft(image.mode, (math.ceil(width / scale), math.ceil(height / scale)))
 
-    limit = (Image.MAX_IMAGE_PIXELS or 0) // 1_000_000
+
+def _too_many_pixels(name: str) -> RejectedFileError:
+    limit = int(settings.TOANDAN_IMAGE_MAX_PIXELS) // 1_000_000
     return RejectedFileError(
         _("“%(name)s” is too large a picture (more than %(limit)s megapixels).")
         % {"name": name, "limit": limit}
@@ -354,11 +502,9 @@ def _too_many_pixels(name: str) -> RejectedFileError:
 
 
 def _check_pixels(image: PILImage.Image, name: str) -> None:
-    from PIL import Image
-
     width, height = image.size
     frames = getattr(image, "n_frames", 1)
-    limit = Image.MAX_IMAGE_PIXELS or 0
+    limit = int(settings.TOANDAN_IMAGE_MAX_PIXELS)
     if width <= 0 or height <= 0:
         raise RejectedFileError(_damaged(name))
     if (limit and width * height > limit) or width * height * frames > MAX_ANIMATION_PIXELS:
@@ -374,9 +520,10 @@ def _gps_position(image: PILImage.Image) -> dict[int, object]:
     return position if {2, 4} <= position.keys() else {}
 
 
-def _pixels_only(image: PILImage.Image, expected: str) -> PILImage.Image:
-    """A copy with the pixels and nothing else: no EXIF, XMP, comments, text chunks or colour
-    profile (converted to sRGB first, so colours stay right)."""
+def _pixels_only(image: PILImage.Image, expected: str, *, owned: bool = False) -> PILImage.Image:
+    """The pixels and nothing else: no EXIF, XMP, comments, text chunks or colour profile
+    (converted to sRGB first, so colours stay right). A copy, unless the caller `owned` the
+    image and has no further use for it: then its metadata is dropped in place."""
     from PIL import Image
 
     icc = image.info.get("icc_profile")
@@ -387,8 +534,11 @@ def _pixels_only(image: PILImage.Image, expected: str) -> PILImage.Image:
     if image.mode == "P" and "transparency" in image.info and expected != "GIF":
         image = image.convert("RGBA")
     transparency = image.info.get("transparency")
-    clean = image.copy()
+    clean = image if owned else image.copy()
     clean.info = {}
+    clean.encoderinfo = {}
+    if hasattr(clean, "_exif"):
+        clean._exif = None  # Pillow caches EXIF read lazily from info
     if transparency is not None and clean.mode in {"P", "L", "RGB"}:
         clean.info["transparency"] = transparency
     # Pillow reads EXIF lazily from info; a copy made after clearing has none.

@@ -100,11 +100,13 @@ class SubmittedTip:
 
 class TipRejectedError(Exception):
     """Input the service refuses; `errors` maps a field name ("" for the whole tip) to
-    messages already translated for the person who sent it."""
+    messages already translated for the person who sent it. `retry_after` (seconds) is set
+    when nothing is wrong with the input but the server is too busy to take it now."""
 
-    def __init__(self, errors: dict[str, list[str]]) -> None:
+    def __init__(self, errors: dict[str, list[str]], *, retry_after: int = 0) -> None:
         super().__init__(errors)
         self.errors = errors
+        self.retry_after = retry_after
 
 
 class ReceiptRejectedError(Exception):
@@ -216,8 +218,18 @@ def _check_files(
             % {"size": f"{max_total / 1024 / 1024:g}"},
         )
         return []
-    from toandan.tips.files import RejectedFileError, clean_upload
+    from toandan.tips.files import (
+        FilesBusyError,
+        RejectedFileError,
+        check_pixel_budget,
+        clean_upload,
+    )
 
+    try:
+        check_pixel_budget(uploads)
+    except RejectedFileError as rejected:
+        errors.add(field_name, rejected.message)
+        return []
     cleaned: list[_CleanedUpload] = []
     for upload in uploads:
         try:
@@ -225,6 +237,11 @@ def _check_files(
         except RejectedFileError as rejected:
             errors.add(field_name, rejected.message)
             continue
+        except FilesBusyError as busy:
+            # Nothing is wrong with the tip: the sender is asked to send it again shortly.
+            raise TipRejectedError(
+                {field_name: [busy.message]}, retry_after=busy.retry_after
+            ) from None
         cleaned.append(
             _CleanedUpload(
                 upload=upload,
@@ -695,23 +712,26 @@ def _officer_police_unit(actor: AbstractBaseUser) -> OrgUnit | None:
 # --- Follow-up with the receipt ----------------------------------------------------------------
 
 
-def followup_open(*, receipt: str, client_key: str) -> Tip:
-    """The tip a receipt opens. Throttled with growing delays per client key and overall;
-    raises ReceiptRejectedError alike for unknown, wrong and throttled receipts.
+def followup_open(*, receipt: str, client_key: str, device_key: str = "") -> Tip:
+    """The tip a receipt opens. Throttled with growing delays per device (`device_key`: the
+    address with the browser's device cookie), per address (`client_key`) and overall; raises
+    ReceiptRejectedError alike for unknown, wrong and throttled receipts. The per-device
+    allowance is the tight one: people mistyping on the same Wi-Fi do not make each other wait
+    until together they pass the address's allowance.
 
     Every attempt that is not throttled costs the same (one Argon2id hash and one indexed
-    lookup), malformed receipts included. Attempts of one client key run one at a time, so
+    lookup), malformed receipts included. Attempts of one device run one at a time, so
     parallel guesses cannot all pass the check before the first failure is counted. A right
     receipt does not reset the count: a guesser holding one real receipt could otherwise clear
     their failures between guesses.
     """
     # A keyring that is not the installation's matches no receipt: fail loudly, count nothing.
     keyring_checked()
-    per_client, overall = ratelimit.receipt_throttles()
-    wait = max(per_client.check(client_key), overall.check(ratelimit.GLOBAL_KEY))
+    wait = ratelimit.receipt_wait(client_key, device_key)
     if wait:
         raise ReceiptRejectedError(wait)
-    with per_client.exclusive(client_key) as ours:
+    per_device = ratelimit.receipt_throttles()[0]
+    with per_device.exclusive(device_key or client_key) as ours:
         if not ours:
             raise ReceiptRejectedError(1)
         digits = receipts.receipt_parse(receipt)
@@ -725,8 +745,7 @@ def followup_open(*, receipt: str, client_key: str) -> Tip:
                 .first()
             )
         if tip is None:
-            wait = max(per_client.fail(client_key), overall.fail(ratelimit.GLOBAL_KEY))
-            raise ReceiptRejectedError(wait)
+            raise ReceiptRejectedError(ratelimit.receipt_failed(client_key, device_key))
     return tip
 
 

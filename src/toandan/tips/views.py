@@ -30,7 +30,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -177,21 +176,18 @@ def tip_new(request: HttpRequest) -> HttpResponse:
     if wait:
         form.add_error(
             None,
-            ngettext(
-                "Too many tips were sent from this connection. Please wait %(count)d second "
-                "and send again; nothing you typed is lost.",
-                "Too many tips were sent from this connection. Please wait %(count)d seconds "
-                "and send again; nothing you typed is lost.",
-                wait,
+            _(
+                "Too many tips were sent from this connection. Please wait %(wait)s and send "
+                "again; nothing you typed is lost."
             )
-            % {"count": wait},
+            % {"wait": ratelimit.wait_text(wait)},
         )
         return render(request, "tips/tip_form.html", context, status=429)
     try:
         submitted = services.tip_submit(data=form.tip_input(), channel=Channel.WEB)
     except services.TipRejectedError as error:
         form.add_service_errors(error.errors)
-        return render(request, "tips/tip_form.html", context)
+        return render(request, "tips/tip_form.html", context, status=_status(error))
     _receipt_state_put(
         request,
         kind=KIND_NEW,
@@ -250,17 +246,14 @@ def _followup_open(request: HttpRequest, tip: Tip) -> None:
 
 
 def _throttled_message(retry_after: int) -> str:
-    return ngettext(
-        "Too many attempts from this connection: wait %(count)d second and try again.",
-        "Too many attempts from this connection: wait %(count)d seconds and try again.",
-        retry_after,
-    ) % {"count": retry_after}
+    return _("Too many attempts from this device: wait %(wait)s and try again.") % {
+        "wait": ratelimit.wait_text(retry_after)
+    }
 
 
 def _receipt_wait(request: HttpRequest) -> int:
-    """Seconds before a receipt typed on this connection is checked at all (0: checked now)."""
-    per_client, overall = ratelimit.receipt_throttles()
-    return max(per_client.check(ratelimit.client_key(request)), overall.check(ratelimit.GLOBAL_KEY))
+    """Seconds before a receipt typed on this device is checked at all (0: checked now)."""
+    return ratelimit.receipt_wait(ratelimit.client_key(request), ratelimit.device_key(request))
 
 
 def _rejected_message(retry_after: int) -> str:
@@ -271,11 +264,9 @@ def _rejected_message(retry_after: int) -> str:
         "Several wrong tries make you wait longer."
     )
     if retry_after > 0:
-        text += " " + ngettext(
-            "You can try again in %(count)d second.",
-            "You can try again in %(count)d seconds.",
-            retry_after,
-        ) % {"count": retry_after}
+        text += " " + _("You can try again in %(wait)s.") % {
+            "wait": ratelimit.wait_text(retry_after)
+        }
     return text
 
 
@@ -313,7 +304,9 @@ def _followup_login(request: HttpRequest, action: str) -> HttpResponse:
     elif action == "open" and form.is_valid():
         try:
             tip = services.followup_open(
-                receipt=form.cleaned_data["receipt"], client_key=ratelimit.client_key(request)
+                receipt=form.cleaned_data["receipt"],
+                client_key=ratelimit.client_key(request),
+                device_key=ratelimit.device_key(request),
             )
         except services.ReceiptRejectedError as error:
             # The same answer, and the same status, for unknown, wrong and malformed receipts.
@@ -345,7 +338,20 @@ def _followup_tip_page(request: HttpRequest, tip: Tip, action: str) -> HttpRespo
         request.POST if action == "reply" else None,
         request.FILES if action == "reply" else None,
     )
+    reply_wait = 0
+    status = 200
     if action == "reply" and reply_form.is_valid():
+        reply_wait = ratelimit.reply_retry_after(f"tip-{tip.pk}", ratelimit.client_key(request))
+    if reply_wait:
+        reply_form.add_error(
+            None,
+            _(
+                "Too many answers in a short time: please wait %(wait)s and send again; "
+                "nothing you typed is lost."
+            )
+            % {"wait": ratelimit.wait_text(reply_wait)},
+        )
+    elif action == "reply" and reply_form.is_valid():
         try:
             services.tipster_reply(
                 tip=tip,
@@ -354,6 +360,7 @@ def _followup_tip_page(request: HttpRequest, tip: Tip, action: str) -> HttpRespo
             )
         except services.TipRejectedError as error:
             reply_form.add_service_errors(error.errors)
+            status = _status(error)
         else:
             messages.success(request, _("Your answer was sent to the police."))
             return redirect("tips:followup")
@@ -367,7 +374,14 @@ def _followup_tip_page(request: HttpRequest, tip: Tip, action: str) -> HttpRespo
             "files_dropped": _files_sent(request) if action == "reply" else 0,
             "idle_minutes": settings.TOANDAN_TIP_FOLLOWUP_SESSION_MINUTES,
         },
+        status=429 if reply_wait else status,
     )
+
+
+def _status(error: services.TipRejectedError) -> int:
+    """503 when the tip was fine but the server too busy to check its files; 200 (the form
+    again, with the errors) otherwise."""
+    return 503 if error.retry_after else 200
 
 
 # --- staff ------------------------------------------------------------------------------------
@@ -395,7 +409,7 @@ def staff_new(request: HttpRequest) -> HttpResponse:
         )
     except services.TipRejectedError as error:
         form.add_service_errors(error.errors)
-        return render(request, "tips/tip_form.html", context)
+        return render(request, "tips/tip_form.html", context, status=_status(error))
     _receipt_state_put(
         request,
         kind=KIND_STAFF,

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from toandan.accounts.models import LoginThrottle
 from toandan.accounts.tests.factories import HOAN_KIEM_POLICE, PASSWORD, make_user
 from toandan.audit.models import AuditEvent
+from toandan.core import ratelimit
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The throttles' clock, moved by hand."""
+
+    class Clock:
+        now = 1_800_000_000.0
+
+        def advance(self, seconds: float) -> None:
+            self.now += seconds
+
+    fake = Clock()
+    monkeypatch.setattr(ratelimit, "_now", lambda: fake.now)
+    return fake
+
 
 WRONG = "Sai-mat-khau-123"
 CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
@@ -104,20 +118,72 @@ def test_lockout_of_an_unknown_username_looks_exactly_like_a_real_one(settings):
 
     assert "Đăng nhập sai quá nhiều lần" in made_up
     assert comparable(real, "canbo.a") == comparable(made_up, "ai.do.khong.co")
-    assert LoginThrottle.objects.filter(username_key="ai.do.khong.co").exists()
 
 
-def test_lockout_ends_after_the_window(settings):
+def test_lockout_ends_after_the_wait_it_states(settings, clock):
     settings.TOANDAN_LOGIN_MAX_FAILURES = 1
     make_user("canbo.a", "police_officer", HOAN_KIEM_POLICE)
-    post_login(Client(), "canbo.a", WRONG)
-    LoginThrottle.objects.filter(username_key="canbo.a").update(
-        locked_until=timezone.now() - dt.timedelta(seconds=1)
-    )
+    locked = post_login(Client(), "canbo.a", WRONG).content.decode()
+    assert "Vui lòng thử lại sau khoảng 1 phút" in locked
 
+    clock.advance(61)
     response = post_login(Client(), "canbo.a", PASSWORD)
 
     assert response.status_code == 302
+
+
+def test_lockout_waits_grow_to_the_configured_minutes_and_are_said_in_minutes(settings, clock):
+    settings.TOANDAN_LOGIN_MAX_FAILURES = 1
+    settings.TOANDAN_LOGIN_LOCKOUT_MINUTES = 15
+    make_user("canbo.a", "police_officer", HOAN_KIEM_POLICE)
+    for _ in range(10):
+        page = post_login(Client(), "canbo.a", WRONG).content.decode()
+        clock.advance(15 * 60)
+    assert "khoảng 15 phút" in page
+    assert "giây" not in page
+
+
+# --- Lockout by others: per address and per target ------------------------------------------
+
+
+def test_attack_wrong_passwords_elsewhere_cannot_lock_an_officer_out(settings, clock):
+    # Given an officer who has logged in from her own browser before
+    make_user("canbo.a", "police_officer", HOAN_KIEM_POLICE)
+    own_browser = Client(REMOTE_ADDR="198.51.100.20")
+    own_browser.get("/accounts/login/")
+    assert post_login(own_browser, "canbo.a", PASSWORD).status_code == 302
+    own_browser.post("/accounts/logout/")
+    # When someone types 40 wrong passwords for her username from eight other addresses
+    for machine in range(8):
+        attacker = Client(REMOTE_ADDR=f"203.0.113.{machine + 60}")
+        for _ in range(5):
+            attacked = post_login(attacker, "canbo.a", WRONG)
+        assert "Đăng nhập sai quá nhiều lần" in attacked.content.decode()
+    # Then she logs in at once from her own browser, right password
+    assert post_login(own_browser, "canbo.a", PASSWORD).status_code == 302
+    # And from a new phone elsewhere she waits at most the short soft delay, never the lock
+    new_phone = Client(REMOTE_ADDR="192.0.2.30")
+    refused = post_login(new_phone, "canbo.a", PASSWORD)
+    assert "khoảng 1 phút" in refused.content.decode() or "giây" in refused.content.decode()
+    # While the attacker's address is locked for that username, right password or not
+    assert (
+        "Đăng nhập sai quá nhiều lần" in post_login(attacker, "canbo.a", PASSWORD).content.decode()
+    )
+    clock.advance(settings.TOANDAN_LOGIN_USER_MAX_DELAY_SECONDS)
+    assert post_login(new_phone, "canbo.a", PASSWORD).status_code == 302
+
+
+def test_attack_password_spraying_from_one_address_is_locked(settings, clock):
+    settings.TOANDAN_LOGIN_ADDRESS_FREE_FAILURES = 5
+    make_user("canbo.a", "police_officer", HOAN_KIEM_POLICE)
+    sprayer = Client(REMOTE_ADDR="203.0.113.66")
+    for number in range(5):
+        post_login(sprayer, f"user{number}", WRONG)
+
+    response = post_login(sprayer, "canbo.a", PASSWORD)
+
+    assert "Đăng nhập sai quá nhiều lần" in response.content.decode()
+    assert post_login(Client(REMOTE_ADDR="198.51.100.20"), "canbo.a", PASSWORD).status_code == 302
 
 
 def test_lockout_counts_usernames_case_insensitively(settings):

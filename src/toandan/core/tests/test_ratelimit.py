@@ -1,4 +1,5 @@
-"""Client keys, throttles and rate limits: kept in the cache, never with an address."""
+"""Client keys, throttles and rate limits: kept in the cache (a database table by default),
+never with an address."""
 
 from __future__ import annotations
 
@@ -6,18 +7,22 @@ import datetime as dt
 import threading
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.db import connection
 from django.test import RequestFactory
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from toandan.core import ratelimit
+from toandan.core.cache import TABLE
+
+pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+def cache_rows() -> list[tuple[str, str, dt.datetime]]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT cache_key, value, expires FROM {TABLE}")  # noqa: S608
+        return list(cursor.fetchall())
 
 
 @pytest.fixture
@@ -57,10 +62,9 @@ def test_the_address_is_kept_nowhere_in_the_cache():
     # Given a key computed for a client
     ratelimit.client_key(request_from("203.0.113.7"))
     # Then the cache holds only the daily secret, not the address
-    stored = cache._cache  # type: ignore[attr-defined]
+    stored = cache_rows()
     assert stored
-    assert not any(b"203.0.113.7" in value for value in stored.values())
-    assert not any("203.0.113.7" in name for name in stored)
+    assert not any("203.0.113.7" in str(row) for row in stored)
 
 
 def test_client_keys_of_yesterday_cannot_be_linked_to_today(monkeypatch):
@@ -76,8 +80,10 @@ def test_client_keys_of_yesterday_cannot_be_linked_to_today(monkeypatch):
 
 def test_the_daily_secret_expires_from_the_cache():
     ratelimit.client_key(request_from("203.0.113.7"))
-    name = next(k for k in cache._cache if "secret" in k)  # type: ignore[attr-defined]
-    expires_in = cache._expire_info[name] - ratelimit.time.time()  # type: ignore[attr-defined]
+    expires = next(expires for name, _v, expires in cache_rows() if "secret" in name)
+    if timezone.is_naive(expires):
+        expires = timezone.make_aware(expires, dt.UTC)
+    expires_in = (expires - timezone.now()).total_seconds()
     assert 0 < expires_in <= ratelimit.SECRET_LIFETIME_SECONDS
 
 
@@ -152,12 +158,22 @@ def test_only_one_attempt_per_key_runs_at_a_time():
         assert again
 
 
+# The tests' in-memory SQLite (shared cache) refuses a second writer at once instead of queueing
+# it as a database file does; PostgreSQL (CI) runs this.
+@pytest.mark.skipif(
+    "sqlite" in str(django_settings.DATABASES["default"]["ENGINE"]),
+    reason="parallel writers need PostgreSQL or a database file",
+)
+@pytest.mark.django_db(transaction=True)
 def test_parallel_failures_are_all_counted():
     throttle = ratelimit.Throttle("t", free_attempts=1000, base_delay=1)
 
     def fail_many() -> None:
-        for _ in range(50):
-            throttle.fail("k")
+        try:
+            for _ in range(50):
+                throttle.fail("k")
+        finally:
+            connection.close()  # this thread's own connection
 
     threads = [threading.Thread(target=fail_many) for _ in range(8)]
     for thread in threads:
@@ -165,6 +181,38 @@ def test_parallel_failures_are_all_counted():
     for thread in threads:
         thread.join()
     assert throttle.failures("k") == 400
+
+
+# --- The store ----------------------------------------------------------------------------------
+
+
+def test_migrate_creates_the_cache_table():
+    assert TABLE in connection.introspection.table_names()
+
+
+def test_attack_flood_of_other_clients_does_not_wipe_a_live_throttle(clock):
+    # Given a guesser who earned a wait, and the overall count of wrong receipts
+    throttle = ratelimit.Throttle("receipt", free_attempts=1, base_delay=600)
+    throttle.fail("guesser")
+    overall = ratelimit.Throttle("receipt-all", free_attempts=1000, base_delay=1)
+    overall.fail(ratelimit.GLOBAL_KEY)
+    assert throttle.check("guesser") == 600
+    # When 400 other clients fail once each (an in-process cache of 300 entries forgets)
+    for number in range(400):
+        throttle.fail(f"other-{number}")
+    # Then the guesser still waits, and the overall count still holds its failure
+    assert throttle.check("guesser") == 600
+    assert overall.failures(ratelimit.GLOBAL_KEY) == 1
+
+
+def test_a_count_keeps_its_expiry_when_it_grows():
+    # Django's generic incr() rewrites the entry with the default 5-minute timeout
+    cache.set("counter", 1, timeout=3600)
+    before = next(expires for name, _v, expires in cache_rows() if name.endswith("counter"))
+    assert cache.incr("counter") == 2
+    after = next(expires for name, _v, expires in cache_rows() if name.endswith("counter"))
+    assert after == before
+    assert cache.get("counter") == 2
 
 
 # --- Rate limits ---------------------------------------------------------------------------------
@@ -205,6 +253,7 @@ def test_a_hit_after_the_first_of_a_window_is_one_cache_operation(clock, monkeyp
 def test_tip_submissions_are_limited_per_client_then_overall(settings, clock):
     settings.TOANDAN_TIP_RATE_PER_CLIENT_HOUR = 2
     settings.TOANDAN_TIP_RATE_TOTAL_HOUR = 3
+    clock.now = 3600 * 500_000.0
     assert ratelimit.intake_retry_after("a") == 0
     assert ratelimit.intake_retry_after("a") == 0
     assert ratelimit.intake_retry_after("a") > 0  # a's own limit
@@ -217,3 +266,82 @@ def test_submission_wait_uses_the_client_key(settings, clock):
     assert ratelimit.submission_wait(request_from("203.0.113.7")) == 0
     assert ratelimit.submission_wait(request_from("203.0.113.7")) > 0
     assert ratelimit.submission_wait(request_from("203.0.113.8")) == 0
+
+
+# --- Many people behind one address -------------------------------------------------------------
+
+
+def request_with_device(address: str, device: str | None):
+    request = request_from(address)
+    if device is not None:
+        request.COOKIES[ratelimit.DEVICE_COOKIE] = device
+    return request
+
+
+def test_union_meeting_on_one_wifi_can_send_many_tips(settings, clock):
+    # Given the default limits and 30 members on one Wi-Fi (one public address), each with
+    # the device cookie their browser got on the form page
+    clock.now = 3600 * 500_000.0
+    waits = [
+        ratelimit.submission_wait(request_with_device("203.0.113.7", f"{member:032x}"))
+        for member in range(30)
+    ]
+    # Then every one of them gets through
+    assert waits == [0] * 30
+
+
+def test_attack_one_device_flooding_tips_is_still_limited(settings, clock):
+    clock.now = 3600 * 500_000.0
+    settings.TOANDAN_TIP_RATE_PER_CLIENT_HOUR = 3
+    device = request_with_device("203.0.113.7", "a" * 32)
+    assert [ratelimit.submission_wait(device) for _ in range(3)] == [0, 0, 0]
+    assert ratelimit.submission_wait(device) > 0
+    # Throwing the cookie away (or making one up) lands in the address's cookie-less bucket
+    cookieless = [ratelimit.submission_wait(request_with_device("203.0.113.7", None))]
+    cookieless += [ratelimit.submission_wait(request_with_device("203.0.113.7", "made up"))]
+    cookieless += [ratelimit.submission_wait(request_with_device("203.0.113.7", None))]
+    assert cookieless == [0, 0, 0]
+    assert ratelimit.submission_wait(request_with_device("203.0.113.7", "not hex!" * 4)) > 0
+
+
+def test_attack_many_fresh_devices_from_one_address_hit_the_address_limit(settings, clock):
+    clock.now = 3600 * 500_000.0
+    settings.TOANDAN_TIP_RATE_PER_ADDRESS_HOUR = 5
+    waits = [
+        ratelimit.submission_wait(request_with_device("203.0.113.7", f"{n:032x}")) for n in range(6)
+    ]
+    assert waits[:5] == [0] * 5
+    assert waits[5] > 0
+    # Another address is not affected
+    assert ratelimit.submission_wait(request_with_device("203.0.113.8", "b" * 32)) == 0
+
+
+def test_the_device_cookie_is_given_once_and_is_random(client):
+    first = client.get("/tips/follow-up/")
+    cookie = first.cookies[ratelimit.DEVICE_COOKIE]
+    assert len(cookie.value) == 32
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+    again = client.get("/tips/follow-up/")
+    assert ratelimit.DEVICE_COOKIE not in again.cookies
+
+
+# --- Messages -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("seconds", "vietnamese", "english"),
+    [
+        (1, "1 giây", "1 second"),
+        (59, "59 giây", "59 seconds"),
+        (60, "khoảng 1 phút", "about 1 minute"),
+        (1049, "khoảng 18 phút", "about 18 minutes"),
+        (3600, "khoảng 60 phút", "about 60 minutes"),
+        (3 * 3600, "khoảng 3 giờ", "about 3 hours"),
+    ],
+)
+def test_waits_are_said_in_minutes_not_thousands_of_seconds(seconds, vietnamese, english):
+    with translation.override("vi"):
+        assert ratelimit.wait_text(seconds) == vietnamese
+    with translation.override("en"):
+        assert ratelimit.wait_text(seconds) == english

@@ -216,6 +216,7 @@ def test_photo_sent_as_base64_is_kept_without_its_gps_position(client, theft):
 
 def test_flooding_tips_from_one_client_is_rate_limited(client, theft, settings):
     settings.TOANDAN_TIP_RATE_PER_CLIENT_HOUR = 2
+    client.get(f"{API}/categories")  # an app keeps the device cookie it is given
     send_tip(client, theft)
     send_tip(client, theft)
 
@@ -457,3 +458,97 @@ def test_a_json_tip_over_the_in_memory_limit_gets_a_json_413(client, settings):
     assert response.status_code == 413
     assert response["Content-Type"].startswith("application/json")
     assert "MB" in response.json()["detail"]
+
+
+# --- Limits for many people at one address, replies, and how waits are said ----------------------
+
+
+def test_union_meeting_on_one_wifi_sends_more_tips_than_one_phone_may(theft, settings):
+    # Given 15 members at a meeting, on one Wi-Fi (one address), each phone with its cookie
+    phones = [Client(REMOTE_ADDR="203.0.113.7") for _ in range(15)]
+    for phone in phones:
+        phone.get(f"{API}/categories")
+    # When each sends a tip (more than the 10 one phone may send in an hour)
+    statuses = [post(phone, "", tip_body(theft)).status_code for phone in phones]
+    # Then all of them are received
+    assert statuses == [201] * 15
+
+
+def test_rate_limit_message_gives_minutes_not_thousands_of_seconds(
+    client, theft, settings, monkeypatch
+):
+    from toandan.core import ratelimit
+
+    monkeypatch.setattr(ratelimit, "_now", lambda: 3600 * 500_000.0 + 2551)  # 1049 s left
+    settings.TOANDAN_TIP_RATE_PER_CLIENT_HOUR = 1
+    client.get(f"{API}/categories")
+    send_tip(client, theft)
+
+    refused = post(client, "", tip_body(theft))
+
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "1049"
+    assert "khoảng 18 phút" in refused.json()["detail"]
+    assert "1049" not in refused.json()["detail"]
+
+
+def test_reply_flood_is_rate_limited(client, theft, settings):
+    settings.TOANDAN_REPLY_RATE_PER_TIP_HOUR = 2
+    sent = send_tip(client, theft)
+
+    statuses = [
+        post(client, "/reply", {"receipt": sent["receipt"], "body": f"Câu trả lời {n}"}).status_code
+        for n in range(3)
+    ]
+
+    assert statuses == [201, 201, 429]
+    refused = post(client, "/reply", {"receipt": sent["receipt"], "body": "Nữa"})
+    assert refused.json()["code"] == "rate_limited"
+    assert int(refused["Retry-After"]) > 0
+    tip = Tip.objects.get(reference=sent["reference"])
+    assert tip.messages.count() == 2
+
+
+# --- Heavy photos ----------------------------------------------------------------------------
+
+
+def _png_attachment(name: str, width: int, height: int) -> dict[str, str]:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height)).save(out, "PNG")
+    return {"name": name, "data_base64": base64.b64encode(out.getvalue()).decode()}
+
+
+def test_attack_tip_with_five_heavy_pngs_is_refused_before_decoding(client, theft, settings):
+    # Five PNGs that decode to far more than they weigh (the 9400 x 9400 ones, scaled down)
+    settings.TOANDAN_IMAGE_MAX_PIXELS = 1_000_000
+    settings.TOANDAN_REQUEST_MAX_IMAGE_PIXELS = 3_000_000
+    photos = [_png_attachment(f"{n}.png", 1000, 900) for n in range(5)]
+
+    response = post(client, "", tip_body(theft, attachments=photos))
+
+    assert response.status_code == 422
+    assert "megapixel" in str(response.json()["detail"])
+    assert Tip.objects.count() == 0
+
+
+def test_tip_sent_while_every_cleaner_is_busy_gets_503_and_a_retry(client, theft, settings):
+    from toandan.tips import files
+
+    settings.TOANDAN_FILE_CLEANERS = 1
+    slots = files._current_slots()
+    for _ in range(2):  # the cleaner at work and the one seat of the waiting room
+        assert slots.admitted.acquire(blocking=False)
+    try:
+        response = post(client, "", tip_body(theft, attachments=[_png_attachment("a.png", 20, 20)]))
+    finally:
+        slots.admitted.release()
+        slots.admitted.release()
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "busy"
+    assert int(response["Retry-After"]) > 0
+    assert Tip.objects.count() == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import struct
+import time
 import zipfile
 from typing import Any, cast
 
@@ -15,12 +16,16 @@ from PIL import Image
 from PIL.ExifTags import IFD
 from pypdf import PdfReader
 
+from toandan.tips import files
 from toandan.tips.files import (
     ACCEPT_ATTRIBUTE,
     ACCEPTED_TYPES,
     CleanFile,
+    FilesBusyError,
     RejectedFileError,
+    check_pixel_budget,
     clean_upload,
+    cleaner_slot,
 )
 from toandan.tips.services import UploadData
 from toandan.tips.tests.fixtures import media
@@ -604,3 +609,83 @@ def test_ogg_opus_loses_its_comments():
     assert result.content_type == "audio/ogg"
     assert not mutagen.File(io.BytesIO(result.data)).tags.keys()
     assert_no_identifying_strings(result.data)
+
+
+# --- What cleaning may cost -----------------------------------------------------------------
+
+
+def png(width: int, height: int, mode: str = "RGB") -> bytes:
+    out = io.BytesIO()
+    Image.new(mode, (width, height)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_attack_heavy_png_under_pillows_own_limit_is_refused_before_decoding(settings, monkeypatch):
+    # Like a 9400 x 9400 PNG (88 megapixels: under Pillow's 89, a few hundred kilobytes on the
+    # wire, a quarter of a gigabyte and seconds to clean), scaled down with the limit
+    settings.TOANDAN_IMAGE_MAX_PIXELS = 1_000_000
+    data = png(1100, 1000)
+    decoded: list[str] = []
+    real_load = Image.Image.load
+
+    def counting_load(self: Image.Image) -> Any:
+        decoded.append("load")
+        return real_load(self)
+
+    monkeypatch.setattr(Image.Image, "load", counting_load)
+    with translation.override("en"):
+        message = rejected(data, "man-hinh.png")
+
+    assert "man-hinh.png" in message
+    assert "more than 1 megapixels" in message
+    assert decoded == []
+
+
+def test_large_jpeg_is_decoded_at_reduced_scale_not_refused(settings):
+    # A 64-megapixel phone photo, scaled down with the limit: kept, at half size
+    settings.TOANDAN_IMAGE_MAX_PIXELS = 1_000_000
+    out = io.BytesIO()
+    Image.new("RGB", (1600, 1200), (10, 120, 200)).save(out, "JPEG")
+
+    cleaned = clean(out.getvalue(), "anh.jpg")
+
+    assert opened(cleaned.data).size == (800, 600)
+
+
+def test_attack_many_heavy_photos_in_one_request_are_refused_before_any_is_decoded(settings):
+    settings.TOANDAN_IMAGE_MAX_PIXELS = 1_000_000
+    settings.TOANDAN_REQUEST_MAX_IMAGE_PIXELS = 2_500_000
+    uploads = [UploadData(name=f"{n}.png", data=png(1000, 1000)) for n in range(3)]
+
+    with translation.override("en"), pytest.raises(RejectedFileError) as caught:
+        check_pixel_budget(uploads)
+
+    assert "more than 2 megapixels" in caught.value.message
+    check_pixel_budget(uploads[:2])  # two of them are fine
+
+
+def test_attack_upload_flood_gets_busy_at_once_instead_of_queueing(settings):
+    # Given one cleaner per process, at work, and another request waiting for it
+    settings.TOANDAN_FILE_CLEANERS = 1
+    settings.TOANDAN_FILE_CLEANER_WAIT_SECONDS = 30
+    waiting_room = files._current_slots().admitted
+    with cleaner_slot():
+        assert waiting_room.acquire(blocking=False)  # the one who waits
+        try:
+            # Then one more file is refused at once (its thread serves others), not queued
+            started = time.monotonic()
+            with pytest.raises(FilesBusyError) as caught:
+                clean(media.jpeg_with_gps(), "anh.jpg")
+            assert time.monotonic() - started < 1
+            assert caught.value.retry_after > 0
+        finally:
+            waiting_room.release()
+    # And once the cleaner is free again, files are cleaned
+    assert clean(media.jpeg_with_gps(), "anh.jpg").kind == "image"
+
+
+def test_a_request_that_waits_too_long_for_a_cleaner_is_told_to_come_back(settings):
+    settings.TOANDAN_FILE_CLEANERS = 1
+    settings.TOANDAN_FILE_CLEANER_WAIT_SECONDS = 0
+    with cleaner_slot(), pytest.raises(FilesBusyError):
+        clean(media.jpeg_with_gps(), "anh.jpg")

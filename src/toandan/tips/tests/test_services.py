@@ -519,7 +519,7 @@ def test_a_guesser_holding_a_real_receipt_cannot_reset_the_count(settings, clock
 def test_parallel_guesses_from_one_client_wait_their_turn():
     # Given one attempt of a client in progress (another worker is hashing it)
     receipt = tip_submit(data=tip_input()).receipt
-    per_client, _overall = ratelimit.receipt_throttles()
+    per_client = ratelimit.receipt_throttles()[0]
     with per_client.exclusive("guesser"):
         # Then a second, parallel attempt is refused at once, before any hashing
         with pytest.raises(ReceiptRejectedError) as caught:
@@ -647,3 +647,39 @@ def test_province_police_unit_for_hanoi_exists():
     # Guard for the fixtures above: the geography made the units the routing needs
     assert OrgUnit.objects.filter(code__in=[HANOI_POLICE, HOAN_KIEM_POLICE]).count() == 2
     assert province(HANOI).code == "01"
+
+
+# --- Follow-up: people sharing one address ----------------------------------------------------
+
+
+def test_people_on_one_wifi_are_not_throttled_by_each_others_mistakes(settings, clock):
+    # Given a meeting on one Wi-Fi: three members mistype their receipts again and again
+    real = tip_submit(data=tip_input()).receipt
+    for member in range(3):
+        for guess in range(8):
+            with pytest.raises(ReceiptRejectedError):
+                followup_open(
+                    receipt=f"{member}{guess:019d}", client_key="wifi", device_key=f"phone-{member}"
+                )
+    # Then a fourth member, on the same Wi-Fi, opens her tip at once
+    tip = followup_open(receipt=real, client_key="wifi", device_key="phone-9")
+    assert tip.receipt_hash
+    # While the phone that mistyped waits (at most the maximum wait)
+    with pytest.raises(ReceiptRejectedError) as caught:
+        followup_open(receipt=real, client_key="wifi", device_key="phone-0")
+    assert 0 < caught.value.retry_after <= settings.TOANDAN_RECEIPT_MAX_DELAY_SECONDS
+
+
+def test_attack_guesser_throwing_device_cookies_away_hits_the_address_throttle(settings, clock):
+    settings.TOANDAN_RECEIPT_ADDRESS_FREE_ATTEMPTS = 10
+    real = tip_submit(data=tip_input()).receipt
+    for guess in range(10):
+        with pytest.raises(ReceiptRejectedError):
+            followup_open(
+                receipt=f"{guess:020d}", client_key="one-box", device_key=f"fresh-{guess}"
+            )
+    with pytest.raises(ReceiptRejectedError) as caught:
+        followup_open(receipt=real, client_key="one-box", device_key="fresh-again")
+    assert caught.value.retry_after > 0
+    # Another address is not affected
+    assert followup_open(receipt=real, client_key="elsewhere", device_key="x")

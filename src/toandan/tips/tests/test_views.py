@@ -324,6 +324,7 @@ def test_the_receipt_page_without_a_tip_explains_itself(client: Client):
 
 def test_sending_too_many_tips_is_slowed_down_with_a_clear_message(client: Client, settings):
     settings.TOANDAN_TIP_RATE_PER_CLIENT_HOUR = 1
+    client.get(reverse("tips:new"))  # the browser opens the form (and gets its device cookie)
     assert send_tip(client).status_code == 302
 
     second = send_tip(client, description="Một tin báo nữa về cùng nhóm người.")
@@ -382,6 +383,7 @@ def test_receipt_guessing_is_throttled_with_the_wait_shown(client: Client, setti
     settings.TOANDAN_RECEIPT_FREE_ATTEMPTS = 1
     settings.TOANDAN_RECEIPT_BASE_DELAY_SECONDS = 60
     receipt = submitted_receipt(Client())
+    client.get(FOLLOWUP)
 
     first = _rejection(open_tip(client, "1111 1111 1111 1111 1111"))
     throttled = open_tip(client, receipt)  # even the right receipt waits its turn
@@ -550,3 +552,18 @@ def test_a_wrong_receipt_typed_while_a_tip_is_open_closes_it(client: Client):
     open_tip(client, "1111 2222 3333 4444 5555")
 
     assert 'name="body"' not in client.get(FOLLOWUP).content.decode()
+
+
+def test_reply_flood_is_refused_with_the_wait_in_minutes(client: Client, settings):
+    settings.TOANDAN_REPLY_RATE_PER_TIP_HOUR = 1
+    receipt = submitted_receipt(client)
+    open_tip(client, receipt)
+    assert client.post(FOLLOWUP, {"action": "reply", "body": "Lần một."}).status_code == 302
+
+    refused = client.post(FOLLOWUP, {"action": "reply", "body": "Lần hai, gửi ngay sau."})
+
+    assert refused.status_code == 429
+    text = page(refused)
+    assert "Lần hai, gửi ngay sau." in text  # nothing typed is lost
+    assert re.search(r"(khoảng \d+ phút|\d+ giây)", text)
+    assert TipMessage.objects.count() == 1
