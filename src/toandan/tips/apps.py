@@ -15,3 +15,9 @@ class TipsConfig(AppConfig):
 
         if unit_counts_on_tip_change not in TIP_CHANGE_HOOKS:
             TIP_CHANGE_HOOKS.append(unit_counts_on_tip_change)
+        # An announced change of the working-day calendar moves the deadlines it affects.
+        from toandan.tips.timeline import deadlines_recompute_for_calendar
+        from toandan.workdays.services import CALENDAR_CHANGE_HOOKS
+
+        if deadlines_recompute_for_calendar not in CALENDAR_CHANGE_HOOKS:
+            CALENDAR_CHANGE_HOOKS.append(deadlines_recompute_for_calendar)
