@@ -270,11 +270,17 @@ REACH: dict[str, list[str]] = {
 PREPARE: dict[str, list[str]] = {A.EXTEND_PROCURACY: [A.EXTEND_COMPLEX]}
 
 
+def when(tip: Tip, action: str, at: dt.datetime) -> dt.datetime:
+    """When the walk does `action`: at `at`, but a suspension on the last day of the time limit
+    (BLTTHS Art. 148(1): only once it has run out)."""
+    if action == A.SUSPEND and tip.due_at is not None:
+        return max(at, tip.due_at - dt.timedelta(hours=1))
+    return at
+
+
 def do_valid(people: People, tip: Tip, action: str, other: Tip, at: dt.datetime = LATER) -> Tip:
     who, build = VALID[action]
-    if action == A.SUSPEND and tip.due_at is not None:
-        # BLTTHS Art. 148(1): only once the time limit has run out, i.e. on its last day.
-        at = max(at, tip.due_at - dt.timedelta(hours=1))
+    at = when(tip, action, at)
     return act(getattr(people, who), tip, action, at=at, **build(people, other))
 
 
@@ -302,6 +308,7 @@ def test_an_allowed_transition_succeeds_and_writes_one_event_and_one_audit(
         tip = do_valid(people, tip, step, other, at=LATER - dt.timedelta(minutes=10))
     events_before, audits_before = written_for(tip)
     last_seq = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    expected_at = when(tip, action, LATER)
 
     result = do_valid(people, tip, action, other)
 
@@ -314,7 +321,7 @@ def test_an_allowed_transition_succeeds_and_writes_one_event_and_one_audit(
     assert len(events) == events_before + 1
     event = events[-1]
     assert (event.action, event.from_status, event.to_status) == (action, status, expected)
-    assert event.created_at == LATER
+    assert event.created_at == expected_at
     new_audits = list(AuditEvent.objects.filter(seq__gt=last_seq).order_by("seq"))
     assert [a.action for a in new_audits] == [f"tips.tip.{action}"]
     assert new_audits[0].object_id == str(tip.pk)
@@ -486,7 +493,7 @@ def test_received_on_31_january_taken_for_resolution_is_due_by_20_february(peopl
     assert tip.due_at == vn(2026, 2, 21, 0)
 
 
-def test_a_complex_case_received_on_31_december_runs_to_28_february(people: People):
+def test_a_complex_case_received_on_31_december_runs_to_monday_2_march(people: People):
     tip = receive(at=vn(2025, 12, 31, 10))
     tip = act(people.hoan_kiem, tip, A.TAKE, at=vn(2026, 1, 2))
     assert last_day(tip) == dt.date(2026, 1, 20)
@@ -495,7 +502,8 @@ def test_a_complex_case_received_on_31_december_runs_to_28_february(people: Peop
 
     assert tip.complex_extended is True
     assert tip.due_kind == DueKind.DECIDE_COMPLEX
-    assert last_day(tip) == dt.date(2026, 2, 28)
+    # The two months count to Saturday 28/02/2026; Art. 134 ends them on Monday.
+    assert last_day(tip) == dt.date(2026, 3, 2)
     event = TipEvent.objects.filter(tip=tip, action=A.EXTEND_COMPLEX).get()
     assert open_event_text(tip, event, tip_data_key(tip)) == REASON
     assert REASON.encode() not in bytes(event.text)
@@ -726,15 +734,17 @@ def test_only_the_receiving_unit_accepts_a_forwarded_tip(people: People):
     assert tip.status == S.CHECKING
     assert tip.responsible_unit == unit(BA_DINH_POLICE)
     assert tip.pending_unit is None
-    assert tip.clock_started_at == vn(2026, 3, 3, 8)
-    assert last_day(tip) == dt.date(2026, 3, 10)
+    # The clock runs from the delivery (Art. 147(1) "nhận được"), not the acceptance.
+    assert tip.clock_started_at == LATER
+    assert tip.accepted_at == vn(2026, 3, 3, 8)
+    assert last_day(tip) == dt.date(2026, 3, 9)
     primary = TipRoute.objects.filter(tip=tip, role=RouteRole.PRIMARY, active=True).get()
     assert primary.org_unit == unit(BA_DINH_POLICE)
     # Hoàn Kiếm no longer handles it; Ba Đình does, and takes it for resolution.
     with pytest.raises(TipNotFoundError):
         act(people.hoan_kiem, tip, A.TAKE)
     tip = act(people.ba_dinh, tip, A.TAKE, at=vn(2026, 3, 3, 9))
-    assert last_day(tip) == dt.date(2026, 3, 23)
+    assert last_day(tip) == dt.date(2026, 3, 22)
 
 
 def test_the_receiving_unit_can_send_a_forwarded_tip_back(people: People):
@@ -947,7 +957,8 @@ def test_prosecution_records_what_the_movement_counts(people: People):
         2,
         15_000_000,
     )
-    assert tip.procuracy_due_at is None
+    # Art. 154(2): the decision to prosecute goes to the procuracy within 24 hours.
+    assert tip.procuracy_due_at == LATER + dt.timedelta(hours=24)
     assert tip_public_view(tip).result == in_site_language(Outcome.PROSECUTED.label)
     event = TipEvent.objects.filter(tip=tip, action=A.PROSECUTE).get()
     assert event.data["decision_number"] == "08/QĐ-KTVA"
@@ -1066,7 +1077,10 @@ def test_allowed_actions_are_the_buttons_the_officer_can_press(people: People):
     concluded = act(
         people.hoan_kiem, act(people.hoan_kiem, tip, A.TAKE), A.PROSECUTE, **CONCLUDE_VALUABLE
     )
-    assert allowed_actions(fresh(concluded), people.hoan_kiem) == [A.CORRECT_OUTCOME]
+    assert allowed_actions(fresh(concluded), people.hoan_kiem) == [
+        A.SEND_TO_PROCURACY,
+        A.CORRECT_OUTCOME,
+    ]
 
 
 def test_a_note_is_history_for_officers_only(people: People):
@@ -1108,12 +1122,13 @@ def test_a_deadline_is_extended_only_while_it_runs(people: People):
     tip = act(people.hoan_kiem, tip, A.EXTEND_COMPLEX, at=vn(2026, 3, 21, 23, 59), reason=REASON)
     assert tip.complex_extended
     assert A.EXTEND_PROCURACY in allowed_actions(fresh(tip), people.hoan_kiem, now=vn(2026, 4, 1))
-    with pytest.raises(TransitionRefusedError, match="01/05/2026"):
+    # Two months count to Friday 01/05 (Labour Day): the period ends on Monday 04/05.
+    with pytest.raises(TransitionRefusedError, match="04/05/2026"):
         act(
             people.hoan_kiem,
             tip,
             A.EXTEND_PROCURACY,
-            at=vn(2026, 5, 2, 8),
+            at=vn(2026, 5, 5, 0, 0),
             decision_number="07/QĐ-VKS",
             months=2,
         )
