@@ -70,6 +70,10 @@ class CategoryAdmin(AuditedAdmin):
         "name_vi",
         "name_en",
         "is_serious",
+        "seriousness",
+        "forward_hours",
+        "forward_remote_hours",
+        "seriousness_source",
         "asks_victim_request",
         "active",
     )
@@ -79,11 +83,13 @@ class CategoryAdmin(AuditedAdmin):
         "code",
         "group",
         "is_serious",
+        "seriousness",
+        "forward_hours",
         "asks_victim_request",
         "order",
         "active",
     )
-    list_filter = ("group", "is_serious", "asks_victim_request", "active")
+    list_filter = ("group", "is_serious", "seriousness", "asks_victim_request", "active")
     list_editable = ("order", "active")
     search_fields = ("code", "name_vi", "name_en")
 
