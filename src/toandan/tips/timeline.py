@@ -1213,7 +1213,10 @@ def _cancel_not_prosecute(
     `reopened_decide_days` (20 days, as Art. 147(1)) from the day the unit receives the
     cancellation (recorded now). The result the tipster was told no longer stands."""
     number = _procuracy_decision_number(data)
-    before = {"outcome": tip.outcome, "concluded_at": tip.concluded_at}
+    before = {
+        "outcome": tip.outcome,
+        "concluded_at": tip.concluded_at.isoformat() if tip.concluded_at else None,
+    }
     tip.status = S.RESOLVING
     tip.outcome = ""
     tip.concluded_at = None
@@ -1228,12 +1231,7 @@ def _cancel_not_prosecute(
         data={
             "decision_number": number,
             "due_at": tip.due_at.isoformat(),
-            "before": {
-                "outcome": before["outcome"],
-                "concluded_at": before["concluded_at"].isoformat()
-                if before["concluded_at"]
-                else None,
-            },
+            "before": before,
         },
     )
 

@@ -47,9 +47,9 @@ class WorkCalendar:
         if change is not None:
             kind, name = change
             return DayOff(day, name) if kind == ChangeKind.DAY_OFF else None
-        name = _rule_holidays(day.year).get(day)
-        if name:
-            return DayOff(day, name)
+        holiday = _rule_holidays(day.year).get(day)
+        if holiday:
+            return DayOff(day, holiday)
         if day.weekday() in WEEKEND:
             return DayOff(day, _("Saturday") if day.weekday() == 5 else _("Sunday"))
         return None
