@@ -6,7 +6,8 @@ Data: the categories the joint circular gives 24 h (48 h from a remote commune) 
 murder, kidnapping, human trafficking, drug trafficking and the like — get those hours, each with
 its legal source; murder and kidnapping, missing so far, are added. The categories that were
 marked serious keep the 24 h they had. Open tips get the period end of their running deadline
-(its last day as stored), so a later change of the calendar finds them. Reversible: the reverse
+(its last day as stored), so a later change of the calendar finds them, and those counted in
+months move off a day off (BLTTHS Art. 134). Reversible: the reverse
 removes the two added categories unless tips use them.
 """
 
@@ -78,6 +79,7 @@ NEW_CATEGORIES = [
     ),
 ]
 OPEN = ["received", "checking", "forwarded", "resolving"]
+MONTH_PERIODS = {"decide_complex", "decide_procuracy", "decide_resumed"}
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -104,12 +106,28 @@ def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
             forward_remote_hours=remote,
             seriousness_source=source,
         )
+    # The working-day calendar as loaded by workdays.0001 (the holidays package's fixed rules
+    # and the announced changes), to move the running month periods as Art. 134 says.
+    from toandan.workdays.selectors import WorkCalendar
+
+    change = apps.get_model("workdays", "CalendarChange")
+    calendar = WorkCalendar(
+        changes={d: (k, n) for d, k, n in change.objects.values_list("day", "kind", "name")}
+    )
     tip = apps.get_model("tips", "Tip")
-    for row in tip.objects.filter(status__in=OPEN, due_at__isnull=False).exclude(
-        due_kind="forward"
-    ).only("pk", "due_at"):
+    rows = (
+        tip.objects.filter(status__in=OPEN, due_at__isnull=False)
+        .exclude(due_kind="forward")
+        .only("pk", "due_at", "due_kind")
+    )
+    for row in rows:
         last = (row.due_at - dt.timedelta(microseconds=1)).astimezone(LOCAL_TZ).date()
-        tip.objects.filter(pk=row.pk).update(due_period_end=last)
+        update: dict[str, object] = {"due_period_end": last}
+        if row.due_kind in MONTH_PERIODS:
+            moved, _skipped = calendar.first_working_day(last)
+            next_day = moved + dt.timedelta(days=1)
+            update["due_at"] = dt.datetime.combine(next_day, dt.time(0, 0), tzinfo=LOCAL_TZ)
+        tip.objects.filter(pk=row.pk).update(**update)
 
 
 def backward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:

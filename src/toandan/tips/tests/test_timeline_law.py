@@ -323,3 +323,28 @@ def test_an_ordinary_theft_still_has_seven_days():
     tip = receive(vn(2026, 3, 10, 14, 25))
 
     assert last_day(tip) == dt.date(2026, 3, 17)
+
+
+def test_the_statistics_follow_a_cancelled_decision_not_to_prosecute(officer_hoan_kiem):
+    # The summary tables move in the transaction of every change, the reopening included:
+    # a recount of the tips finds nothing to correct.
+    from toandan.stats.summary import rebuild
+
+    tip = act(officer_hoan_kiem, receive(vn(2026, 3, 2)), A.TAKE, vn(2026, 3, 2, 10))
+    tip = act(
+        officer_hoan_kiem, tip, A.NOT_PROSECUTE, vn(2026, 3, 10), reason="Không.", valuable=False
+    )
+    act(
+        officer_hoan_kiem,
+        tip,
+        A.PROCURACY_CANCEL_NOT_PROSECUTE,
+        vn(2026, 3, 20),
+        decision_number="7",
+    )
+
+    check = rebuild(
+        dt.date(2026, 3, 1), dt.date(2026, 3, 1), dry_run=True, today=dt.date(2026, 11, 30)
+    )
+
+    assert check.differences == []
+    assert check.coarser_differences == 0
