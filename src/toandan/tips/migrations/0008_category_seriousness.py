@@ -131,10 +131,17 @@ def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 
 def backward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    category = apps.get_model("tips", "Category")
-    category.objects.filter(
-        code__in=[c[0] for c in NEW_CATEGORIES], tips__isnull=True
-    ).delete()
+    # In SQL: the ORM's cascade collector would walk other apps' models in their historical
+    # state, and the two categories are referenced by nothing but tips.
+    category = apps.get_model("tips", "Category")._meta.db_table
+    tip = apps.get_model("tips", "Tip")._meta.db_table
+    codes = [c[0] for c in NEW_CATEGORIES]
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {category} WHERE code IN (%s, %s) AND NOT EXISTS "  # noqa: S608
+            f"(SELECT 1 FROM {tip} WHERE {tip}.category_id = {category}.id)",
+            codes,
+        )
 
 
 class Migration(migrations.Migration):
