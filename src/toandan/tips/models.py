@@ -10,6 +10,7 @@ count and list tips are stored in clear: category, place, dates, status, registe
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +88,13 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name_vi
+
+    def clean(self) -> None:
+        # A deadline is the law's: hours set without the text that sets them are not kept.
+        if (self.forward_hours is not None or self.seriousness) and not self.seriousness_source:
+            raise ValidationError(
+                {"seriousness_source": _("Give the legal source of the seriousness and hours.")}
+            )
 
     def localized_name(self, language: str | None = None) -> str:
         from django.utils.translation import get_language
