@@ -21,3 +21,10 @@ class TipsConfig(AppConfig):
         from toandan.tips.keyring_check import keyring_problems
 
         startup_check_register(keyring_problems)
+
+        # An announced change of the working-day calendar moves the deadlines it affects.
+        from toandan.tips.timeline import deadlines_recompute_for_calendar
+        from toandan.workdays.services import CALENDAR_CHANGE_HOOKS
+
+        if deadlines_recompute_for_calendar not in CALENDAR_CHANGE_HOOKS:
+            CALENDAR_CHANGE_HOOKS.append(deadlines_recompute_for_calendar)

@@ -333,15 +333,16 @@ DEMO_TIPS: tuple[DemoTip, ...] = (
         "Em được mời làm cộng tác viên “thả tim” sản phẩm trên mạng, lúc đầu được trả 50 "
         "nghìn, sau đó phải nạp tiền làm “nhiệm vụ combo”. Em đã nạp 32 triệu thì không rút "
         "được nữa.",
-        days_ago=8,
+        days_ago=30,
         contact=("", "0987 654 321", ""),
         steps=(
             Step("ca.badinh", A.CHECK, 4),
             Step("ca.badinh", A.TAKE, 24),
+            # BLTTHS Art. 148(1): suspended once the 20 days from receipt have run out.
             Step(
                 "ca.badinh",
                 A.SUSPEND,
-                24 * 5,
+                24 * 20 + 1,
                 reason="Đã đề nghị ngân hàng cung cấp sao kê các tài khoản nhận tiền.",
                 ground="documents",
             ),

@@ -247,6 +247,8 @@ ACTION_FIELDS: dict[str, tuple[str, ...]] = {
     A.MERGE: ("merge_into",),
     A.SEND_TO_PROCURACY: ("decision_number",),
     A.CORRECT_OUTCOME: OUTCOME_FIELDS,
+    A.PROCURACY_CANCEL_SUSPENSION: ("decision_number",),
+    A.PROCURACY_CANCEL_NOT_PROSECUTE: ("decision_number",),
 }
 
 # The label of the reason box, and whether the law makes it required (the timeline checks).
@@ -267,6 +269,8 @@ REASON_LABELS: dict[str, tuple[Any, bool]] = {
     A.MERGE: (_("Note (optional)"), False),
     A.SEND_TO_PROCURACY: (_("Note (optional)"), False),
     A.CORRECT_OUTCOME: (_("Why the outcome is corrected"), True),
+    A.PROCURACY_CANCEL_SUSPENSION: (_("Note (optional)"), False),
+    A.PROCURACY_CANCEL_NOT_PROSECUTE: (_("Note (optional)"), False),
 }
 assert set(ACTION_FIELDS) == set(REASON_LABELS) == set(A.values) - {A.NOTE, A.MESSAGE, A.REVEAL}
 

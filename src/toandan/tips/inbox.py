@@ -39,6 +39,7 @@ from toandan.tips.models import (
     Category,
     DueKind,
     OffenceChapter,
+    Outcome,
     RouteRole,
     SuspensionGround,
     Tip,
@@ -224,8 +225,8 @@ def due_info(tip: Tip, *, now: dt.datetime | None = None) -> DueInfo | None:
 
 
 def procuracy_due_info(tip: Tip, *, now: dt.datetime | None = None) -> DueInfo | None:
-    """BLTTHS Art. 158: a decision not to prosecute goes to the procuracy within 24 h; shown
-    until the sending is recorded."""
+    """A decision to prosecute (Art. 154(2)), not to prosecute (Art. 158) or to suspend
+    (Art. 148(2)) goes to the procuracy within 24 h; shown until the sending is recorded."""
     from toandan.tips.timeline import due_date, local_date
 
     if tip.procuracy_due_at is None or tip.procuracy_sent_at is not None:
@@ -233,11 +234,20 @@ def procuracy_due_info(tip: Tip, *, now: dt.datetime | None = None) -> DueInfo |
     now = now or timezone.now()
     overdue = tip.procuracy_due_at < now
     last_day = due_date(tip.procuracy_due_at)
+    if tip.outcome == Outcome.PROSECUTED:
+        label = str(_("Send the decision to prosecute to the procuracy"))
+        article = str(_("BLTTHS Art. 154(2); TT 28/2020 Art. 16"))
+    elif tip.status == TipStatus.SUSPENDED:
+        label = str(_("Send the decision to suspend to the procuracy"))
+        article = str(_("BLTTHS Art. 148(2)"))
+    else:
+        label = str(_("Send the decision not to prosecute to the procuracy"))
+        article = str(_("BLTTHS Art. 158"))
     return DueInfo(
         due_at=tip.procuracy_due_at,
         date=last_day,
-        label=str(_("Send the decision not to prosecute to the procuracy")),
-        article=str(_("BLTTHS Art. 158")),
+        label=label,
+        article=article,
         overdue=overdue,
         today=not overdue and last_day == local_date(now),
     )

@@ -37,6 +37,15 @@ class CategoryGroup(models.TextChoices):
 NEVER_LISTED_GROUPS = frozenset({CategoryGroup.DRUGS.value, CategoryGroup.TRAFFICKING.value})
 
 
+class Seriousness(models.TextChoices):
+    """The classes of crime of the Criminal Code 2015, Art. 9."""
+
+    LESS_SERIOUS = "less_serious", _("Less serious")
+    SERIOUS = "serious", _("Serious")
+    VERY_SERIOUS = "very_serious", _("Very serious")
+    ESPECIALLY_SERIOUS = "especially_serious", _("Especially serious")
+
+
 class Category(models.Model):
     """What a tip is about. Data, editable in the admin: names are stored in both languages
     because categories are added by administrators, not by translators.
@@ -53,6 +62,28 @@ class Category(models.Model):
     description_en = models.TextField(_("description (English)"), blank=True)
     # Serious categories also send an information copy to the province police.
     is_serious = models.BooleanField(_("serious"), default=False)
+    # What the forwarding deadline of the category's tips is (TTLT 01/2021: 24 h, 48 h from a
+    # remote commune, for very serious and especially serious crimes and cases of public
+    # concern; 7 days otherwise): data an administrator edits, with its legal source.
+    seriousness = models.CharField(
+        _("seriousness (Criminal Code Art. 9)"),
+        max_length=20,
+        choices=Seriousness.choices,
+        blank=True,
+    )
+    forward_hours = models.PositiveSmallIntegerField(
+        _("forward within (hours)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the ordinary 7 days."),
+    )
+    forward_remote_hours = models.PositiveSmallIntegerField(
+        _("forward within (hours), remote commune"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the setting's hours for remote communes (48)."),
+    )
+    seriousness_source = models.CharField(_("legal source"), max_length=300, blank=True)
     # BLTTHS Art. 155: some offences (minor injury, Criminal Code Art. 134(1) ...) are only
     # prosecuted at the victim's request, so the form asks for it.
     asks_victim_request = models.BooleanField(_("asks whether the victim requests prosecution"))
@@ -102,6 +133,11 @@ class Category(models.Model):
                         "the public Open311 list."
                     )
                 }
+            )
+        # A deadline is the law's: hours set without the text that sets them are not kept.
+        if (self.forward_hours is not None or self.seriousness) and not self.seriousness_source:
+            raise ValidationError(
+                {"seriousness_source": _("Give the legal source of the seriousness and hours.")}
             )
 
     def localized_name(self, language: str | None = None) -> str:
@@ -164,6 +200,14 @@ class DueKind(TextChoices):
     DECIDE_COMPLEX = "decide_complex", _("Decision, complex case (2 months)")
     DECIDE_PROCURACY = "decide_procuracy", _("Decision, extended by the procuracy")
     DECIDE_RESUMED = "decide_resumed", _("Decision after resumption (1 month)")
+    DECIDE_CANCELLED = (
+        "decide_cancelled",
+        _("Decision after the suspension was cancelled (1 month)"),
+    )
+    DECIDE_REOPENED = (
+        "decide_reopened",
+        _("Decision after the decision not to prosecute was cancelled"),
+    )
 
 
 class SuspensionGround(TextChoices):
@@ -318,11 +362,18 @@ class Tip(models.Model):
     )
     # Caught in the act or an urgent case: forwarding is due within 24 h like serious ones.
     is_flagrant = models.BooleanField(_("flagrant or urgent"), default=False)
-    # When the current unit received it (intake, or acceptance after forwarding): the clock of
-    # the forwarding and 20-day deadlines.
+    # When the current unit received it (intake, or the delivery of a forwarded tip, not its
+    # acceptance: Art. 147(1) counts "kể từ ngày nhận được"): the clock of the forwarding and
+    # 20-day deadlines.
     clock_started_at = models.DateTimeField(_("clock started at"), null=True, blank=True)
+    # A forwarded tip: when it reached the unit it was sent to, and when that unit accepted it.
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     due_kind = models.CharField(_("deadline"), max_length=20, choices=DueKind.choices, blank=True)
+    # The last day of the running period as counted, before BLTTHS Art. 134 moves it off a day
+    # off: an announced change of the calendar recomputes `due_at` from it.
+    due_period_end = models.DateField(_("period ends (as counted)"), null=True, blank=True)
     complex_extended = models.BooleanField(_("extended as a complex case"), default=False)
     procuracy_decision = models.CharField(
         _("procuracy extension decision"), max_length=80, blank=True
@@ -336,7 +387,8 @@ class Tip(models.Model):
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     # Decided before the deadline that applied at the time (for "share decided in time").
     decided_in_time = models.BooleanField(_("decided in time"), null=True, blank=True)
-    # Art. 158: a decision not to prosecute goes to the procuracy within 24 h.
+    # Within 24 h a decision to prosecute (Art. 154(2), TT 28/2020 Art. 16), not to prosecute
+    # (Art. 158) or to suspend (Art. 148) goes to the procuracy.
     procuracy_due_at = models.DateTimeField(_("send to the procuracy by"), null=True, blank=True)
     procuracy_sent_at = models.DateTimeField(_("sent to the procuracy at"), null=True, blank=True)
     # What the movement counts. None = not assessed yet.
@@ -582,6 +634,14 @@ class TipAction(TextChoices):
     HAND_OVER = "hand_over", _("Not a criminal matter: hand over")
     MERGE = "merge", _("Merge into another tip")
     SEND_TO_PROCURACY = "send_to_procuracy", _("Record sending to the procuracy")
+    PROCURACY_CANCEL_SUSPENSION = (
+        "cancel_suspension",
+        _("Procuracy cancelled the suspension"),
+    )
+    PROCURACY_CANCEL_NOT_PROSECUTE = (
+        "cancel_no_prosecute",
+        _("Procuracy cancelled the decision not to prosecute"),
+    )
     CORRECT_OUTCOME = "correct_outcome", _("Correct the outcome")
     NOTE = "note", _("Internal note")
     MESSAGE = "message", _("Message to the tipster")

@@ -32,6 +32,8 @@ ActionName = Literal[
     "merge",
     "send_to_procuracy",
     "correct_outcome",
+    "cancel_suspension",
+    "cancel_no_prosecute",
 ]
 StatusName = Literal[
     "received", "checking", "forwarded", "resolving", "suspended", "concluded", "merged"
@@ -178,7 +180,8 @@ class ActionIn(Schema):
     - forward, reroute: `target_unit`, `reason`; return: `reason`;
     - check: optional `flagrant`; extend_complex: `reason`;
     - extend_procuracy: `decision_number`, `months` (1 or 2);
-    - suspend: `ground` (BLTTHS Art. 148); merge: `merge_into`;
+    - suspend: `ground` (BLTTHS Art. 148), once the time limit has run out; merge: `merge_into`;
+    - cancel_suspension, cancel_no_prosecute (the procuracy's cancellations): `decision_number`;
     - prosecute, not_prosecute (`reason`), hand_over (`agency`, `reason`), correct_outcome
       (`reason`): `valuable`, and `valuable_reasons` when valuable.
     """

@@ -609,8 +609,9 @@ def tip_receive(
                 responsible_unit=routing.primary.org_unit,
                 clock_started_at=received_at,
             )
-            tip.due_at, tip.due_kind = timeline.initial_deadline(
-                tip, routing.primary.org_unit, received_at
+            timeline.set_deadline(
+                tip,
+                timeline.initial_forward_deadline(tip, routing.primary.org_unit, received_at),
             )
             tip.save(force_insert=True)
             duplicates.fingerprint_store(tip, fingerprint)

@@ -94,6 +94,7 @@ from toandan.tips.models import (
     VictimRequest,
 )
 from toandan.tips.register import register_number
+from toandan.workdays.selectors import WorkCalendar, work_calendar_all
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SYNTHETIC_PREFIX = "SYN"
@@ -238,6 +239,8 @@ class _Category:
     group: str
     serious: bool
     asks_victim_request: bool
+    # Forwarded within hours (the category's `forward_hours`, issue 11), as in the timeline.
+    urgent: bool = False
 
 
 @dataclass
@@ -294,6 +297,8 @@ class _World:
     police: dict[int, list[OrgUnit]]
     decide_days: int
     rules: tuple[RoutingRule, ...]
+    # The working-day calendar, read once (BLTTHS Art. 134 deadlines, as the timeline).
+    calendar: WorkCalendar
     category_rules: bool
     routings: dict[tuple[int, int, int | None, bool], _Routing] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
@@ -496,7 +501,14 @@ def _load_world(now: dt.datetime) -> _World:
         now=now,
         reform=reform_date(),
         categories=[
-            _Category(c.pk, c.code, c.group, c.is_serious, c.asks_victim_request)
+            _Category(
+                c.pk,
+                c.code,
+                c.group,
+                c.is_serious,
+                c.asks_victim_request,
+                c.forward_hours is not None,
+            )
             for c in categories
         ],
         legacy=geography(Generation.LEGACY),
@@ -515,6 +527,7 @@ def _load_world(now: dt.datetime) -> _World:
         category_objects={c.pk: c for c in categories},
         police=_police_units(),
         decide_days=timeline.deadline_setting("decide_days"),
+        calendar=work_calendar_all(),
         rules=rules,
         category_rules=any(rule.category_id is not None for rule in rules),
     )
@@ -667,6 +680,7 @@ def _handle(  # noqa: PLR0912, PLR0915 - one branch per stage of the timeline
     urgent: bool,
     remote: bool,
     decide_days: int,
+    cal: WorkCalendar,
 ) -> _Handling:
     h = _Handling()
     acted = received + dt.timedelta(hours=rng.lognormvariate(math.log(5), 1.0))
@@ -698,13 +712,13 @@ def _handle(  # noqa: PLR0912, PLR0915 - one branch per stage of the timeline
         h.concluded_at = decided
         if in_time is None:
             due = timeline.complex_due if h.complex_extended else timeline.decide_due
-            in_time = decided <= due(received)
+            in_time = decided <= due(received, cal)
         h.decided_in_time = in_time
         _conclude(rng, h, category)
         return h
     if h.first_action_at is None:
         h.status = TipStatus.RECEIVED
-        h.due_at = timeline.forward_due(received, urgent=urgent, remote=remote)
+        h.due_at = timeline.forward_due(received, urgent=urgent, remote=remote, cal=cal)
         h.due_kind = DueKind.FORWARD
         return h
     age_days = (now - received).total_seconds() / 86400
@@ -716,18 +730,18 @@ def _handle(  # noqa: PLR0912, PLR0915 - one branch per stage of the timeline
         h.suspension_ground = _SUSPENSION_GROUNDS[rng.randrange(len(_SUSPENSION_GROUNDS))]
     elif age_days < 3 and r < 0.5:
         h.status = TipStatus.CHECKING
-        h.due_at = timeline.forward_due(received, urgent=urgent, remote=remote)
+        h.due_at = timeline.forward_due(received, urgent=urgent, remote=remote, cal=cal)
         h.due_kind = DueKind.FORWARD
     elif r < 0.06:
         h.status, h.forwarded = TipStatus.FORWARDED, True
-        h.due_at = timeline.forward_due(h.first_action_at, urgent=urgent, remote=remote)
+        h.due_at = timeline.forward_due(h.first_action_at, urgent=urgent, remote=remote, cal=cal)
         h.due_kind = DueKind.FORWARD
     else:
         h.status = TipStatus.RESOLVING
         if h.complex_extended:
-            h.due_at, h.due_kind = timeline.complex_due(received), DueKind.DECIDE_COMPLEX
+            h.due_at, h.due_kind = timeline.complex_due(received, cal), DueKind.DECIDE_COMPLEX
         else:
-            h.due_at, h.due_kind = timeline.decide_due(received), DueKind.DECIDE
+            h.due_at, h.due_kind = timeline.decide_due(received, cal), DueKind.DECIDE
     return h
 
 
@@ -1146,9 +1160,10 @@ def _draft(
         received,
         world.now,
         category,
-        urgent=flagrant or category.serious,
+        urgent=flagrant or category.urgent,
         remote=routing.primary_remote,
         decide_days=world.decide_days,
+        cal=world.calendar,
     )
     routes = routing.rows
     responsible_id = routing.primary_id
@@ -1168,7 +1183,10 @@ def _draft(
         if province_police is None or province_police.pk == routing.primary_id:
             # No unit above to forward to: the tip is being resolved where it is.
             handling.status, handling.forwarded = TipStatus.RESOLVING, False
-            handling.due_at, handling.due_kind = timeline.decide_due(received), DueKind.DECIDE
+            handling.due_at, handling.due_kind = (
+                timeline.decide_due(received, world.calendar),
+                DueKind.DECIDE,
+            )
         else:
             pending_unit_id = province_police.pk
     branch_id = None

@@ -10,9 +10,11 @@ BLTTHS 2015 (Criminal Procedure Code) and joint circulars 01/2017, 01/2021:
 - Art. 158: a decision not to prosecute goes to the procuracy within 24 h, and the tipster is
   told the result and the reason.
 
-Deadlines are calendar days (BLTTHS Art. 9: a deadline in days ends at 24:00 of its last day,
-the day of receipt not counted; one in months ends on the same day of the month, or the month's
-last day when it has none). Public holidays do not move them here: see the issue note.
+Deadlines are counted as BLTTHS Art. 134 says: a period in days ends at 24:00 of its last day,
+the day it starts from not counted; one in months ends on the same day of the last month, or the
+month's last day when it has none, and when that day is a day off, on the first working day
+after it (the working-day calendar: `toandan.workdays`). Whether a period in days moves too is
+decided, with the text, at `_day_end`.
 
 Every transition goes through `tip_act`, which checks who may act, checks the input, writes the
 tip, its history and the audit event in one transaction, and refuses anything else with a
@@ -43,6 +45,7 @@ from toandan.orgs.models import OrgKind, OrgUnit
 from toandan.tips import crypto
 from toandan.tips.models import (
     OPEN_STATUSES,
+    Category,
     DueKind,
     OffenceChapter,
     Outcome,
@@ -55,6 +58,7 @@ from toandan.tips.models import (
     TipStatus,
     ValuableReason,
 )
+from toandan.workdays.selectors import DayOff, WorkCalendar, work_calendar
 
 AnyUser = AbstractBaseUser | AnonymousUser
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -67,7 +71,18 @@ DUE_ARTICLES: dict[str, Any] = {
     DueKind.DECIDE_COMPLEX: gettext_lazy("BLTTHS Art. 147(2)"),
     DueKind.DECIDE_PROCURACY: gettext_lazy("BLTTHS Art. 147(2), procuracy extension"),
     DueKind.DECIDE_RESUMED: gettext_lazy("BLTTHS Art. 149"),
+    DueKind.DECIDE_CANCELLED: gettext_lazy("BLTTHS Art. 148(2)"),
+    DueKind.DECIDE_REOPENED: gettext_lazy("BLTTHS Art. 147(1), 159"),
 }
+# Periods in months, which BLTTHS Art. 134 moves off days off.
+MONTH_PERIODS = frozenset(
+    {
+        DueKind.DECIDE_COMPLEX,
+        DueKind.DECIDE_PROCURACY,
+        DueKind.DECIDE_RESUMED,
+        DueKind.DECIDE_CANCELLED,
+    }
+)
 
 DEFAULT_DEADLINES: dict[str, int] = {
     "forward_urgent_hours": 24,
@@ -77,6 +92,12 @@ DEFAULT_DEADLINES: dict[str, int] = {
     "complex_months": 2,
     "procuracy_max_months": 2,
     "resumed_months": 1,
+    # 1: periods in days also move off days off (see `_day_end` for why they do not).
+    "day_periods_move_off_days_off": 0,
+    # After the procuracy cancels a decision not to prosecute, the unit resolves the tip again
+    # within this many days of receiving the cancellation. No article found sets it: the
+    # 20 days of Art. 147(1) by analogy (UNCONFIRMED).
+    "reopened_decide_days": 20,
 }
 
 
@@ -111,38 +132,224 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
-def forward_due(start: dt.datetime, *, urgent: bool, remote: bool) -> dt.datetime:
+@dataclass(frozen=True)
+class Deadline:
+    """A computed deadline: its last moment, and how BLTTHS Art. 134 found it."""
+
+    kind: str  # DueKind
+    due_at: dt.datetime  # the first instant after the deadline (00:00 after its last day)
+    # The last day as the period counts it, before Art. 134 moves it off days off (None for a
+    # period in hours). Kept on the tip, so an announced change of the calendar can move the
+    # deadline again.
+    period_end: dt.date | None = None
+    skipped: tuple[DayOff, ...] = ()
+
+    @property
+    def last_day(self) -> dt.date:
+        return due_date(self.due_at)
+
+    @property
+    def article(self) -> str:
+        return str(DUE_ARTICLES[self.kind])
+
+
+def _calendar(start: dt.date, cal: WorkCalendar | None) -> WorkCalendar:
+    return cal if cal is not None else work_calendar(start, add_months(start, 5))
+
+
+def _days_later(start: dt.date, days: int) -> dt.date:
+    # BLTTHS Art. 134(1): a period in days ends at 24:00 of its last day; the day the period
+    # starts from is not counted ("kể từ ngày nhận được": the first day is the next one).
+    return start + dt.timedelta(days=days)
+
+
+def _month_end_moved(kind: str, period_end: dt.date, cal: WorkCalendar | None) -> Deadline:
+    """BLTTHS Art. 134(1), third sentence: "nếu thời hạn hết vào ngày nghỉ thì ngày làm việc
+    đầu tiên tiếp theo được tính là ngày cuối cùng của thời hạn"."""
+    last, skipped = _calendar(period_end, cal).first_working_day(period_end)
+    return Deadline(kind, end_of_day(last), period_end, tuple(skipped))
+
+
+def _day_end(kind: str, period_end: dt.date, cal: WorkCalendar | None) -> Deadline:
+    """A period in days (the 20 days of Art. 147(1), the 7 days to forward).
+
+    Art. 134(1) says "Khi tính thời hạn theo ngày thì thời hạn hết vào 24 giờ ngày cuối cùng
+    của thời hạn" in a sentence of its own; the move to the next working day is the last clause
+    of the next sentence, which begins "Khi tính thời hạn theo tháng" and is joined to it by
+    semicolons. Read as written, only a period in months moves off a day off: a period in days
+    ends on its last day whatever day that is. This is also the reading that never makes an
+    officer late: a decision taken by that day is in time under either reading. Where the
+    competent authority rules otherwise, the setting `day_periods_move_off_days_off` (1) moves
+    periods in days too.
+    """
+    if deadline_setting("day_periods_move_off_days_off"):
+        return _month_end_moved(kind, period_end, cal)
+    return Deadline(kind, end_of_day(period_end), period_end)
+
+
+def period_deadline(kind: str, period_end: dt.date, cal: WorkCalendar | None = None) -> Deadline:
+    """The deadline of a period that counts to `period_end`, moved as Art. 134 says for its kind
+    (what recomputation uses after the calendar changes)."""
+    if kind in MONTH_PERIODS:
+        return _month_end_moved(kind, period_end, cal)
+    return _day_end(kind, period_end, cal)
+
+
+def forward_deadline(
+    start: dt.datetime,
+    *,
+    hours: int | None,
+    cal: WorkCalendar | None = None,
+) -> Deadline:
+    """Forwarding to the competent unit (BLTTHS Art. 146, joint circulars 01/2017, 01/2021):
+    within `hours` for the cases the circulars name, otherwise within 7 days."""
+    if hours is not None:
+        return Deadline(DueKind.FORWARD, start + dt.timedelta(hours=hours))
+    days = deadline_setting("forward_days")
+    return _day_end(DueKind.FORWARD, _days_later(local_date(start), days), cal)
+
+
+def forward_hours(*, urgent: bool, remote: bool, category: Category | None = None) -> int | None:
+    """The hours to forward a tip in, or None for the ordinary 7 days.
+
+    TTLT 01/2021: 24 h (48 h from a remote commune) for very serious and especially serious
+    crimes and cases of public concern. Which categories those are, and their hours, is data on
+    the category (`Category.forward_hours`, with its legal source); a flagrant or urgent case
+    ticked by the officer gets the settings' hours.
+    """
+    if category is not None and category.forward_hours is not None:
+        if remote:
+            return category.forward_remote_hours or deadline_setting("forward_urgent_remote_hours")
+        return category.forward_hours
     if urgent:
-        hours = deadline_setting(
-            "forward_urgent_remote_hours" if remote else "forward_urgent_hours"
-        )
-        return start + dt.timedelta(hours=hours)
-    return end_of_day(local_date(start) + dt.timedelta(days=deadline_setting("forward_days")))
+        return deadline_setting("forward_urgent_remote_hours" if remote else "forward_urgent_hours")
+    return None
 
 
-def decide_due(start: dt.datetime) -> dt.datetime:
-    return end_of_day(local_date(start) + dt.timedelta(days=deadline_setting("decide_days")))
+def forward_due(
+    start: dt.datetime, *, urgent: bool, remote: bool, cal: WorkCalendar | None = None
+) -> dt.datetime:
+    return forward_deadline(
+        start, hours=forward_hours(urgent=urgent, remote=remote), cal=cal
+    ).due_at
 
 
-def complex_due(start: dt.datetime) -> dt.datetime:
-    return end_of_day(add_months(local_date(start), deadline_setting("complex_months")))
+def decide_deadline(start: dt.datetime, cal: WorkCalendar | None = None) -> Deadline:
+    """BLTTHS Art. 147(1): 20 days from the day the competent unit received the tip."""
+    end = _days_later(local_date(start), deadline_setting("decide_days"))
+    return _day_end(DueKind.DECIDE, end, cal)
 
 
-def procuracy_extended_due(current_due: dt.datetime, months: int) -> dt.datetime:
-    return end_of_day(add_months(due_date(current_due), months))
+def decide_due(start: dt.datetime, cal: WorkCalendar | None = None) -> dt.datetime:
+    return decide_deadline(start, cal).due_at
 
 
-def resumed_due(resumed_at: dt.datetime) -> dt.datetime:
-    return end_of_day(add_months(local_date(resumed_at), deadline_setting("resumed_months")))
+def complex_deadline(start: dt.datetime, cal: WorkCalendar | None = None) -> Deadline:
+    """BLTTHS Art. 147(2): a complex case, up to 2 months from receipt."""
+    end = add_months(local_date(start), deadline_setting("complex_months"))
+    return _month_end_moved(DueKind.DECIDE_COMPLEX, end, cal)
+
+
+def complex_due(start: dt.datetime, cal: WorkCalendar | None = None) -> dt.datetime:
+    return complex_deadline(start, cal).due_at
+
+
+def procuracy_deadline(
+    period_end: dt.date, months: int, cal: WorkCalendar | None = None
+) -> Deadline:
+    """BLTTHS Art. 147(2): the procuracy extends once, by up to 2 months, counted from the end
+    of the complex case's period as the law counts it (`period_end`, before any move off a day
+    off), so that days off never add up across the two periods."""
+    return _month_end_moved(DueKind.DECIDE_PROCURACY, add_months(period_end, months), cal)
+
+
+def procuracy_extended_due(
+    current_due: dt.datetime, months: int, cal: WorkCalendar | None = None
+) -> dt.datetime:
+    return procuracy_deadline(due_date(current_due), months, cal).due_at
+
+
+def resumed_deadline(
+    resumed_at: dt.datetime, cal: WorkCalendar | None = None, *, kind: str = DueKind.DECIDE_RESUMED
+) -> Deadline:
+    """BLTTHS Art. 149(1): at most 1 month from the decision to resume; Art. 148(2) (2021):
+    the same month from the day the unit receives the procuracy's cancellation of a
+    suspension."""
+    end = add_months(local_date(resumed_at), deadline_setting("resumed_months"))
+    return _month_end_moved(kind, end, cal)
+
+
+def resumed_due(resumed_at: dt.datetime, cal: WorkCalendar | None = None) -> dt.datetime:
+    return resumed_deadline(resumed_at, cal).due_at
 
 
 def is_urgent(tip: Tip) -> bool:
-    return bool(tip.is_flagrant or tip.category.is_serious)
+    return bool(tip.is_flagrant or tip.category.forward_hours is not None)
+
+
+def initial_forward_deadline(
+    tip: Tip, unit: OrgUnit, start: dt.datetime, cal: WorkCalendar | None = None
+) -> Deadline:
+    hours = forward_hours(urgent=tip.is_flagrant, remote=unit.is_remote, category=tip.category)
+    return forward_deadline(start, hours=hours, cal=cal)
 
 
 def initial_deadline(tip: Tip, unit: OrgUnit, start: dt.datetime) -> tuple[dt.datetime, str]:
     """The forwarding deadline for a unit that has just received the tip."""
-    return forward_due(start, urgent=is_urgent(tip), remote=unit.is_remote), DueKind.FORWARD
+    return initial_forward_deadline(tip, unit, start).due_at, DueKind.FORWARD
+
+
+def set_deadline(tip: Tip, deadline: Deadline | None) -> None:
+    """Keep a computed deadline on the tip (None: no deadline runs)."""
+    if deadline is None:
+        tip.due_at, tip.due_kind, tip.due_period_end = None, "", None
+        return
+    tip.due_at, tip.due_kind, tip.due_period_end = (
+        deadline.due_at,
+        deadline.kind,
+        deadline.period_end,
+    )
+
+
+# --- The deadline calculator ---------------------------------------------------------------------
+
+# `toandan deadline RULE START` and the staff calculator page: the same functions as the
+# timeline, so what a trainer computes is what a tip would get.
+CALCULATOR_RULES = ("decide", "extend", "procuracy-extend", "resume", "forward")
+
+
+def deadline_compute(
+    rule: str,
+    start: dt.date | dt.datetime,
+    *,
+    remote: bool = False,
+    serious: bool = False,
+    months: int | None = None,
+) -> Deadline:
+    """The deadline of `rule` for a period starting on `start` (the day of receipt for
+    `decide`, `extend` and `forward`; the end of the complex case's period for
+    `procuracy-extend`; the day of resumption for `resume`)."""
+    moment = (
+        start
+        if isinstance(start, dt.datetime)
+        else dt.datetime.combine(start, dt.time(0, 0), tzinfo=LOCAL_TZ)
+    )
+    day = local_date(moment)
+    if rule == "decide":
+        return decide_deadline(moment)
+    if rule == "extend":
+        return complex_deadline(moment)
+    if rule == "procuracy-extend":
+        limit = deadline_setting("procuracy_max_months")
+        count = limit if months is None else months
+        if not 1 <= count <= limit:
+            raise ValueError(_("The procuracy extends by 1 to %(n)d months.") % {"n": limit})
+        return procuracy_deadline(day, count)
+    if rule == "resume":
+        return resumed_deadline(moment)
+    if rule == "forward":
+        return forward_deadline(moment, hours=forward_hours(urgent=serious, remote=remote))
+    raise ValueError(_("Unknown rule: %(rule)s.") % {"rule": rule})
 
 
 # --- Input and refusals --------------------------------------------------------------------------
@@ -216,6 +423,8 @@ TRANSITIONS: dict[str, Transition] = {
         _t(A.MERGE, [S.RECEIVED, S.CHECKING, S.RESOLVING, S.SUSPENDED], S.MERGED),
         _t(A.SEND_TO_PROCURACY, [S.CONCLUDED, S.SUSPENDED], None),
         _t(A.CORRECT_OUTCOME, [S.CONCLUDED], None),
+        _t(A.PROCURACY_CANCEL_SUSPENSION, [S.SUSPENDED], S.RESOLVING),
+        _t(A.PROCURACY_CANCEL_NOT_PROSECUTE, [S.CONCLUDED], S.RESOLVING),
     ]
 }
 CONCLUDING = {A.PROSECUTE.value, A.NOT_PROSECUTE.value, A.HAND_OVER.value}
@@ -325,19 +534,12 @@ def _precondition(tip: Tip, action: str, now: dt.datetime | None = None) -> None
             raise TransitionRefusedError(
                 _("The procuracy extension follows the 2-month deadline of a complex case.")
             )
-    if action == A.SEND_TO_PROCURACY:
-        if tip.outcome != Outcome.NOT_PROSECUTED and tip.status != S.SUSPENDED:
-            raise TransitionRefusedError(
-                _(
-                    "Only a decision not to prosecute (Art. 158) or to suspend (Art. 148) is "
-                    "sent to the procuracy here."
-                )
-            )
-        if tip.procuracy_sent_at is not None:
-            raise TransitionRefusedError(_("Sending to the procuracy is already recorded."))
+    _procuracy_precondition(tip, action)
     if action == A.CORRECT_OUTCOME and tip.status != S.CONCLUDED:
         raise TransitionRefusedError(_("Only a concluded tip has an outcome to correct."))
     now = now or timezone.now()
+    if action == A.SUSPEND:
+        _suspension_precondition(tip, now)
     extending = action in {A.EXTEND_COMPLEX, A.EXTEND_PROCURACY}
     if extending and tip.due_at is not None and now >= tip.due_at:
         # Art. 147(2) extends a time limit that is still running; extending it afterwards
@@ -348,6 +550,49 @@ def _precondition(tip: Tip, action: str, now: dt.datetime | None = None) -> None
                 "runs (BLTTHS Art. 147(2))."
             )
             % {"date": due_date(tip.due_at).strftime("%d/%m/%Y")}
+        )
+
+
+def _procuracy_precondition(tip: Tip, action: str) -> None:
+    if action == A.SEND_TO_PROCURACY:
+        if tip.status != S.SUSPENDED and tip.outcome not in {
+            Outcome.PROSECUTED,
+            Outcome.NOT_PROSECUTED,
+        }:
+            raise TransitionRefusedError(
+                _(
+                    "Only a decision to prosecute (Art. 154), not to prosecute (Art. 158) or "
+                    "to suspend (Art. 148) is sent to the procuracy here."
+                )
+            )
+        if tip.procuracy_sent_at is not None:
+            raise TransitionRefusedError(_("Sending to the procuracy is already recorded."))
+    if action == A.PROCURACY_CANCEL_NOT_PROSECUTE and tip.outcome != Outcome.NOT_PROSECUTED:
+        raise TransitionRefusedError(
+            _("The procuracy cancels here only a decision not to prosecute (BLTTHS Art. 159).")
+        )
+
+
+def _suspension_precondition(tip: Tip, now: dt.datetime) -> None:
+    """BLTTHS Art. 148(1) (2021 text): "Hết thời hạn quy định tại Điều 147 …" — a resolution is
+    suspended when its time limit has run out, not before. The decision is taken at the end of
+    the period, so its last day counts as run out: suspending then is in time, and refusing it
+    until the next day would make every suspension late."""
+    if tip.due_at is None or tip.due_kind == DueKind.FORWARD:
+        raise TransitionRefusedError(
+            _(
+                "A resolution is suspended only when its time limit under BLTTHS Art. 147 has "
+                "run out (Art. 148(1)); take the tip for resolution first."
+            )
+        )
+    last_day = due_date(tip.due_at)
+    if local_date(now) < last_day:
+        raise TransitionRefusedError(
+            _(
+                "The time limit runs until %(date)s: a resolution is suspended only when its "
+                "time limit has run out (BLTTHS Art. 148(1))."
+            )
+            % {"date": last_day.strftime("%d/%m/%Y")}
         )
 
 
@@ -521,6 +766,17 @@ def _set_result(tip: Tip, outcome: str, reason: str, *, agency: str = "") -> Non
     tip.content = crypto.seal_json(data_key, content, associated)
 
 
+def _clear_result(tip: Tip) -> None:
+    from toandan.tips.selectors import tip_data_key
+
+    data_key = tip_data_key(tip)
+    associated = crypto.aad(tip.reference, "content")
+    content = dict(crypto.open_json(data_key, tip.content, associated))
+    content.pop("result", None)
+    content.pop("result_reason", None)
+    tip.content = crypto.seal_json(data_key, content, associated)
+
+
 def _apply_valuable(tip: Tip, data: ActionInput) -> dict[str, Any]:
     tip.valuable = data.valuable
     tip.valuable_reasons = [str(r) for r in data.valuable_reasons]
@@ -541,8 +797,7 @@ def _conclude(tip: Tip, outcome: str, now: dt.datetime) -> None:
     tip.outcome = outcome
     tip.concluded_at = now
     tip.decided_in_time = tip.due_at is None or now <= tip.due_at
-    tip.due_at = None
-    tip.due_kind = ""
+    set_deadline(tip, None)
 
 
 def tip_act(
@@ -646,8 +901,8 @@ def _check(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetim
     if data.flagrant is not None and data.flagrant != tip.is_flagrant:
         tip.is_flagrant = data.flagrant
         if tip.due_kind == DueKind.FORWARD and tip.clock_started_at and tip.responsible_unit:
-            tip.due_at, tip.due_kind = initial_deadline(
-                tip, tip.responsible_unit, tip.clock_started_at
+            set_deadline(
+                tip, initial_forward_deadline(tip, tip.responsible_unit, tip.clock_started_at)
             )
     note = _clean_reason(data.reason, required=False, what="")
     return _Result(text=note, data={"flagrant": tip.is_flagrant})
@@ -660,8 +915,11 @@ def _forward(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datet
     )
     tip.status = S.FORWARDED
     tip.pending_unit = unit
+    # Delivered now: the receiving unit has it from this moment (Art. 147(1) "nhận được"),
+    # whenever it accepts.
+    tip.delivered_at, tip.accepted_at = now, None
     # The receiving unit's own clock: it must accept and act within the forwarding deadline.
-    tip.due_at, tip.due_kind = initial_deadline(tip, unit, now)
+    set_deadline(tip, initial_forward_deadline(tip, unit, now))
     return _Result(text=reason, data={"to_unit": unit.code}, target_unit=unit)
 
 
@@ -676,8 +934,11 @@ def _accept(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.dateti
     tip.responsible_unit = unit
     tip.pending_unit = None
     tip.status = S.CHECKING
-    tip.clock_started_at = now
-    tip.due_at, tip.due_kind = initial_deadline(tip, unit, now)
+    # BLTTHS Art. 147(1): the 20 days run "kể từ ngày nhận được", from the day the competent
+    # unit received the tip (its delivery), not from the day it got round to accepting it.
+    tip.clock_started_at = tip.delivered_at or now
+    tip.accepted_at = now
+    set_deadline(tip, initial_forward_deadline(tip, unit, tip.clock_started_at))
     note = _clean_reason(data.reason, required=False, what="")
     return _Result(
         text=note, data={"from_unit": previous.code if previous else ""}, target_unit=unit
@@ -690,8 +951,9 @@ def _return(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.dateti
     tip.pending_unit = None
     tip.status = S.CHECKING
     # Back with the unit that had it, on its own clock (which may now be overdue).
+    tip.delivered_at = None
     if tip.responsible_unit is not None and tip.clock_started_at is not None:
-        tip.due_at, tip.due_kind = initial_deadline(tip, tip.responsible_unit, tip.clock_started_at)
+        set_deadline(tip, initial_forward_deadline(tip, tip.responsible_unit, tip.clock_started_at))
     return _Result(
         text=reason, data={"from_unit": unit.code if unit else ""}, target_unit=tip.responsible_unit
     )
@@ -716,7 +978,7 @@ def _reroute(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datet
         # A misrouted tip starts afresh at the right unit; a decision deadline already
         # running (Art. 147) keeps running.
         tip.clock_started_at = now
-        tip.due_at, tip.due_kind = initial_deadline(tip, unit, now)
+        set_deadline(tip, initial_forward_deadline(tip, unit, now))
     return _Result(
         text=reason,
         data={"from_unit": previous.code if previous else "", "to_unit": unit.code},
@@ -731,7 +993,7 @@ def _unit_name(unit: OrgUnit | None) -> str:
 def _take(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetime) -> _Result:
     tip.status = S.RESOLVING
     start = tip.clock_started_at or tip.received_at
-    tip.due_at, tip.due_kind = decide_due(start), DueKind.DECIDE
+    set_deadline(tip, decide_deadline(start))
     return _Result(text=_clean_reason(data.reason, required=False, what=""))
 
 
@@ -743,7 +1005,8 @@ def _extend_complex(
     )
     start = tip.clock_started_at or tip.received_at
     tip.complex_extended = True
-    tip.due_at, tip.due_kind = complex_due(start), DueKind.DECIDE_COMPLEX
+    set_deadline(tip, complex_deadline(start))
+    assert tip.due_at is not None
     return _Result(text=reason, data={"due_at": tip.due_at.isoformat()})
 
 
@@ -765,7 +1028,8 @@ def _extend_procuracy(
         )
     assert tip.due_at is not None
     tip.procuracy_decision = number
-    tip.due_at, tip.due_kind = procuracy_extended_due(tip.due_at, months), DueKind.DECIDE_PROCURACY
+    set_deadline(tip, procuracy_deadline(tip.due_period_end or due_date(tip.due_at), months))
+    assert tip.due_at is not None
     return _Result(
         text=_clean_reason(data.reason, required=False, what=""),
         data={"decision_number": number, "months": months, "due_at": tip.due_at.isoformat()},
@@ -782,7 +1046,7 @@ def _suspend(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datet
     tip.status = S.SUSPENDED
     tip.suspended_at = now
     tip.suspension_ground = data.ground
-    tip.due_at, tip.due_kind = None, ""
+    set_deadline(tip, None)
     # Art. 148(2): the decision to suspend goes to the procuracy within 24 hours.
     tip.procuracy_due_at, tip.procuracy_sent_at = now + dt.timedelta(hours=24), None
     return _Result(text=reason, data={"ground": data.ground, "before": previous})
@@ -792,7 +1056,8 @@ def _resume(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.dateti
     tip.status = S.RESOLVING
     tip.suspended_at = None
     tip.suspension_ground = ""
-    tip.due_at, tip.due_kind = resumed_due(now), DueKind.DECIDE_RESUMED
+    set_deadline(tip, resumed_deadline(now))
+    assert tip.due_at is not None
     return _Result(
         text=_clean_reason(data.reason, required=False, what=""),
         data={"due_at": tip.due_at.isoformat()},
@@ -804,6 +1069,9 @@ def _prosecute(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.dat
     note = _clean_reason(data.reason, required=False, what="")
     number = (data.decision_number or "").strip()[:80]
     _conclude(tip, Outcome.PROSECUTED, now)
+    # BLTTHS Art. 154(2), TT 28/2020 Art. 16: the decision to prosecute goes to the procuracy
+    # within 24 hours, tracked like the decisions not to prosecute and to suspend.
+    tip.procuracy_due_at, tip.procuracy_sent_at = now + dt.timedelta(hours=24), None
     counted = _apply_valuable(tip, data)
     _set_result(tip, Outcome.PROSECUTED, note)
     return _Result(text=note, data={"decision_number": number, **counted})
@@ -869,7 +1137,7 @@ def _merge(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetim
         Tip.objects.filter(pk=target.pk).update(retention_until=keep_until)
     tip.status = S.MERGED
     tip.merged_into = target
-    tip.due_at, tip.due_kind = None, ""
+    set_deadline(tip, None)
     tip.concluded_at = now
     # Tips merged earlier into this one now point at the surviving tip, so every tipster's
     # follow-up leads to one place (no chains).
@@ -908,6 +1176,66 @@ def _correct_outcome(
     return _Result(text=reason, data={"before": before, "after": after})
 
 
+def _procuracy_decision_number(data: ActionInput) -> str:
+    number = (data.decision_number or "").strip()
+    if not number:
+        raise TransitionRefusedError(
+            _("Enter the number of the procuracy's decision."), field="decision_number"
+        )
+    if len(number) > 80:
+        raise TransitionRefusedError(_("The decision number is too long."), field="decision_number")
+    return number
+
+
+def _cancel_suspension(
+    tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetime
+) -> _Result:
+    """BLTTHS Art. 148(2) (2021 text): the procuracy cancels a suspension without grounds; the
+    resolution goes on for at most 1 month from the day the unit receives the cancellation
+    (recorded now)."""
+    number = _procuracy_decision_number(data)
+    tip.status = S.RESOLVING
+    tip.suspended_at = None
+    tip.suspension_ground = ""
+    set_deadline(tip, resumed_deadline(now, kind=DueKind.DECIDE_CANCELLED))
+    assert tip.due_at is not None
+    return _Result(
+        text=_clean_reason(data.reason, required=False, what=""),
+        data={"decision_number": number, "due_at": tip.due_at.isoformat()},
+    )
+
+
+def _cancel_not_prosecute(
+    tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetime
+) -> _Result:
+    """BLTTHS Art. 159: the procuracy cancels a decision not to prosecute without grounds. The
+    tip is resolved again; no article found sets the new time limit, so it is the setting
+    `reopened_decide_days` (20 days, as Art. 147(1)) from the day the unit receives the
+    cancellation (recorded now). The result the tipster was told no longer stands."""
+    number = _procuracy_decision_number(data)
+    before = {
+        "outcome": tip.outcome,
+        "concluded_at": tip.concluded_at.isoformat() if tip.concluded_at else None,
+    }
+    tip.status = S.RESOLVING
+    tip.outcome = ""
+    tip.concluded_at = None
+    tip.decided_in_time = None
+    tip.procuracy_due_at, tip.procuracy_sent_at = None, None
+    end = _days_later(local_date(now), deadline_setting("reopened_decide_days"))
+    set_deadline(tip, _day_end(DueKind.DECIDE_REOPENED, end, None))
+    _clear_result(tip)
+    assert tip.due_at is not None
+    return _Result(
+        text=_clean_reason(data.reason, required=False, what=""),
+        data={
+            "decision_number": number,
+            "due_at": tip.due_at.isoformat(),
+            "before": before,
+        },
+    )
+
+
 _HANDLERS: dict[str, Handler] = {
     A.CHECK: _check,
     A.FORWARD: _forward,
@@ -925,8 +1253,48 @@ _HANDLERS: dict[str, Handler] = {
     A.MERGE: _merge,
     A.SEND_TO_PROCURACY: _send_to_procuracy,
     A.CORRECT_OUTCOME: _correct_outcome,
+    A.PROCURACY_CANCEL_SUSPENSION: _cancel_suspension,
+    A.PROCURACY_CANCEL_NOT_PROSECUTE: _cancel_not_prosecute,
 }
 assert set(_HANDLERS) == set(TRANSITIONS)
+
+
+def deadlines_recompute_for_calendar(days: list[dt.date], actor: AbstractBaseUser | None) -> None:
+    """An announced change of the working-day calendar (`toandan.workdays`): the open tips
+    whose period ends on or before a changed day and whose deadline is on or after it may now
+    end on another day (BLTTHS Art. 134). Each one moved is saved with an audit event saying
+    from which day to which; the caller holds the transaction."""
+    for day in days:
+        affected = (
+            Tip.objects.select_for_update(of=("self",))
+            .filter(
+                status__in=OPEN_STATUSES,
+                due_period_end__isnull=False,
+                due_period_end__lte=day,
+                due_at__gte=end_of_day(day),
+            )
+            .order_by("pk")
+        )
+        for tip in affected:
+            assert tip.due_period_end is not None
+            assert tip.due_at is not None
+            deadline = period_deadline(tip.due_kind, tip.due_period_end)
+            if deadline.due_at == tip.due_at:
+                continue
+            before = due_date(tip.due_at)
+            tip.due_at = deadline.due_at
+            tip.save(update_fields=["due_at"])
+            audit_record(
+                actor=actor,
+                action="tips.tip.deadline_recomputed",
+                target=tip,
+                data={
+                    "reference": tip.reference,
+                    "changed_day": day.isoformat(),
+                    "before": before.isoformat(),
+                    "after": deadline.last_day.isoformat(),
+                },
+            )
 
 
 def tip_note_add(

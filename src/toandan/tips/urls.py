@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/", include("toandan.tips.urls_dashboard")),
     path("staff/", include("toandan.tips.urls_reveal")),
     path("staff/", include("toandan.tips.urls_handling")),
+    path("staff/", include("toandan.tips.urls_deadline")),
     path("<str:reference>/intake-record.pdf", views.intake_record_pdf, name="intake_record_pdf"),
     path("<str:reference>/intake-record.docx", views.intake_record_docx, name="intake_record_docx"),
 ]

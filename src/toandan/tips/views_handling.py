@@ -278,6 +278,13 @@ DONE_MESSAGES: dict[str, Promise] = {
     A.MERGE: gettext_lazy("The tip is merged."),
     A.SEND_TO_PROCURACY: gettext_lazy("Sending to the procuracy is recorded."),
     A.CORRECT_OUTCOME: gettext_lazy("The outcome is corrected."),
+    A.PROCURACY_CANCEL_SUSPENSION: gettext_lazy(
+        "The procuracy's cancellation of the suspension is recorded; the resolution goes on."
+    ),
+    A.PROCURACY_CANCEL_NOT_PROSECUTE: gettext_lazy(
+        "The procuracy's cancellation of the decision not to prosecute is recorded; the tip is "
+        "resolved again."
+    ),
 }
 
 
@@ -301,8 +308,16 @@ ACTION_HELP: dict[str, Promise] = {
         "Enter the number of its decision."
     ),
     A.SUSPEND: gettext_lazy(
-        "Suspension only on the grounds of BLTTHS Art. 148; after resumption a decision is due "
-        "within 1 month (Art. 149)."
+        "Suspension only once the time limit of Art. 147 has run out, on the grounds of BLTTHS "
+        "Art. 148(1); after resumption a decision is due within 1 month (Art. 149)."
+    ),
+    A.PROCURACY_CANCEL_SUSPENSION: gettext_lazy(
+        "BLTTHS Art. 148(2): the resolution goes on for at most 1 month from the day the unit "
+        "receives the procuracy's cancellation. Enter the number of its decision."
+    ),
+    A.PROCURACY_CANCEL_NOT_PROSECUTE: gettext_lazy(
+        "BLTTHS Art. 159: the tip is resolved again within 20 days of receiving the "
+        "procuracy's cancellation. Enter the number of its decision."
     ),
     A.NOT_PROSECUTE: gettext_lazy(
         "BLTTHS Art. 158: the decision goes to the procuracy within 24 hours; the tipster is "

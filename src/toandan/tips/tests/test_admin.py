@@ -3,6 +3,8 @@ show no content."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -36,6 +38,56 @@ def test_editing_a_category_is_saved_and_audited(admin_client):
     assert event.object_id == str(gambling.pk)
     assert event.data["changed"] == ["is_serious"]
     assert event.data["is_serious"] is True
+
+
+def _category_form(cat: Category, **changes: object) -> dict[str, object]:
+    form: dict[str, object] = {
+        "code": cat.code,
+        "group": cat.group,
+        "name_vi": cat.name_vi,
+        "name_en": cat.name_en,
+        "description_vi": cat.description_vi,
+        "description_en": cat.description_en,
+        "order": cat.order,
+        "active": "on",
+    }
+    form.update(changes)
+    return form
+
+
+def test_the_administrator_sets_a_category_s_forwarding_hours_with_their_source(admin_client):
+    # Issue 11, item 6: which tips get 24 h is data, edited with its legal source.
+    gambling = category("gambling")
+    source = "TTLT 01/2021 (test): a case of public concern"
+
+    refused = admin_client.post(
+        reverse("admin:tips_category_change", args=[gambling.pk]),
+        _category_form(gambling, seriousness="serious", forward_hours=24),
+    )
+    assert refused.status_code == 200
+    assert Category.objects.get(pk=gambling.pk).forward_hours is None
+
+    response = admin_client.post(
+        reverse("admin:tips_category_change", args=[gambling.pk]),
+        _category_form(
+            gambling,
+            seriousness="serious",
+            forward_hours=24,
+            forward_remote_hours=48,
+            seriousness_source=source,
+        ),
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.get(action="tips.category.update")
+    assert set(event.data["changed"]) == {
+        "seriousness",
+        "forward_hours",
+        "forward_remote_hours",
+        "seriousness_source",
+    }
+    tip = tip_submit(data=tip_input(category=category("gambling"))).tip
+    assert tip.due_at == tip.received_at + dt.timedelta(hours=24)
 
 
 def test_a_new_routing_rule_is_audited_and_applies(admin_client):

@@ -498,9 +498,11 @@ def test_a_conclusion_through_the_api_counts_and_tells_the_tipster(officer_hoan_
     assert body["valuable"] is True
     assert body["valuable_reasons"] == ["administrative_sanction"]
     assert body["content"]["result_reason"].startswith("Chưa đủ yếu tố")
+    # The procuracy may also cancel a decision not to prosecute (BLTTHS Art. 159).
     assert [a["action"] for a in body["allowed_actions"]] == [
         "send_to_procuracy",
         "correct_outcome",
+        "cancel_no_prosecute",
     ]
 
 

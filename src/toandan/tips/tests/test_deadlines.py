@@ -1,9 +1,11 @@
-"""Deadline arithmetic of the legal timeline (BLTTHS Art. 9, 146, 147, 149), without a database.
+"""Deadline arithmetic of the legal timeline (BLTTHS Art. 134, 146, 147, 149).
 
-Art. 9: a deadline in days ends at 24:00 of its last day, the day it starts not counted; one in
-months ends on the same day of the last month, or on that month's last day when it has none.
-A deadline is stored as the first instant after it (00:00 of the next day, Vietnam time); what
-the officer reads is its last day (`due_date`).
+Art. 134: a deadline in days ends at 24:00 of its last day, the day it starts not counted; one in
+months ends on the same day of the last month, or on that month's last day when it has none, and
+when that day is a day off, on the first working day after it (the working-day calendar, read
+from the database: the announced changes live there). A deadline is stored as the first instant
+after it (00:00 of the next day, Vietnam time); what the officer reads is its last day
+(`due_date`).
 """
 
 from __future__ import annotations
@@ -22,14 +24,18 @@ from toandan.tips.timeline import (
     DUE_ARTICLES,
     LOCAL_TZ,
     add_months,
+    complex_deadline,
     complex_due,
+    deadline_compute,
     deadline_setting,
+    decide_deadline,
     decide_due,
     due_date,
     end_of_day,
     forward_due,
     initial_deadline,
-    procuracy_extended_due,
+    procuracy_deadline,
+    resumed_deadline,
     resumed_due,
 )
 
@@ -43,6 +49,7 @@ def _in_english() -> Iterator[None]:
 
 
 UTC = dt.UTC
+pytestmark = pytest.mark.django_db
 
 
 def vn(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
@@ -119,9 +126,11 @@ def test_twenty_days_cross_the_end_of_a_leap_february():
 @pytest.mark.parametrize(
     ("received", "last_day"),
     [
-        (vn(2025, 12, 31), dt.date(2026, 2, 28)),
+        # 28/02/2026 is a Saturday: Art. 134 moves it to Monday.
+        (vn(2025, 12, 31), dt.date(2026, 3, 2)),
         (vn(2027, 12, 31), dt.date(2028, 2, 29)),
-        (vn(2026, 12, 30), dt.date(2027, 2, 28)),
+        # 28/02/2027 is a Sunday.
+        (vn(2026, 12, 30), dt.date(2027, 3, 1)),
         (vn(2026, 1, 10), dt.date(2026, 3, 10)),
     ],
 )
@@ -130,31 +139,41 @@ def test_a_complex_case_runs_two_months_from_receipt(received, last_day):
 
 
 @pytest.mark.parametrize(
-    ("months", "last_day"), [(1, dt.date(2026, 3, 28)), (2, dt.date(2026, 4, 28))]
+    # 28/03/2026 is a Saturday.
+    ("months", "last_day"),
+    [(1, dt.date(2026, 3, 30)), (2, dt.date(2026, 4, 28))],
 )
-def test_the_procuracy_extends_from_the_end_of_the_complex_deadline(months, last_day):
-    complex_deadline = complex_due(vn(2025, 12, 31))  # ends 28 Feb 2026
+def test_the_procuracy_extends_from_the_end_of_the_complex_period(months, last_day):
+    complex_case = complex_deadline(vn(2025, 12, 31))  # counts to Sat 28/02, ends Mon 02/03
 
-    assert due_date(procuracy_extended_due(complex_deadline, months)) == last_day
+    assert complex_case.period_end == dt.date(2026, 2, 28)
+    # Counted from the period's end as counted, so days off do not add up across periods.
+    assert procuracy_deadline(complex_case.period_end, months).last_day == last_day
 
 
 def test_complex_plus_procuracy_never_exceeds_four_months_from_receipt():
     # Art. 147(2): 2 months, then once at most 2 more: never past 4 months, whatever the day.
+    # Only a day off at the very end moves it, to the first working day after.
     day = dt.date(2026, 1, 1)
     while day.year == 2026:
         received = vn(day.year, day.month, day.day)
-        extended = procuracy_extended_due(complex_due(received), 2)
-        assert due_date(extended) <= add_months(day, 4), day
+        complex_period_end = complex_deadline(received).period_end
+        assert complex_period_end is not None
+        extended = procuracy_deadline(complex_period_end, 2)
+        assert extended.period_end is not None
+        assert extended.period_end <= add_months(day, 4), day
+        assert extended.last_day - extended.period_end == dt.timedelta(days=len(extended.skipped))
         day += dt.timedelta(days=1)
 
 
 # --- Art. 149: one month after resumption ---------------------------------------------------------
 
 
-def test_resumed_on_31_january_ends_on_the_last_day_of_february():
-    assert due_date(resumed_due(vn(2026, 1, 31, 15))) == dt.date(2026, 2, 28)
+def test_resumed_on_31_january_ends_on_the_last_day_of_february_or_the_next_working_day():
+    # 28/02/2026 is a Saturday; 29/02/2028 a Tuesday; 05/04/2026 a Sunday.
+    assert due_date(resumed_due(vn(2026, 1, 31, 15))) == dt.date(2026, 3, 2)
     assert due_date(resumed_due(vn(2028, 1, 31, 15))) == dt.date(2028, 2, 29)
-    assert due_date(resumed_due(vn(2026, 3, 5))) == dt.date(2026, 4, 5)
+    assert due_date(resumed_due(vn(2026, 3, 5))) == dt.date(2026, 4, 6)
 
 
 # --- Forwarding: 24 h, 48 h for a remote commune, 7 days ------------------------------------------
@@ -181,7 +200,7 @@ def test_remoteness_does_not_change_the_seven_days_of_an_ordinary_tip():
 
 
 def _tip(*, serious: bool, flagrant: bool) -> Tip:
-    category = Category(code="x", is_serious=serious, asks_victim_request=False)
+    category = Category(code="x", forward_hours=24 if serious else None, asks_victim_request=False)
     return Tip(category=category, is_flagrant=flagrant)
 
 
@@ -228,7 +247,7 @@ def test_a_partial_override_keeps_the_law_for_the_rest(settings: LazySettings):
 
     assert due_date(decide_due(vn(2026, 1, 31))) == dt.date(2026, 2, 10)
     assert deadline_setting("forward_days") == 7
-    assert due_date(complex_due(vn(2025, 12, 31))) == dt.date(2026, 2, 28)
+    assert due_date(complex_due(vn(2025, 12, 31))) == dt.date(2026, 3, 2)
 
 
 def test_no_setting_at_all_means_the_law(settings: LazySettings):
@@ -242,13 +261,16 @@ def test_no_setting_at_all_means_the_law(settings: LazySettings):
         "complex_months": 2,
         "procuracy_max_months": 2,
         "resumed_months": 1,
+        "day_periods_move_off_days_off": 0,
+        "reopened_decide_days": 20,
     }
 
 
 def test_months_are_configurable_too(settings: LazySettings):
     settings.TOANDAN_TIP_DEADLINES = {"complex_months": 3, "resumed_months": 2}
 
-    assert due_date(complex_due(vn(2025, 11, 30))) == dt.date(2026, 2, 28)
+    # 28/02/2026 is a Saturday.
+    assert due_date(complex_due(vn(2025, 11, 30))) == dt.date(2026, 3, 2)
     assert due_date(resumed_due(vn(2026, 1, 31))) == dt.date(2026, 3, 31)
 
 
@@ -262,3 +284,74 @@ def test_every_kind_of_deadline_names_its_article():
     assert "147(1)" in str(DUE_ARTICLES[DueKind.DECIDE])
     assert "147(2)" in str(DUE_ARTICLES[DueKind.DECIDE_COMPLEX])
     assert "149" in str(DUE_ARTICLES[DueKind.DECIDE_RESUMED])
+
+
+# --- BLTTHS Art. 134: a period in months that ends on a day off ends on the next working day ----
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "last_day", "skipped"),
+    [
+        # Sat 28/02 and Sun 01/03.
+        (dt.date(2025, 12, 30), 2, dt.date(2026, 3, 2), 2),
+        # Tết break 14–22/02/2026 (Thông báo 9441/TB-BNV): 17/02 to 22/02 skipped.
+        (dt.date(2025, 12, 17), 2, dt.date(2026, 2, 23), 6),
+        # Fri 01/05 (Labour Day), Sat 02/05, Sun 03/05.
+        (dt.date(2026, 3, 1), 2, dt.date(2026, 5, 4), 3),
+        # Tue 02/09/2025, National Day.
+        (dt.date(2025, 7, 2), 2, dt.date(2025, 9, 3), 1),
+    ],
+)
+def test_a_period_in_months_ending_on_a_day_off_ends_on_the_next_working_day(
+    start, months, last_day, skipped
+):
+    assert months == DEFAULT_DEADLINES["complex_months"]
+
+    deadline = complex_deadline(vn(start.year, start.month, start.day))
+
+    assert deadline.last_day == last_day
+    assert len(deadline.skipped) == skipped
+    assert deadline.period_end == add_months(start, months)
+
+
+def test_resumed_on_30_march_2027_skips_30_april_1_may_and_the_day_off_in_lieu():
+    deadline = resumed_deadline(vn(2027, 3, 30))
+
+    assert deadline.period_end == dt.date(2027, 4, 30)
+    assert deadline.last_day == dt.date(2027, 5, 4)
+    assert [off.day for off in deadline.skipped] == [
+        dt.date(2027, 4, 30),
+        dt.date(2027, 5, 1),
+        dt.date(2027, 5, 2),
+        dt.date(2027, 5, 3),  # in lieu of Saturday 01/05
+    ]
+
+
+def test_the_twenty_days_end_on_their_last_day_even_a_day_off():
+    # The text moves only periods in months (see timeline._day_end): received 08/02/2026,
+    # the 20th day is 28/02/2026, a Saturday, and stays the last day.
+    deadline = decide_deadline(vn(2026, 2, 8))
+
+    assert deadline.last_day == dt.date(2026, 2, 28)
+    assert deadline.skipped == ()
+
+
+def test_a_setting_moves_periods_in_days_too(settings: LazySettings):
+    settings.TOANDAN_TIP_DEADLINES = {**DEFAULT_DEADLINES, "day_periods_move_off_days_off": 1}
+
+    assert decide_deadline(vn(2026, 2, 8)).last_day == dt.date(2026, 3, 2)
+
+
+def test_the_calculator_is_the_timeline():
+    assert deadline_compute("extend", dt.date(2025, 12, 30)) == complex_deadline(
+        vn(2025, 12, 30, 0)
+    )
+    assert deadline_compute("resume", dt.date(2027, 3, 30)).last_day == dt.date(2027, 5, 4)
+    assert deadline_compute("procuracy-extend", dt.date(2026, 2, 28), months=1).last_day == (
+        dt.date(2026, 3, 30)
+    )
+    assert deadline_compute("decide", dt.date(2026, 1, 31)).last_day == dt.date(2026, 2, 20)
+    forward = deadline_compute(
+        "forward", dt.datetime(2026, 3, 10, 14, 25, tzinfo=LOCAL_TZ), serious=True, remote=True
+    )
+    assert forward.due_at == vn(2026, 3, 12, 14, 25)

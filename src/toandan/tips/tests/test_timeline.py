@@ -172,6 +172,8 @@ EXPECTED_TABLE: dict[str, tuple[set[str], str | None]] = {
     A.MERGE: ({S.RECEIVED, S.CHECKING, S.RESOLVING, S.SUSPENDED}, S.MERGED),
     A.SEND_TO_PROCURACY: ({S.CONCLUDED, S.SUSPENDED}, None),
     A.CORRECT_OUTCOME: ({S.CONCLUDED}, None),
+    A.PROCURACY_CANCEL_SUSPENSION: ({S.SUSPENDED}, S.RESOLVING),
+    A.PROCURACY_CANCEL_NOT_PROSECUTE: ({S.CONCLUDED}, S.RESOLVING),
 }
 
 
@@ -185,10 +187,14 @@ def test_every_action_but_notes_messages_and_reveals_is_a_transition():
 
 
 def test_closed_tips_accept_no_transition_that_changes_their_status():
+    # But the procuracy's cancellation of a decision not to prosecute (BLTTHS Art. 159).
     for transition in TRANSITIONS.values():
         if S.MERGED in transition.sources:
             pytest.fail(f"{transition.action} applies to a merged tip")
-        if S.CONCLUDED in transition.sources:
+        if (
+            S.CONCLUDED in transition.sources
+            and transition.action != A.PROCURACY_CANCEL_NOT_PROSECUTE
+        ):
             assert transition.target is None, transition.action
 
 
@@ -242,6 +248,11 @@ VALID: dict[str, tuple[str, Callable[[People, Tip], dict[str, Any]]]] = {
         "hoan_kiem",
         lambda p, o: {"reason": "Đã bắt được đối tượng sau đó.", **CONCLUDE_VALUABLE},
     ),
+    A.PROCURACY_CANCEL_SUSPENSION: ("hoan_kiem", lambda p, o: {"decision_number": "21/QĐ-VKS"}),
+    A.PROCURACY_CANCEL_NOT_PROSECUTE: (
+        "hoan_kiem",
+        lambda p, o: {"decision_number": "22/QĐ-VKS"},
+    ),
 }
 assert set(VALID) == set(TRANSITIONS)
 
@@ -259,8 +270,17 @@ REACH: dict[str, list[str]] = {
 PREPARE: dict[str, list[str]] = {A.EXTEND_PROCURACY: [A.EXTEND_COMPLEX]}
 
 
+def when(tip: Tip, action: str, at: dt.datetime) -> dt.datetime:
+    """When the walk does `action`: at `at`, but a suspension on the last day of the time limit
+    (BLTTHS Art. 148(1): only once it has run out)."""
+    if action == A.SUSPEND and tip.due_at is not None:
+        return max(at, tip.due_at - dt.timedelta(hours=1))
+    return at
+
+
 def do_valid(people: People, tip: Tip, action: str, other: Tip, at: dt.datetime = LATER) -> Tip:
     who, build = VALID[action]
+    at = when(tip, action, at)
     return act(getattr(people, who), tip, action, at=at, **build(people, other))
 
 
@@ -288,6 +308,7 @@ def test_an_allowed_transition_succeeds_and_writes_one_event_and_one_audit(
         tip = do_valid(people, tip, step, other, at=LATER - dt.timedelta(minutes=10))
     events_before, audits_before = written_for(tip)
     last_seq = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    expected_at = when(tip, action, LATER)
 
     result = do_valid(people, tip, action, other)
 
@@ -300,7 +321,7 @@ def test_an_allowed_transition_succeeds_and_writes_one_event_and_one_audit(
     assert len(events) == events_before + 1
     event = events[-1]
     assert (event.action, event.from_status, event.to_status) == (action, status, expected)
-    assert event.created_at == LATER
+    assert event.created_at == expected_at
     new_audits = list(AuditEvent.objects.filter(seq__gt=last_seq).order_by("seq"))
     assert [a.action for a in new_audits] == [f"tips.tip.{action}"]
     assert new_audits[0].object_id == str(tip.pk)
@@ -409,6 +430,13 @@ def test_the_tip_the_event_and_the_audit_are_one_transaction(
         (S.RECEIVED, A.MERGE, {"merge_into": "self"}, "merge_into"),
         (S.CONCLUDED, A.CORRECT_OUTCOME, CONCLUDE_VALUABLE, "reason"),
         (S.CONCLUDED, A.CORRECT_OUTCOME, {"reason": REASON}, "valuable"),
+        (S.SUSPENDED, A.PROCURACY_CANCEL_SUSPENSION, {}, "decision_number"),
+        (
+            S.CONCLUDED,
+            A.PROCURACY_CANCEL_NOT_PROSECUTE,
+            {"decision_number": " "},
+            "decision_number",
+        ),
     ],
 )
 def test_invalid_input_is_refused_naming_the_field_and_writes_nothing(
@@ -429,8 +457,10 @@ def test_invalid_input_is_refused_naming_the_field_and_writes_nothing(
     before = written_for(tip)
     row_before = Tip.objects.filter(pk=tip.pk).values().get()
 
+    # A suspension is tried on the last day of the time limit, when Art. 148(1) allows it.
+    at = tip.due_at - dt.timedelta(hours=1) if action == A.SUSPEND and tip.due_at else LATER
     with pytest.raises(TransitionRefusedError) as refused:
-        act(getattr(people, who), tip, action, **resolved)
+        act(getattr(people, who), tip, action, at=at, **resolved)
 
     assert refused.value.field == field
     assert refused.value.message.strip()
@@ -463,7 +493,7 @@ def test_received_on_31_january_taken_for_resolution_is_due_by_20_february(peopl
     assert tip.due_at == vn(2026, 2, 21, 0)
 
 
-def test_a_complex_case_received_on_31_december_runs_to_28_february(people: People):
+def test_a_complex_case_received_on_31_december_runs_to_monday_2_march(people: People):
     tip = receive(at=vn(2025, 12, 31, 10))
     tip = act(people.hoan_kiem, tip, A.TAKE, at=vn(2026, 1, 2))
     assert last_day(tip) == dt.date(2026, 1, 20)
@@ -472,7 +502,8 @@ def test_a_complex_case_received_on_31_december_runs_to_28_february(people: Peop
 
     assert tip.complex_extended is True
     assert tip.due_kind == DueKind.DECIDE_COMPLEX
-    assert last_day(tip) == dt.date(2026, 2, 28)
+    # The two months count to Saturday 28/02/2026; Art. 134 ends them on Monday.
+    assert last_day(tip) == dt.date(2026, 3, 2)
     event = TipEvent.objects.filter(tip=tip, action=A.EXTEND_COMPLEX).get()
     assert open_event_text(tip, event, tip_data_key(tip)) == REASON
     assert REASON.encode() not in bytes(event.text)
@@ -550,7 +581,8 @@ def test_a_one_month_procuracy_extension(people: People):
         months=1,
     )
 
-    assert last_day(tip) == dt.date(2026, 3, 28)
+    # From the complex period's end as counted (Sat 28/02), one month: Sat 28/03 → Mon 30/03.
+    assert last_day(tip) == dt.date(2026, 3, 30)
 
 
 def test_suspension_stops_the_clock_and_resumption_on_31_january_ends_with_february(
@@ -558,18 +590,19 @@ def test_suspension_stops_the_clock_and_resumption_on_31_january_ends_with_febru
 ):
     tip = act(people.hoan_kiem, receive(at=vn(2026, 1, 5)), A.TAKE, at=vn(2026, 1, 6))
     decide_by = tip.due_at
+    assert last_day(tip) == dt.date(2026, 1, 25)
 
     tip = act(
         people.hoan_kiem,
         tip,
         A.SUSPEND,
-        at=vn(2026, 1, 20),
+        at=vn(2026, 1, 25),
         ground=SuspensionGround.VALUATION,
         reason="Chờ kết quả định giá chiếc xe máy.",
     )
     assert (tip.status, tip.due_at, tip.due_kind) == (S.SUSPENDED, None, "")
     assert tip.suspension_ground == SuspensionGround.VALUATION
-    assert tip.suspended_at == vn(2026, 1, 20)
+    assert tip.suspended_at == vn(2026, 1, 25)
     suspended = TipEvent.objects.filter(tip=tip, action=A.SUSPEND).get()
     # What the deadline was, should the suspension be found unlawful.
     assert dt.datetime.fromisoformat(suspended.data["before"]["due_at"]) == decide_by
@@ -579,14 +612,17 @@ def test_suspension_stops_the_clock_and_resumption_on_31_january_ends_with_febru
 
     assert tip.status == S.RESOLVING
     assert tip.due_kind == DueKind.DECIDE_RESUMED
-    assert last_day(tip) == dt.date(2026, 2, 28)
+    # 28/02/2026 is a Saturday (BLTTHS Art. 134).
+    assert last_day(tip) == dt.date(2026, 3, 2)
     assert (tip.suspended_at, tip.suspension_ground) == (None, "")
 
 
 def test_after_resumption_the_case_can_no_longer_be_extended_as_complex(people: People):
     tip = act(people.hoan_kiem, receive(), A.TAKE)
-    tip = act(people.hoan_kiem, tip, A.SUSPEND, ground=SuspensionGround.DOCUMENTS)
-    tip = act(people.hoan_kiem, tip, A.RESUME)
+    assert tip.due_at is not None
+    at_the_end = tip.due_at - dt.timedelta(hours=1)
+    tip = act(people.hoan_kiem, tip, A.SUSPEND, at=at_the_end, ground=SuspensionGround.DOCUMENTS)
+    tip = act(people.hoan_kiem, tip, A.RESUME, at=at_the_end + dt.timedelta(minutes=5))
 
     with pytest.raises(TransitionRefusedError):
         act(people.hoan_kiem, tip, A.EXTEND_COMPLEX, reason=REASON)
@@ -698,15 +734,17 @@ def test_only_the_receiving_unit_accepts_a_forwarded_tip(people: People):
     assert tip.status == S.CHECKING
     assert tip.responsible_unit == unit(BA_DINH_POLICE)
     assert tip.pending_unit is None
-    assert tip.clock_started_at == vn(2026, 3, 3, 8)
-    assert last_day(tip) == dt.date(2026, 3, 10)
+    # The clock runs from the delivery (Art. 147(1) "nhận được"), not the acceptance.
+    assert tip.clock_started_at == LATER
+    assert tip.accepted_at == vn(2026, 3, 3, 8)
+    assert last_day(tip) == dt.date(2026, 3, 9)
     primary = TipRoute.objects.filter(tip=tip, role=RouteRole.PRIMARY, active=True).get()
     assert primary.org_unit == unit(BA_DINH_POLICE)
     # Hoàn Kiếm no longer handles it; Ba Đình does, and takes it for resolution.
     with pytest.raises(TipNotFoundError):
         act(people.hoan_kiem, tip, A.TAKE)
     tip = act(people.ba_dinh, tip, A.TAKE, at=vn(2026, 3, 3, 9))
-    assert last_day(tip) == dt.date(2026, 3, 23)
+    assert last_day(tip) == dt.date(2026, 3, 22)
 
 
 def test_the_receiving_unit_can_send_a_forwarded_tip_back(people: People):
@@ -880,9 +918,21 @@ def test_sending_the_decision_to_the_procuracy_is_recorded_once(
         act(people.hoan_kiem, tip, A.SEND_TO_PROCURACY)
 
 
-def test_only_a_decision_not_to_prosecute_goes_to_the_procuracy(people: People):
+def test_a_decision_to_prosecute_goes_to_the_procuracy_within_24_hours(people: People):
+    # BLTTHS Art. 154(2), TT 28/2020 Art. 16: tracked like the other decisions.
     tip = act(people.hoan_kiem, receive(), A.TAKE)
-    tip = act(people.hoan_kiem, tip, A.PROSECUTE, **CONCLUDE_VALUABLE)
+    decided = vn(2026, 3, 5, 16)
+    tip = act(people.hoan_kiem, tip, A.PROSECUTE, at=decided, **CONCLUDE_VALUABLE)
+
+    assert tip.procuracy_due_at == decided + dt.timedelta(hours=24)
+    assert A.SEND_TO_PROCURACY in allowed_actions(fresh(tip), people.hoan_kiem)
+    tip = act(people.hoan_kiem, tip, A.SEND_TO_PROCURACY, at=decided + dt.timedelta(hours=25))
+    event = TipEvent.objects.filter(tip=tip, action=A.SEND_TO_PROCURACY).get()
+    assert event.data["in_time"] is False
+
+
+def test_a_handed_over_matter_does_not_go_to_the_procuracy(people: People):
+    tip = act(people.hoan_kiem, receive(), A.HAND_OVER, **VALID[A.HAND_OVER][1](people, receive()))
 
     assert A.SEND_TO_PROCURACY not in allowed_actions(fresh(tip), people.hoan_kiem)
     with pytest.raises(TransitionRefusedError, match="158"):
@@ -907,7 +957,8 @@ def test_prosecution_records_what_the_movement_counts(people: People):
         2,
         15_000_000,
     )
-    assert tip.procuracy_due_at is None
+    # Art. 154(2): the decision to prosecute goes to the procuracy within 24 hours.
+    assert tip.procuracy_due_at == LATER + dt.timedelta(hours=24)
     assert tip_public_view(tip).result == in_site_language(Outcome.PROSECUTED.label)
     event = TipEvent.objects.filter(tip=tip, action=A.PROSECUTE).get()
     assert event.data["decision_number"] == "08/QĐ-KTVA"
@@ -1026,7 +1077,10 @@ def test_allowed_actions_are_the_buttons_the_officer_can_press(people: People):
     concluded = act(
         people.hoan_kiem, act(people.hoan_kiem, tip, A.TAKE), A.PROSECUTE, **CONCLUDE_VALUABLE
     )
-    assert allowed_actions(fresh(concluded), people.hoan_kiem) == [A.CORRECT_OUTCOME]
+    assert allowed_actions(fresh(concluded), people.hoan_kiem) == [
+        A.SEND_TO_PROCURACY,
+        A.CORRECT_OUTCOME,
+    ]
 
 
 def test_a_note_is_history_for_officers_only(people: People):
@@ -1068,12 +1122,13 @@ def test_a_deadline_is_extended_only_while_it_runs(people: People):
     tip = act(people.hoan_kiem, tip, A.EXTEND_COMPLEX, at=vn(2026, 3, 21, 23, 59), reason=REASON)
     assert tip.complex_extended
     assert A.EXTEND_PROCURACY in allowed_actions(fresh(tip), people.hoan_kiem, now=vn(2026, 4, 1))
-    with pytest.raises(TransitionRefusedError, match="01/05/2026"):
+    # Two months count to Friday 01/05 (Labour Day): the period ends on Monday 04/05.
+    with pytest.raises(TransitionRefusedError, match="04/05/2026"):
         act(
             people.hoan_kiem,
             tip,
             A.EXTEND_PROCURACY,
-            at=vn(2026, 5, 2, 8),
+            at=vn(2026, 5, 5, 0, 0),
             decision_number="07/QĐ-VKS",
             months=2,
         )
@@ -1092,13 +1147,13 @@ def test_a_surviving_tip_is_kept_as_long_as_the_tips_merged_into_it(people: Peop
 
 def test_a_suspension_is_sent_to_the_procuracy_within_24_hours_art_148(people: People):
     tip = act(people.hoan_kiem, receive(), A.TAKE)
-    suspended_at = vn(2026, 3, 5, 10)
+    suspended_at = vn(2026, 3, 22, 10)  # the last of the 20 days from 02/03
     tip = act(people.hoan_kiem, tip, A.SUSPEND, at=suspended_at, ground="valuation")
 
     assert tip.procuracy_due_at == suspended_at + dt.timedelta(hours=24)
-    tip = act(people.hoan_kiem, tip, A.SEND_TO_PROCURACY, at=vn(2026, 3, 5, 16))
+    tip = act(people.hoan_kiem, tip, A.SEND_TO_PROCURACY, at=vn(2026, 3, 22, 16))
 
-    assert tip.procuracy_sent_at == vn(2026, 3, 5, 16)
+    assert tip.procuracy_sent_at == vn(2026, 3, 22, 16)
     assert tip.status == S.SUSPENDED
     with pytest.raises(TransitionRefusedError, match="already"):
-        act(people.hoan_kiem, tip, A.SEND_TO_PROCURACY, at=vn(2026, 3, 5, 17))
+        act(people.hoan_kiem, tip, A.SEND_TO_PROCURACY, at=vn(2026, 3, 22, 17))
