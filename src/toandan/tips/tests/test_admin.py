@@ -40,21 +40,6 @@ def test_editing_a_category_is_saved_and_audited(admin_client):
     assert event.data["is_serious"] is True
 
 
-def _category_form(cat: Category, **changes: object) -> dict[str, object]:
-    form: dict[str, object] = {
-        "code": cat.code,
-        "group": cat.group,
-        "name_vi": cat.name_vi,
-        "name_en": cat.name_en,
-        "description_vi": cat.description_vi,
-        "description_en": cat.description_en,
-        "order": cat.order,
-        "active": "on",
-    }
-    form.update(changes)
-    return form
-
-
 def test_the_administrator_sets_a_category_s_forwarding_hours_with_their_source(admin_client):
     # Issue 11, item 6: which tips get 24 h is data, edited with its legal source.
     gambling = category("gambling")
@@ -155,7 +140,7 @@ def test_tips_and_register_books_cannot_be_changed_in_the_admin(admin_client):
 # --- the public Open311 list: opt-in per category, never the sensitive ones ---------------------
 
 
-def _category_form(cat: Category, **changes: str) -> dict[str, object]:
+def _category_form(cat: Category, **changes: object) -> dict[str, object]:
     form: dict[str, object] = {
         "code": cat.code,
         "group": cat.group,
