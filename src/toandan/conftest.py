@@ -18,7 +18,9 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import SynchronousOnlyOperation
 from django.core.management import call_command
+from django.db import InterfaceError, OperationalError
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -83,9 +85,15 @@ def _keys_files_and_cache_isolated(
 def _cache_clear() -> None:
     """Empty the cache (a database table by default, so rows written by a thread or a live
     server outside the test's transaction stay otherwise)."""
-    # pytest-django blocks the database in a test without the django_db mark (RuntimeError):
-    # such a test cannot have written to the database cache, and there is nothing to clear.
-    with contextlib.suppress(RuntimeError):
+    # Nothing to clear where the test could not have written to the database cache:
+    # - RuntimeError: pytest-django blocks the database in a test without the django_db mark;
+    # - SynchronousOnlyOperation: Playwright's loop runs in this thread (browser tests serve
+    #   from a database of their own);
+    # - OperationalError/InterfaceError: a request driven through WSGIHandler closed this
+    #   connection at its end (close_old_connections) in a test without database access.
+    with contextlib.suppress(
+        RuntimeError, SynchronousOnlyOperation, OperationalError, InterfaceError
+    ):
         cache.clear()
 
 

@@ -165,6 +165,7 @@ def test_the_worker_refuses_to_start_without_a_usable_site_url(settings, monkeyp
     assert consumed == []
 
 
+@pytest.mark.django_db  # serve's start-up checks read the key ids the database's tips use
 def test_make_run_keeps_its_local_site_url(settings, monkeypatch):
     import waitress
 
