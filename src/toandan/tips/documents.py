@@ -267,7 +267,7 @@ def _docx_heading(document: Any, record: IntakeRecord) -> None:
     title_run = title.add_run(RECORD_TITLE)
     title_run.bold = True
     title_run.font.size = Pt(14)
-    subtitle = document.add_paragraph(f"Mã tra cứu: {record.reference}")
+    subtitle = document.add_paragraph(f"Mã tin báo: {record.reference}")
     subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
@@ -339,6 +339,20 @@ def intake_record_docx(tip: Tip, *, actor: AbstractBaseUser) -> bytes:
     return buffer.getvalue()
 
 
+def receipt_card_html(reference: str, receipt: str, unit_name: str = "") -> str:
+    """The receipt card's HTML (see `receipt_card_pdf`). The receipt is the number that opens
+    the tip; the reference only names it for the police, and the card says so."""
+    return render_to_string(
+        "tips/documents/receipt_card.html",
+        {
+            "reference": reference,
+            "groups": receipt.split(),
+            "unit_name": unit_name,
+            "followup_url": settings.TOANDAN_SITE_URL.rstrip("/") + reverse("tips:followup"),
+        },
+    )
+
+
 def receipt_card_pdf(reference: str, receipt: str, unit_name: str = "") -> bytes:
     """A small card with the receipt in digit groups, to print or keep on the phone.
 
@@ -348,13 +362,5 @@ def receipt_card_pdf(reference: str, receipt: str, unit_name: str = "") -> bytes
     """
     from weasyprint import HTML
 
-    html = render_to_string(
-        "tips/documents/receipt_card.html",
-        {
-            "reference": reference,
-            "groups": receipt.split(),
-            "unit_name": unit_name,
-            "followup_url": settings.TOANDAN_SITE_URL.rstrip("/") + reverse("tips:followup"),
-        },
-    )
+    html = receipt_card_html(reference, receipt, unit_name)
     return bytes(HTML(string=html).write_pdf())

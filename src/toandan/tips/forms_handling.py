@@ -66,10 +66,13 @@ class InboxFilterForm(forms.Form):
         choices=[(b, b) for b in Box.ALL], required=False, widget=forms.HiddenInput
     )
     number = forms.CharField(
-        label=_("Register number"),
+        label=_("Register number or reference"),
         required=False,
         max_length=NUMBER_MAX,
-        help_text=_("All or part of it, e.g. CA-01-00070/2026/12. Closed tips are found too."),
+        help_text=_(
+            "All or part of the register number, e.g. CA-01-00070/2026/12, or the tip's "
+            "reference as the tipster reads it out. Closed tips are found too."
+        ),
     )
     status = forms.ChoiceField(label=_("Status"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)

@@ -143,7 +143,7 @@ def inbox_tips(  # noqa: PLR0912 - one branch per filter reads better than a tab
     if filters.valuable_unassessed:
         qs = qs.filter(valuable__isnull=True, status=TipStatus.CONCLUDED)
     if filters.number:
-        qs = qs.filter(register_number__icontains=filters.number.strip())
+        qs = qs.filter(_number_or_reference(filters.number))
     if filters.received_from is not None:
         qs = qs.filter(received_at__date__gte=filters.received_from)
     if filters.received_to is not None:
@@ -155,6 +155,16 @@ def inbox_tips(  # noqa: PLR0912 - one branch per filter reads better than a tab
     if filters.sort == "-received":
         return qs.order_by("-received_at", "-pk")
     return qs.order_by(F("due_at").asc(nulls_last=True), "received_at", "pk")
+
+
+def _number_or_reference(text: str) -> Q:
+    """All or part of a register number, or the whole reference as the tipster reads it out
+    (any case, spaces or dashes between the characters)."""
+    reference = "".join(ch for ch in text if ch.isalnum()).upper()
+    found = Q(register_number__icontains=text.strip())
+    if reference:
+        found |= Q(reference=reference)
+    return found
 
 
 def _due_filter(qs: QuerySet[Tip], due: str, now: dt.datetime) -> QuerySet[Tip]:
