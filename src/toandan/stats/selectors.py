@@ -1336,19 +1336,31 @@ def can_read_report(user: AnyUser, unit: OrgUnit) -> bool:
 
 def default_coverage_unit(user: AnyUser, dataset: DataSet) -> OrgUnit | None:
     """Where coverage starts for this user: their own unit of the data set's kind (the highest
-    one), or the central unit of that kind for a national jurisdiction."""
-    for assignment in active_role_assignments(user, STATS_READ_ROLES | REPORT_ROLES).order_by(
-        "org_unit__depth"
-    ):
+    one), or the central unit of that kind for a national jurisdiction, or else, for readers
+    of another organisation (a police leader reading the Women's Union's reports), the data
+    set's unit of their own place (PN-01 for the Hà Nội police)."""
+    assignments = list(
+        active_role_assignments(user, STATS_READ_ROLES | REPORT_ROLES).order_by("org_unit__depth")
+    )
+    for assignment in assignments:
         if assignment.org_unit.kind == dataset.org_kind:
             return assignment.org_unit
     if user_jurisdiction(user, STATS_READ_ROLES | REPORT_ROLES).all_admin_units:
-        return (
-            OrgUnit.objects.select_related("admin_unit")
-            .filter(kind=dataset.org_kind, parent__isnull=True)
-            .first()
-        )
+        return coverage_unit_of_place(dataset, None)
+    for assignment in assignments:
+        counterpart = coverage_unit_of_place(dataset, assignment.org_unit.admin_unit_id)
+        if counterpart is not None and can_read_report(user, counterpart):
+            return counterpart
     return None
+
+
+def coverage_unit_of_place(dataset: DataSet, admin_unit_id: int | None) -> OrgUnit | None:
+    """The highest unit of the data set's kind at an administrative unit (the central unit for
+    None, the whole country)."""
+    units = OrgUnit.objects.select_related("admin_unit").filter(kind=dataset.org_kind)
+    if admin_unit_id is None:
+        return units.filter(parent__isnull=True).order_by("code").first()
+    return units.filter(admin_unit_id=admin_unit_id).order_by("depth", "code").first()
 
 
 def report_units_of_user(user: AnyUser, dataset: DataSet) -> list[OrgUnit]:
