@@ -27,7 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import dateformat, formats, numberformat, translation
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext
 
 Number = int | float | Decimal
 
@@ -135,6 +135,23 @@ def percent(ratio: Number, decimals: int = 1) -> str:
 # --- The summary paragraph -------------------------------------------------------------------
 
 
+LEGACY = "legacy"
+CURRENT = "current"
+
+
+@dataclass(frozen=True)
+class ProvincesReported:
+    """The provinces of one generation of the geography that reported, of those expected, over
+    the years that had reports ("2023", "2023–2024"). `reform` is the first day of the current
+    generation (01/07/2025): the 63 provinces were before it, the 34 from it."""
+
+    reported: int
+    expected: int
+    years: str
+    generation: str  # LEGACY or CURRENT
+    reform: dt.date
+
+
 @dataclass(frozen=True)
 class SummaryFigures:
     """The key figures of a unit over a period. None means unknown (not reported), and the
@@ -148,6 +165,12 @@ class SummaryFigures:
     period_label: str | None = None
     provinces_reported: int | None = None
     provinces_expected: int | None = None
+    # The years that had reports when they are not all of the period's ("2023" of 2019–2024):
+    # a statement over several years says which of them the provinces reported for.
+    provinces_years: str = ""
+    # A period across the 2025 reform: each generation's provinces apart (63 before, 34 from
+    # it), never added up; `provinces_reported` and `provinces_expected` are then None.
+    provinces_by_generation: tuple[ProvincesReported, ...] = ()
     valuable_tips: int | None = None
     tips_received: int | None = None
     # The valuable tips among `tips_received` when `valuable_tips` counts something else (the
@@ -159,12 +182,81 @@ class SummaryFigures:
     commended_total: int | None = None
     commended_collectives: int | None = None
     commended_individuals: int | None = None
+    # How the period opens the paragraph (`toandan.stats.periods.period_opening`: "In 2023",
+    # "From 12/2025 to 11/2026"); None: "In" and `period_label`.
+    period_opening: str | None = None
+
+
+def _counting_only(provinces: str, tips: str) -> str:
+    return gettext(
+        "Counting only %(provinces)s, %(tips)s valuable tips related to security and public "
+        "order were passed on in time by women and residents to the authorities."
+    ) % {"provinces": provinces, "tips": tips}
+
+
+def _generation_phrase(part: ProvincesReported) -> str:
+    values = {
+        "reported": format_number(part.reported),
+        "expected": format_number(part.expected),
+        "years": part.years,
+        "date": dateformat.format(part.reform, "d/m/Y"),
+    }
+    if part.generation == LEGACY:
+        return (
+            gettext(
+                "the %(reported)s of %(expected)s provinces and cities (before %(date)s) that "
+                "reported figures for %(years)s"
+            )
+            % values
+        )
+    return (
+        gettext(
+            "the %(reported)s of %(expected)s provinces and cities (from %(date)s) that "
+            "reported figures for %(years)s"
+        )
+        % values
+    )
+
+
+def _by_generation_sentence(figures: SummaryFigures, tips: str) -> str:
+    phrases = [_generation_phrase(part) for part in figures.provinces_by_generation]
+    provinces = phrases[0]
+    for phrase in phrases[1:]:
+        provinces = pgettext("a list of two", "%(first)s and %(second)s") % {
+            "first": provinces,
+            "second": phrase,
+        }
+    return _counting_only(provinces, tips)
+
+
+def _years_sentence(figures: SummaryFigures, tips: str) -> str | None:
+    reported, expected = figures.provinces_reported, figures.provinces_expected
+    years = figures.provinces_years
+    if reported is None or expected is None or not years:
+        return None
+    if reported >= expected:
+        return gettext(
+            "According to the figures reported for %(years)s by all %(reported)s provinces and "
+            "cities, %(tips)s valuable tips related to security and public order were passed "
+            "on in time by women and residents to the authorities."
+        ) % {"years": years, "reported": format_number(reported), "tips": tips}
+    provinces = gettext(
+        "the %(reported)s of %(expected)s provinces and cities that reported figures for %(years)s"
+    ) % {"reported": format_number(reported), "expected": format_number(expected), "years": years}
+    return _counting_only(provinces, tips)
 
 
 def _tips_sentence(figures: SummaryFigures) -> str | None:
     if figures.valuable_tips is None:
         return None
     tips = round_words(figures.valuable_tips)
+    qualified = (
+        _by_generation_sentence(figures, tips)
+        if figures.provinces_by_generation
+        else _years_sentence(figures, tips)
+    )
+    if qualified is not None:
+        return qualified
     reported, expected = figures.provinces_reported, figures.provinces_expected
     if reported is None:
         return gettext(
@@ -284,10 +376,25 @@ def _commended_sentence(figures: SummaryFigures) -> str | None:
     return None
 
 
-def _with_period(period_label: str, sentence: str, unit_name: str | None = None) -> str:
+def _with_period(
+    period_label: str,
+    sentence: str,
+    unit_name: str | None = None,
+    *,
+    opening: str | None = None,
+) -> str:
     # "Giai đoạn 2019–2024, chỉ tính riêng …": the clause continues the sentence, so it loses
     # its capital; every clause here starts with a common word or a digit.
     clause = sentence[:1].lower() + sentence[1:]
+    if opening:
+        # "From 12/2025 to 11/2026, …" in English, where "In From …" would not be.
+        if unit_name:
+            return gettext("%(opening)s, in %(unit)s, %(clause)s") % {
+                "opening": opening,
+                "unit": unit_name,
+                "clause": clause,
+            }
+        return gettext("%(opening)s, %(clause)s") % {"opening": opening, "clause": clause}
     if unit_name:
         # "Năm 2023, trên địa bàn tỉnh Lào Cai, …": a paragraph pasted alone still says where.
         return gettext("In %(period)s, in %(unit)s, %(clause)s") % {
@@ -315,9 +422,14 @@ def summary_paragraph(figures: SummaryFigures) -> str:
     flows = [_tips_sentence(figures), _received_sentence(figures)]
     commended = _commended_sentence(figures)
     sentences = [s for s in (*flows, _models_sentence(figures), commended) if s]
-    if figures.period_label and sentences:
+    if (figures.period_label or figures.period_opening) and sentences:
         target = next((s for s in (*flows, commended) if s), None)
         if target is not None:
             index = sentences.index(target)
-            sentences[index] = _with_period(figures.period_label, target, figures.unit_name)
+            sentences[index] = _with_period(
+                figures.period_label or "",
+                target,
+                figures.unit_name,
+                opening=figures.period_opening,
+            )
     return " ".join(sentences)
