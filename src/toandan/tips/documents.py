@@ -25,6 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from toandan.core.text import vi_date_words
 from toandan.tips.defang import defang
 from toandan.tips.forms import size_text
 from toandan.tips.models import Channel, Tip, VictimRequest
@@ -90,7 +91,7 @@ def _vi_datetime(moment: dt.datetime) -> tuple[str, str]:
     local = timezone.localtime(moment)
     return (
         f"{local.hour:02d} giờ {local.minute:02d} phút",
-        f"ngày {local.day:02d} tháng {local.month:02d} năm {local.year}",
+        vi_date_words(local.date()),
     )
 
 
