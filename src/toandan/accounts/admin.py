@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from toandan.accounts.models import ApiToken, RoleAssignment, User
 from toandan.accounts.services import api_token_revoke, two_factor_reset
@@ -43,7 +44,7 @@ class UserAdmin(DjangoUserAdmin[User]):
             _("Permissions"),
             {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        (pgettext_lazy("account", "Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     inlines = [RoleAssignmentInline]
     actions = ["reset_two_factor"]

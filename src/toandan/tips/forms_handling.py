@@ -74,7 +74,7 @@ class InboxFilterForm(forms.Form):
             "reference as the tipster reads it out. Closed tips are found too."
         ),
     )
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    status = forms.ChoiceField(label=pgettext_lazy("tip", "Status"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
     due = forms.ChoiceField(
         label=_("Deadline"),
@@ -140,7 +140,7 @@ class InboxFilterForm(forms.Form):
             )
         else:
             self.fields["commune"] = forms.TypedChoiceField(
-                label=_("Commune"),
+                label=pgettext_lazy("place level", "Commune"),
                 required=False,
                 coerce=int,
                 empty_value=None,

@@ -36,7 +36,7 @@ class Category(models.Model):
     because categories are added by administrators, not by translators."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    group = models.CharField(_("group"), max_length=20, choices=CategoryGroup.choices)
+    group = models.CharField(pgettext_lazy("category", "group"), max_length=20, choices=CategoryGroup.choices)
     name_vi = models.CharField(_("name (Vietnamese)"), max_length=160)
     name_en = models.CharField(_("name (English)"), max_length=160)
     description_vi = models.TextField(_("description (Vietnamese)"), blank=True)
@@ -47,7 +47,7 @@ class Category(models.Model):
     # prosecuted at the victim's request, so the form asks for it.
     asks_victim_request = models.BooleanField(_("asks whether the victim requests prosecution"))
     order = models.PositiveSmallIntegerField(_("order"), default=100)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
 
     class Meta:
         ordering = ["order", "code"]
@@ -414,7 +414,7 @@ class RoutingRule(models.Model):
     `primary` rule decides the responsible unit, and every matching `information` rule adds a
     read-only copy. A rule may be limited to one category or to serious categories."""
 
-    name = models.CharField(_("name"), max_length=160)
+    name = models.CharField(pgettext_lazy("category", "name"), max_length=160)
     priority = models.PositiveSmallIntegerField(_("priority"), default=100)
     condition = models.CharField(_("when"), max_length=16, choices=RoutingCondition.choices)
     category = models.ForeignKey(
@@ -427,7 +427,7 @@ class RoutingRule(models.Model):
     only_serious = models.BooleanField(_("only for serious categories"), default=False)
     target = models.CharField(_("send to"), max_length=16, choices=RoutingTarget.choices)
     role = models.CharField(_("as"), max_length=12, choices=RouteRole.choices)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
 
     class Meta:
         ordering = ["priority", "id"]
