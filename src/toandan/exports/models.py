@@ -56,7 +56,9 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField(pgettext_lazy("export job", "created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    expires_at = models.DateTimeField(pgettext_lazy("export job", "expires at"), null=True, blank=True)
+    expires_at = models.DateTimeField(
+        pgettext_lazy("export job", "expires at"), null=True, blank=True
+    )
     error = models.TextField(_("error"), blank=True)
 
     class Meta:

@@ -28,16 +28,19 @@ def _overridden(po_path: Path) -> list[str]:
             if not message.id or message.fuzzy:
                 continue
             context = message.context
+            ours: str
             if isinstance(message.id, tuple):
                 singular, plural = message.id
-                ours = message.string[0] if isinstance(message.string, tuple) else message.string
+                ours = str(
+                    message.string[0] if isinstance(message.string, tuple) else message.string
+                )
                 shown = (
                     npgettext(context, singular, plural, 1)
                     if context
                     else ngettext(singular, plural, 1)
                 )
             else:
-                singular, ours = message.id, str(message.string)
+                singular, ours = str(message.id), str(message.string)
                 shown = pgettext(context, singular) if context else gettext(singular)
             if ours and shown != ours:
                 where = f"{context}|" if context else ""

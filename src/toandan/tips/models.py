@@ -36,7 +36,9 @@ class Category(models.Model):
     because categories are added by administrators, not by translators."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    group = models.CharField(pgettext_lazy("category", "group"), max_length=20, choices=CategoryGroup.choices)
+    group = models.CharField(
+        pgettext_lazy("category", "group"), max_length=20, choices=CategoryGroup.choices
+    )
     name_vi = models.CharField(_("name (Vietnamese)"), max_length=160)
     name_en = models.CharField(_("name (English)"), max_length=160)
     description_vi = models.TextField(_("description (Vietnamese)"), blank=True)
