@@ -1560,6 +1560,18 @@ class PlaceCoverage:
     def period_ids(self) -> str:
         return ", ".join(p.id for p in self.periods)
 
+    @property
+    def stated_parts(self) -> tuple[CoveragePart, ...]:
+        """The parts a reader must see apart, with their years: both generations across the
+        2025 reform, or the one part when only some of the period's years had reports (none
+        when the counts need no years)."""
+        if len(self.parts) > 1:
+            return self.parts
+        years = set(range(self.period.start.year, self.period.end.year + 1))
+        if self.parts and set(self.parts[0].years) != years:
+            return self.parts
+        return ()
+
 
 @dataclass(frozen=True)
 class CoveragePart:

@@ -130,3 +130,10 @@ def test_the_dashboard_shows_each_generation_apart(analyst_national: Any) -> Non
     assert page.status_code == 200
     assert "/97" not in text
     assert "20/63 <small>(2023)</small> · 3/34 <small>(2025)</small>" in text
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_dashboard_names_the_years_that_had_reports(analyst_national: Any) -> None:
+    page = logged_in(analyst_national).get("/stats/dashboard/", {"period": "2019-2024"})
+
+    assert "20/63 <small>(2023)</small>" in page.content.decode()
