@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from toandan.accounts.grants import (
@@ -94,7 +94,7 @@ class UserAdmin(DjangoUserAdmin[User]):
             _("Permissions"),
             {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        (pgettext_lazy("account", "Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     inlines = [RoleAssignmentInline]
     actions = ["reset_two_factor"]

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from toandan.orgs.models import OrgKind, OrgUnit
 
@@ -57,7 +58,7 @@ ROLE_UNIT_KINDS: dict[str, frozenset[str]] = {
 class User(AbstractUser):
     """Staff account. Citizens never have one."""
 
-    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    full_name = models.CharField(pgettext_lazy("person", "full name"), max_length=150, blank=True)
     must_change_password = models.BooleanField(_("must change password"), default=False)
     # The TOTP secret, encrypted (toandan.accounts.crypto). It is shown once, at enrolment.
     totp_secret_encrypted = models.TextField(blank=True, default="", editable=False)
@@ -69,7 +70,7 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = _("user")
-        verbose_name_plural = _("users")
+        verbose_name_plural = pgettext_lazy("account", "users")
 
     def get_full_name(self) -> str:
         return self.full_name or super().get_full_name() or self.username
@@ -141,7 +142,7 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("api token", "name"), max_length=100)
     # The first characters of the token, enough for the owner to recognise it in a list.
     prefix = models.CharField(_("prefix"), max_length=16, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)

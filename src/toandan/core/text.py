@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
@@ -25,3 +26,11 @@ def search_key(text: str) -> str:
     key = strip_accents(text).lower()
     key = _NON_WORD.sub(" ", key)
     return _SPACES.sub(" ", key).strip()
+
+
+def vi_date_words(day: dt.date) -> str:
+    """ "ngày 20 tháng 11 năm 2023", the date of every Vietnamese document. Decree 30/2020
+    (Appendix I) writes a day below 10 and the months 1 and 2 with a leading zero ("ngày 05
+    tháng 02 năm 2024") so that no one can add a digit, and no other month ("tháng 3")."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"

@@ -34,8 +34,9 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.translation import gettext
 
+from toandan.core.numbers import format_number_vi
+from toandan.core.text import vi_date_words
 from toandan.exports.tables import Table
-from toandan.stats.vietnamese import format_number_vi
 
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -75,11 +76,8 @@ class AdministrativeDocument:
 
 
 def place_and_date(place: str, day: dt.date) -> str:
-    """ "Hà Nội, ngày 20 tháng 11 năm 2023"; Decree 30 writes a day below 10 and the months
-    1 and 2 with a leading zero ("ngày 05 tháng 02 năm 2024"), so no one can add a digit."""
-    day_text = f"{day.day:02d}"
-    month_text = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day_text} tháng {month_text} năm {day.year}"
+    """ "Hà Nội, ngày 20 tháng 11 năm 2023" (`toandan.core.text.vi_date_words`, Decree 30)."""
+    return f"{place}, {vi_date_words(day)}"
 
 
 def number_line(number: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ExportFormat(models.TextChoices):
@@ -52,10 +53,12 @@ class ExportJob(models.Model):
         related_name="export_jobs",
         verbose_name=_("requested by"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("export job", "created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    expires_at = models.DateTimeField(
+        pgettext_lazy("export job", "expires at"), null=True, blank=True
+    )
     error = models.TextField(_("error"), blank=True)
 
     class Meta:

@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Generation(models.TextChoices):
@@ -30,7 +31,7 @@ class AdminUnit(models.Model):
     level = models.CharField(_("level"), max_length=8, choices=Level.choices)
     code = models.CharField(_("official code"), max_length=8)
     # Full official name with its type: "Thành phố Hà Nội", "Phường Bắc An Phụ".
-    name = models.CharField(_("name"), max_length=128)
+    name = models.CharField(pgettext_lazy("place", "name"), max_length=128)
     # Name without the type word: "Hà Nội", "Bắc An Phụ".
     short_name = models.CharField(_("short name"), max_length=128)
     # The name with its ancestors, as an address is written:
@@ -138,7 +139,7 @@ class Region(models.Model):
     generation = models.CharField(_("generation"), max_length=8, choices=Generation.choices)
     kind = models.CharField(_("kind"), max_length=12, choices=RegionKind.choices)
     code = models.CharField(_("code"), max_length=32)
-    name = models.CharField(_("name"), max_length=128)
+    name = models.CharField(pgettext_lazy("place", "name"), max_length=128)
     provinces = models.ManyToManyField(
         AdminUnit, related_name="regions", blank=True, verbose_name=_("provinces")
     )

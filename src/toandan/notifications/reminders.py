@@ -45,7 +45,7 @@ from toandan.notifications.services import (
     tip_page_link,
 )
 from toandan.orgs.models import OrgUnit
-from toandan.tips.inbox import DUE_SOON_DAYS
+from toandan.tips.inbox import DUE_SOON_DAYS, deadline_running
 from toandan.tips.models import OPEN_STATUSES, DueKind, Tip, TipStatus
 from toandan.tips.timeline import DUE_ARTICLES, LOCAL_TZ, due_date, end_of_day, local_date
 
@@ -120,6 +120,7 @@ def _due_tips(now: dt.datetime) -> list[_Due]:
     soon_limit = end_of_day(local_date(now) + dt.timedelta(days=DUE_SOON_DAYS))
     rows = (
         Tip.objects.filter(
+            deadline_running(),
             status__in=OPEN_STATUSES,
             due_at__gte=now - dt.timedelta(days=OVERDUE_LOOKBACK_DAYS),
             due_at__lte=soon_limit,
@@ -288,7 +289,10 @@ def _counts_by_unit(now: dt.datetime) -> dict[int, DigestCounts]:
     counts: dict[int, DigestCounts] = defaultdict(DigestCounts)
     deadlines = (
         Tip.objects.filter(
-            status__in=OPEN_STATUSES, responsible_unit__isnull=False, due_at__lte=soon_limit
+            deadline_running(),
+            status__in=OPEN_STATUSES,
+            responsible_unit__isnull=False,
+            due_at__lte=soon_limit,
         )
         .values("responsible_unit_id")
         .annotate(

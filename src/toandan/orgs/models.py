@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from toandan.geo.models import AdminUnit
 
@@ -23,9 +24,9 @@ class OrgKind(models.TextChoices):
 
 class OrgLevel(models.TextChoices):
     CENTRAL = "central", _("Central")
-    PROVINCE = "province", _("Province")
-    DISTRICT = "district", _("District")
-    COMMUNE = "commune", _("Commune")
+    PROVINCE = "province", pgettext_lazy("unit level", "Province")
+    DISTRICT = "district", pgettext_lazy("unit level", "District")
+    COMMUNE = "commune", pgettext_lazy("unit level", "Commune")
     BRANCH = "branch", _("Branch")
 
 
@@ -34,7 +35,7 @@ class OrgUnit(models.Model):
     level = models.CharField(_("level"), max_length=10, choices=OrgLevel.choices)
     # Stable code used in register numbers and imports: "CA-01-00097", "PN-01", "PN-01-00097-CH3".
     code = models.CharField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("unit", "name"), max_length=200)
     # Accent-free, lower-case key of the name ("cong an phuong hoan kiem") for search.
     search_name = models.CharField(max_length=240, db_index=True, editable=False, default="")
     parent = models.ForeignKey(

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from toandan.orgs.models import OrgLevel
 from toandan.stats import geography as geo
@@ -34,8 +35,8 @@ LEVEL_CHOICES = (
     (geo.LEVEL_COUNTRY, _("Country")),
     (geo.LEVEL_REGION, _("Region (North, Central, South)")),
     (geo.LEVEL_STATISTICAL_REGION, _("Statistical region")),
-    (geo.LEVEL_PROVINCE, _("Province")),
-    (geo.LEVEL_COMMUNE, _("Commune")),
+    (geo.LEVEL_PROVINCE, pgettext_lazy("place level", "Province")),
+    (geo.LEVEL_COMMUNE, pgettext_lazy("place level", "Commune")),
 )
 assert {value for value, _label in INTERVAL_CHOICES} == set(INTERVALS)
 

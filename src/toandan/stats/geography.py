@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from toandan.geo.models import AdminUnit, Generation, Level, Region, RegionKind, Succession
 from toandan.tips.selectors import ProcessCache
@@ -74,8 +75,8 @@ def level_label(level: str) -> str:
         LEVEL_COUNTRY: _("Country"),
         LEVEL_REGION: _("Region (North, Central, South)"),
         LEVEL_STATISTICAL_REGION: _("Statistical region"),
-        LEVEL_PROVINCE: _("Province"),
-        LEVEL_COMMUNE: _("Commune"),
+        LEVEL_PROVINCE: pgettext("place level", "Province"),
+        LEVEL_COMMUNE: pgettext("place level", "Commune"),
     }
     return labels[level]
 

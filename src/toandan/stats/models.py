@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from toandan.geo.models import AdminUnit
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
@@ -80,7 +81,7 @@ class Indicator(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     # Hidden indicators feed formulas (e.g. the sum of decision days) but are not offered.
     listed = models.BooleanField(_("offered in lists"), default=True)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
 
     class Meta:
         ordering = ["order", "code"]
@@ -140,7 +141,7 @@ class DataSet(models.Model):
     # A report counts as on time when first submitted by the end of this many days after the
     # period (DHIS2's timelyDays).
     due_days = models.PositiveSmallIntegerField(_("days after the period to report"), default=15)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
 
     class Meta:
@@ -282,7 +283,7 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     returned_reason = models.TextField(_("reason for return"), blank=True)
-    created_at = models.DateTimeField(_("created at"))
+    created_at = models.DateTimeField(pgettext_lazy("report", "created at"))
     updated_at = models.DateTimeField(_("updated at"))
 
     class Meta:

@@ -342,6 +342,18 @@ def period_label(period: Period) -> str:
     return pgettext("period label", "%(part)s %(year)s") % {"part": part, "year": start.year}
 
 
+def period_opening(period: Period) -> str:
+    """The period as it opens a sentence: "In 2024", "In Q3 2024", but "From 12/2025 to
+    11/2026" (a span already says when; "In From 12/2025 …" is not English). Vietnamese needs
+    no preposition: "Năm 2024", "Giai đoạn 2019–2024", "Từ tháng 12/2025 đến tháng 11/2026"."""
+    label = period_label(period)
+    start, end = period.start, period.end
+    whole_years = (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+    if period.type == "range" and not whole_years:
+        return label
+    return pgettext("period opening", "In %(period)s") % {"period": label}
+
+
 def _quarter_name(start: dt.date) -> str:
     # Looked up at call time, in the reader's language.
     names = {

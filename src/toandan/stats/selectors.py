@@ -58,6 +58,7 @@ from toandan.stats.periods import (
     month_period,
     parse_period,
     period_label,
+    period_opening,
     quarter_period,
     split,
     year_period,
@@ -79,7 +80,7 @@ from toandan.stats.tables import (
     Number,
     Table,
 )
-from toandan.stats.vietnamese import SummaryFigures
+from toandan.stats.vietnamese import CURRENT, LEGACY, ProvincesReported, SummaryFigures
 
 AnyUser = AbstractBaseUser | AnonymousUser
 # What sources give and sums hold (formulas add floats afterwards).
@@ -1336,19 +1337,31 @@ def can_read_report(user: AnyUser, unit: OrgUnit) -> bool:
 
 def default_coverage_unit(user: AnyUser, dataset: DataSet) -> OrgUnit | None:
     """Where coverage starts for this user: their own unit of the data set's kind (the highest
-    one), or the central unit of that kind for a national jurisdiction."""
-    for assignment in active_role_assignments(user, STATS_READ_ROLES | REPORT_ROLES).order_by(
-        "org_unit__depth"
-    ):
+    one), or the central unit of that kind for a national jurisdiction, or else, for readers
+    of another organisation (a police leader reading the Women's Union's reports), the data
+    set's unit of their own place (PN-01 for the Hà Nội police)."""
+    assignments = list(
+        active_role_assignments(user, STATS_READ_ROLES | REPORT_ROLES).order_by("org_unit__depth")
+    )
+    for assignment in assignments:
         if assignment.org_unit.kind == dataset.org_kind:
             return assignment.org_unit
     if user_jurisdiction(user, STATS_READ_ROLES | REPORT_ROLES).all_admin_units:
-        return (
-            OrgUnit.objects.select_related("admin_unit")
-            .filter(kind=dataset.org_kind, parent__isnull=True)
-            .first()
-        )
+        return coverage_unit_of_place(dataset, None)
+    for assignment in assignments:
+        counterpart = coverage_unit_of_place(dataset, assignment.org_unit.admin_unit_id)
+        if counterpart is not None and can_read_report(user, counterpart):
+            return counterpart
     return None
+
+
+def coverage_unit_of_place(dataset: DataSet, admin_unit_id: int | None) -> OrgUnit | None:
+    """The highest unit of the data set's kind at an administrative unit (the central unit for
+    None, the whole country)."""
+    units = OrgUnit.objects.select_related("admin_unit").filter(kind=dataset.org_kind)
+    if admin_unit_id is None:
+        return units.filter(parent__isnull=True).order_by("code").first()
+    return units.filter(admin_unit_id=admin_unit_id).order_by("depth", "code").first()
 
 
 def report_units_of_user(user: AnyUser, dataset: DataSet) -> list[OrgUnit]:
@@ -1539,10 +1552,78 @@ class PlaceCoverage:
     on_time: int
     # Where the units that have not reported are, in official order.
     missing: list[str]
+    # The same, per generation of the geography (one part, or two for a period across the
+    # 2025 reform), over the years that had reports: 63 and 34 provinces are never added up.
+    parts: tuple[CoveragePart, ...] = ()
 
     @property
     def period_ids(self) -> str:
         return ", ".join(p.id for p in self.periods)
+
+    @property
+    def stated_parts(self) -> tuple[CoveragePart, ...]:
+        """The parts a reader must see apart, with their years: both generations across the
+        2025 reform, or the one part when only some of the period's years had reports (none
+        when the counts need no years)."""
+        if len(self.parts) > 1:
+            return self.parts
+        years = set(range(self.period.start.year, self.period.end.year + 1))
+        if self.parts and set(self.parts[0].years) != years:
+            return self.parts
+        return ()
+
+
+@dataclass(frozen=True)
+class CoveragePart:
+    """Who reported among the units of one generation, over `years`: the years of its data-set
+    periods that had a report (all of them when none had)."""
+
+    generation: str  # vietnamese.LEGACY or CURRENT
+    years: tuple[int, ...]
+    expected: int
+    reported: int
+
+    @property
+    def years_label(self) -> str:
+        return years_label(self.years)
+
+
+def years_label(years: Sequence[int]) -> str:
+    """(2023,) -> "2023"; (2023, 2024) -> "2023–2024"; (2021, 2023) -> "2021, 2023"."""
+    ordered = sorted(set(years))
+    if not ordered:
+        return ""
+    if len(ordered) > 1 and ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"{ordered[0]}–{ordered[-1]}"
+    return ", ".join(str(year) for year in ordered)
+
+
+def _coverage_parts(rows: list[CoverageRow], periods: list[Period]) -> tuple[CoveragePart, ...]:
+    from toandan.geo.services import reform_date
+
+    reform = reform_date()
+    pieces = {piece.id: piece for piece in periods}
+    # The units expected for a period are those that existed at its end (`expected_units`).
+    by_generation: dict[str, list[CoverageRow]] = {LEGACY: [], CURRENT: []}
+    for row in rows:
+        piece = pieces[row.period_id]
+        by_generation[LEGACY if piece.end < reform else CURRENT].append(row)
+    parts = []
+    for generation, generation_rows in by_generation.items():
+        if not generation_rows:
+            continue
+        reported_years = {pieces[r.period_id].end.year for r in generation_rows if r.reported}
+        years = reported_years or {pieces[r.period_id].end.year for r in generation_rows}
+        kept = [r for r in generation_rows if pieces[r.period_id].end.year in years]
+        parts.append(
+            CoveragePart(
+                generation=generation,
+                years=tuple(sorted(years)),
+                expected=len({r.unit_id for r in kept}),
+                reported=len({r.unit_id for r in kept if r.reported}),
+            )
+        )
+    return tuple(parts)
 
 
 def place_coverage(
@@ -1578,6 +1659,7 @@ def place_coverage(
         reported=len(reported),
         on_time=len(on_time),
         missing=[places[pk] for pk in expected if pk not in reported],
+        parts=_coverage_parts(rows, result.periods),
     )
 
 
@@ -1623,10 +1705,13 @@ def summary_from(totals: Table, place: Place, reached: PlaceCoverage | None) -> 
         return SummaryFigures(
             unit_name=unit_name,
             period_label=label,
+            period_opening=period_opening(totals.period),
             valuable_tips=computed,
             tips_received=received,
         )
     provinces_reported = provinces_expected = None
+    provinces_years = ""
+    by_generation: tuple[ProvincesReported, ...] = ()
     # A single expected province is the place itself: "all 1 provinces" says nothing.
     if (
         reached is not None
@@ -1634,11 +1719,36 @@ def summary_from(totals: Table, place: Place, reached: PlaceCoverage | None) -> 
         and (place.level != geo.LEVEL_PROVINCE or reached.expected > 1)
     ):
         provinces_reported, provinces_expected = reached.reported, reached.expected
+        parts = reached.parts
+        if len(parts) > 1:
+            # 63 provinces before 01/07/2025 and 34 from it are never one count.
+            from toandan.geo.services import reform_date
+
+            by_generation = tuple(
+                ProvincesReported(
+                    reported=part.reported,
+                    expected=part.expected,
+                    years=part.years_label,
+                    generation=part.generation,
+                    reform=reform_date(),
+                )
+                for part in parts
+            )
+            provinces_reported = provinces_expected = None
+        elif parts:
+            (part,) = parts
+            provinces_reported, provinces_expected = part.reported, part.expected
+            period = totals.period
+            if set(part.years) != set(range(period.start.year, period.end.year + 1)):
+                provinces_years = part.years_label
     return SummaryFigures(
         unit_name=unit_name,
         period_label=label,
+        period_opening=period_opening(totals.period),
         provinces_reported=provinces_reported,
         provinces_expected=provinces_expected,
+        provinces_years=provinces_years,
+        provinces_by_generation=by_generation,
         valuable_tips=reported,
         tips_received=received or None,
         received_valuable=computed if received else None,

@@ -1,18 +1,8 @@
-"""Figures written the way Vietnamese reports and newspapers write them, and the summary
-paragraph officials paste into a speech.
+"""The summary paragraph officials paste into a speech, in the words of the seed article.
 
-Numbers: 4.701 (dot between thousands), 0,5 (comma before decimals), 85,3%.
-
-Rounding for running text ("round words"), the rule the press follows and the seed article
-shows ("110 nghìn nguồn tin", "4.701 mô hình"):
-- below 10.000 the exact number is written (4.701): a reader can take in four digits, and a
-  small count rounded ("4,7 nghìn mô hình") reads as if it were an estimate;
-- from 10.000 the number is said in nghìn (thousand), triệu (million) or tỷ (billion), rounded
-  half up to one decimal below 100 of the unit ("12,5 nghìn", "1,2 triệu") and to a whole
-  number from 100 ("110 nghìn", "250 triệu"); a zero decimal is dropped ("3 tỷ");
-- a rounding that reaches 1.000 of a unit moves to the next (999.960 is "1 triệu");
-- above a thousand tỷ the amount stays in tỷ ("18.900 tỷ"), as official reports write it.
-No hedging words ("gần", "hơn", "khoảng") are added: the figure is rounded, not qualified.
+Figures are written by `toandan.core.numbers` (one formatter, one rule for the whole site:
+4.701, 0,5, 85,3%, and "110 nghìn" in running text); its functions are re-exported here for
+the statistics modules.
 
 The summary paragraph reuses the seed article's sentences (Nhân Dân, 02/08/2024), one per
 figure that is known; a sentence whose figure is unknown (None) is left out rather than
@@ -23,116 +13,57 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from django.utils import dateformat, formats, numberformat, translation
-from django.utils.translation import gettext, gettext_noop
+from django.utils import dateformat
+from django.utils.translation import gettext, pgettext
 
-Number = int | float | Decimal
-
-# Vietnamese says nghìn, triệu, tỷ; the words come from the catalogue (msgids shared with the
-# `vn_compact` template filter).
-_UNITS: tuple[tuple[int, str], ...] = (
-    (1_000_000_000, gettext_noop("billion")),
-    (1_000_000, gettext_noop("million")),
-    (1_000, gettext_noop("thousand")),
+from toandan.core.numbers import (
+    EXACT_BELOW,
+    Number,
+    format_number,
+    format_number_vi,
+    percent,
+    percent_vi,
+    round_words,
+    round_words_vi,
 )
-EXACT_BELOW = 10_000
 
-
-def _decimal(value: Number) -> Decimal:
-    if isinstance(value, bool):
-        msg = "a boolean is not a figure"
-        raise TypeError(msg)
-    number = Decimal(str(value))
-    if not number.is_finite():
-        msg = f"not a finite number: {value!r}"
-        raise ValueError(msg)
-    return number
-
-
-def _plain(number: Decimal) -> Decimal | int:
-    return int(number) if number == number.to_integral_value() else number.normalize()
-
-
-def _format(number: Decimal | int, *, decimal_sep: str, thousand_sep: str) -> str:
-    return numberformat.format(
-        number,
-        decimal_sep=decimal_sep,
-        grouping=3,
-        thousand_sep=thousand_sep,
-        force_grouping=True,
-    )
-
-
-def _active_format(number: Decimal | int) -> str:
-    return _format(
-        number,
-        decimal_sep=str(formats.get_format("DECIMAL_SEPARATOR")),
-        thousand_sep=str(formats.get_format("THOUSAND_SEPARATOR")),
-    )
-
-
-def format_number_vi(n: Number) -> str:
-    """4701 -> "4.701", 110000 -> "110.000", 0.5 -> "0,5", whatever the active language."""
-    return _format(_plain(_decimal(n)), decimal_sep=",", thousand_sep=".")
-
-
-def format_number(n: Number) -> str:
-    """A number with the separators of the reader's language (4.701 or 4,701)."""
-    return _active_format(_plain(_decimal(n)))
-
-
-def _round_half_up(number: Decimal, places: int) -> Decimal:
-    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
-def round_words(n: Number) -> str:
-    """A count for running text in the reader's language: "110 nghìn" / "110 thousand",
-    "4.701" / "4,701". The rule is in the module docstring."""
-    number = _decimal(n)
-    sign = "-" if number < 0 else ""
-    magnitude = abs(number)
-    if magnitude < EXACT_BELOW:
-        return sign + _active_format(_plain(_round_half_up(magnitude, 1)))
-    index = next(i for i, (limit, _word) in enumerate(_UNITS) if magnitude >= limit)
-    scaled = _scaled(magnitude, _UNITS[index][0])
-    if index > 0 and scaled >= 1000:
-        index -= 1
-        scaled = _scaled(magnitude, _UNITS[index][0])
-    return f"{sign}{_active_format(_plain(scaled))} {gettext(_UNITS[index][1])}"
-
-
-def _scaled(magnitude: Decimal, unit: int) -> Decimal:
-    value = magnitude / unit
-    return _round_half_up(value, 1 if value < 100 else 0)
-
-
-def round_words_vi(n: Number) -> str:
-    """`round_words` in Vietnamese: 110342 -> "110 nghìn", 1234567 -> "1,2 triệu",
-    3000000000 -> "3 tỷ", 4701 -> "4.701"."""
-    with translation.override("vi"):
-        return round_words(n)
-
-
-def _percent_text(ratio: Number, decimals: int, *, decimal_sep: str) -> str:
-    value = _round_half_up(_decimal(ratio) * 100, decimals)
-    return _format(_plain(value), decimal_sep=decimal_sep, thousand_sep=".") + "%"
-
-
-def percent_vi(ratio: Number, decimals: int = 1) -> str:
-    """A share (0.853) as Vietnamese writes it: "85,3%"; a zero decimal is dropped ("50%")."""
-    return _percent_text(ratio, decimals, decimal_sep=",")
-
-
-def percent(ratio: Number, decimals: int = 1) -> str:
-    """A share in the reader's language: "85,3%" or "85.3%"."""
-    value = _round_half_up(_decimal(ratio) * 100, decimals)
-    return _active_format(_plain(value)) + "%"
-
+__all__ = [
+    "CURRENT",
+    "EXACT_BELOW",
+    "LEGACY",
+    "Number",
+    "ProvincesReported",
+    "SummaryFigures",
+    "format_number",
+    "format_number_vi",
+    "percent",
+    "percent_vi",
+    "round_words",
+    "round_words_vi",
+    "summary_paragraph",
+]
 
 # --- The summary paragraph -------------------------------------------------------------------
+
+
+LEGACY = "legacy"
+CURRENT = "current"
+
+
+@dataclass(frozen=True)
+class ProvincesReported:
+    """The provinces of one generation of the geography that reported, of those expected, over
+    the years that had reports ("2023", "2023–2024"). `reform` is the first day of the current
+    generation (01/07/2025): the 63 provinces were before it, the 34 from it."""
+
+    reported: int
+    expected: int
+    years: str
+    generation: str  # LEGACY or CURRENT
+    reform: dt.date
 
 
 @dataclass(frozen=True)
@@ -148,6 +79,12 @@ class SummaryFigures:
     period_label: str | None = None
     provinces_reported: int | None = None
     provinces_expected: int | None = None
+    # The years that had reports when they are not all of the period's ("2023" of 2019–2024):
+    # a statement over several years says which of them the provinces reported for.
+    provinces_years: str = ""
+    # A period across the 2025 reform: each generation's provinces apart (63 before, 34 from
+    # it), never added up; `provinces_reported` and `provinces_expected` are then None.
+    provinces_by_generation: tuple[ProvincesReported, ...] = ()
     valuable_tips: int | None = None
     tips_received: int | None = None
     # The valuable tips among `tips_received` when `valuable_tips` counts something else (the
@@ -159,12 +96,81 @@ class SummaryFigures:
     commended_total: int | None = None
     commended_collectives: int | None = None
     commended_individuals: int | None = None
+    # How the period opens the paragraph (`toandan.stats.periods.period_opening`: "In 2023",
+    # "From 12/2025 to 11/2026"); None: "In" and `period_label`.
+    period_opening: str | None = None
+
+
+def _counting_only(provinces: str, tips: str) -> str:
+    return gettext(
+        "Counting only %(provinces)s, %(tips)s valuable tips related to security and public "
+        "order were passed on in time by women and residents to the authorities."
+    ) % {"provinces": provinces, "tips": tips}
+
+
+def _generation_phrase(part: ProvincesReported) -> str:
+    values = {
+        "reported": format_number(part.reported),
+        "expected": format_number(part.expected),
+        "years": part.years,
+        "date": dateformat.format(part.reform, "d/m/Y"),
+    }
+    if part.generation == LEGACY:
+        return (
+            gettext(
+                "the %(reported)s of %(expected)s provinces and cities (before %(date)s) that "
+                "reported figures for %(years)s"
+            )
+            % values
+        )
+    return (
+        gettext(
+            "the %(reported)s of %(expected)s provinces and cities (from %(date)s) that "
+            "reported figures for %(years)s"
+        )
+        % values
+    )
+
+
+def _by_generation_sentence(figures: SummaryFigures, tips: str) -> str:
+    phrases = [_generation_phrase(part) for part in figures.provinces_by_generation]
+    provinces = phrases[0]
+    for phrase in phrases[1:]:
+        provinces = pgettext("a list of two", "%(first)s and %(second)s") % {
+            "first": provinces,
+            "second": phrase,
+        }
+    return _counting_only(provinces, tips)
+
+
+def _years_sentence(figures: SummaryFigures, tips: str) -> str | None:
+    reported, expected = figures.provinces_reported, figures.provinces_expected
+    years = figures.provinces_years
+    if reported is None or expected is None or not years:
+        return None
+    if reported >= expected:
+        return gettext(
+            "According to the figures reported for %(years)s by all %(reported)s provinces and "
+            "cities, %(tips)s valuable tips related to security and public order were passed "
+            "on in time by women and residents to the authorities."
+        ) % {"years": years, "reported": format_number(reported), "tips": tips}
+    provinces = gettext(
+        "the %(reported)s of %(expected)s provinces and cities that reported figures for %(years)s"
+    ) % {"reported": format_number(reported), "expected": format_number(expected), "years": years}
+    return _counting_only(provinces, tips)
 
 
 def _tips_sentence(figures: SummaryFigures) -> str | None:
     if figures.valuable_tips is None:
         return None
     tips = round_words(figures.valuable_tips)
+    qualified = (
+        _by_generation_sentence(figures, tips)
+        if figures.provinces_by_generation
+        else _years_sentence(figures, tips)
+    )
+    if qualified is not None:
+        return qualified
     reported, expected = figures.provinces_reported, figures.provinces_expected
     if reported is None:
         return gettext(
@@ -284,10 +290,25 @@ def _commended_sentence(figures: SummaryFigures) -> str | None:
     return None
 
 
-def _with_period(period_label: str, sentence: str, unit_name: str | None = None) -> str:
+def _with_period(
+    period_label: str,
+    sentence: str,
+    unit_name: str | None = None,
+    *,
+    opening: str | None = None,
+) -> str:
     # "Giai đoạn 2019–2024, chỉ tính riêng …": the clause continues the sentence, so it loses
     # its capital; every clause here starts with a common word or a digit.
     clause = sentence[:1].lower() + sentence[1:]
+    if opening:
+        # "From 12/2025 to 11/2026, …" in English, where "In From …" would not be.
+        if unit_name:
+            return gettext("%(opening)s, in %(unit)s, %(clause)s") % {
+                "opening": opening,
+                "unit": unit_name,
+                "clause": clause,
+            }
+        return gettext("%(opening)s, %(clause)s") % {"opening": opening, "clause": clause}
     if unit_name:
         # "Năm 2023, trên địa bàn tỉnh Lào Cai, …": a paragraph pasted alone still says where.
         return gettext("In %(period)s, in %(unit)s, %(clause)s") % {
@@ -315,9 +336,14 @@ def summary_paragraph(figures: SummaryFigures) -> str:
     flows = [_tips_sentence(figures), _received_sentence(figures)]
     commended = _commended_sentence(figures)
     sentences = [s for s in (*flows, _models_sentence(figures), commended) if s]
-    if figures.period_label and sentences:
+    if (figures.period_label or figures.period_opening) and sentences:
         target = next((s for s in (*flows, commended) if s), None)
         if target is not None:
             index = sentences.index(target)
-            sentences[index] = _with_period(figures.period_label, target, figures.unit_name)
+            sentences[index] = _with_period(
+                figures.period_label or "",
+                target,
+                figures.unit_name,
+                opening=figures.period_opening,
+            )
     return " ".join(sentences)

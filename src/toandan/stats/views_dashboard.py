@@ -36,6 +36,7 @@ from toandan.stats.selectors import (
     StatsNotFoundError,
     StatsQueryError,
     TipRow,
+    coverage_unit_of_place,
     dashboard,
     summary_figures,
     tip_rows,
@@ -87,6 +88,20 @@ def _query(request: HttpRequest) -> tuple[DashboardForm, DashboardQuery | None]:
         period=data["period"].strip(),
         geography=data["geography"] or geo.CURRENT,
     )
+
+
+def _coverage_url(board: Any) -> str:
+    """The coverage page of the dashboard's data set, period and place (the data set's unit
+    there: PN-01 for Hà Nội, PN-TW for the country; the reader's own for a region)."""
+    if board.coverage is None:
+        return ""
+    params = {"dataset": board.coverage.dataset.code, "period": board.coverage.period.id}
+    place = board.place
+    if place.level in {geo.LEVEL_COUNTRY, geo.LEVEL_PROVINCE}:
+        unit = coverage_unit_of_place(board.coverage.dataset, place.admin_unit_id)
+        if unit is not None:
+            params["unit"] = unit.code
+    return _url("stats:coverage", **params)
 
 
 def _url(name: str, **params: str) -> str:
@@ -170,15 +185,7 @@ def _page(board: Dashboard, query: DashboardQuery) -> dict[str, Any]:
             if board.parent is not None
             else ""
         ),
-        "coverage_url": (
-            _url(
-                "stats:coverage",
-                dataset=board.coverage.dataset.code,
-                period=board.coverage.period.id,
-            )
-            if board.coverage is not None
-            else ""
-        ),
+        "coverage_url": _coverage_url(board),
         "series": _series(board),
         "categories": _categories(board),
         "report_params": {

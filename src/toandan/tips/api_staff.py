@@ -32,7 +32,7 @@ from toandan.accounts.models import POLICE_ROLES, User
 from toandan.accounts.selectors import user_has_any_role
 from toandan.geo.models import AdminUnit
 from toandan.orgs.models import OrgUnit
-from toandan.tips import selectors, timeline
+from toandan.tips import handling, selectors, timeline
 from toandan.tips.api import NO_STORE, field_errors_response
 from toandan.tips.inbox import InboxFilters, inbox_ids, inbox_tips, tips_in_order
 from toandan.tips.models import (
@@ -376,7 +376,13 @@ def act(
         raise not_found()
     data = action_input(payload, user)
     try:
-        timeline.tip_act(actor=user, tip=found, action=payload.action, data=data)
+        handling.tip_act_with_note(
+            actor=user,
+            tip=found,
+            action=payload.action,
+            data=data,
+            internal_note=payload.internal_note,
+        )
     except timeline.TransitionRefusedError as refused:
         raise StaffApiError(
             409, "transition_refused", refused.message, field=refused.field

@@ -39,7 +39,7 @@ from django.utils import timezone
 from toandan.accounts.models import POLICE_ROLES
 from toandan.accounts.selectors import jurisdiction_org_units
 from toandan.orgs.models import OrgKind
-from toandan.tips.inbox import DUE_SOON_DAYS
+from toandan.tips.inbox import DUE_SOON_DAYS, deadline_running
 from toandan.tips.models import OPEN_STATUSES, Tip, TipStatus, UnitMonthCount
 from toandan.tips.timeline import add_months, end_of_day, local_date
 from toandan.tips.unit_counts import BAND_COLUMNS, FIRST_ACTION_BANDS, median_band, month_start
@@ -258,8 +258,12 @@ def _live_open_query(unit_ids: list[int], w: Windows) -> Any:
             # Counting a column of the (responsible unit, status, due) index, not the primary
             # key, lets PostgreSQL answer from the index alone.
             n_open=Count("*"),
-            n_due_soon=Count("status", filter=Q(due_at__gte=w.now, due_at__lte=w.soon_limit)),
-            n_overdue=Count("status", filter=Q(due_at__lt=w.now)),
+            # A forwarded tip has met its forwarding deadline (inbox.deadline_running).
+            n_due_soon=Count(
+                "status",
+                filter=deadline_running() & Q(due_at__gte=w.now, due_at__lte=w.soon_limit),
+            ),
+            n_overdue=Count("status", filter=deadline_running() & Q(due_at__lt=w.now)),
         )
         .order_by()
     )

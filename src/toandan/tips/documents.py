@@ -25,6 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from toandan.core.text import vi_date_words
 from toandan.tips.defang import defang
 from toandan.tips.forms import size_text
 from toandan.tips.models import Channel, Tip, VictimRequest
@@ -90,7 +91,7 @@ def _vi_datetime(moment: dt.datetime) -> tuple[str, str]:
     local = timezone.localtime(moment)
     return (
         f"{local.hour:02d} giờ {local.minute:02d} phút",
-        f"ngày {local.day:02d} tháng {local.month:02d} năm {local.year}",
+        vi_date_words(local.date()),
     )
 
 
@@ -267,7 +268,7 @@ def _docx_heading(document: Any, record: IntakeRecord) -> None:
     title_run = title.add_run(RECORD_TITLE)
     title_run.bold = True
     title_run.font.size = Pt(14)
-    subtitle = document.add_paragraph(f"Mã tra cứu: {record.reference}")
+    subtitle = document.add_paragraph(f"Mã tin báo: {record.reference}")
     subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
@@ -339,6 +340,20 @@ def intake_record_docx(tip: Tip, *, actor: AbstractBaseUser) -> bytes:
     return buffer.getvalue()
 
 
+def receipt_card_html(reference: str, receipt: str, unit_name: str = "") -> str:
+    """The receipt card's HTML (see `receipt_card_pdf`). The receipt is the number that opens
+    the tip; the reference only names it for the police, and the card says so."""
+    return render_to_string(
+        "tips/documents/receipt_card.html",
+        {
+            "reference": reference,
+            "groups": receipt.split(),
+            "unit_name": unit_name,
+            "followup_url": settings.TOANDAN_SITE_URL.rstrip("/") + reverse("tips:followup"),
+        },
+    )
+
+
 def receipt_card_pdf(reference: str, receipt: str, unit_name: str = "") -> bytes:
     """A small card with the receipt in digit groups, to print or keep on the phone.
 
@@ -348,13 +363,5 @@ def receipt_card_pdf(reference: str, receipt: str, unit_name: str = "") -> bytes
     """
     from weasyprint import HTML
 
-    html = render_to_string(
-        "tips/documents/receipt_card.html",
-        {
-            "reference": reference,
-            "groups": receipt.split(),
-            "unit_name": unit_name,
-            "followup_url": settings.TOANDAN_SITE_URL.rstrip("/") + reverse("tips:followup"),
-        },
-    )
+    html = receipt_card_html(reference, receipt, unit_name)
     return bytes(HTML(string=html).write_pdf())

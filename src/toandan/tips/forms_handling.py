@@ -13,7 +13,9 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -25,6 +27,7 @@ from toandan.tips.models import (
     Category,
     Channel,
     OffenceChapter,
+    Outcome,
     SuspensionGround,
     Tip,
     TipAction,
@@ -32,7 +35,7 @@ from toandan.tips.models import (
     ValuableReason,
 )
 from toandan.tips.selectors import current_commune
-from toandan.tips.timeline import ActionInput, TransitionRefusedError
+from toandan.tips.timeline import REASON_MAX, ActionInput, TransitionRefusedError
 
 AnyUser = AbstractBaseUser | AnonymousUser
 A = TipAction
@@ -63,12 +66,15 @@ class InboxFilterForm(forms.Form):
         choices=[(b, b) for b in Box.ALL], required=False, widget=forms.HiddenInput
     )
     number = forms.CharField(
-        label=_("Register number"),
+        label=_("Register number or reference"),
         required=False,
         max_length=NUMBER_MAX,
-        help_text=_("All or part of it, e.g. CA-01-00070/2026/12. Closed tips are found too."),
+        help_text=_(
+            "All or part of the register number, e.g. CA-01-00070/2026/12, or the tip's "
+            "reference as the tipster reads it out. Closed tips are found too."
+        ),
     )
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    status = forms.ChoiceField(label=pgettext_lazy("tip", "Status"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
     due = forms.ChoiceField(
         label=_("Deadline"),
@@ -134,7 +140,7 @@ class InboxFilterForm(forms.Form):
             )
         else:
             self.fields["commune"] = forms.TypedChoiceField(
-                label=_("Commune"),
+                label=pgettext_lazy("place level", "Commune"),
                 required=False,
                 coerce=int,
                 empty_value=None,
@@ -263,9 +269,9 @@ REASON_LABELS: dict[str, tuple[Any, bool]] = {
     A.EXTEND_PROCURACY: (_("Note (optional)"), False),
     A.SUSPEND: (_("Details (optional)"), False),
     A.RESUME: (_("Why the resolution resumes (optional)"), False),
-    A.PROSECUTE: (_("Note (optional)"), False),
-    A.NOT_PROSECUTE: (_("Reason for not prosecuting (the tipster is told it)"), True),
-    A.HAND_OVER: (_("Why this is not a criminal matter (the tipster is told it)"), True),
+    A.PROSECUTE: (_("What the tipster is told"), False),
+    A.NOT_PROSECUTE: (_("What the tipster is told"), True),
+    A.HAND_OVER: (_("What the tipster is told"), True),
     A.MERGE: (_("Note (optional)"), False),
     A.SEND_TO_PROCURACY: (_("Note (optional)"), False),
     A.CORRECT_OUTCOME: (_("Why the outcome is corrected"), True),
@@ -273,6 +279,26 @@ REASON_LABELS: dict[str, tuple[Any, bool]] = {
     A.PROCURACY_CANCEL_NOT_PROSECUTE: (_("Note (optional)"), False),
 }
 assert set(ACTION_FIELDS) == set(REASON_LABELS) == set(A.values) - {A.NOTE, A.MESSAGE, A.REVEAL}
+
+# The conclusions: their reason is what the tipster reads as "Reason" on the follow-up page
+# (BLTTHS Art. 158), so each form also has an internal note that never leaves the police.
+CONCLUSIONS: dict[str, str] = {
+    A.PROSECUTE: Outcome.PROSECUTED,
+    A.NOT_PROSECUTE: Outcome.NOT_PROSECUTED,
+    A.HAND_OVER: Outcome.HANDED_OVER,
+}
+TOLD_HELP: dict[str, Any] = {
+    A.PROSECUTE: _(
+        "Optional. Shown word for word to the tipster as the reason, on their follow-up page. "
+        "Write nothing the tipster must not know: use the internal note for that."
+    ),
+    A.NOT_PROSECUTE: _(
+        "Required (BLTTHS Art. 158). Shown word for word to the tipster as the reason, on "
+        "their follow-up page. Write nothing the tipster must not know: use the internal note "
+        "for that."
+    ),
+}
+TOLD_HELP[A.HAND_OVER] = TOLD_HELP[A.NOT_PROSECUTE]
 
 YES_NO_CHOICES = [("yes", _("Yes, the tip was valuable")), ("no", _("No"))]
 
@@ -285,6 +311,13 @@ class ActionForm(forms.Form):
     """One action on one tip: the fields the action takes (ACTION_FIELDS) and a reason."""
 
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    internal_note = forms.CharField(
+        label=_("Internal note (never shown to the tipster)"),
+        help_text=_("Kept in the tip's history for the officers of the units on the tip."),
+        required=False,
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     flagrant = forms.BooleanField(
         label=_("Caught in the act, or urgent (forwarding due within 24 hours)"), required=False
     )
@@ -354,13 +387,17 @@ class ActionForm(forms.Form):
         self.tip = tip
         self.user = user
         keep = {"reason", *ACTION_FIELDS[action]}
+        if action in CONCLUSIONS:
+            keep.add("internal_note")
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
         label, required = REASON_LABELS[action]
         self.fields["reason"].label = label
         self.reason_required = required
-        if required:
+        if action in TOLD_HELP:
+            self.fields["reason"].help_text = TOLD_HELP[action]
+        elif required:
             self.fields["reason"].help_text = _("Required.")
         self._targets: list[OrgUnit] = []
         if "target_unit" in self.fields:
@@ -439,6 +476,26 @@ class ActionForm(forms.Form):
             property_recovered_vnd=data.get("property_recovered_vnd"),
         )
 
+    def note_text(self) -> str:
+        """The conclusion's internal note, from a valid form ("" when none)."""
+        return str(self.cleaned_data.get("internal_note") or "").strip()
+
+    def tipster_preview(self) -> dict[str, str] | None:
+        """What the tipster's follow-up page will show once the conclusion is recorded (as
+        `timeline` writes it: the result in the site's language, the agency after a hand-over,
+        the reason as typed); None for the other actions."""
+        outcome = CONCLUSIONS.get(self.action)
+        if outcome is None:
+            return None
+        data = getattr(self, "cleaned_data", None) or {}
+        with translation.override(settings.LANGUAGE_CODE):
+            result = str(Outcome(outcome).label)
+        agency = str(data.get("agency") or "").strip()
+        return {
+            "result": f"{result}: {agency}" if agency else result,
+            "reason": str(data.get("reason") or "").strip(),
+        }
+
     def add_refusal(self, error: TransitionRefusedError) -> None:
         """The timeline's refusal, next to the field it is about (or at the top)."""
         name = error.field if error.field in self.fields else None
@@ -448,7 +505,14 @@ class ActionForm(forms.Form):
         return [self[name] for name in OUTCOME_FIELDS if name in self.fields]
 
     def other_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name not in OUTCOME_FIELDS]
+        return [
+            self[name]
+            for name in self.fields
+            if name not in OUTCOME_FIELDS and name != "internal_note"
+        ]
+
+    def note_field(self) -> forms.BoundField | None:
+        return self["internal_note"] if "internal_note" in self.fields else None
 
 
 # --- Notes and messages --------------------------------------------------------------------------

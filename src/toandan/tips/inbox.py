@@ -56,6 +56,17 @@ AnyUser = AbstractBaseUser | AnonymousUser
 DUE_SOON_DAYS = 3
 
 
+def deadline_running() -> Q:
+    """The tips whose `due_at` is a deadline someone must still meet.
+
+    A forwarded tip has met its forwarding deadline (BLTTHS Art. 146; joint circular 01/2017):
+    forwarding is what was due. The unit it went to starts its own clock when it accepts the
+    tip (`timeline`), so until then the tip is neither due soon nor overdue, for the unit that
+    forwarded it or for the one it waits at (which finds it among the tips forwarded to it).
+    """
+    return ~Q(status=TipStatus.FORWARDED)
+
+
 class Box:
     """Which part of the inbox: tips the units handle, tips forwarded to them awaiting
     acceptance, or information copies."""
@@ -133,7 +144,7 @@ def inbox_tips(  # noqa: PLR0912 - one branch per filter reads better than a tab
     if filters.valuable_unassessed:
         qs = qs.filter(valuable__isnull=True, status=TipStatus.CONCLUDED)
     if filters.number:
-        qs = qs.filter(register_number__icontains=filters.number.strip())
+        qs = qs.filter(_number_or_reference(filters.number))
     if filters.received_from is not None:
         qs = qs.filter(received_at__date__gte=filters.received_from)
     if filters.received_to is not None:
@@ -147,18 +158,30 @@ def inbox_tips(  # noqa: PLR0912 - one branch per filter reads better than a tab
     return qs.order_by(F("due_at").asc(nulls_last=True), "received_at", "pk")
 
 
+def _number_or_reference(text: str) -> Q:
+    """All or part of a register number, or the whole reference as the tipster reads it out
+    (any case, spaces or dashes between the characters)."""
+    reference = "".join(ch for ch in text if ch.isalnum()).upper()
+    found = Q(register_number__icontains=text.strip())
+    if reference:
+        found |= Q(reference=reference)
+    return found
+
+
 def _due_filter(qs: QuerySet[Tip], due: str, now: dt.datetime) -> QuerySet[Tip]:
     from toandan.tips.timeline import end_of_day, local_date
 
+    if due == DueFilter.NONE:
+        return qs.filter(Q(due_at__isnull=True) | ~deadline_running())
     if due == DueFilter.OVERDUE:
-        return qs.filter(due_at__lt=now)
+        return qs.filter(deadline_running(), due_at__lt=now)
     if due == DueFilter.TODAY:
-        return qs.filter(due_at__gte=now, due_at__lte=end_of_day(local_date(now)))
+        return qs.filter(
+            deadline_running(), due_at__gte=now, due_at__lte=end_of_day(local_date(now))
+        )
     if due == DueFilter.SOON:
         limit = end_of_day(local_date(now) + dt.timedelta(days=DUE_SOON_DAYS))
-        return qs.filter(due_at__gte=now, due_at__lte=limit)
-    if due == DueFilter.NONE:
-        return qs.filter(due_at__isnull=True)
+        return qs.filter(deadline_running(), due_at__gte=now, due_at__lte=limit)
     return qs
 
 
@@ -172,8 +195,11 @@ def inbox_counts(user: AnyUser, *, now: dt.datetime | None = None) -> dict[str, 
     # One pass over the unit's open tips gives three of the numbers.
     handling = Tip.objects.filter(responsible_unit__in=units, status__in=OPEN_STATUSES).aggregate(
         handling=Count("pk"),
-        overdue=Count("pk", filter=Q(due_at__lt=now)),
-        today=Count("pk", filter=Q(due_at__gte=now, due_at__lte=end_of_day(local_date(now)))),
+        overdue=Count("pk", filter=deadline_running() & Q(due_at__lt=now)),
+        today=Count(
+            "pk",
+            filter=deadline_running() & Q(due_at__gte=now, due_at__lte=end_of_day(local_date(now))),
+        ),
     )
     return {
         "handling": handling["handling"],
@@ -206,10 +232,10 @@ class DueInfo:
 
 def due_info(tip: Tip, *, now: dt.datetime | None = None) -> DueInfo | None:
     """The tip's current deadline (`Tip.due_at`), or None when no clock runs (suspended,
-    concluded, merged)."""
+    concluded, merged, or forwarded and not yet accepted: see `deadline_running`)."""
     from toandan.tips.timeline import DUE_ARTICLES, due_date, local_date
 
-    if tip.due_at is None:
+    if tip.due_at is None or tip.status == TipStatus.FORWARDED:
         return None
     now = now or timezone.now()
     last_day = due_date(tip.due_at)

@@ -55,7 +55,9 @@ class Category(models.Model):
     `NEVER_LISTED_GROUPS`, can never be (form validation and a database constraint)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    group = models.CharField(_("group"), max_length=20, choices=CategoryGroup.choices)
+    group = models.CharField(
+        pgettext_lazy("category", "group"), max_length=20, choices=CategoryGroup.choices
+    )
     name_vi = models.CharField(_("name (Vietnamese)"), max_length=160)
     name_en = models.CharField(_("name (English)"), max_length=160)
     description_vi = models.TextField(_("description (Vietnamese)"), blank=True)
@@ -88,7 +90,7 @@ class Category(models.Model):
     # prosecuted at the victim's request, so the form asks for it.
     asks_victim_request = models.BooleanField(_("asks whether the victim requests prosecution"))
     order = models.PositiveSmallIntegerField(_("order"), default=100)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
     sensitive = models.BooleanField(
         _("sensitive"),
         default=False,
@@ -513,7 +515,7 @@ class RoutingRule(models.Model):
     `primary` rule decides the responsible unit, and every matching `information` rule adds a
     read-only copy. A rule may be limited to one category or to serious categories."""
 
-    name = models.CharField(_("name"), max_length=160)
+    name = models.CharField(pgettext_lazy("category", "name"), max_length=160)
     priority = models.PositiveSmallIntegerField(_("priority"), default=100)
     condition = models.CharField(_("when"), max_length=16, choices=RoutingCondition.choices)
     category = models.ForeignKey(
@@ -526,7 +528,7 @@ class RoutingRule(models.Model):
     only_serious = models.BooleanField(_("only for serious categories"), default=False)
     target = models.CharField(_("send to"), max_length=16, choices=RoutingTarget.choices)
     role = models.CharField(_("as"), max_length=12, choices=RouteRole.choices)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
 
     class Meta:
         ordering = ["priority", "id"]

@@ -54,6 +54,22 @@ def receipt_parse(text: str) -> str | None:
     return "".join(digits)
 
 
+# A tip's reference: letters and digits (12 random ones, or a demo's "DEMO06").
+REFERENCE_LENGTHS = range(6, 17)
+
+
+def looks_like_reference(text: str) -> bool:
+    """Whether a tip's reference was typed where its receipt belongs. Tells only the shape of
+    the text (a receipt is digits only), never whether such a tip exists."""
+    compact = "".join(ch for ch in text.strip() if ch not in _SEPARATORS)
+    return (
+        len(compact) in REFERENCE_LENGTHS
+        and compact.isascii()
+        and compact.isalnum()
+        and not compact.isdigit()
+    )
+
+
 def _argon2(secret: bytes, pepper: bytes) -> bytes:
     salt = hmac.new(pepper, b"toandan.tips.receipt.salt.v1", hashlib.sha256).digest()[:16]
     return hash_secret_raw(

@@ -184,10 +184,18 @@ class ActionIn(Schema):
     - cancel_suspension, cancel_no_prosecute (the procuracy's cancellations): `decision_number`;
     - prosecute, not_prosecute (`reason`), hand_over (`agency`, `reason`), correct_outcome
       (`reason`): `valuable`, and `valuable_reasons` when valuable.
+
+    The `reason` of prosecute, not_prosecute and hand_over is what the tipster is told, word for
+    word (BLTTHS Art. 158); what only the officers may read goes in `internal_note`.
     """
 
     action: ActionName
     reason: str = Field("", max_length=4000)
+    internal_note: str = Field(
+        "",
+        max_length=2000,
+        description="With any action: a note kept in the history, never shown to the tipster.",
+    )
     target_unit: str | None = Field(
         None, max_length=40, description="Code of a police unit.", examples=["CA-01-00004"]
     )

@@ -36,7 +36,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from toandan.accounts.models import POLICE_ROLES
 from toandan.core import ratelimit
 from toandan.core.access import public, staff_required
-from toandan.tips import documents, selectors, services
+from toandan.tips import documents, receipts, selectors, services
 from toandan.tips.forms import FollowupForm, ReceiptNotedForm, ReplyForm, StaffTipForm, TipForm
 from toandan.tips.models import Channel, ReceiptKind, Tip
 
@@ -301,6 +301,20 @@ def _followup_login(request: HttpRequest, action: str) -> HttpResponse:
         # right receipt told that it is wrong would be given up for good.
         form.is_valid()
         form.add_error("receipt", _throttled_message(wait))
+    elif (
+        action == "open"
+        and form.is_valid()
+        and receipts.looks_like_reference(form.cleaned_data["receipt"])
+    ):
+        # No database is read: the answer depends on the shape of the text alone, so it tells
+        # nothing about any tip, and costs the guesser nothing either.
+        form.add_error(
+            "receipt",
+            _(
+                "This is the tip's reference: the police use it to find the tip, but it does "
+                "not open it. Type the 20-digit receipt you wrote down when you sent the tip."
+            ),
+        )
     elif action == "open" and form.is_valid():
         try:
             tip = services.followup_open(

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from toandan.accounts.models import POLICE_ROLES
 from toandan.core.access import staff_required
-from toandan.tips import duplicates, inbox, reveal, selectors, services, timeline
+from toandan.tips import duplicates, handling, inbox, reveal, selectors, services, timeline
 from toandan.tips.download import attachment_response
 from toandan.tips.forms_handling import ActionForm, InboxFilterForm, MessageForm, NoteForm
 from toandan.tips.inbox import Box
@@ -342,7 +342,11 @@ def _done_message(tip: Tip, action: str) -> str:
 
 
 def _action_page(
-    request: HttpRequest, tip: Tip, form: ActionForm, *, status: int = 200
+    request: HttpRequest,
+    tip: Tip,
+    form: ActionForm,
+    *,
+    status: int = 200,
 ) -> HttpResponse:
     user = _user(request)
     return render(
@@ -356,6 +360,9 @@ def _action_page(
             "allowed": form.action in timeline.allowed_actions(tip, user),
             "help": ACTION_HELP.get(form.action, ""),
             "due": inbox.due_info(tip),
+            "preview": form.tipster_preview(),
+            # Typed text is previewed once sent; an empty form shows where it will go.
+            "previewing": form.is_bound,
         },
         status=status,
     )
@@ -376,8 +383,17 @@ def tip_action(request: HttpRequest, reference: str, action: str) -> HttpRespons
     form = ActionForm(request.POST, action=action, tip=tip, user=user)
     if not form.is_valid():
         return _action_page(request, tip, form, status=422)
+    if request.POST.get("preview"):
+        # The tipster's page as it will read; nothing is recorded until the officer confirms.
+        return _action_page(request, tip, form)
     try:
-        tip = timeline.tip_act(actor=user, tip=tip, action=action, data=form.action_input())
+        tip = handling.tip_act_with_note(
+            actor=user,
+            tip=tip,
+            action=action,
+            data=form.action_input(),
+            internal_note=form.note_text(),
+        )
     except timeline.TipNotFoundError as error:
         raise Http404 from error
     except timeline.TransitionRefusedError as error:

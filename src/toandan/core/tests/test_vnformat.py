@@ -76,10 +76,13 @@ def test_vn_number_leaves_what_is_not_a_number_alone(value):
         (1_200_000, "1,2 triệu"),
         (3_000_000_000, "3 tỷ"),
         (18_900_000_000_000, "18.900 tỷ"),
-        (1_000, "1 nghìn"),
-        (1_250, "1,3 nghìn"),
+        # One rule with the summary (toandan.core.numbers): exact below 10.000, whole from
+        # 100 of a unit.
+        (1_000, "1.000"),
+        (1_250, "1.250"),
+        (12_500, "12,5 nghìn"),
         (999_960, "1 triệu"),  # not "1.000 nghìn"
-        (999_949_999, "999,9 triệu"),
+        (999_949_999, "1 tỷ"),
         (999, "999"),
         (0, "0"),
         (-2_500_000, "-2,5 triệu"),

@@ -52,6 +52,7 @@ def test_a_province_of_today_counts_the_old_provinces_merged_into_it(
     assert figures == SummaryFigures(
         unit_name="tỉnh Lào Cai",
         period_label="2023",
+        period_opening="In 2023",
         provinces_reported=1,
         provinces_expected=2,
         valuable_tips=2160,
@@ -125,7 +126,11 @@ def test_without_a_report_the_tips_toandan_counted_are_the_figures(analyst_natio
     figures = summary_figures(analyst_national, unit="01", period="2025")
 
     assert figures == SummaryFigures(
-        unit_name="thành phố Hà Nội", period_label="2025", valuable_tips=1, tips_received=3
+        unit_name="thành phố Hà Nội",
+        period_label="2025",
+        period_opening="In 2025",
+        valuable_tips=1,
+        tips_received=3,
     )
     assert summary_paragraph(figures) == (
         "In 2025, in thành phố Hà Nội, 1 valuable tips related to security and public order "

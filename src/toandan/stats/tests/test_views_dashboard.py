@@ -160,10 +160,10 @@ def _spread_tips(level: str, count: int, under: str = "") -> None:
 
 # The number of queries of a dashboard page: session and user, the roll-ups (each reads the
 # indicators, the categories and its source; the geography is kept per process once the first
-# page has read it) and the coverage of the annual report. It must not grow with the number of
-# places shown.
-COUNTRY_QUERIES = 21
-PROVINCE_QUERIES = 22
+# page has read it), the coverage of the annual report and the unit its link opens. It must
+# not grow with the number of places shown.
+COUNTRY_QUERIES = 22
+PROVINCE_QUERIES = 23
 
 
 def test_the_number_of_queries_does_not_grow_with_the_places_shown(
