@@ -184,7 +184,7 @@ class LoginThrottle(models.Model):
 class GrantStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for approval")
     APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("role grant", "Refused")
 
 
 class RoleGrant(models.Model):
@@ -214,7 +214,7 @@ class RoleGrant(models.Model):
         null=True,
         blank=True,
         related_name="role_grants_requested",
-        verbose_name=_("requested by"),
+        verbose_name=pgettext_lazy("role grant", "requested by"),
     )
     created_at = models.DateTimeField(_("requested at"), default=timezone.now)
     status = models.CharField(

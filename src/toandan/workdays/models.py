@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ChangeKind(models.TextChoices):
@@ -23,7 +24,7 @@ class CalendarChange(models.Model):
 
     day = models.DateField(_("day"), unique=True)
     kind = models.CharField(_("kind"), max_length=12, choices=ChangeKind.choices)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("calendar change", "name"), max_length=200)
     # The document that announced it (number, date, issuer); "UNCONFIRMED" when it could not
     # be checked against an official text.
     source = models.CharField(_("legal source"), max_length=400)
