@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.defaults import server_error as django_server_error
 from ninja import NinjaAPI
 
 from toandan.accounts.api import router as accounts_router
@@ -34,6 +38,43 @@ def request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpRespons
     message = _("The request is too large: send at most %(mb)d MB, or fewer or smaller files.")
     limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
     return api.create_response(request, {"detail": message % {"mb": limit_mb}}, status=413)
+
+
+# A database restart or failover takes seconds: clients (the citizens' phone app above all)
+# should try again soon rather than give up.
+DATABASE_RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable_response() -> JsonResponse:
+    response = JsonResponse(
+        {
+            "detail": _("The service is briefly unavailable: please try again in a minute."),
+            "code": "database_unavailable",
+        },
+        status=503,
+    )
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database cannot be reached (down, restarting, connections exhausted): a JSON 503
+    with Retry-After, not an HTML 500 that the client would take for a bug."""
+    return database_unavailable_response()
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: an error outside the API's own handlers (a middleware reading the session
+    while the database is down) still gets the JSON 503 under /api/; pages get 500.html."""
+    # Django calls handler500 inside its `except` block, so the exception is the current one.
+    if request.path.startswith("/api/") and isinstance(
+        sys.exception(), OperationalError | InterfaceError
+    ):
+        return database_unavailable_response()
+    return django_server_error(request)
 
 
 api.add_router("/geo", geo_router)
