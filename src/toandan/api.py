@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -11,8 +12,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.defaults import server_error as django_server_error
 from ninja import NinjaAPI
+from ninja.parser import Parser
 
 from toandan.accounts.api import router as accounts_router
+from toandan.core.text import clean_input_text
 from toandan.geo.api import router as geo_router
 from toandan.notifications.api import router as notifications_router
 from toandan.orgs.api import router as orgs_router
@@ -20,6 +23,27 @@ from toandan.stats.api import router as stats_router
 from toandan.tips.api import bench_router
 from toandan.tips.api import router as tips_router
 from toandan.tips.api_staff import router as staff_tips_router
+
+
+def clean_json(value: Any) -> Any:
+    """Every string of a parsed JSON body, keys included, through clean_input_text."""
+    if isinstance(value, str):
+        return clean_input_text(value)
+    if isinstance(value, list):
+        return [clean_json(item) for item in value]
+    if isinstance(value, dict):
+        return {clean_input_text(key): clean_json(item) for key, item in value.items()}
+    return value
+
+
+class CleanTextParser(Parser):
+    """JSON bodies get the same cleaning as forms and query strings
+    (`core.middleware.CleanInputTextMiddleware` does those; ninja reads them from there)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        parsed: dict[str, Any] = clean_json(super().parse_body(request))
+        return parsed
+
 
 api = NinjaAPI(
     title="toandan API",
@@ -29,6 +53,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs_url="/docs",
+    parser=CleanTextParser(),
 )
 
 

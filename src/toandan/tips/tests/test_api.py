@@ -457,3 +457,27 @@ def test_a_json_tip_over_the_in_memory_limit_gets_a_json_413(client, settings):
     assert response.status_code == 413
     assert response["Content-Type"].startswith("application/json")
     assert "MB" in response.json()["detail"]
+
+
+# --- Control characters ---------------------------------------------------------------------------
+
+
+def test_control_characters_in_a_tip_sent_by_the_api_do_not_break_its_intake_record(client, theft):
+    from toandan.accounts.tests.factories import logged_in
+    from toandan.tips.tests.test_documents import docx_text
+
+    body = send_tip(
+        client,
+        theft,
+        description="Nhóm người\x0b bán ma túy\x1b[0m ở cuối\x00 ngõ 12.",
+        address="Cuối ngõ\x00 12",
+        contact={"name": "Nguyễn\x07 Thị Lan", "phone": PHONE, "email": ""},
+    )
+    officer = logged_in(make_user("ca.bienban.api", "police_officer", "CA-01-00070"))
+
+    docx = officer.get(f"/tips/{body['reference']}/intake-record.docx")
+
+    assert docx.status_code == 200
+    text = docx_text(docx.content)
+    assert "Nhóm người bán ma túy[0m ở cuối ngõ 12." in text
+    assert "Cuối ngõ 12" in text
