@@ -6,12 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
 
-from toandan.core.text import clean_input_text
+from toandan.core.text import clean_input_text, has_control_characters
 
 # Pages work without JavaScript; what little script there is comes from our own origin.
 CONTENT_SECURITY_POLICY = (
@@ -80,12 +81,18 @@ class CleanInputTextMiddleware:
     The body is still parsed when something first reads request.POST or request.FILES (the
     CSRF check, a view): parsing it here would fix the upload handlers before a view may set
     them, and raise "too large" outside the API's JSON handler.
+
+    A path is not text to clean but an address: one with a control character is refused with
+    400 (a NUL in a path part reached PostgreSQL, which answered with a 500). Open311 refuses
+    those itself, in the error format of its specification.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if has_control_characters(request.path) and not request.path.startswith("/open311/"):
+            return control_character_in_path(request)
         # Immutable as Django made it (clean_query_dict keeps that); the stubs type it apart.
         request.GET = clean_query_dict(request.GET)  # type: ignore[assignment]
         load_post_and_files = request._load_post_and_files
@@ -102,3 +109,10 @@ class CleanInputTextMiddleware:
         # Instance attribute: HttpRequest.POST and .FILES call this on first use.
         setattr(request, "_load_post_and_files", load_and_clean)  # noqa: B010
         return self.get_response(request)
+
+
+def control_character_in_path(request: HttpRequest) -> HttpResponse:
+    message = _("The address contains a control character: remove it and try again.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "code": "control_character_in_path"}, status=400)
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

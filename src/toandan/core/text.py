@@ -11,6 +11,7 @@ _SPACES = re.compile(r"\s+")
 # XML of a DOCX or the UTF-8 of PostgreSQL, or hides text in a terminal.
 _UNWANTED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _NON_WORD = re.compile(r"[^0-9a-z ]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def clean_input_text(text: str) -> str:
@@ -24,6 +25,12 @@ def clean_input_text(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", _UNWANTED.sub("", text))
+
+
+def has_control_characters(text: str) -> bool:
+    """True for text with any C0 or C1 control, tab and newline included (for a URL's path,
+    where none belongs)."""
+    return _CONTROL.search(text) is not None
 
 
 def strip_accents(text: str) -> str:

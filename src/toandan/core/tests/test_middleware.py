@@ -147,3 +147,23 @@ def test_control_characters_in_a_new_form_are_removed_without_the_form_asking(
         "upload": "ảnh.jpg",
         "q": "ma túy",
     }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/staff/tips/AB%00CD",
+        "/api/v1/geo/units/1%1B/children",
+        "/tips/AB%00CD/intake-record.docx",
+    ],
+)
+def test_nul_or_escape_in_a_path_is_a_400_not_a_server_error(path: str) -> None:
+    # PostgreSQL refuses NUL in a query parameter: a path part must never bring one in.
+    client = Client(raise_request_exception=False)
+
+    response = client.get(path)
+
+    assert response.status_code == 400
+    if path.startswith("/api/"):
+        assert response.json()["code"] == "control_character_in_path"
