@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.defaults import server_error as django_server_error
 from ninja import NinjaAPI
+from ninja.parser import Parser
 
 from toandan.accounts.api import router as accounts_router
+from toandan.core.text import clean_input_text
 from toandan.geo.api import router as geo_router
 from toandan.notifications.api import router as notifications_router
 from toandan.orgs.api import router as orgs_router
@@ -16,6 +23,27 @@ from toandan.stats.api import router as stats_router
 from toandan.tips.api import bench_router
 from toandan.tips.api import router as tips_router
 from toandan.tips.api_staff import router as staff_tips_router
+
+
+def clean_json(value: Any) -> Any:
+    """Every string of a parsed JSON body, keys included, through clean_input_text."""
+    if isinstance(value, str):
+        return clean_input_text(value)
+    if isinstance(value, list):
+        return [clean_json(item) for item in value]
+    if isinstance(value, dict):
+        return {clean_input_text(key): clean_json(item) for key, item in value.items()}
+    return value
+
+
+class CleanTextParser(Parser):
+    """JSON bodies get the same cleaning as forms and query strings
+    (`core.middleware.CleanInputTextMiddleware` does those; ninja reads them from there)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        parsed: dict[str, Any] = clean_json(super().parse_body(request))
+        return parsed
+
 
 api = NinjaAPI(
     title="toandan API",
@@ -25,6 +53,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs_url="/docs",
+    parser=CleanTextParser(),
 )
 
 
@@ -34,6 +63,43 @@ def request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpRespons
     message = _("The request is too large: send at most %(mb)d MB, or fewer or smaller files.")
     limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
     return api.create_response(request, {"detail": message % {"mb": limit_mb}}, status=413)
+
+
+# A database restart or failover takes seconds: clients (the citizens' phone app above all)
+# should try again soon rather than give up.
+DATABASE_RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable_response() -> JsonResponse:
+    response = JsonResponse(
+        {
+            "detail": _("The service is briefly unavailable: please try again in a minute."),
+            "code": "database_unavailable",
+        },
+        status=503,
+    )
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database cannot be reached (down, restarting, connections exhausted): a JSON 503
+    with Retry-After, not an HTML 500 that the client would take for a bug."""
+    return database_unavailable_response()
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: an error outside the API's own handlers (a middleware reading the session
+    while the database is down) still gets the JSON 503 under /api/; pages get 500.html."""
+    # Django calls handler500 inside its `except` block, so the exception is the current one.
+    if request.path.startswith("/api/") and isinstance(
+        sys.exception(), OperationalError | InterfaceError
+    ):
+        return database_unavailable_response()
+    return django_server_error(request)
 
 
 api.add_router("/geo", geo_router)

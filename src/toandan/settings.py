@@ -102,6 +102,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "toandan.core.limits.RequestSizeLimitMiddleware",
+    # Before anything reads request.GET or request.POST (CSRF, locale, views).
+    "toandan.core.middleware.CleanInputTextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "toandan.core.middleware.VietnameseFirstLocaleMiddleware",

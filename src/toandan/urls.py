@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from toandan.accounts.views import admin_login_redirect
-from toandan.api import api
+from toandan.api import api, server_error
 
 urlpatterns = [
     path("", include("toandan.web.urls")),
@@ -22,3 +22,5 @@ urlpatterns = [
     path("admin/login/", admin_login_redirect, name="admin_login"),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = server_error

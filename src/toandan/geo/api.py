@@ -18,6 +18,7 @@ from ninja import P, QueryEx, Router
 from ninja.errors import ValidationError
 
 from toandan.core.access import public
+from toandan.core.pagination import MAX_OFFSET
 from toandan.geo import selectors
 from toandan.geo.models import AdminUnit, Generation, Level, Succession
 from toandan.geo.schemas import RegionPage, SuccessionPage, UnitDetailOut, UnitOut, UnitPage
@@ -28,7 +29,9 @@ MAX_LIMIT = 500
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 Limit = QueryEx[int, P(ge=1, le=MAX_LIMIT, description="Page size, at most 500.")]
-Offset = QueryEx[int, P(ge=0, description="How many items to skip.")]
+Offset = QueryEx[
+    int, P(ge=0, le=MAX_OFFSET, description=f"How many items to skip, at most {MAX_OFFSET}.")
+]
 
 
 def _parse_day(value: str | None, *, default: dt.date | None) -> dt.date | None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from toandan.accounts.api_auth import ApiAuth
+from toandan.core.pagination import BoundedPageNumberPagination
 from toandan.notifications.models import Notification
 from toandan.notifications.schemas import MarkReadIn, MarkReadOut, NotificationOut
 from toandan.notifications.selectors import notifications_of, unread_count
@@ -17,7 +18,7 @@ router = Router(tags=["notifications"], auth=ApiAuth())
 
 
 @router.get("", response=list[NotificationOut], summary="My notifications, unread first")
-@paginate(PageNumberPagination, page_size=20, max_page_size=100)
+@paginate(BoundedPageNumberPagination, page_size=20, max_page_size=100)
 def notifications(request: HttpRequest, unread: bool = False) -> QuerySet[Notification]:
     """`unread=true` lists only the unread ones."""
     return notifications_of(request.user, unread_only=unread)

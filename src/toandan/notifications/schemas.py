@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from toandan.core.pagination import DatabaseId
 
 
 class NotificationOut(Schema):
@@ -17,7 +19,7 @@ class NotificationOut(Schema):
 
 class MarkReadIn(Schema):
     # None: every unread notification of the caller.
-    ids: list[int] | None = None
+    ids: list[DatabaseId] | None = Field(None, max_length=1000)
 
 
 class MarkReadOut(Schema):

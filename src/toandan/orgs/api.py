@@ -7,9 +7,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from toandan.accounts.api_auth import ApiAuth
+from toandan.core.pagination import BoundedPageNumberPagination
 from toandan.orgs.models import OrgUnit
 from toandan.orgs.schemas import OrgUnitDetailOut, OrgUnitOut
 from toandan.orgs.selectors import org_unit_children_visible, org_unit_get_visible, org_unit_list
@@ -18,7 +19,7 @@ router = Router(tags=["orgs"], auth=ApiAuth())
 
 
 @router.get("/units", response=list[OrgUnitOut], summary="Units in my jurisdiction")
-@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+@paginate(BoundedPageNumberPagination, page_size=50, max_page_size=500)
 def units(
     request: HttpRequest, q: str = "", kind: str = "", level: str = "", closed: bool = False
 ) -> QuerySet[OrgUnit]:

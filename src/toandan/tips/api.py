@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -40,6 +40,7 @@ from toandan.orgs.models import OrgLevel, OrgUnit
 from toandan.tips import selectors
 from toandan.tips.models import Category, Channel, ReceiptKind, Tip
 from toandan.tips.schemas import (
+    PNG_BASE64_EXAMPLE,
     AttachmentIn,
     BenchIn,
     BenchOut,
@@ -154,6 +155,17 @@ def union_branch(code: str) -> OrgUnit | None:
 
 def decode_attachments(items: Sequence[AttachmentIn], *, field: str) -> list[UploadData]:
     """Base64 to bytes, refusing a file over the size cap before decoding it."""
+    max_count = int(settings.TOANDAN_TIP_MAX_ATTACHMENTS)
+    if len(items) > max_count:
+        # The service's own refusal, before decoding files that would be refused anyway.
+        raise TipRejectedError(
+            {
+                field: [
+                    ngettext("Send at most %(max)s file.", "Send at most %(max)s files.", max_count)
+                    % {"max": max_count}
+                ]
+            }
+        )
     max_bytes = settings.TOANDAN_TIP_MAX_ATTACHMENT_BYTES
     uploads = []
     errors = []
@@ -372,11 +384,54 @@ def categories(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
+# Whole bodies for the docs page ("Try it out"); each is sent by a test and must be accepted.
+TIP_EXAMPLES: dict[str, dict[str, Any]] = {
+    "anonymous": {
+        "summary": "Anonymous, place known",
+        "value": {
+            "category": "drug-trafficking",
+            "description": "Tối nào cũng có nhóm người tụ tập mua bán ma túy ở cuối ngõ 12.",
+            "province": "01",
+            "commune": "00070",
+            "address": "Cuối ngõ 12 phố Hàng Bạc",
+            "occurred_text": "tối thứ Bảy tuần trước",
+        },
+    },
+    "commune_unknown": {
+        "summary": "Commune not known: the tip goes to the province police",
+        "value": {
+            "category": "theft",
+            "description": "Hai thanh niên bẻ khóa xe máy trước quán cà phê lúc 22 giờ.",
+            "province": "01",
+            "commune": None,
+            "commune_unknown": True,
+            "occurred_on": "2026-03-14",
+            "occurred_until": "2026-03-15",
+        },
+    },
+    "with_contact_and_photo": {
+        "summary": "With contact details and a photo",
+        "value": {
+            "category": "drug-trafficking",
+            "description": "Người bán thường đến lúc 21 giờ, đi xe máy Wave màu đỏ.",
+            "province": "01",
+            "commune": "00070",
+            "occurred_at": "2026-03-14T21:30:00+07:00",
+            "people": "Hai thanh niên, một người xăm tay",
+            "vehicles": "Xe máy Wave màu đỏ, biển 29-X1",
+            "contact": {"name": "Nguyễn Thị Lan", "phone": "0912 345 678", "email": ""},
+            "attachments": [{"name": "anh-hien-truong.png", "data_base64": PNG_BASE64_EXAMPLE}],
+        },
+    },
+}
+
+
 @router.post(
     "",
     response={201: TipCreatedOut, 422: ValidationErrorOut, 429: ErrorOut},
     auth=None,
     summary="Send a tip",
+    openapi_extra={"requestBody": {"content": {"application/json": {"examples": TIP_EXAMPLES}}}},
 )
 @public
 @refusals

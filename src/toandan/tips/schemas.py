@@ -1,44 +1,70 @@
 """Input and output shapes of the tips API (`/api/v1/tips/...`).
 
-The caps here only bound what the server will parse; the rules a tip must follow (text lengths,
-attachment count and size, types checked by content) are the service's and come back as 422
-with per-field messages.
+The limits are the web form's, one limit for both: the fixed ones are the service's constants,
+and the text length and file count follow settings (TOANDAN_TIP_MAX_TEXT_CHARS,
+TOANDAN_TIP_MAX_ATTACHMENTS), read when the docs are built and checked by the service, whose
+refusals come back as 422 with per-field messages.
+
+Every field has an example, and the docs page builds the body it offers from them: each must
+be accepted as it stands (tests/test_api.py sends them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
+from django.conf import settings
 from ninja import Field, Schema
+
+from toandan.tips.services import ADDRESS_MAX, EMAIL_MAX, NAME_MAX, PEOPLE_MAX, WHEN_TEXT_MAX
 
 RECEIPT_EXAMPLE = "4821 0937 5562 1048 3390"
 REFERENCE_EXAMPLE = "T7QK2M9XHP4C"
+# A real 1x1 PNG: an example file the API accepts.
+PNG_BASE64_EXAMPLE = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ"
+    "AAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg=="
+)
+
+
+def text_limit(schema: dict[str, Any]) -> None:
+    """maxLength from settings when the docs are built (never at import)."""
+    schema["maxLength"] = int(settings.TOANDAN_TIP_MAX_TEXT_CHARS)
+
+
+def files_limit(schema: dict[str, Any]) -> None:
+    schema["maxItems"] = int(settings.TOANDAN_TIP_MAX_ATTACHMENTS)
 
 
 class AttachmentIn(Schema):
-    name: str = Field(..., max_length=255, examples=["anh-hien-truong.jpg"])
+    name: str = Field(..., max_length=255, examples=["anh-hien-truong.png"])
     # Base64 of the file's bytes. The whole JSON body is capped (DATA_UPLOAD_MAX_MEMORY_SIZE),
     # so large files go through the web form.
-    data_base64: str = Field(..., examples=["/9j/4AAQSkZJRgABAQAAAQABAAD..."])
+    data_base64: str = Field(..., examples=[PNG_BASE64_EXAMPLE])
     # Photos lose their GPS position unless the tipster asks to keep it.
     keep_location: bool = False
 
 
 class ContactIn(Schema):
-    name: str = Field("", max_length=200, examples=["Nguyễn Thị Lan"])
+    name: str = Field("", max_length=NAME_MAX, examples=["Nguyễn Thị Lan"])
     phone: str = Field("", max_length=40, examples=["0912 345 678"])
-    email: str = Field("", max_length=254, examples=["lan@example.vn"])
+    email: str = Field("", max_length=EMAIL_MAX, examples=["lan@example.vn"])
 
 
 class TipIn(Schema):
     """A tip. Only `category`, `description` and `province` are required; `commune` may be null
     when `commune_unknown` is true (the tip then goes to the province police)."""
 
-    category: str = Field(..., max_length=40, examples=["drug_trafficking"])
+    category: str = Field(
+        ...,
+        max_length=40,
+        description="A code from GET /api/v1/tips/categories.",
+        examples=["drug-trafficking"],
+    )
     description: str = Field(
         ...,
-        max_length=50_000,
+        json_schema_extra=text_limit,
         examples=["Tối nào cũng có nhóm người tụ tập mua bán ma túy ở cuối ngõ 12."],
     )
     province: str | int = Field(
@@ -52,17 +78,22 @@ class TipIn(Schema):
     commune_unknown: bool = Field(
         default=False, description="True when the tipster does not know it."
     )
-    address: str = Field("", max_length=2_000, examples=["Cuối ngõ 12 phố Hàng Bạc"])
+    address: str = Field("", max_length=ADDRESS_MAX, examples=["Cuối ngõ 12 phố Hàng Bạc"])
     occurred_at: dt.datetime | None = Field(
         None,
         description="Exact time when known; without a time zone it is Vietnam time.",
         examples=["2026-03-14T21:30:00+07:00"],
     )
-    occurred_on: dt.date | None = Field(None, description="Approximate: on or after this day.")
-    occurred_until: dt.date | None = Field(None, description="Approximate: on or before this day.")
-    occurred_text: str = Field("", max_length=2_000, examples=["tối thứ Bảy tuần trước"])
-    people: str = Field("", max_length=20_000, examples=["Hai thanh niên, một người xăm tay"])
-    vehicles: str = Field("", max_length=20_000, examples=["Xe máy Wave màu đỏ, biển 29-X1"])
+    # Null examples: with occurred_at given, the approximate days are left out.
+    occurred_on: dt.date | None = Field(
+        None, description="Approximate: on or after this day.", examples=[None]
+    )
+    occurred_until: dt.date | None = Field(
+        None, description="Approximate: on or before this day.", examples=[None]
+    )
+    occurred_text: str = Field("", max_length=WHEN_TEXT_MAX, examples=["tối thứ Bảy tuần trước"])
+    people: str = Field("", max_length=PEOPLE_MAX, examples=["Hai thanh niên, một người xăm tay"])
+    vehicles: str = Field("", max_length=PEOPLE_MAX, examples=["Xe máy Wave màu đỏ, biển 29-X1"])
     victim_request: Literal["", "yes", "no", "unknown"] = Field(
         "",
         description="For fights and injuries (BLTTHS Art. 155): does the victim ask for "
@@ -72,13 +103,18 @@ class TipIn(Schema):
         None,
         max_length=40,
         description="Code of the tipster's union branch, for the movement's statistics.",
+        examples=[None],
     )
     contact: ContactIn | None = None
-    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=50)
+    attachments: list[AttachmentIn] = Field(
+        default_factory=list,
+        description="Files as base64; the count is that of the web form.",
+        json_schema_extra=files_limit,
+    )
 
 
 class CategoryOut(Schema):
-    code: str = Field(..., examples=["drug_trafficking"])
+    code: str = Field(..., examples=["drug-trafficking"])
     name: str = Field(..., examples=["Mua bán trái phép chất ma túy"])
     group: str = Field(..., examples=["drugs"])
     description: str
@@ -100,9 +136,11 @@ class ReceiptIn(Schema):
 class ReplyIn(Schema):
     receipt: str = Field(..., max_length=100, examples=[RECEIPT_EXAMPLE])
     body: str = Field(
-        ..., max_length=50_000, examples=["Người đó thường đến lúc 21 giờ, đi xe máy đỏ."]
+        ...,
+        json_schema_extra=text_limit,
+        examples=["Người đó thường đến lúc 21 giờ, đi xe máy đỏ."],
     )
-    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=50)
+    attachments: list[AttachmentIn] = Field(default_factory=list, json_schema_extra=files_limit)
 
 
 class MessageOut(Schema):

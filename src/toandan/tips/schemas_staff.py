@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from toandan.core.pagination import MAX_PAGE
+
 REFERENCE_EXAMPLE = "T7QK2M9XHP4C"
 
 # The transitions of `toandan.tips.timeline.TRANSITIONS`, spelled out so the OpenAPI schema
@@ -64,7 +66,7 @@ class InboxQuery(Schema):
     sort: Literal["due", "received", "-received"] = Field(
         "due", description="due: soonest deadline first (tips without one last)."
     )
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(25, ge=1, le=100)
 
 

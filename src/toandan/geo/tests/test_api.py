@@ -206,3 +206,16 @@ def test_units_list_refuses_an_unknown_level(client):
 def test_units_list_costs_two_queries(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
         client.get(f"{API}/units", {"on": "2025-07-01", "level": "commune", "limit": 500})
+
+
+@pytest.mark.parametrize(
+    "path", ["/provinces", "/units", "/regions", "/search?q=ha", "/units/1/children"]
+)
+def test_offset_past_the_64_bit_range_is_a_422_not_a_server_error(client, path):
+    separator = "&" if "?" in path else "?"
+    response = client.get(f"{API}{path}{separator}offset=9223372036854775808")
+
+    assert response.status_code == 422
+    error = response.json()["detail"][0]
+    assert error["loc"] == ["query", "offset"]
+    assert "1000000" in error["msg"]

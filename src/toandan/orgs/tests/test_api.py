@@ -48,3 +48,13 @@ def test_unit_outside_my_jurisdiction_is_not_found(officer_hoan_kiem):
 
 def test_anonymous_callers_are_refused():
     assert Client().get("/api/v1/orgs/units").status_code == 401
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "18446744073709553"])
+def test_page_past_the_64_bit_range_is_a_422_not_a_server_error(leader_hanoi, page):
+    response = logged_in(leader_hanoi).get("/api/v1/orgs/units", {"page": page})
+
+    assert response.status_code == 422
+    error = response.json()["detail"][0]
+    assert error["loc"] == ["query", "page"]
+    assert "10000" in error["msg"]

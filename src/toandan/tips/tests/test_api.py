@@ -552,3 +552,127 @@ def test_tip_sent_while_every_cleaner_is_busy_gets_503_and_a_retry(client, theft
     assert response.json()["code"] == "busy"
     assert int(response["Retry-After"]) > 0
     assert Tip.objects.count() == 0
+
+
+# --- Control characters ---------------------------------------------------------------------------
+
+
+def test_control_characters_in_a_tip_sent_by_the_api_do_not_break_its_intake_record(client, theft):
+    from toandan.accounts.tests.factories import logged_in
+    from toandan.tips.tests.test_documents import docx_text
+
+    body = send_tip(
+        client,
+        theft,
+        description="Nhóm người\x0b bán ma túy\x1b[0m ở cuối\x00 ngõ 12.",
+        address="Cuối ngõ\x00 12",
+        contact={"name": "Nguyễn\x07 Thị Lan", "phone": PHONE, "email": ""},
+    )
+    officer = logged_in(make_user("ca.bienban.api", "police_officer", "CA-01-00070"))
+
+    docx = officer.get(f"/tips/{body['reference']}/intake-record.docx")
+
+    assert docx.status_code == 200
+    text = docx_text(docx.content)
+    assert "Nhóm người bán ma túy[0m ở cuối ngõ 12." in text
+    assert "Cuối ngõ 12" in text
+
+
+# --- Documented examples and limits ---------------------------------------------------------------
+
+
+def openapi_operation(client: Client, path: str) -> dict[str, Any]:
+    operation: dict[str, Any] = client.get("/api/v1/openapi.json").json()["paths"][path]["post"]
+    return operation
+
+
+def body_schema(client: Client, path: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The operation's request body schema, and the schemas its $refs point into."""
+    openapi = client.get("/api/v1/openapi.json").json()
+    content = openapi["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+    components = openapi["components"]["schemas"]
+    return components[content["schema"]["$ref"].rsplit("/", 1)[1]], components
+
+
+def example_from_fields(schema: dict[str, Any], components: dict[str, Any]) -> Any:
+    """The body the docs page builds from the fields' own examples, as Swagger UI does when
+    an operation has no whole example."""
+    if "$ref" in schema:
+        return example_from_fields(components[schema["$ref"].rsplit("/", 1)[1]], components)
+    if "examples" in schema:
+        return schema["examples"][0]
+    if "default" in schema:
+        return schema["default"]
+    if "anyOf" in schema:
+        return example_from_fields(schema["anyOf"][0], components)
+    if schema.get("type") == "array":
+        return [example_from_fields(schema["items"], components)]
+    if schema.get("type") == "object" or "properties" in schema:
+        return {
+            name: example_from_fields(field, components)
+            for name, field in schema["properties"].items()
+        }
+    raise AssertionError(f"no example for {schema}")
+
+
+def test_each_documented_example_of_sending_a_tip_is_accepted(client, theft):
+    content = openapi_operation(client, API)["requestBody"]["content"]["application/json"]
+    examples = content["examples"]
+
+    assert len(examples) >= 2
+    for name, example in examples.items():
+        response = post(client, "", example["value"])
+        assert response.status_code == 201, (name, response.content)
+
+
+def test_the_tip_example_built_from_field_examples_is_accepted(client, theft):
+    schema, components = body_schema(client, API)
+
+    response = post(client, "", example_from_fields(schema, components))
+
+    assert response.status_code == 201, response.content
+
+
+@pytest.mark.parametrize("path", ["/follow-up", "/reply", "/receipt/replace"])
+def test_the_documented_receipt_examples_are_well_formed(client, path):
+    schema, components = body_schema(client, f"{API}{path}")
+
+    response = post(client, path, example_from_fields(schema, components))
+
+    # The example receipt opens no tip, but nothing in the example is malformed.
+    assert response.status_code == 404, response.content
+    assert response.json()["code"] == "receipt_rejected"
+
+
+def test_the_api_documents_the_limits_of_the_web_form(client, settings):
+    from toandan.tips import services
+
+    schema, components = body_schema(client, API)
+    fields = schema["properties"]
+
+    assert fields["description"]["maxLength"] == settings.TOANDAN_TIP_MAX_TEXT_CHARS == 10_000
+    assert fields["attachments"]["maxItems"] == settings.TOANDAN_TIP_MAX_ATTACHMENTS == 5
+    assert fields["address"]["maxLength"] == services.ADDRESS_MAX
+    assert fields["occurred_text"]["maxLength"] == services.WHEN_TEXT_MAX
+    assert fields["people"]["maxLength"] == fields["vehicles"]["maxLength"] == services.PEOPLE_MAX
+    assert components["ContactIn"]["properties"]["name"]["maxLength"] == services.NAME_MAX
+    reply, _components = body_schema(client, f"{API}/reply")
+    assert reply["properties"]["body"]["maxLength"] == settings.TOANDAN_TIP_MAX_TEXT_CHARS
+    assert reply["properties"]["attachments"]["maxItems"] == settings.TOANDAN_TIP_MAX_ATTACHMENTS
+
+
+def test_more_files_than_the_form_allows_are_refused_before_they_are_decoded(client, theft):
+    six = [{"name": f"{n}.jpg", "data_base64": "not base64 at all"} for n in range(6)]
+
+    response = post(client, "", tip_body(theft, attachments=six))
+
+    assert error_fields(response) == {"attachments"}
+    assert [error["msg"] for error in response.json()["detail"]] == ["Chỉ gửi tối đa 5 tệp."]
+    assert not Tip.objects.exists()
+
+
+def test_a_description_longer_than_the_form_allows_is_refused(client, theft):
+    response = post(client, "", tip_body(theft, description="a" * 10_001))
+
+    assert error_fields(response) == {"description"}
+    assert not Tip.objects.exists()

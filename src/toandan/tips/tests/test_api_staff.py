@@ -547,3 +547,10 @@ def test_merging_shows_on_both_tips(officer_hoan_kiem):
     assert response.json()["status"] == "merged"
     assert response.json()["merged_into"] == survivor.reference
     assert client.get(detail_url(survivor)).json()["merged_tips"] == [tip.reference]
+
+
+def test_inbox_page_past_the_64_bit_range_is_a_422_not_a_server_error(officer_hoan_kiem):
+    response = bearer(officer_hoan_kiem).get(f"{INBOX}?page=99999999999999999999")
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "page"]

@@ -567,3 +567,29 @@ def test_reply_flood_is_refused_with_the_wait_in_minutes(client: Client, setting
     assert "Lần hai, gửi ngay sau." in text  # nothing typed is lost
     assert re.search(r"(khoảng \d+ phút|\d+ giây)", text)
     assert TipMessage.objects.count() == 1
+
+
+# --- control characters --------------------------------------------------------------------------
+
+
+def test_control_characters_in_a_tip_sent_by_the_form_do_not_break_its_intake_record(
+    client: Client,
+):
+    from toandan.accounts.tests.factories import logged_in
+    from toandan.tips.tests.test_documents import docx_text
+
+    send_tip(
+        client,
+        description="Nhóm người\x0b bán ma túy\x1b[0m ở cuối ngõ 12.",
+        address="Cuối ngõ\x00 12",
+        people="Hai\x85 thanh niên",
+    )
+    tip = Tip.objects.get()
+    officer = logged_in(make_user("ca.bienban.form", "police_officer", "CA-01-00070"))
+
+    docx = officer.get(reverse("tips:intake_record_docx", args=[tip.reference]))
+
+    assert docx.status_code == 200
+    text = docx_text(docx.content)
+    assert "Nhóm người bán ma túy[0m ở cuối ngõ 12." in text
+    assert "Cuối ngõ 12" in text
