@@ -60,7 +60,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -153,6 +155,16 @@ def open311_view(*methods: str) -> Callable[[View], View]:
             except Open311Error as error:
                 return render_errors(
                     fmt, error.status, error.descriptions, retry_after=error.retry_after
+                )
+            # Django refuses these while reading the parameters (`_refuse_nul` reads them
+            # first): the client's fault, so the spec's error document, never a 500.
+            except RequestDataTooBig:
+                return render_errors(fmt, 413, [_("The request is too large.")])
+            except (SuspiciousOperation, MultiPartParserError):
+                return render_errors(
+                    fmt,
+                    400,
+                    [_("The request could not be read: too many fields, or a malformed body.")],
                 )
             except Exception:
                 # Logged without the request: nothing about the caller goes to the log.

@@ -1099,3 +1099,57 @@ def test_a_nul_character_anywhere_is_a_4xx_not_a_500(client, theft, method, path
 
     assert 400 <= response.status_code < 500, response.content
     assert response.json()[0]["code"] == response.status_code
+
+
+def _error_document(response, fmt: str) -> tuple[int, str]:
+    if fmt == "json":
+        (error,) = response.json()
+        return error["code"], error["description"]
+    root = xml(response)
+    assert root.tag == "errors"
+    return int(root.findtext("error/code") or 0), root.findtext("error/description") or ""
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_post_with_too_many_fields_is_a_400_not_a_500(client, theft, fmt):
+    fields = {f"attribute[x{n}]": "1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+
+    response = create(client, fmt, address_id="00070", **fields)
+
+    assert response.status_code == 400
+    assert _error_document(response, fmt)[0] == 400
+    assert not Tip.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_get_with_too_many_parameters_is_a_400_not_a_500(client, fmt):
+    query = "&".join(f"x{n}=1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+
+    response = client.get(f"{BASE}/requests.{fmt}?{query}")
+
+    assert response.status_code == 400
+    assert _error_document(response, fmt)[0] == 400
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_form_body_larger_than_the_limit_is_a_413_not_a_500(client, theft, fmt, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+
+    response = create(client, fmt, address_id="00070", description="x" * 2048)
+
+    assert response.status_code == 413
+    assert _error_document(response, fmt)[0] == 413
+    assert not Tip.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_malformed_multipart_body_is_a_400_not_a_500(client, theft, fmt):
+    response = client.generic(
+        "POST",
+        f"{BASE}/requests.{fmt}",
+        b"--nothing-like-the-boundary\r\n\r\n",
+        content_type="multipart/form-data; boundary=\x01",
+    )
+
+    assert response.status_code == 400
+    assert _error_document(response, fmt)[0] == 400
