@@ -25,12 +25,13 @@ class Command(BaseCommand):
         from toandan.core.startup import startup_checks_run
         from toandan.wsgi import application
 
+        host, port = options["host"], options["port"]
+        trust = proxy_trust(host=host)  # stops on a proxy address waitress cannot use
         require_site_url()
         startup_checks_run()  # e.g. a keyring lacking keys the database's tips need
 
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
-        host, port = options["host"], options["port"]
         self.stdout.write(f"toandan: http://{host}:{port}/  (Ctrl+C to stop)")
         # No access log: citizens' IP addresses are never written anywhere.
         # waitress would buffer up to 1 GB before the app could refuse a body: cap it at ours.
@@ -41,5 +42,5 @@ class Command(BaseCommand):
             threads=options["threads"],
             ident="toandan",
             max_request_body_size=settings.TOANDAN_MAX_REQUEST_BYTES,
-            **proxy_trust(),
+            **trust,
         )
