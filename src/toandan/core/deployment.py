@@ -7,23 +7,58 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, register, run_checks
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import CommandError
+
+# The system checks a production process runs before it serves (see `deployment_checks_run`).
+DEPLOY_TAG = "toandan_deploy"
+
+
+def site_url_problem() -> str:
+    """What is wrong with TOANDAN_SITE_URL in production, or "" (always "" under DEBUG).
+
+    TOANDAN_SITE_URL is printed on every receipt card (the address a citizen comes back to)
+    and in the links of emails. Without it they would send citizens to 127.0.0.1; `make run`
+    (DEBUG) sets it to its own address."""
+    if settings.DEBUG:
+        return ""
+    url = str(settings.TOANDAN_SITE_URL)
+    parts = urlsplit(url)
+    if parts.scheme in {"http", "https"} and parts.netloc:
+        return ""
+    return (
+        f"TOANDAN_SITE_URL is {url!r}: set it to the address citizens open the site at "
+        "(e.g. https://toandan.example.vn). It is printed on receipt cards and in emails."
+    )
+
+
+@register(Tags.security, DEPLOY_TAG, deploy=True)
+def site_url_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """`manage.py check --deploy`, and every production process through
+    `deployment_checks_run`."""
+    problem = site_url_problem()
+    return [Error(problem, id="toandan.E001")] if problem else []
+
+
+def deployment_checks_run() -> None:
+    """Refuse to serve with a production problem (`toandan.wsgi` runs this at import, so any
+    WSGI server, gunicorn or uWSGI as well as `toandan serve`, stops before its first request)."""
+    errors = [
+        message
+        for message in run_checks(tags=[DEPLOY_TAG], include_deployment_checks=True)
+        if message.is_serious()
+    ]
+    if errors:
+        msg = "refusing to start:\n- " + "\n- ".join(str(error.msg) for error in errors)
+        raise ImproperlyConfigured(msg)
 
 
 def require_site_url() -> None:
-    """TOANDAN_SITE_URL is printed on every receipt card (the address a citizen comes back to)
-    and in the links of emails. Without it they would send citizens to 127.0.0.1, so a
-    production server refuses to start; `make run` (DEBUG) sets it to its own address."""
-    if settings.DEBUG:
-        return
-    url = str(settings.TOANDAN_SITE_URL)
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
-        msg = (
-            f"TOANDAN_SITE_URL is {url!r}: set it to the address citizens open the site at "
-            "(e.g. https://toandan.example.vn). It is printed on receipt cards and in emails."
-        )
-        raise CommandError(msg)
+    """For `toandan serve` and `toandan worker`: the same check, as a command error."""
+    problem = site_url_problem()
+    if problem:
+        raise CommandError(problem)
 
 
 def proxy_trust(*, host: str) -> dict[str, Any]:

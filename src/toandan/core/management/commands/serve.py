@@ -23,12 +23,13 @@ class Command(BaseCommand):
         from waitress import serve
 
         from toandan.core.startup import startup_checks_run
-        from toandan.wsgi import application
 
         host, port = options["host"], options["port"]
         trust = proxy_trust(host=host)  # stops on a proxy address waitress cannot use
-        require_site_url()
+        require_site_url()  # as a command's message, before the WSGI module checks it again
         startup_checks_run()  # e.g. a keyring lacking keys the database's tips need
+
+        from toandan.wsgi import application
 
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
