@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.tips.models import (
+    DEFAULT_SENSITIVE_CODES,
     NEVER_LISTED_GROUPS,
     Category,
     CategoryGroup,
@@ -400,6 +401,7 @@ def request_list(
         # if a row got past it.
         .exclude(category__sensitive=True)
         .exclude(category__group__in=sorted(NEVER_LISTED_GROUPS))
+        .exclude(category__code__in=sorted(DEFAULT_SENSITIVE_CODES))
     )
     if references:
         keys = [_reference_key(reference) for reference in references]

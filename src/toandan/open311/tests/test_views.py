@@ -1153,3 +1153,17 @@ def test_a_malformed_multipart_body_is_a_400_not_a_500(client, theft, fmt):
 
     assert response.status_code == 400
     assert _error_document(response, fmt)[0] == 400
+
+
+def test_a_default_sensitive_category_unticked_and_listed_before_the_fix_is_not_listed(client):
+    # Both tickboxes changed while `sensitive` could still be unticked: the database allows
+    # it, the category's code still keeps its tips out.
+    Category.objects.filter(code="prostitution").update(sensitive=False, open311_listed=True)
+    tip = Tip.objects.get(
+        pk=tip_submit(data=_theft_input(Category.objects.get(code="prostitution"))).tip.pk
+    )
+    Tip.objects.filter(pk=tip.pk).update(received_at=_old_enough())
+
+    response = client.get(f"{BASE}/requests.json")
+
+    assert response.json() == []
