@@ -399,9 +399,9 @@ TOANDAN_BENCH_ENDPOINTS = env_bool("TOANDAN_BENCH_ENDPOINTS", default=False)
 # Client keys for rate limits: behind N trusted reverse proxies, the client is the N-th address
 # from the right of X-Forwarded-For; 0 (no proxy) uses the connection's address only.
 TOANDAN_TRUSTED_PROXY_COUNT = int(os.environ.get("TOANDAN_TRUSTED_PROXY_COUNT", "0"))
-# The address the proxy connects to `toandan serve` from, whose X-Forwarded-* headers it
-# trusts (one address, or "*": any peer, when only the proxy can reach the app server).
-TOANDAN_TRUSTED_PROXY = os.environ.get("TOANDAN_TRUSTED_PROXY", "*").strip() or "*"
+# The one address the proxy connects to `toandan serve` from, whose X-Forwarded-* headers it
+# trusts: a proxy on the same machine by default ("*", any peer, only with a loopback --host).
+TOANDAN_TRUSTED_PROXY = os.environ.get("TOANDAN_TRUSTED_PROXY", "").strip() or "127.0.0.1"
 # Tip submissions per hour: per client key (GlobaLeaks' 10), and overall. The overall ceiling
 # is a circuit breaker, not a quota: no tip may be refused (BLTTHS Art. 144), and anyone able to
 # reach it could shut intake for everyone, so it sits far above any real national volume (the

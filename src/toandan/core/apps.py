@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        from toandan.core import deployment  # noqa: F401 - registers its system checks
         from toandan.core.sqlite import private_sqlite_files
 
         connection_created.connect(private_sqlite_files, dispatch_uid="toandan.private_sqlite")

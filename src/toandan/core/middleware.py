@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -94,7 +96,10 @@ class CleanInputTextMiddleware:
         if has_control_characters(request.path) and not request.path.startswith("/open311/"):
             return control_character_in_path(request)
         # Immutable as Django made it (clean_query_dict keeps that); the stubs type it apart.
-        request.GET = clean_query_dict(request.GET)  # type: ignore[assignment]
+        # A query string Django refuses (too many fields) is left for the view to read: it
+        # raises again there, where each API answers in its own error format.
+        with contextlib.suppress(SuspiciousOperation):
+            request.GET = clean_query_dict(request.GET)  # type: ignore[assignment]
         load_post_and_files = request._load_post_and_files
 
         def load_and_clean() -> None:

@@ -85,7 +85,16 @@ def _client_address(request: HttpRequest) -> str:
 
 def _network_of(address: str) -> str:
     """IPv4 addresses as they are; IPv6 by their /64, which one household or phone holds
-    whole (keying single IPv6 addresses would let a client pick a fresh key per attempt)."""
+    whole (keying single IPv6 addresses would let a client pick a fresh key per attempt).
+
+    Some proxies write the client's source port too, or quote the entry: "203.0.113.5:51234",
+    "[2001:db8::1]:443", '"203.0.113.5"'. Keyed as written, every new connection would be a
+    fresh client, so the port, brackets and quotes go first."""
+    address = address.strip().strip('"').strip()
+    if address.startswith("["):
+        address = address[1:].partition("]")[0]
+    elif address.count(":") == 1:
+        address = address.partition(":")[0]
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:

@@ -186,7 +186,16 @@ def export_job_run(*, job_id: int, progress_every: int | None = None) -> None:
     # umask would make them readable by every account on the machine). The writers below
     # truncate the file made here, so its mode stays.
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    directory.chmod(0o700)
+    try:
+        directory.chmod(0o700)
+    except PermissionError:
+        # A folder the operator made as another account (a mounted volume): only its owner
+        # may change its mode. The files are still 0600; the job must not die over it.
+        logger.warning(
+            "exports folder %s is not owned by this account: its mode stays as it is; "
+            "make it 0700 and owned by the service account",
+            directory,
+        )
     name = f"{secrets.token_urlsafe(24)}.{job.format}"
     part = directory / f"{name}.part"
     part.touch(mode=0o600, exist_ok=False)

@@ -22,17 +22,21 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.tips.models import (
+    DEFAULT_SENSITIVE_CODES,
     NEVER_LISTED_GROUPS,
     Category,
     CategoryGroup,
     Tip,
+    TipEvent,
     TipRoute,
     TipStatus,
     VictimRequest,
@@ -283,25 +287,44 @@ def _status_note(status: str) -> str:
     return str(notes.get(status, _("In progress.")))
 
 
-def request_row(tip: Tip) -> dict[str, Any]:
+def request_row(tip: Tip, *, horizon: dt.datetime) -> dict[str, Any]:
     """The public-safe fields of one request (`tips.selectors.tip_open311_view` decides which),
-    with the times cut to the day and a status note that says nothing of the content."""
+    with the times cut to the day and a status note that says nothing of the content.
+
+    Status and `updated_datetime` are as of `horizon` (the list's cut-off): what the police did
+    to a tip shows only as late as a tip's arrival does, never on the day they did it."""
     view = tip_open311_view(tip)
+    status = _status_at(tip)
+    requested = _to_the_day(view.requested_datetime)
+    last_shown_day = horizon - dt.timedelta(days=1)
+    updated = max(requested, min(_to_the_day(view.updated_datetime), last_shown_day))
     return {
         "service_request_id": view.service_request_id,
-        "status": view.status,
-        "status_notes": _status_note(tip.status),
+        "status": "closed" if status in CLOSED_STATUSES else "open",
+        "status_notes": _status_note(status),
         "service_name": view.service_name,
         "service_code": view.service_code,
         "agency_responsible": view.agency_responsible,
-        "requested_datetime": _to_the_day(view.requested_datetime),
-        "updated_datetime": _to_the_day(view.updated_datetime),
+        "requested_datetime": requested,
+        "updated_datetime": updated,
     }
 
 
-def _public_tips() -> QuerySet[Tip]:
+def _status_at(tip: Tip) -> str:
+    # Annotated by `_public_tips`: every event records the status it left the tip in.
+    return str(getattr(tip, "status_at_horizon", TipStatus.RECEIVED.value))
+
+
+def _public_tips(horizon: dt.datetime) -> QuerySet[Tip]:
     # Only the columns the public row shows: the encrypted content is never even read. Routes
-    # are prefetched: the responsible unit is the one handling the tip now.
+    # are prefetched: the responsible unit is the one handling the tip now. Within a day, tips
+    # come by reference (random), not in the order they arrived.
+    status_at_horizon = (
+        TipEvent.objects.filter(tip=OuterRef("pk"), created_at__lt=horizon)
+        .exclude(to_status="")
+        .order_by("-created_at", "-pk")
+        .values("to_status")[:1]
+    )
     return (
         Tip.objects.select_related("category", "register_unit")
         .only(
@@ -314,13 +337,20 @@ def _public_tips() -> QuerySet[Tip]:
             "category__name_en",
             "register_unit__name",
         )
+        .annotate(
+            # No event before the cut-off: the status every tip starts with.
+            status_at_horizon=Coalesce(
+                Subquery(status_at_horizon), Value(TipStatus.RECEIVED.value)
+            ),
+            received_day=TruncDate("received_at", tzinfo=timezone.get_current_timezone()),
+        )
         .prefetch_related(
             Prefetch(
                 "routes",
                 queryset=TipRoute.objects.filter(active=True).select_related("org_unit"),
             )
         )
-        .order_by("-received_at", "-pk")
+        .order_by("-received_day", "reference")
     )
 
 
@@ -329,10 +359,17 @@ def _reference_key(reference: str) -> str:
     return reference.strip().upper()
 
 
-def request_get(reference: str) -> dict[str, Any] | None:
-    """One request, shown at once: whoever asks for it by id knows the id already."""
-    tip = _public_tips().filter(reference=_reference_key(reference)).first()
-    return request_row(tip) if tip is not None else None
+def request_get(reference: str, *, now: dt.datetime) -> dict[str, Any] | None:
+    """One request, shown at once: whoever asks for it by id knows the id already. Its status
+    and last change are as of the list's cut-off, as in the list: an id read from the list
+    must not tell what the police did today."""
+    horizon = list_horizon(now)
+    tip = _public_tips(horizon).filter(reference=_reference_key(reference)).first()
+    return request_row(tip, horizon=horizon) if tip is not None else None
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def request_list(
@@ -345,36 +382,55 @@ def request_list(
     now: dt.datetime,
 ) -> list[dict[str, Any]]:
     """GET requests. `references` overrides every other filter (as the spec says); otherwise
-    the window is the 90 days before `end` (or after `start`), newest first, at most 1000.
-    Only tips of listed categories, received before `list_horizon(now)`, are listed."""
+    the window is the 90 days before `end` (or after `start`), newest day first, at most 1000.
+    Only tips of listed categories, received before `list_horizon(now)`, are listed.
+
+    The window is whole local days, from the midnight that begins the day of `start` to the
+    midnight that ends the day of `end` (by default the 90 days before today's midnight): a
+    date inside a day selects the same tips as its midnight, so narrowing the window cannot
+    time a tip within its day, and a tip leaves the default window at a midnight, not 90 days
+    to the second after it arrived."""
+    horizon = list_horizon(now)
     tips = (
-        _public_tips()
+        _public_tips(horizon)
         .filter(
             category__open311_listed=True,
-            received_at__lt=list_horizon(now),
+            received_at__lt=horizon,
         )
         # The database refuses a listed sensitive category; this keeps the list right even
         # if a row got past it.
         .exclude(category__sensitive=True)
         .exclude(category__group__in=sorted(NEVER_LISTED_GROUPS))
+        .exclude(category__code__in=sorted(DEFAULT_SENSITIVE_CODES))
     )
     if references:
         keys = [_reference_key(reference) for reference in references]
         tips = tips.filter(reference__in=keys[:MAX_REQUESTS])
-        return [request_row(tip) for tip in tips[:MAX_REQUESTS]]
+        return [request_row(tip, horizon=horizon) for tip in tips[:MAX_REQUESTS]]
     if start is None and end is None:
-        end = now
-    if start is None:
+        first_day = timezone.localdate(now) - DEFAULT_WINDOW
+        after_last_day = timezone.localdate(now)
+    elif start is None:
         assert end is not None
-        start = end - DEFAULT_WINDOW
-    elif end is None:
-        end = start + DEFAULT_WINDOW
-    tips = tips.filter(received_at__gte=start, received_at__lte=end)
+        after_last_day = timezone.localdate(end) + dt.timedelta(days=1)
+        first_day = after_last_day - DEFAULT_WINDOW
+    else:
+        first_day = timezone.localdate(start)
+        after_last_day = (
+            first_day + DEFAULT_WINDOW
+            if end is None
+            else timezone.localdate(end) + dt.timedelta(days=1)
+        )
+    tips = tips.filter(
+        received_at__gte=_midnight(first_day), received_at__lt=_midnight(after_last_day)
+    )
     if service_codes:
         tips = tips.filter(category__code__in=list(service_codes))
     wanted = set(statuses)
+    # The status as of the cut-off (see `request_row`), annotated by `_public_tips`.
+    closed: In[str] = In(F("status_at_horizon"), sorted(CLOSED_STATUSES))
     if wanted == {"open"}:
-        tips = tips.exclude(status__in=CLOSED_STATUSES)
+        tips = tips.exclude(closed)
     elif wanted == {"closed"}:
-        tips = tips.filter(status__in=CLOSED_STATUSES)
-    return [request_row(tip) for tip in tips[:MAX_REQUESTS]]
+        tips = tips.filter(closed)
+    return [request_row(tip, horizon=horizon) for tip in tips[:MAX_REQUESTS]]

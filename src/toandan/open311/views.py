@@ -35,8 +35,12 @@ What differs from the spec, on purpose:
   sensitive one (drugs, trafficking, domestic violence, sexual offences, anything about a
   person), and a tip only from the local midnight that ends `TOANDAN_OPEN311_LIST_DELAY_DAYS`
   (7) whole days after the day it arrived, all the tips of a day at once, so polling it tells
-  the day and nothing finer. `GET requests/{id}` (the sender knows the random id) shows a tip
-  of any category at once. Ids are case-insensitive.
+  the day and nothing finer. `start_date`/`end_date` select whole local days, the default
+  window is the 90 days before today's midnight, and a day's tips come by reference, not in
+  the order they arrived. `GET requests/{id}` (the sender knows the random id) shows a tip of
+  any category at once. In both, `status` and `updated_datetime` are as of the list's cut-off
+  (the same midnight), so what the police did to a tip shows no sooner than its arrival
+  does. Ids are case-insensitive.
 - **CORS.** GET answers (the public data) carry `Access-Control-Allow-Origin: *` so web apps
   can read them, and an OPTIONS preflight is answered for GET only; POST answers carry no CORS
   header, so a web page cannot read a receipt posted from another site's page.
@@ -56,7 +60,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -149,6 +155,16 @@ def open311_view(*methods: str) -> Callable[[View], View]:
             except Open311Error as error:
                 return render_errors(
                     fmt, error.status, error.descriptions, retry_after=error.retry_after
+                )
+            # Django refuses these while reading the parameters (`_refuse_nul` reads them
+            # first): the client's fault, so the spec's error document, never a 500.
+            except RequestDataTooBig:
+                return render_errors(fmt, 413, [_("The request is too large.")])
+            except (SuspiciousOperation, MultiPartParserError):
+                return render_errors(
+                    fmt,
+                    400,
+                    [_("The request could not be read: too many fields, or a malformed body.")],
                 )
             except Exception:
                 # Logged without the request: nothing about the caller goes to the log.
@@ -485,7 +501,7 @@ def _request_list(request: HttpRequest, fmt: str) -> HttpResponse:
 @public
 @open311_view("GET")
 def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
-    row = selectors.request_get(request_id)
+    row = selectors.request_get(request_id, now=timezone.now())
     if row is None:
         raise Open311Error(
             404, _("No request with service_request_id “%(id)s”.") % {"id": request_id}

@@ -105,6 +105,13 @@ class CategoryAdmin(AuditedAdmin):
     list_editable = ("order", "active")
     search_fields = ("code", "name_vi", "name_en")
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Once sensitive, always (see Category.clean): never a tickbox away from the public list.
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.sensitive:
+            return (*fields, "sensitive")
+        return fields
+
 
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(AuditedAdmin):

@@ -35,6 +35,22 @@ class CategoryGroup(models.TextChoices):
 # Tips about drugs or trafficking are never listed publicly, whatever a category's flags say:
 # the list could warn the people they are about.
 NEVER_LISTED_GROUPS = frozenset({CategoryGroup.DRUGS.value, CategoryGroup.TRAFFICKING.value})
+# The default categories migration 0008 marked sensitive: never listed, whatever their flag says
+# (an administrator may have unticked it before the flag became permanent).
+DEFAULT_SENSITIVE_CODES = frozenset(
+    {
+        "drug-use",
+        "drug-den",
+        "drug-trafficking",
+        "human-trafficking",
+        "domestic-violence",
+        "prostitution",
+        "fight-injury",
+        "fraud-romance",
+        "fraud-deepfake",
+        "other",
+    }
+)
 
 
 class Seriousness(models.TextChoices):
@@ -52,7 +68,8 @@ class Category(models.Model):
 
     The public Open311 list (`GET /open311/v2/requests`) shows a category's tips only when an
     administrator opts it in (`open311_listed`); a sensitive category, or one in
-    `NEVER_LISTED_GROUPS`, can never be (form validation and a database constraint)."""
+    `NEVER_LISTED_GROUPS` or `DEFAULT_SENSITIVE_CODES`, can never be (form validation, a
+    database constraint, and the list's own filter). Once sensitive, a category stays so."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     group = models.CharField(
@@ -127,7 +144,21 @@ class Category(models.Model):
         return self.name_vi
 
     def clean(self) -> None:
-        if self.open311_listed and (self.sensitive or self.group in NEVER_LISTED_GROUPS):
+        # Sensitive is for good: otherwise unticking it in one save and listing the category
+        # in the next would publish domestic-violence tips. The admin shows it read-only.
+        if (
+            not self.sensitive
+            and self.pk is not None
+            and Category.objects.filter(pk=self.pk, sensitive=True).exists()
+        ):
+            raise ValidationError(
+                {"sensitive": _("A sensitive category stays sensitive; it cannot be unmarked.")}
+            )
+        if self.open311_listed and (
+            self.sensitive
+            or self.group in NEVER_LISTED_GROUPS
+            or self.code in DEFAULT_SENSITIVE_CODES
+        ):
             raise ValidationError(
                 {
                     "open311_listed": _(

@@ -77,8 +77,13 @@ def request(
     method: str = "GET",
     headers: Mapping[str, str] | None = None,
     body: bytes | None = None,
+    source: str | None = None,
 ) -> Reply:
-    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    """`source`: the loopback address to connect from (e.g. 127.0.0.2, a peer that is not the
+    proxy at 127.0.0.1)."""
+    connection = http.client.HTTPConnection(
+        HOST, port, timeout=30, source_address=(source, 0) if source else None
+    )
     try:
         connection.request(method, path, body=body, headers=dict(headers or {}))
         response = connection.getresponse()

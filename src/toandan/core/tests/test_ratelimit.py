@@ -115,6 +115,30 @@ def test_ipv6_clients_are_keyed_by_their_64_prefix():
     assert one != other
 
 
+@pytest.mark.parametrize(
+    ("written", "address"),
+    [
+        ("203.0.113.5:51234", "203.0.113.5"),
+        ('"203.0.113.5:443"', "203.0.113.5"),
+        ("[2001:db8:1:2::1]:443", "2001:db8:1:2::9"),
+        ('"[2001:db8:1:2::1]:51234"', "2001:db8:1:2::9"),
+        ("[2001:db8:1:2::1]", "2001:db8:1:2::9"),
+        ('"2001:db8:1:2::1"', "2001:db8:1:2::9"),
+    ],
+)
+def test_attack_a_fresh_source_port_per_tip_does_not_buy_a_fresh_rate_limit(
+    settings, written, address
+):
+    # Some proxies write the client's port (or brackets, or quotes) into X-Forwarded-For: the
+    # key must be the address's, whatever port the client connects from.
+    settings.TOANDAN_TRUSTED_PROXY_COUNT = 1
+    with_port = ratelimit.client_key(request_from("10.0.0.2", written))
+    plain = ratelimit.client_key(request_from("10.0.0.2", address))
+    other_port = ratelimit.client_key(request_from("10.0.0.2", written.replace("443", "444")))
+
+    assert with_port == plain == other_port
+
+
 # --- Throttle ------------------------------------------------------------------------------------
 
 

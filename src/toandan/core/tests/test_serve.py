@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 
+from toandan.core.deployment import proxy_trust
 from toandan.core.tests.served import HOST, Reply, free_port, request, run, server_env, serving
 from toandan.core.tests.served import toandan_command as toandan
 
@@ -62,7 +64,9 @@ def behind_proxy(var_dir: Path) -> Iterator[Server]:
         yield Server(port=port, category=category)
 
 
-def send_tip(server: Server, forwarded_for: str, number: int) -> Reply:
+def send_tip(
+    server: Server, forwarded_for: str, number: int, *, source: str | None = None
+) -> Reply:
     body = {
         "category": server.category,
         "description": f"Tin báo thử số {number}: nhóm người tụ tập mua bán ở cuối ngõ.",
@@ -79,6 +83,7 @@ def send_tip(server: Server, forwarded_for: str, number: int) -> Reply:
             "Content-Type": "application/json",
         },
         body=json.dumps(body).encode(),
+        source=source,
     )
 
 
@@ -129,6 +134,31 @@ def test_a_client_reaching_the_app_server_directly_cannot_forge_the_proxy_header
     assert [reply.status for reply in replies] == [201] * 10 + [429]
 
 
+# Another loopback address: a peer that is not the proxy, without leaving the machine.
+NOT_THE_PROXY = "127.0.0.2"
+
+
+def test_attack_forged_proxy_headers_from_a_peer_other_than_the_default_proxy_are_dropped(
+    var_dir, behind_proxy
+):
+    # TOANDAN_TRUSTED_PROXY unset: only a proxy on the machine itself (127.0.0.1) is trusted.
+    # An app server behind a load balancer listens on an address other machines reach: any of
+    # them could otherwise pass for https and take a fresh rate limit per forged address.
+    page = request(behind_proxy.port, "/tips/new/", headers=PROXIED_HTTPS, source=NOT_THE_PROXY)
+    proxied = request(behind_proxy.port, "/tips/new/", headers=PROXIED_HTTPS)
+    plain_http = {**BEHIND_PROXY, "TOANDAN_BEHIND_TLS_PROXY": "0"}
+    with server(var_dir, **plain_http) as port:
+        direct = Server(port=port, category=behind_proxy.category)
+        replies = [
+            send_tip(direct, f"203.0.113.{n}", n, source=NOT_THE_PROXY) for n in range(200, 211)
+        ]
+
+    assert page.status == 301
+    assert [reply.status for reply in replies] == [201] * 10 + [429]
+    # The proxy itself is still trusted.
+    assert proxied.status == 200
+
+
 def test_the_production_server_refuses_to_start_without_its_site_url(tmp_path):
     # The receipt card would send every citizen back to http://127.0.0.1:8000.
     command = [*toandan(), "serve", "--host", HOST, "--port", str(free_port())]
@@ -165,8 +195,7 @@ def test_the_worker_refuses_to_start_without_a_usable_site_url(settings, monkeyp
     assert consumed == []
 
 
-@pytest.mark.django_db  # serve's start-up checks read the key ids the database's tips use
-def test_make_run_keeps_its_local_site_url(settings, monkeypatch):
+def test_make_run_keeps_its_local_site_url(db, settings, monkeypatch):
     import waitress
 
     calls = []
@@ -177,3 +206,39 @@ def test_make_run_keeps_its_local_site_url(settings, monkeypatch):
     call_command("serve", stdout=io.StringIO())
 
     assert len(calls) == 1
+
+
+def test_attack_trusting_any_peer_on_an_address_others_reach_is_refused(settings):
+    settings.TOANDAN_TRUSTED_PROXY_COUNT = 1
+    settings.TOANDAN_TRUSTED_PROXY = "*"
+
+    with pytest.raises(CommandError, match=r'"\*" \(any peer\).*0\.0\.0\.0'):
+        proxy_trust(host="0.0.0.0")  # noqa: S104 - the address an operator would write
+    # On loopback the only peers are this machine's: a proxy on it.
+    assert proxy_trust(host="127.0.0.1")["trusted_proxy"] == "*"
+    assert proxy_trust(host="::1")["trusted_proxy"] == "*"
+
+
+def test_the_default_trusted_proxy_is_this_machine():
+    assert django_settings.TOANDAN_TRUSTED_PROXY == "127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    "value", ["10.0.0.0/8", "10.0.0.5, 10.0.0.6", "proxy.internal", "10.0.0.256"]
+)
+def test_a_trusted_proxy_waitress_cannot_compare_stops_the_server_with_a_message(settings, value):
+    settings.TOANDAN_TRUSTED_PROXY_COUNT = 1
+    settings.TOANDAN_TRUSTED_PROXY = value
+
+    with pytest.raises(CommandError, match="exactly one address") as refused:
+        proxy_trust(host="127.0.0.1")
+    assert value in str(refused.value)
+    assert "CIDR" in str(refused.value)
+
+
+def test_a_trusted_proxy_is_written_as_the_socket_reports_its_peer(settings):
+    # waitress compares the peer's address with the setting as strings.
+    settings.TOANDAN_TRUSTED_PROXY_COUNT = 1
+    settings.TOANDAN_TRUSTED_PROXY = "2001:DB8:0::0001"
+
+    assert proxy_trust(host="::1")["trusted_proxy"] == "2001:db8::1"

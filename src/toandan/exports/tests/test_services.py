@@ -261,3 +261,25 @@ def test_other_local_users_cannot_read_an_export(
     assert job.status == ExportStatus.DONE
     assert (exports_dir / job.file_name).stat().st_mode & 0o777 == 0o600
     assert exports_dir.stat().st_mode & 0o777 == 0o700
+
+
+def test_an_export_folder_owned_by_another_account_still_gets_its_file(
+    officer, test_producer, django_capture_on_commit_callbacks, exports_dir, *, monkeypatch, caplog
+):
+    # The operator made the folder (e.g. a mounted volume) as another account: only its owner
+    # may change its mode, so chmod fails with EPERM, as the operating system answers.
+    exports_dir.mkdir(mode=0o750)
+    real_chmod = Path.chmod
+
+    def chmod(path: Path, mode: int, **kwargs: Any) -> None:
+        if path == exports_dir:
+            raise PermissionError(1, "Operation not permitted", str(path))
+        real_chmod(path, mode, **kwargs)
+
+    monkeypatch.setattr(Path, "chmod", chmod)
+
+    job = create(officer, test_producer, django_capture_on_commit_callbacks, rows=3)
+
+    assert job.status == ExportStatus.DONE
+    assert (exports_dir / job.file_name).stat().st_mode & 0o777 == 0o600
+    assert str(exports_dir) in caplog.text

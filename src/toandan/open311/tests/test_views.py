@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -15,7 +17,15 @@ from django.utils import timezone
 
 from toandan.open311 import selectors
 from toandan.tips import crypto
-from toandan.tips.models import Category, CategoryGroup, Channel, Tip, TipStatus
+from toandan.tips.models import (
+    Category,
+    CategoryGroup,
+    Channel,
+    Tip,
+    TipAction,
+    TipEvent,
+    TipStatus,
+)
 from toandan.tips.services import TipInput, tip_submit
 
 pytestmark = pytest.mark.django_db
@@ -510,7 +520,7 @@ def test_get_requests_filters_by_id_code_and_status(client, theft, fight):
     fought = _listed_tip(
         client, service_code="test-fight", **{"attribute[victim_request]": "unknown"}
     )
-    Tip.objects.filter(pk=second.pk).update(status=TipStatus.CONCLUDED)
+    _concluded(second, at=second.received_at)
 
     def ids(**params: str) -> set[str]:
         rows = client.get(f"{BASE}/requests.json", params).json()
@@ -700,19 +710,179 @@ def test_polling_the_list_tells_only_the_day_a_tip_arrived_days_later(theft, set
     tz = timezone.get_current_timezone()
     morning = dt.datetime(2026, 3, 2, 0, 30, tzinfo=tz)
     evening = dt.datetime(2026, 3, 2, 23, 30, tzinfo=tz)
+    references = []
     for received_at in (morning, evening):
         tip = Tip.objects.get(pk=tip_submit(data=_theft_input(theft)).tip.pk)
         Tip.objects.filter(pk=tip.pk).update(received_at=received_at)
+        references.append(tip.reference)
 
-    def listed(now: dt.datetime) -> list[dt.datetime]:
-        rows = selectors.request_list(now=now, start=morning - dt.timedelta(days=1))
-        return [row["requested_datetime"] for row in rows]
+    def listed(
+        now: dt.datetime, start: dt.datetime | None = None, end: dt.datetime | None = None
+    ) -> list[tuple[str, dt.datetime]]:
+        rows = selectors.request_list(now=now, start=start, end=end)
+        return [(row["service_request_id"], row["requested_datetime"]) for row in rows]
 
     # Seven days later, to the last second of the day: nothing yet, however often one polls.
-    assert listed(dt.datetime(2026, 3, 9, 23, 59, 59, tzinfo=tz)) == []
-    # At midnight the whole day comes at once, dated to the day: not which came first.
-    at_midnight = listed(dt.datetime(2026, 3, 10, 0, 0, tzinfo=tz))
-    assert at_midnight == [dt.datetime(2026, 3, 2, tzinfo=tz)] * 2
+    late = dt.datetime(2026, 3, 9, 23, 59, 59, tzinfo=tz)
+    assert listed(late, start=morning - dt.timedelta(days=1)) == []
+    # At midnight the whole day comes at once, dated to the day, by reference: not which
+    # came first.
+    midnight = dt.datetime(2026, 3, 10, 0, 0, tzinfo=tz)
+    day = dt.datetime(2026, 3, 2, tzinfo=tz)
+    whole_day = [(reference, day) for reference in sorted(references)]
+    assert listed(midnight, start=morning - dt.timedelta(days=1)) == whole_day
+    # Nor does any window with an end in that day: each takes the whole day or nothing.
+    assert listed(midnight, start=evening) == whole_day
+    assert listed(midnight, end=morning) == whole_day
+    assert listed(midnight, start=morning + dt.timedelta(minutes=1), end=evening) == whole_day
+    assert listed(midnight, start=evening + dt.timedelta(hours=1)) == []
+
+
+def _concluded(tip: Tip, *, at: dt.datetime) -> None:
+    """An officer concludes the tip at `at`, as the timeline records it."""
+    Tip.objects.filter(pk=tip.pk).update(status=TipStatus.CONCLUDED, updated_at=at)
+    TipEvent.objects.create(
+        tip=tip,
+        action=TipAction.NOT_PROSECUTE,
+        from_status=TipStatus.RECEIVED,
+        to_status=TipStatus.CONCLUDED,
+        created_at=at,
+    )
+
+
+def _received_on(client: Client, *times: dt.datetime) -> list[Tip]:
+    """Listed tips, received at these times."""
+    tips = []
+    for received_at in times:
+        tip = _tip_via_open311(client)
+        Tip.objects.filter(pk=tip.pk).update(received_at=received_at)
+        tips.append(tip)
+    return tips
+
+
+def _local(days_ago: int, hour: int, minute: int = 0, second: int = 0) -> dt.datetime:
+    day = timezone.localdate() - dt.timedelta(days=days_ago)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute, second)))
+
+
+def test_bisecting_the_dates_within_a_day_cannot_time_a_tip(client, theft):
+    morning, evening = _received_on(client, _local(10, 8), _local(10, 20))
+    both = {morning.reference, evening.reference}
+
+    def listed(start: dt.datetime, end: dt.datetime) -> set[str]:
+        window = {"start_date": start.isoformat(), "end_date": end.isoformat()}
+        return {r["service_request_id"] for r in client.get(f"{BASE}/requests.json", window).json()}
+
+    # Halving the window around one hour after another: each half of the day gives the whole
+    # day, so the answers never differ between the two tips.
+    for start, end in [
+        (_local(10, 0), _local(10, 12)),
+        (_local(10, 12), _local(10, 23, 59, 59)),
+        (_local(10, 8, 0, 1), _local(10, 19, 59, 59)),
+        (_local(10, 7, 59, 59), _local(10, 8, 0, 1)),
+        (_local(10, 20, 0, 1), _local(10, 23)),
+    ]:
+        assert listed(start, end) == both, (start, end)
+    assert listed(_local(11, 0), _local(11, 23, 59, 59)) == set()
+
+
+def test_tips_of_one_day_are_not_listed_in_the_order_they_arrived(client, theft):
+    tips = _received_on(client, _local(10, 9), _local(10, 10), _local(10, 11))
+    earlier_day = _received_on(client, _local(11, 23))
+    first, second, third = sorted(tips, key=lambda tip: tip.reference)
+    # They arrive second, first, third: neither reference order nor its reverse.
+    for tip, received_at in (
+        (second, _local(10, 9)),
+        (first, _local(10, 10)),
+        (third, _local(10, 11)),
+    ):
+        Tip.objects.filter(pk=tip.pk).update(received_at=received_at)
+
+    listed = [r["service_request_id"] for r in client.get(f"{BASE}/requests.json").json()]
+
+    # The newest day first; within a day by reference, which is random.
+    assert listed == [first.reference, second.reference, third.reference, earlier_day[0].reference]
+
+
+def test_a_tip_leaves_the_default_window_at_a_midnight_not_90_days_to_the_second(theft, client):
+    (tip,) = _received_on(client, _local(0, 13))
+    received = _local(0, 13)
+    leaving = timezone.make_aware(
+        dt.datetime.combine(timezone.localdate() + dt.timedelta(days=91), dt.time.min)
+    )
+
+    def listed(now: dt.datetime) -> list[str]:
+        return [row["service_request_id"] for row in selectors.request_list(now=now)]
+
+    # Exactly 90 days and one second after it arrived: still listed, as every tip of its day.
+    assert listed(received + dt.timedelta(days=90, seconds=1)) == [tip.reference]
+    assert listed(leaving - dt.timedelta(seconds=1)) == [tip.reference]
+    assert listed(leaving) == []
+
+
+def test_police_action_today_is_not_in_the_public_list_nor_in_the_request(client, theft):
+    tip = _listed_tip(client)
+    earlier = _local(settings.TOANDAN_OPEN311_LIST_DELAY_DAYS + 1, 23)
+    Tip.objects.filter(pk=tip.pk).update(received_at=earlier, updated_at=earlier)
+    # Today an officer concludes it.
+    _concluded(tip, at=timezone.now())
+
+    (listed,) = client.get(f"{BASE}/requests.json").json()
+    (by_id,) = client.get(f"{BASE}/requests/{tip.reference}.json").json()
+    closed = client.get(f"{BASE}/requests.json", {"status": "closed"}).json()
+
+    for row in (listed, by_id):
+        # As of the list's cut-off: open, last changed on the day it arrived.
+        assert row["status"] == "open"
+        assert row["status_notes"] == "Công an đã tiếp nhận."
+        assert dt.datetime.fromisoformat(row["updated_datetime"]).date() == earlier.date()
+    assert closed == []
+
+
+def test_police_action_before_the_cut_off_is_in_the_public_list(client, theft):
+    tip = _listed_tip(client)
+    before = _local(settings.TOANDAN_OPEN311_LIST_DELAY_DAYS + 1, 10)
+    Tip.objects.filter(pk=tip.pk).update(received_at=before)
+    _concluded(tip, at=before)
+
+    (row,) = client.get(f"{BASE}/requests.json", {"status": "closed"}).json()
+
+    assert row["service_request_id"] == tip.reference
+    assert row["status"] == "closed"
+    assert client.get(f"{BASE}/requests.json", {"status": "open"}).json() == []
+
+
+def test_a_sensitive_category_that_got_past_the_database_is_still_not_listed(client, theft):
+    # The database refuses a listed sensitive category; the list must not depend on it alone.
+    tip = _listed_tip(client)
+    with _check_constraints_off():
+        Category.objects.filter(pk=theft.pk).update(sensitive=True)
+
+    response = client.get(f"{BASE}/requests.json")
+    by_id = client.get(f"{BASE}/requests.json", {"service_request_id": tip.reference}).json()
+
+    assert response.json() == by_id == []
+
+
+@contextmanager
+def _check_constraints_off() -> Iterator[None]:
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA ignore_check_constraints = ON")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA ignore_check_constraints = OFF")
+    else:
+        # Rolled back with the test's transaction.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ALTER TABLE tips_category DROP CONSTRAINT tips_category_sensitive_never_listed"
+            )
+        yield
 
 
 def _theft_input(category: Category) -> TipInput:
@@ -934,3 +1104,71 @@ def test_a_nul_character_anywhere_never_gives_a_500(client, theft, method, path,
         assert response.status_code == 400
         assert response.json()[0]["code"] == 400
     assert "\x00" not in response.content.decode()
+
+
+def _error_document(response, fmt: str) -> tuple[int, str]:
+    if fmt == "json":
+        (error,) = response.json()
+        return error["code"], error["description"]
+    root = xml(response)
+    assert root.tag == "errors"
+    return int(root.findtext("error/code") or 0), root.findtext("error/description") or ""
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_post_with_too_many_fields_is_a_400_not_a_500(client, theft, fmt):
+    fields = {f"attribute[x{n}]": "1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+
+    response = create(client, fmt, address_id="00070", **fields)
+
+    assert response.status_code == 400
+    assert _error_document(response, fmt)[0] == 400
+    assert not Tip.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_get_with_too_many_parameters_is_a_400_not_a_500(client, fmt):
+    query = "&".join(f"x{n}=1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+
+    response = client.get(f"{BASE}/requests.{fmt}?{query}")
+
+    assert response.status_code == 400
+    assert _error_document(response, fmt)[0] == 400
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_form_body_larger_than_the_limit_is_a_413_not_a_500(client, theft, fmt, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+
+    response = create(client, fmt, address_id="00070", description="x" * 2048)
+
+    assert response.status_code == 413
+    assert _error_document(response, fmt)[0] == 413
+    assert not Tip.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_malformed_multipart_body_is_a_400_not_a_500(client, theft, fmt):
+    response = client.generic(
+        "POST",
+        f"{BASE}/requests.{fmt}",
+        b"--nothing-like-the-boundary\r\n\r\n",
+        content_type="multipart/form-data; boundary=\x01",
+    )
+
+    assert response.status_code == 400
+    assert _error_document(response, fmt)[0] == 400
+
+
+def test_a_default_sensitive_category_unticked_and_listed_before_the_fix_is_not_listed(client):
+    # Both tickboxes changed while `sensitive` could still be unticked: the database allows
+    # it, the category's code still keeps its tips out.
+    Category.objects.filter(code="prostitution").update(sensitive=False, open311_listed=True)
+    tip = Tip.objects.get(
+        pk=tip_submit(data=_theft_input(Category.objects.get(code="prostitution"))).tip.pk
+    )
+    Tip.objects.filter(pk=tip.pk).update(received_at=_old_enough())
+
+    response = client.get(f"{BASE}/requests.json")
+
+    assert response.json() == []

@@ -226,3 +226,56 @@ def test_the_database_refuses_a_listed_sensitive_category(code, update):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Category.objects.filter(code=code).update(**update)
+
+
+@pytest.mark.parametrize("code", ["domestic-violence", "prostitution"])
+def test_attack_unticking_sensitive_then_listing_the_category_is_refused(admin_client, code):
+    # Two saves, each valid alone under the old rule: first take the flag off, then list it.
+    cat = category(code)
+    url = reverse("admin:tips_category_change", args=[cat.pk])
+    unticked = {key: value for key, value in _category_form(cat).items() if key != "sensitive"}
+
+    admin_client.post(url, unticked)
+    admin_client.post(url, {**unticked, "open311_listed": "on"})
+
+    cat.refresh_from_db()
+    assert cat.sensitive
+    assert not cat.open311_listed
+
+
+def test_sensitive_is_read_only_in_the_admin_once_set(admin_client):
+    form_of = {
+        code: admin_client.get(
+            reverse("admin:tips_category_change", args=[category(code).pk])
+        ).context["adminform"]
+        for code in ("domestic-violence", "theft")
+    }
+
+    assert "sensitive" not in form_of["domestic-violence"].form.fields
+    assert "sensitive" in form_of["domestic-violence"].readonly_fields
+    # A category that is not sensitive may still be marked so.
+    assert "sensitive" in form_of["theft"].form.fields
+
+
+def test_a_sensitive_category_cannot_be_made_ordinary_outside_the_admin_either():
+    from django.core.exceptions import ValidationError
+
+    cat = category("domestic-violence")
+    cat.sensitive = False
+
+    with pytest.raises(ValidationError) as refused:
+        cat.full_clean()
+    assert "sensitive" in refused.value.message_dict
+
+
+def test_a_default_sensitive_category_unticked_before_is_still_never_listed():
+    # Unticked before the flag became read-only: its code still keeps it out of the list.
+    from django.core.exceptions import ValidationError
+
+    Category.objects.filter(code="prostitution").update(sensitive=False)
+    cat = category("prostitution")
+    cat.open311_listed = True
+
+    with pytest.raises(ValidationError) as refused:
+        cat.full_clean()
+    assert "open311_listed" in refused.value.message_dict

@@ -287,11 +287,11 @@ def test_production_server_runs_without_an_access_log(monkeypatch, settings):
     import waitress
     from django.core.management import call_command
 
-    from toandan.wsgi import application
-
     calls: list[tuple[Any, dict[str, Any]]] = []
     monkeypatch.setattr(waitress, "serve", lambda app, **kw: calls.append((app, kw)))
-    settings.DEBUG = True  # skips collectstatic
+    settings.DEBUG = True  # skips collectstatic (and needs no site URL, as `make run`)
+
+    from toandan.wsgi import application
 
     call_command("serve", stdout=io.StringIO())
 

@@ -23,14 +23,16 @@ class Command(BaseCommand):
         from waitress import serve
 
         from toandan.core.startup import startup_checks_run
-        from toandan.wsgi import application
 
-        require_site_url()
+        host, port = options["host"], options["port"]
+        trust = proxy_trust(host=host)  # stops on a proxy address waitress cannot use
+        require_site_url()  # as a command's message, before the WSGI module checks it again
         startup_checks_run()  # e.g. a keyring lacking keys the database's tips need
+
+        from toandan.wsgi import application
 
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
-        host, port = options["host"], options["port"]
         self.stdout.write(f"toandan: http://{host}:{port}/  (Ctrl+C to stop)")
         # No access log: citizens' IP addresses are never written anywhere.
         # waitress would buffer up to 1 GB before the app could refuse a body: cap it at ours.
@@ -41,5 +43,5 @@ class Command(BaseCommand):
             threads=options["threads"],
             ident="toandan",
             max_request_body_size=settings.TOANDAN_MAX_REQUEST_BYTES,
-            **proxy_trust(),
+            **trust,
         )
