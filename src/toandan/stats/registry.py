@@ -29,17 +29,49 @@ says what happened where and when.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
     from toandan.stats.models import Indicator
 
 TIPS = "tips"
 REPORTS = "reports"
 FORMULA = "formula"
+# The dimensions every roll-up has; a source declares the others (`Dimension`).
+PERIOD = "period"
+PLACE = "place"
+
+
+class DimensionItem(NamedTuple):
+    key: Any  # as the source's rows carry it (a tips.Category id, a channel code)
+    code: str  # as cells, `by` filters and the API name it
+    name: str  # shown to the reader
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A breakdown a source offers besides period and place: the tips source's "category" and
+    "channel", a community-models source's kind of model. Rows carry the key of the source's
+    first dimension in `SourceRow.dimension_1`, of its second in `dimension_2`; a source
+    asked for a dimension it does not declare is shown under that dimension's "all" item.
+    Two sources declaring a dimension of the same name share it (declare the same object)."""
+
+    name: str  # as in `by` ("category")
+    label: str | Promise  # the column heading
+    # Every item in the order of the tables (read at each roll-up that could name them).
+    items: Callable[[], Sequence[DimensionItem]]
+    # The item for values not broken down by this dimension; None: they are not listed.
+    all_label: str | Promise | None = None
+    # The message (with %(codes)s) for a filter naming an unknown code; None: unknown codes
+    # are kept and match nothing.
+    unknown: str | Promise | None = None
+    # Offered as rows or columns on the pivot page.
+    pivot: bool = True
 
 
 @dataclass(frozen=True)
@@ -51,11 +83,11 @@ class SourceQuery:
     province_ids: frozenset[int] | None
     # Which detail the roll-up needs; a source may ignore what it does not have.
     communes: bool = False
-    categories: bool = False
-    channels: bool = False
-    # Filters (None: no filter). Category ids are tips.Category ids.
-    category_ids: frozenset[int] | None = None
-    channel_codes: frozenset[str] | None = None
+    # The source's own dimensions asked for (`Source.dimensions` names, e.g. "category").
+    dimensions: frozenset[str] = frozenset()
+    # Filters on the source's own dimensions: name -> the keys kept (as rows carry them, e.g.
+    # tips.Category ids). A dimension without an entry is not filtered.
+    filters: Mapping[str, frozenset[Any]] = field(default_factory=dict)
 
 
 class SourceRow(NamedTuple):
@@ -65,17 +97,19 @@ class SourceRow(NamedTuple):
     province_id: int | None  # None: a central unit's own value (no place)
     commune_id: int | None
     value: int | Decimal
-    category_id: int = 0  # 0: not broken down by category
-    channel: str = ""
+    # The keys of the source's first and second dimensions (`Source.dimensions`); 0 or "":
+    # not broken down (the roll-up shows it under the dimension's "all" item).
+    dimension_1: Any = 0
+    dimension_2: Any = ""
     # The reporting unit, for indicators aggregated by "last" or "average" over time.
     unit: str = ""
 
 
 class WideRows(NamedTuple):
     """A faster form for sources with many indicators per row: `indicators` names the values
-    at the end of every row, laid out as (start, end, province_id, commune_id, category_id,
-    channel, unit, value_1, value_2, ...). `end` None means the end of the start's month;
-    commune 0 or None means not known; category 0 and channel "" mean not broken down."""
+    at the end of every row, laid out as (start, end, province_id, commune_id, dimension_1,
+    dimension_2, unit, value_1, value_2, ...). `end` None means the end of the start's month;
+    commune 0 or None means not known; a dimension's key 0 or "" means not broken down."""
 
     indicators: tuple[str, ...]
     rows: Iterable[tuple[Any, ...]]
@@ -85,7 +119,7 @@ class WideRows(NamedTuple):
 class CellMaps:
     """How the roll-up names its cells, for a source that can group by them in the database
     (`fetch_cells`). `dims` lists the dimensions of a row, in order, among "period", "place"
-    and "category"; a row carries an integer per dimension:
+    and the source's own dimensions; a row carries an integer per dimension:
 
     - period: the index in `periods` of the bucket of the value's month (`months` maps the
       first day of each month of the query to its bucket; a month missing is outside it);
@@ -94,7 +128,7 @@ class CellMaps:
       show, `communes` a recorded commune to where its figures show; None is outside the
       query's unit. A commune missing from `communes` shows where its province's figures
       without a commune show;
-    - category: the category id (0: not broken down).
+    - a source's own dimension: its key as rows carry it (0: not broken down).
 
     `injective` is True when no two months and no two recorded provinces or communes share a
     number (the source still groups rows that may land in one cell)."""
@@ -128,6 +162,8 @@ class Source:
     # Optional: the values already summed per cell (only asked for when every indicator of the
     # source is aggregated by sum).
     fetch_cells: FetchCells | None = None
+    # Its own dimensions, at most two, in the order of the rows' `dimension_1`, `dimension_2`.
+    dimensions: tuple[Dimension, ...] = ()
 
 
 _SOURCES: dict[str, Source] = {}
@@ -141,9 +177,13 @@ def register_source(
     label: str = "",
     fetch_wide: FetchWide | None = None,
     fetch_cells: FetchCells | None = None,
+    dimensions: Sequence[Dimension] = (),
 ) -> None:
     """Make `code` usable as `Indicator.source`. Registering again replaces the source (tests,
     reloads)."""
+    if len(dimensions) > 2:
+        msg = f"source {code}: rows carry at most two dimensions of their own"
+        raise ValueError(msg)
     _SOURCES[code] = Source(
         code=code,
         fetch=fetch,
@@ -151,6 +191,7 @@ def register_source(
         label=label,
         fetch_wide=fetch_wide,
         fetch_cells=fetch_cells,
+        dimensions=tuple(dimensions),
     )
 
 
@@ -162,10 +203,29 @@ def source_codes() -> frozenset[str]:
     return frozenset(_SOURCES)
 
 
+def dimensions() -> dict[str, Dimension]:
+    """Every source's own dimensions by name, in the order the sources were registered."""
+    found: dict[str, Dimension] = {}
+    for source in _SOURCES.values():
+        for dimension in source.dimensions:
+            found.setdefault(dimension.name, dimension)
+    return found
+
+
+def dimension_names() -> tuple[str, ...]:
+    """What a roll-up may be broken down by: period, place and the sources' dimensions."""
+    return (PERIOD, PLACE, *dimensions())
+
+
 def register_builtin_sources() -> None:
     """Called from StatsConfig.ready()."""
     from toandan.stats.selectors import fetch_reported
-    from toandan.stats.summary import fetch_tips, fetch_tips_cells, fetch_tips_wide
+    from toandan.stats.summary import (
+        TIP_DIMENSIONS,
+        fetch_tips,
+        fetch_tips_cells,
+        fetch_tips_wide,
+    )
 
     register_source(
         TIPS,
@@ -174,6 +234,7 @@ def register_builtin_sources() -> None:
         label="tips",
         fetch_wide=fetch_tips_wide,
         fetch_cells=fetch_tips_cells,
+        dimensions=TIP_DIMENSIONS,
     )
     register_source(REPORTS, fetch_reported, complete=False, label="reports")
     register_source(FORMULA, None, complete=False, label="formula")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -43,16 +43,21 @@ from toandan.stats.periods import (
 )
 from toandan.stats.registry import (
     FORMULA,
+    PERIOD,
+    PLACE,
     CellMaps,
+    Dimension,
+    DimensionItem,
     Source,
     SourceQuery,
     SourceRow,
     WideRows,
+    dimension_names,
+    dimensions,
     get_source,
 )
 from toandan.stats.tables import (
-    ALL_CATEGORIES,
-    BY_DIMENSIONS,
+    ALL,
     IndicatorInfo,
     Item,
     Number,
@@ -112,18 +117,6 @@ def datasets_active() -> QuerySet[DataSet]:
 
 def dataset_get(code: str) -> DataSet | None:
     return DataSet.objects.filter(code=code, active=True).first()
-
-
-def _categories() -> dict[int, tuple[str, str]]:
-    from toandan.tips.models import Category
-
-    return {c.pk: (c.code, c.localized_name()) for c in Category.objects.order_by("order", "code")}
-
-
-def _channels() -> list[tuple[str, str]]:
-    from toandan.tips.models import Channel
-
-    return [(str(value), str(label)) for value, label in Channel.choices]
 
 
 # --- Jurisdiction over places ---------------------------------------------------------------
@@ -257,16 +250,19 @@ class _Plan:
     needed: list[Indicator]
     atlas: Atlas
     buckets: list[Period]
-    category_names: dict[int, tuple[str, str]]
-    category_filter: frozenset[int] | None
-    channel_filter: frozenset[str] | None
+    # The sources' own dimensions by name, and their items (`_catalogues`).
+    dimensions: dict[str, Dimension]
+    catalogues: dict[str, Sequence[DimensionItem]]
+    # Filters on them: name -> the keys kept.
+    filters: dict[str, frozenset[Any]]
 
 
 @dataclass
 class _Collected:
     cells: dict[tuple[str, ...], Number]
     places: dict[str, Place]
-    all_categories: bool
+    # The dimensions asked for under which some values were not broken down.
+    unbroken: set[str]
 
 
 def check_choices(
@@ -285,7 +281,8 @@ def check_choices(
             field="interval",
         )
     dims = tuple(dict.fromkeys(d for d in by if d))
-    unknown = [d for d in dims if d not in BY_DIMENSIONS]
+    known = dimension_names()
+    unknown = [d for d in dims if d not in known]
     if unknown:
         raise StatsQueryError(
             _("Unknown dimension: %(names)s.") % {"names": ", ".join(unknown)}, field="by"
@@ -293,18 +290,35 @@ def check_choices(
     return period, dims
 
 
-def _category_filter(
-    names: dict[int, tuple[str, str]], categories: Sequence[str] | None
-) -> frozenset[int] | None:
-    if not categories:
-        return None
-    by_code = {code: pk for pk, (code, _name) in names.items()}
-    unknown = [c for c in categories if c not in by_code]
-    if unknown:
-        raise StatsQueryError(
-            _("Unknown category: %(codes)s.") % {"codes": ", ".join(unknown)}, field="category"
-        )
-    return frozenset(by_code[c] for c in categories)
+def _catalogues() -> tuple[dict[str, Dimension], dict[str, Sequence[DimensionItem]]]:
+    """Every source's own dimensions with their items. Read at every roll-up, asked for or not,
+    as the tip categories always were: the dashboards' pinned query counts include that read
+    (reading only the dimensions asked for would save it and change those pins)."""
+    found = dimensions()
+    return found, {name: dimension.items() for name, dimension in found.items()}
+
+
+def _filters(
+    found: dict[str, Dimension],
+    catalogues: dict[str, Sequence[DimensionItem]],
+    asked: Mapping[str, Sequence[str] | None],
+) -> dict[str, frozenset[Any]]:
+    """Filters by item code -> by the keys the sources' rows carry."""
+    result: dict[str, frozenset[Any]] = {}
+    for name, codes in asked.items():
+        if not codes:
+            continue
+        dimension = found.get(name)
+        if dimension is None:
+            raise StatsQueryError(_("Unknown dimension: %(names)s.") % {"names": name}, field=name)
+        by_code = {item.code: item.key for item in catalogues[name]}
+        unknown = [c for c in codes if c not in by_code]
+        if unknown and dimension.unknown is not None:
+            raise StatsQueryError(
+                str(dimension.unknown) % {"codes": ", ".join(unknown)}, field=name
+            )
+        result[name] = frozenset(by_code.get(code, code) for code in codes)
+    return result
 
 
 def rollup(
@@ -319,14 +333,18 @@ def rollup(
     categories: Sequence[str] | None = None,
     channels: Sequence[str] | None = None,
     user: AnyUser | None = None,
+    filters: Mapping[str, Sequence[str]] | None = None,
 ) -> Table:
     """Indicators along the dimensions `by`, at `level` under `unit` (a place key such as
     "VN", "01", "L01", "00070", "region:macro:north", or a Place; None: the country), in the
     current geography (old units re-aggregated onto today's through the successions) or the old
     one (each figure in the unit it was recorded in). The "period" dimension cuts `period`
-    into `interval`s (month, quarter, half, year). `categories` (tip category codes) and
-    `channels` filter tip indicators. With `user`, a unit outside their jurisdiction raises
-    StatsAccessError.
+    into `interval`s (month, quarter, half, year). Any other dimension of `by` is a source's own
+    (`registry.Dimension`: the tips source's "category" and "channel"); `filters` keeps, per such
+    dimension, the item codes listed (`categories` and `channels` are the tips source's, as
+    tip category codes and channel codes). A source asked for a dimension it does not have shows
+    its values under the dimension's "all" item. With `user`, a unit outside their
+    jurisdiction raises StatsAccessError.
 
     Raises StatsQueryError with a message for the user on a bad parameter.
     """
@@ -336,7 +354,7 @@ def rollup(
     if user is not None and not place_visible(user, place):
         raise StatsAccessError
     asked, needed = resolve_indicators(indicator_codes)
-    names = _categories()
+    found, catalogues = _catalogues()
     plan = _Plan(
         period=period,
         geography=geography,
@@ -348,9 +366,11 @@ def rollup(
         needed=needed,
         atlas=Atlas.load(geography=geography, level=level, unit=place),
         buckets=split(period, interval) if "period" in dims else [period],  # type: ignore[arg-type]
-        category_names=names,
-        category_filter=_category_filter(names, categories),
-        channel_filter=frozenset(channels) if channels else None,
+        dimensions=found,
+        catalogues=catalogues,
+        filters=_filters(
+            found, catalogues, {"category": categories, "channel": channels, **(filters or {})}
+        ),
     )
     collected = _collect(plan)
     return Table(
@@ -379,37 +399,55 @@ def _sources(plan: _Plan) -> list[tuple[Source, SourceQuery]]:
             raise StatsQueryError(
                 _("Indicator source “%(source)s” is not available.") % {"source": source_code}
             )
+        own = {dimension.name for dimension in source.dimensions}
         query = SourceQuery(
             indicators=tuple(indicators),
             start=plan.period.start,
             end=plan.period.end,
             province_ids=scope,
             communes=geo.LEVEL_COMMUNE in {plan.level, plan.place.level},
-            categories="category" in plan.dims,
-            channels="channel" in plan.dims,
-            category_ids=plan.category_filter,
-            channel_codes=plan.channel_filter,
+            dimensions=frozenset(d for d in plan.dims if d in own),
+            filters={name: keys for name, keys in plan.filters.items() if name in own},
         )
         result.append((source, query))
     return result
 
 
 class _Placer:
-    """Where a row goes: its period bucket, place and category, each worked out once per
-    distinct value and remembered (the national roll-up passes ten thousand rows through
-    here, so the per-row work is a few dictionary look-ups)."""
+    """Where a row goes: its period bucket, place and the items of the source's own
+    dimensions, each worked out once per distinct value and remembered (the national roll-up
+    passes ten thousand rows through here, so the per-row work is a few dictionary
+    look-ups). `use` sets it up for one source's rows, `done` notes what they left unbroken."""
 
     def __init__(self, plan: _Plan) -> None:
         self.plan = plan
         self.find_bucket = bucket_finder(plan.buckets)
-        self.category_codes = {pk: code for pk, (code, _n) in plan.category_names.items()}
+        self.codes = {
+            name: {item.key: item.code for item in items} for name, items in plan.catalogues.items()
+        }
         self.buckets: dict[tuple[dt.date, dt.date | None], str] = {}
         self.places: dict[tuple[int | None, int | None], str] = {}
-        self.categories: dict[int, str] = {}
         self.seen: dict[str, Place] = {}
-        positions = {"period": 0, "place": 1, "category": 2, "channel": 3}
-        indexes = [positions[d] for d in plan.dims]
-        self.pick: Callable[[tuple[str, str, str, str]], tuple[str, ...]]
+        self.unbroken: set[str] = set()
+        # Of the source in use: its dimensions, the codes of its rows' keys, the dimensions
+        # asked for that it does not have, and whether any of its rows was placed.
+        self.own: tuple[str, ...] = ()
+        self.firsts: dict[Any, str] = {}
+        self.seconds: dict[Any, str] = {}
+        self.missing: list[str] = []
+        self.placed = False
+        self.pick: Callable[[tuple[str, str, str, str, str]], tuple[str, ...]] = lambda _p: ()
+
+    def use(self, source: Source) -> None:
+        """Cells of `source`'s rows: a row's parts are (bucket, place, code of its first
+        dimension's key, code of its second's, "all"); a dimension asked for that the source
+        does not have takes "all"."""
+        self.own = tuple(dimension.name for dimension in source.dimensions)
+        positions = {PERIOD: 0, PLACE: 1, **{name: 2 + i for i, name in enumerate(self.own)}}
+        indexes = [positions.get(d, 4) for d in self.plan.dims]
+        self.missing = [d for d in self.plan.dims if d not in positions]
+        self.firsts, self.seconds = {}, {}
+        self.placed = False
         if not indexes:
             self.pick = lambda _parts: ()
         elif len(indexes) == 1:
@@ -417,6 +455,13 @@ class _Placer:
             self.pick = lambda parts: (parts[only],)
         else:
             self.pick = operator.itemgetter(*indexes)
+
+    def done(self) -> None:
+        if self.placed:
+            self.unbroken.update(self.missing)
+        for name, named in zip(self.own, (self.firsts, self.seconds), strict=False):
+            if name in self.plan.dims and ALL in named.values():
+                self.unbroken.add(name)
 
     def bucket(self, start: dt.date, end: dt.date | None) -> str:
         if end is None:
@@ -435,14 +480,16 @@ class _Placer:
         self.seen[target.key] = target
         return target.key
 
-    def category(self, category_id: int) -> str:
-        if not category_id:
-            return ALL_CATEGORIES
-        return self.category_codes.get(category_id, str(category_id))
+    def item(self, index: int, key: Any) -> str:
+        """The code of the key of the source's dimension `index` (0 or 1) in a row: "all"
+        when not broken down, the key itself when its catalogue does not know it."""
+        if not key or index >= len(self.own):
+            return ALL
+        return self.codes[self.own[index]].get(key, str(key))
 
     def cell(self, row: Sequence[Any]) -> tuple[str, ...] | None:
         """The cell key without the indicator for a row starting (start, end, province id,
-        commune id, category id, channel), or None when the row is outside the query."""
+        commune id, dimension_1, dimension_2), or None when the row is outside the query."""
         when = (row[0], row[1])
         bucket = self.buckets.get(when)
         if bucket is None:
@@ -453,10 +500,14 @@ class _Placer:
             place = self.places[where] = self.place(row[2], row[3] or None)
         if not bucket or not place:
             return None
-        category = self.categories.get(row[4])
-        if category is None:
-            category = self.categories[row[4]] = self.category(row[4])
-        return self.pick((bucket, place, category, row[5] or ALL_CATEGORIES))
+        first = self.firsts.get(row[4])
+        if first is None:
+            first = self.firsts[row[4]] = self.item(0, row[4])
+        second = self.seconds.get(row[5])
+        if second is None:
+            second = self.seconds[row[5]] = self.item(1, row[5])
+        self.placed = True
+        return self.pick((bucket, place, first, second, ALL))
 
 
 def _sum_wide(
@@ -467,11 +518,12 @@ def _sum_wide(
 ) -> None:
     """Add up wide rows of summed indicators: the hot loop of the national roll-up (ten
     thousand rows), so the cell key of a row is looked up once and reused for each of its
-    values, and the placer is only asked about a (start, end, place) or category not seen
-    before."""
-    buckets, places, categories = placer.buckets, placer.places, placer.categories
+    values, and the placer is only asked about a (start, end, place) or dimension key not
+    seen before."""
+    buckets, places, firsts, seconds = placer.buckets, placer.places, placer.firsts, placer.seconds
     pick = placer.pick
     numbered = tuple(enumerate(codes, start=7))
+    placed = False
     for row in rows:
         when = (row[0], row[1])
         bucket = buckets.get(when)
@@ -485,31 +537,43 @@ def _sum_wide(
             place = places[where] = placer.place(row[2], row[3] or None)
         if not place:
             continue
-        category = categories.get(row[4])
-        if category is None:
-            category = categories[row[4]] = placer.category(row[4])
-        rest = pick((bucket, place, category, row[5] or ALL_CATEGORIES))
+        first = firsts.get(row[4])
+        if first is None:
+            first = firsts[row[4]] = placer.item(0, row[4])
+        second = seconds.get(row[5])
+        if second is None:
+            second = seconds[row[5]] = placer.item(1, row[5])
+        placed = True
+        rest = pick((bucket, place, first, second, ALL))
         for index, code in numbered:
             value = row[index]
             if value:
                 sums[(code, *rest)] += value
+    placer.placed = placer.placed or placed
 
 
-class _Names(dict[int, str]):
-    """Category ids to codes; an id unknown to the catalogue is named by itself, as the
+class _Names(dict[Any, str]):
+    """A dimension's keys to codes; a key unknown to the catalogue is named by itself, as the
     placer does."""
 
-    def __missing__(self, key: int) -> str:
+    def __missing__(self, key: Any) -> str:
         return str(key)
 
 
 def _cell_maps(placer: _Placer, query: SourceQuery) -> CellMaps | None:
     """The placer's decisions numbered, for a source to group by in the database: the same
-    names as `_Placer.cell` gives, worked out once per month, place and category instead of
-    once per row. None when a dimension cannot be numbered this way (channels)."""
+    names as `_Placer.cell` gives, worked out once per month and place instead of once per
+    row. None when a dimension asked for is not the source's own (the general way then
+    shows the source's values under its "all" item) or is keyed by text (a channel): cells
+    are numbered by integers."""
     plan = placer.plan
-    if any(d not in {"period", "place", "category"} for d in plan.dims):
-        return None
+    for name in plan.dims:
+        if name in {PERIOD, PLACE}:
+            continue
+        if name not in query.dimensions or any(
+            not isinstance(item.key, int) for item in plan.catalogues[name]
+        ):
+            return None
     periods: dict[str, int] = {}
     months = []
     month = plan.period.start.replace(day=1)
@@ -557,10 +621,10 @@ def _sum_cells(
     ten thousand rows): one dictionary comprehension per indicator, a row's name made of list
     and dictionary look-ups (written out per number of dimensions: a generic loop costs about
     three times as much)."""
-    names: dict[str, Sequence[str] | dict[int, str]] = {
-        "period": maps.periods,
-        "place": maps.places,
-        "category": _Names({0: ALL_CATEGORIES, **placer.category_codes}),
+    names: dict[str, Sequence[str] | dict[Any, str]] = {
+        PERIOD: maps.periods,
+        PLACE: maps.places,
+        **{name: _Names({0: ALL, "": ALL, **placer.codes[name]}) for name in placer.own},
     }
     lookups = [names[d] for d in maps.dims]
     width = len(lookups)
@@ -577,20 +641,31 @@ def _sum_cells(
         elif width == 1:
             (first,) = lookups
             sums.update({(code, first[r[0]]): r[index] for r in rows if r[index]})
-        else:
+        elif width == 0:
             total = sum(r[index] for r in rows if r[index])
             if total:
                 sums[(code,)] = total
-    if "place" in maps.dims:
-        position = maps.dims.index("place")
+        else:
+            sums.update(
+                {
+                    (code, *(lookup[part] for lookup, part in zip(lookups, r, strict=False))): r[
+                        index
+                    ]
+                    for r in rows
+                    if r[index]
+                }
+            )
+    if PLACE in maps.dims:
+        position = maps.dims.index(PLACE)
         known = placer.plan.atlas.places
         for number in {row[position] for row in rows}:
             key = maps.places[number]
             placer.seen[key] = known[key]
-    if "category" in maps.dims:
-        position = maps.dims.index("category")
-        if any(row[position] == 0 for row in rows):
-            placer.categories[0] = ALL_CATEGORIES
+    for name in placer.own:
+        if name in maps.dims:
+            position = maps.dims.index(name)
+            if any(not row[position] for row in rows):
+                placer.unbroken.add(name)
 
 
 def _collect(plan: _Plan) -> _Collected:
@@ -607,13 +682,13 @@ def _collect(plan: _Plan) -> _Collected:
         else:
             series[((code, *rest), unit)].append((end, value))
 
-    for source, query in _sources(plan):
+    def read(source: Source, query: SourceQuery) -> None:
         if source.fetch_cells is not None and all(i.code in summed for i in query.indicators):
             maps = _cell_maps(placer, query)
             summed_rows = source.fetch_cells(query, maps) if maps is not None else None
             if maps is not None and summed_rows is not None:
                 _sum_cells(placer, maps, summed_rows, sums)
-                continue
+                return
         if source.fetch_wide is not None:
             codes, rows = source.fetch_wide(query)
             if all(code in summed for code in codes):
@@ -621,19 +696,24 @@ def _collect(plan: _Plan) -> _Collected:
             else:
                 _add_wide(placer, codes, rows, add)
         elif source.fetch is not None:
-            for code, start, end, province, commune, value, category, channel, unit in source.fetch(
+            for code, start, end, province, commune, value, first, second, unit in source.fetch(
                 query
             ):
-                rest = placer.cell((start, end, province, commune, category, channel))
+                rest = placer.cell((start, end, province, commune, first, second))
                 if rest is not None:
                     add(code, rest, value, end, unit)
+
+    for source, query in _sources(plan):
+        placer.use(source)
+        read(source, query)
+        placer.done()
     cells: dict[tuple[str, ...], Number] = dict(sums)
     cells.update(reduce_series(series, aggregation))
     apply_formulas(cells, plan.needed)
     return _Collected(
         cells=_asked_cells(cells, plan),
         places=placer.seen,
-        all_categories="category" in plan.dims and 0 in placer.categories,
+        unbroken=placer.unbroken,
     )
 
 
@@ -644,7 +724,7 @@ def _add_wide(
     add: Callable[[str, tuple[str, ...], Amount, dt.date, str], None],
 ) -> None:
     """Wide rows holding stocks (aggregated by last value or average): each value by itself."""
-    first = 7  # the values follow (start, end, province, commune, category, channel, unit)
+    first = 7  # the values follow (start, end, province, commune, dimension_1, dimension_2, unit)
     for row in rows:
         rest = placer.cell(row)
         if rest is None:
@@ -689,21 +769,18 @@ def _items(plan: _Plan, collected: _Collected) -> dict[str, list[Item]]:
             Item(p.key, p.name, level=p.level, drillable=geo.drillable(p, plan.level))
             for p in places
         ]
-    if "category" in plan.dims:
-        chosen = plan.category_filter
-        items["category"] = [
-            Item(code, name)
-            for pk, (code, name) in plan.category_names.items()
-            if chosen is None or pk in chosen
+    for name in plan.dims:
+        dimension = plan.dimensions.get(name)
+        if dimension is None:
+            continue
+        chosen = plan.filters.get(name)
+        items[name] = [
+            Item(item.code, item.name)
+            for item in plan.catalogues[name]
+            if chosen is None or item.key in chosen
         ]
-        if collected.all_categories:
-            items["category"].append(Item(ALL_CATEGORIES, _("All categories")))
-    if "channel" in plan.dims:
-        items["channel"] = [
-            Item(code, name)
-            for code, name in _channels()
-            if plan.channel_filter is None or code in plan.channel_filter
-        ]
+        if dimension.all_label is not None and name in collected.unbroken:
+            items[name].append(Item(ALL, str(dimension.all_label)))
     return items
 
 
