@@ -35,9 +35,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
     from django.utils.functional import Promise
 
+    from toandan.stats.geography import Place
     from toandan.stats.models import Indicator
+    from toandan.stats.periods import Period
+    from toandan.stats.vietnamese import SummaryFigures
 
 TIPS = "tips"
 REPORTS = "reports"
@@ -217,6 +221,67 @@ def dimension_names() -> tuple[str, ...]:
     return (PERIOD, PLACE, *dimensions())
 
 
+# --- Summary sentences ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of the summary paragraph, in the reader's language."""
+
+    text: str
+    # About the period's flows (tips passed on, people commended): the first such sentence of
+    # the paragraph opens with the period and the unit ("In 2023, in tỉnh Lào Cai, …"). False
+    # for a stock with its own date ("As of 20/11/2023, … models"), which never takes them.
+    flow: bool = True
+
+
+@dataclass(frozen=True)
+class SummaryScope:
+    """What a source's summary figures are read for: a place and period in a geography, for a
+    reader (None: no jurisdiction check, e.g. the command line), in a language."""
+
+    place: Place
+    period: Period
+    geography: str
+    user: AbstractBaseUser | AnonymousUser | None
+    language: str
+
+
+# Reads a source's figures for the paragraph (None: nothing to say), when the summary's figures
+# are read (`toandan.stats.selectors.summary_figures`, the dashboard).
+SummaryGather = Callable[[SummaryScope], Any]
+# Words them, when the paragraph is written (`toandan.stats.vietnamese.summary_paragraph`): the
+# paragraph's figures (unit name, period, the tips' figures) and what `gather` read.
+SummaryWrite = Callable[["SummaryFigures", Any], Sequence[Sentence]]
+
+
+@dataclass(frozen=True)
+class SummarySentences:
+    code: str
+    weight: int
+    write: SummaryWrite
+    gather: SummaryGather | None = None
+
+
+_SENTENCES: dict[str, SummarySentences] = {}
+
+
+def register_summary_sentences(
+    code: str, write: SummaryWrite, *, weight: int, gather: SummaryGather | None = None
+) -> None:
+    """Add a source's sentences to the summary paragraph, ordered by `weight` (tips 10; a
+    stock such as the models active on a date, 20; commendations, 30). `gather(scope)` reads
+    its figures with the summary's (None leaves the source out); `write(figures, gathered)`
+    words them in the active language. Without `gather`, `write` gets None and words the
+    paragraph's own figures (the tips'). Registering again replaces (tests, reloads)."""
+    _SENTENCES[code] = SummarySentences(code=code, weight=weight, write=write, gather=gather)
+
+
+def summary_sentences() -> list[SummarySentences]:
+    """The registered sentences in paragraph order."""
+    return sorted(_SENTENCES.values(), key=lambda entry: (entry.weight, entry.code))
+
+
 def register_builtin_sources() -> None:
     """Called from StatsConfig.ready()."""
     from toandan.stats.selectors import fetch_reported
@@ -226,6 +291,7 @@ def register_builtin_sources() -> None:
         fetch_tips_cells,
         fetch_tips_wide,
     )
+    from toandan.stats.vietnamese import tip_sentences
 
     register_source(
         TIPS,
@@ -237,4 +303,5 @@ def register_builtin_sources() -> None:
         dimensions=TIP_DIMENSIONS,
     )
     register_source(REPORTS, fetch_reported, complete=False, label="reports")
+    register_summary_sentences(TIPS, tip_sentences, weight=10)
     register_source(FORMULA, None, complete=False, label="formula")

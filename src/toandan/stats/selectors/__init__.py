@@ -91,6 +91,7 @@ from toandan.stats.selectors.summary import (
     summary_dataset,
     summary_figures,
     summary_from,
+    with_contributions,
 )
 
 __all__ = [
@@ -161,5 +162,6 @@ __all__ = [
     "summary_figures",
     "summary_from",
     "tip_rows",
+    "with_contributions",
     "years_label",
 ]

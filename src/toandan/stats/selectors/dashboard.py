@@ -6,11 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import translation
+
 from toandan.stats import geography as geo
 from toandan.stats.geography import Place
 from toandan.stats.periods import (
     Period,
 )
+from toandan.stats.registry import SummaryScope
 from toandan.stats.selectors.coverage import PlaceCoverage, place_coverage
 from toandan.stats.selectors.rollup import (
     AnyUser,
@@ -26,6 +29,7 @@ from toandan.stats.selectors.summary import (
     TIPS_VALUABLE,
     summary_dataset,
     summary_from,
+    with_contributions,
 )
 from toandan.stats.tables import (
     Item,
@@ -156,5 +160,8 @@ def dashboard(
         places=places,
         categories=categories,
         coverage=reached,
-        figures=summary_from(totals, place, reached),
+        figures=with_contributions(
+            summary_from(totals, place, reached),
+            SummaryScope(place, parsed, geography, user, translation.get_language()),
+        ),
     )

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
+
+from django.utils import translation
 
 from toandan.orgs.models import OrgLevel
 from toandan.stats import geography as geo
@@ -16,6 +19,7 @@ from toandan.stats.periods import (
     period_label,
     period_opening,
 )
+from toandan.stats.registry import SummaryScope, summary_sentences
 from toandan.stats.selectors.coverage import PlaceCoverage, place_coverage
 from toandan.stats.selectors.rollup import (
     AnyUser,
@@ -82,8 +86,8 @@ def summary_from(totals: Table, place: Place, reached: PlaceCoverage | None) -> 
     itself. The two are never added up: a union's report may already count tips sent through
     toandan. When the reported figure is used, the tips toandan received follow in their own
     sentence ("Qua nền tảng toandan …"), with their own share of valuable tips, and only if
-    there were any (before toandan there were none to speak of). Models and commendations are
-    not counted yet (their modules do not exist): None, so their sentences are left out.
+    there were any (before toandan there were none to speak of). Other sources' figures are
+    added by `with_contributions`.
     """
     received = _whole(totals.value(TIPS_RECEIVED))
     computed = _whole(totals.value(TIPS_VALUABLE))
@@ -146,6 +150,20 @@ def summary_from(totals: Table, place: Place, reached: PlaceCoverage | None) -> 
     )
 
 
+def with_contributions(figures: SummaryFigures, scope: SummaryScope) -> SummaryFigures:
+    """`figures` with what each source's registered summary sentences gathered for `scope`
+    (`registry.register_summary_sentences`); a source with nothing to say is left out."""
+    found = []
+    for entry in summary_sentences():
+        if entry.gather is None:
+            continue
+        with translation.override(scope.language):
+            gathered = entry.gather(scope)
+        if gathered is not None:
+            found.append((entry.code, gathered))
+    return replace(figures, contributions=tuple(found)) if found else figures
+
+
 def summary_figures(
     user: AnyUser | None,
     *,
@@ -165,4 +183,5 @@ def summary_figures(
         codes, parsed, level=own_level(place), geography=geography, unit=place, by=(), user=user
     )
     reached = place_coverage(dataset, parsed, place, geography=geography) if dataset else None
-    return summary_from(totals, place, reached)
+    scope = SummaryScope(place, parsed, geography, user, translation.get_language())
+    return with_contributions(summary_from(totals, place, reached), scope)
