@@ -8,22 +8,51 @@ An indicator names its source (`Indicator.source`). Built in:
   (shown as "–"), never 0;
 - "formula": numerator / denominator × factor of two other indicators (no fetch of its own).
 
-Adding a source (community models, commendation, anti-fraud) is one call, made in the app's
-`AppConfig.ready()`, plus the indicator rows that use it (a data migration):
+Adding a source (community models, commendation, anti-fraud) is done in the app's
+`AppConfig.ready()`, plus the indicator rows that use it (a data migration). Its values, with
+a dimension of its own (rows carry the key of the first in `dimension_1`, of a second in
+`dimension_2`; the roll-up, the API's `by` and the pivot page then offer it):
 
-    from toandan.stats.registry import SourceQuery, SourceRow, register_source
+    from toandan.stats.registry import Dimension, DimensionItem, SourceQuery, SourceRow
+    from toandan.stats.registry import register_source, register_summary_sentences
+
+    def model_kinds() -> list[DimensionItem]:
+        return [DimensionItem(k.pk, k.code, k.name) for k in ModelKind.objects.order_by("code")]
+
+    KIND = Dimension("model_kind", _("Kind of model"), model_kinds, all_label=_("All kinds"))
 
     def fetch_models(query: SourceQuery) -> Iterable[SourceRow]:
-        for code, month, province_id, commune_id, count in my_summary_rows(query):
-            yield SourceRow(code, month, month_end(month), province_id, commune_id, count)
+        for code, start, end, province_id, commune_id, kind_id, unit, count in my_rows(query):
+            kind = kind_id if "model_kind" in query.dimensions else 0
+            yield SourceRow(code, start, end, province_id, commune_id, count, kind, unit=unit)
 
-    register_source("models", fetch_models, complete=False, label=_("Community models"))
+    register_source(
+        "models", fetch_models, complete=False, label=_("Community models"), dimensions=(KIND,)
+    )
 
-`fetch` receives the indicators of that source asked for, the day range, and the provinces (as
-recorded, old or new generation) to read; it yields rows at the place where each value was
-recorded. The roll-up engine maps places onto old or current units, regions and levels, puts
-values into periods, applies each indicator's aggregation and checks jurisdiction: a source only
-says what happened where and when.
+and its sentence of the summary paragraph (read with the summary's figures, worded with the
+paragraph; ordered by weight: tips 10, models 20, commendations 30):
+
+    def models_active(scope: SummaryScope) -> tuple[int, dt.date] | None:
+        totals = rollup(["models_active"], scope.period, unit=scope.place,
+                        level=scope.place.level, geography=scope.geography, by=(),
+                        user=scope.user)
+        count = totals.value("models_active")
+        return None if count is None else (int(count), scope.period.end)
+
+    def models_words(figures: SummaryFigures, found: tuple[int, dt.date]) -> list[Sentence]:
+        return [models_sentence(found[0], as_of=found[1], unit_name=figures.unit_name)]
+
+    register_summary_sentences("models", models_words, weight=20, gather=models_active)
+
+(`toandan.stats.tests.test_new_source` does exactly this.)
+
+`fetch` receives the indicators of that source asked for, the day range, the provinces (as
+recorded, old or new generation) to read, the source's dimensions asked for and the filters
+on them; it yields rows at the place where each value was recorded. The roll-up engine maps
+places onto old or current units, regions and levels, puts values into periods, applies each
+indicator's aggregation and checks jurisdiction: a source only says what happened where and
+when.
 """
 
 from __future__ import annotations
