@@ -6,19 +6,21 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from toandan.orgs.models import OrgLevel
 from toandan.stats import geography as geo
 from toandan.stats.models import DataElement, DataSet, Indicator, ValueType
+from toandan.stats.registry import dimensions
 from toandan.stats.selectors import INTERVALS
 
+# The pivot's rows and columns: these, then the sources' own dimensions (`pivot_dimensions`).
 PIVOT_DIMENSIONS = (
     ("place", _("Place")),
     ("period", _("Period")),
     ("indicator", _("Indicator")),
-    ("category", _("Category")),
 )
 INTERVAL_CHOICES = (
     ("month", _("Months")),
@@ -39,6 +41,15 @@ LEVEL_CHOICES = (
     (geo.LEVEL_COMMUNE, pgettext_lazy("place level", "Commune")),
 )
 assert {value for value, _label in INTERVAL_CHOICES} == set(INTERVALS)
+
+
+def pivot_dimensions() -> list[tuple[str, str | Promise]]:
+    """What the pivot lays out: place, period, indicator and every source's own dimension
+    offered on the pivot (the tips source's category), in the order sources registered."""
+    return [
+        *PIVOT_DIMENSIONS,
+        *((d.name, d.label) for d in dimensions().values() if d.pivot),
+    ]
 
 
 class PivotForm(forms.Form):
@@ -72,6 +83,11 @@ class PivotForm(forms.Form):
         field = self.fields["indicators"]
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = [(i.code, i.localized_name()) for i in indicators]
+        choices = pivot_dimensions()
+        for name in ("rows", "columns"):
+            layout = self.fields[name]
+            assert isinstance(layout, forms.ChoiceField)
+            layout.choices = choices
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

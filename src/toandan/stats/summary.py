@@ -47,11 +47,19 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from toandan.audit.services import audit_chain_lock, audit_record
 from toandan.core.sql import Statement, add_counts_statements, execute_together
 from toandan.stats.models import TIP_MEASURES, TipCommuneFact, TipFact, TipProvinceFact
-from toandan.stats.registry import CellMaps, SourceQuery, SourceRow, WideRows
+from toandan.stats.registry import (
+    CellMaps,
+    Dimension,
+    DimensionItem,
+    SourceQuery,
+    SourceRow,
+    WideRows,
+)
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -218,6 +226,45 @@ def on_tip_change(before: Mapping[str, Any] | None, after: Mapping[str, Any] | N
 
 # --- Reading (the "tips" source) ---------------------------------------------------------------
 
+CATEGORY = "category"
+CHANNEL = "channel"
+
+
+def _category_items() -> list[DimensionItem]:
+    from toandan.tips.models import Category
+
+    # Every category, retired ones too: their tips still count in the years they were used.
+    return [
+        DimensionItem(c.pk, c.code, c.localized_name())
+        for c in Category.objects.order_by("order", "code")
+    ]
+
+
+def _channel_items() -> list[DimensionItem]:
+    from toandan.tips.models import Channel
+
+    return [DimensionItem(str(value), str(value), str(label)) for value, label in Channel.choices]
+
+
+# The tips source's own dimensions: the category id in a row's first dimension, the channel in
+# its second (the summary tables' columns).
+TIP_DIMENSIONS = (
+    Dimension(
+        CATEGORY,
+        _("Category"),
+        _category_items,
+        all_label=_("All categories"),
+        unknown=_("Unknown category: %(codes)s."),
+    ),
+    # Not on the pivot page, which has never offered it (the API and exports do).
+    Dimension(CHANNEL, _("Channel"), _channel_items, pivot=False),
+)
+
+
+def _asks(query: SourceQuery, dimension: str) -> bool:
+    """True when the query breaks the tips down by `dimension` or filters on it."""
+    return dimension in query.dimensions or dimension in query.filters
+
 
 def _measure_expression(name: str, *, fine: bool) -> Any:
     if not fine or name not in UNION_MEASURES:
@@ -233,8 +280,8 @@ def _summary_table(
     table for every query without commune or channel detail (the national roll-up reads about
     ten thousand rows), the commune table for communes without category or channel (a
     province's drill-down), the fine table for the rest."""
-    channels = query.channels or query.channel_codes is not None
-    categories = query.categories or query.category_ids is not None
+    channels = _asks(query, CHANNEL)
+    categories = _asks(query, CATEGORY)
     if not query.communes and not channels:
         return TipProvinceFact, PROVINCE_KEY_COLUMNS
     if not channels and not categories:
@@ -255,8 +302,8 @@ def _summary_rows(query: SourceQuery, measures: list[str]) -> Iterable[tuple[Any
         Value(None, output_field=DateField()),
         "province_id",
         "commune_id" if query.communes else zero,
-        "category_id" if query.categories else zero,
-        "channel" if query.channels else blank,
+        "category_id" if CATEGORY in query.dimensions else zero,
+        "channel" if CHANNEL in query.dimensions else blank,
         blank,
     ]
     group = [c for c in columns if isinstance(c, str)]
@@ -284,10 +331,10 @@ def _filtered(
     )
     if query.province_ids is not None:
         queryset = queryset.filter(province_id__in=sorted(query.province_ids))
-    if query.category_ids is not None:
-        queryset = queryset.filter(category_id__in=sorted(query.category_ids))
-    if query.channel_codes is not None:
-        queryset = queryset.filter(channel__in=sorted(query.channel_codes))
+    if CATEGORY in query.filters:
+        queryset = queryset.filter(category_id__in=sorted(query.filters[CATEGORY]))
+    if CHANNEL in query.filters:
+        queryset = queryset.filter(channel__in=sorted(query.filters[CHANNEL]))
     return queryset
 
 
@@ -406,12 +453,12 @@ def _cell_filters(query: SourceQuery, place: str) -> tuple[list[str], list[Any]]
     if query.province_ids is not None:
         where.append("f.province_id = ANY(%s::bigint[])")
         params.append(sorted(query.province_ids))
-    if query.category_ids is not None:
+    if CATEGORY in query.filters:
         where.append("f.category_id = ANY(%s::bigint[])")
-        params.append(sorted(query.category_ids))
-    if query.channel_codes is not None:
+        params.append(sorted(query.filters[CATEGORY]))
+    if CHANNEL in query.filters:
         where.append("f.channel = ANY(%s::text[])")
-        params.append(sorted(query.channel_codes))
+        params.append(sorted(query.filters[CHANNEL]))
     return where, params
 
 

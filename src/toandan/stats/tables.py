@@ -1,8 +1,9 @@
 """The result of a roll-up: a table of values along named dimensions, with the names of every
 item, in the shape of DHIS2's analytics response (headers, metaData, rows).
 
-Dimensions: "indicator" always, and any of "period", "place", "category", "channel" asked for
-with `by`. A cell that is absent is 0 for an indicator of a complete source (tips: no row means
+Dimensions: "indicator" always, and any of "period", "place" and the sources' own dimensions
+(`toandan.stats.registry.Dimension`: the tips source's "category" and "channel") asked for with
+`by`. A cell that is absent is 0 for an indicator of a complete source (tips: no row means
 no tip) and None, "not reported", for the others; `value()` answers accordingly.
 """
 
@@ -18,12 +19,12 @@ from django.utils.translation import gettext as _
 
 from toandan.stats.geography import Place
 from toandan.stats.periods import Period, period_label
+from toandan.stats.registry import dimensions
 
 Number = int | float | Decimal
 
-DIMENSIONS = ("indicator", "period", "place", "category", "channel")
-BY_DIMENSIONS = ("period", "place", "category", "channel")
-ALL_CATEGORIES = "all"
+# The item of values not broken down by a dimension.
+ALL = "all"
 
 
 def dimension_label(name: str) -> str:
@@ -31,11 +32,11 @@ def dimension_label(name: str) -> str:
         "indicator": _("Indicator"),
         "period": _("Period"),
         "place": _("Place"),
-        "category": _("Category"),
-        "channel": _("Channel"),
         "value": _("Value"),
     }
-    return labels[name]
+    if name in labels:
+        return labels[name]
+    return str(dimensions()[name].label)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,10 @@ the statistics modules.
 
 The summary paragraph reuses the seed article's sentences (Nhân Dân, 02/08/2024), one per
 figure that is known; a sentence whose figure is unknown (None) is left out rather than
-written with a zero, because "not reported" is not "none".
+written with a zero, because "not reported" is not "none". Each source contributes its own
+sentences (`toandan.stats.registry.register_summary_sentences`): the tips' are
+`tip_sentences`; `models_sentence` and `commended_sentence` hold the seed article's words for
+the community-models and commendation sources to contribute.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from toandan.core.numbers import (
     round_words,
     round_words_vi,
 )
+from toandan.stats.registry import Sentence, summary_sentences
 
 __all__ = [
     "CURRENT",
@@ -37,13 +41,16 @@ __all__ = [
     "Number",
     "ProvincesReported",
     "SummaryFigures",
+    "commended_sentence",
     "format_number",
     "format_number_vi",
+    "models_sentence",
     "percent",
     "percent_vi",
     "round_words",
     "round_words_vi",
     "summary_paragraph",
+    "tip_sentences",
 ]
 
 # --- The summary paragraph -------------------------------------------------------------------
@@ -68,8 +75,9 @@ class ProvincesReported:
 
 @dataclass(frozen=True)
 class SummaryFigures:
-    """The key figures of a unit over a period. None means unknown (not reported), and the
-    sentence that would carry it is left out.
+    """The key figures of a unit over a period: the tips' (the dashboard's key figures share
+    their roll-up) and what each other source's summary sentences gathered. None means unknown
+    (not reported), and the sentence that would carry it is left out.
 
     `unit_name` names the area as it reads after "trên địa bàn" ("tỉnh Lào Cai"); None is the
     whole country. `period_label` is `toandan.stats.periods.period_label(...)`.
@@ -91,14 +99,15 @@ class SummaryFigures:
     # figures units reported): the share is taken of these, and the sentence says the tips
     # were received through toandan, so two sources are never mixed in one ratio.
     received_valuable: int | None = None
-    models_count: int | None = None
-    models_as_of: dt.date | None = None
-    commended_total: int | None = None
-    commended_collectives: int | None = None
-    commended_individuals: int | None = None
     # How the period opens the paragraph (`toandan.stats.periods.period_opening`: "In 2023",
     # "From 12/2025 to 11/2026"); None: "In" and `period_label`.
     period_opening: str | None = None
+    # (source code, what its `gather` read) for each other source with something to say.
+    contributions: tuple[tuple[str, Any], ...] = ()
+
+    def gathered(self, code: str) -> Any:
+        """What the source `code` gathered for this paragraph (None: nothing)."""
+        return next((found for name, found in self.contributions if name == code), None)
 
 
 def _counting_only(provinces: str, tips: str) -> str:
@@ -221,14 +230,25 @@ def _received_sentence(figures: SummaryFigures) -> str | None:
     }
 
 
-def _models_sentence(figures: SummaryFigures) -> str | None:
-    if figures.models_count is None:
-        return None
-    values: dict[str, Any] = {"models": round_words(figures.models_count)}
-    if figures.unit_name:
-        values["unit"] = figures.unit_name
-        if figures.models_as_of is not None:
-            values["date"] = dateformat.format(figures.models_as_of, "d/m/Y")
+def tip_sentences(figures: SummaryFigures, _gathered: object = None) -> list[Sentence]:
+    """The tips source's sentences: the valuable tips (with the provinces that reported them),
+    then the tips received."""
+    found = (_tips_sentence(figures), _received_sentence(figures))
+    return [Sentence(text) for text in found if text]
+
+
+def models_sentence(count: int, *, as_of: dt.date | None, unit_name: str | None) -> Sentence:
+    """The seed article's sentence on the models of the all-people movement active on a date:
+    a stock, so it never opens with the period."""
+    values: dict[str, Any] = {"models": round_words(count)}
+    return Sentence(_models_text(values, as_of, unit_name), flow=False)
+
+
+def _models_text(values: dict[str, Any], as_of: dt.date | None, unit_name: str | None) -> str:
+    if unit_name:
+        values["unit"] = unit_name
+        if as_of is not None:
+            values["date"] = dateformat.format(as_of, "d/m/Y")
             return (
                 gettext(
                     "As of %(date)s, statistics show a total of %(models)s models of the "
@@ -243,8 +263,8 @@ def _models_sentence(figures: SummaryFigures) -> str | None:
             )
             % values
         )
-    if figures.models_as_of is not None:
-        values["date"] = dateformat.format(figures.models_as_of, "d/m/Y")
+    if as_of is not None:
+        values["date"] = dateformat.format(as_of, "d/m/Y")
         return (
             gettext(
                 "As of %(date)s, statistics show a total of %(models)s models of the all-people "
@@ -261,9 +281,16 @@ def _models_sentence(figures: SummaryFigures) -> str | None:
     )
 
 
-def _commended_sentence(figures: SummaryFigures) -> str | None:
-    collectives, individuals = figures.commended_collectives, figures.commended_individuals
-    total = figures.commended_total
+def commended_sentence(
+    *, total: int | None, collectives: int | None, individuals: int | None
+) -> Sentence | None:
+    """The seed article's sentence on the collectives and individuals commended in the
+    period (None when none of the three is known)."""
+    text = _commended_text(total, collectives, individuals)
+    return Sentence(text) if text else None
+
+
+def _commended_text(total: int | None, collectives: int | None, individuals: int | None) -> str:
     if total is None and collectives is not None and individuals is not None:
         total = collectives + individuals
     if total is not None and collectives is not None and individuals is not None:
@@ -287,7 +314,7 @@ def _commended_sentence(figures: SummaryFigures) -> str | None:
         return gettext("%(individuals)s individuals were commended.") % {
             "individuals": round_words(individuals)
         }
-    return None
+    return ""
 
 
 def _with_period(
@@ -329,21 +356,25 @@ def summary_paragraph(figures: SummaryFigures) -> str:
     trên cả nước có tổng số 4.701 mô hình phong trào toàn dân bảo vệ an ninh Tổ quốc. 66 tập
     thể, cá nhân được khen thưởng, gồm 31 tập thể và 35 cá nhân."
 
-    The period opens the first sentence about the period's flows (tips, then commendations),
-    with the unit's name when there is one; the count of models is a stock with its own "as of"
-    date and never takes it.
+    The sentences are the sources' (`registry.summary_sentences`, by weight: the tips', then
+    the models', then the commendations'). The period opens the first sentence about the
+    period's flows, with the unit's name when there is one; a stock (the count of models, with
+    its own "as of" date) never takes it.
     """
-    flows = [_tips_sentence(figures), _received_sentence(figures)]
-    commended = _commended_sentence(figures)
-    sentences = [s for s in (*flows, _models_sentence(figures), commended) if s]
-    if (figures.period_label or figures.period_opening) and sentences:
-        target = next((s for s in (*flows, commended) if s), None)
-        if target is not None:
-            index = sentences.index(target)
-            sentences[index] = _with_period(
+    sentences: list[Sentence] = []
+    for entry in summary_sentences():
+        gathered = figures.gathered(entry.code)
+        if entry.gather is not None and gathered is None:
+            continue
+        sentences += [s for s in entry.write(figures, gathered) if s.text]
+    texts = [s.text for s in sentences]
+    if figures.period_label or figures.period_opening:
+        index = next((i for i, s in enumerate(sentences) if s.flow), None)
+        if index is not None:
+            texts[index] = _with_period(
                 figures.period_label or "",
-                target,
+                texts[index],
                 figures.unit_name,
                 opening=figures.period_opening,
             )
-    return " ".join(sentences)
+    return " ".join(texts)

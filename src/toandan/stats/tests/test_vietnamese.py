@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 from django.utils import translation
 
+from toandan.stats import registry
 from toandan.stats.periods import parse_period, period_label
+from toandan.stats.registry import Sentence, register_summary_sentences
 from toandan.stats.vietnamese import (
     SummaryFigures,
+    commended_sentence,
     format_number,
     format_number_vi,
+    models_sentence,
     percent,
     percent_vi,
     round_words,
@@ -109,22 +114,53 @@ def test_nan_and_booleans_are_not_figures():
         round_words_vi(True)  # noqa: FBT003
 
 
+# The community-models and commendation sources as they will contribute their sentences (their
+# apps do not exist yet): what `gather` would read, and the seed article's words for it.
+MODELS, COMMENDATIONS = "community_models", "commendations"
+
+
+def _models(figures: SummaryFigures, gathered: tuple[int, dt.date | None]) -> list[Sentence]:
+    count, as_of = gathered
+    return [models_sentence(count, as_of=as_of, unit_name=figures.unit_name)]
+
+
+def _commended(
+    _figures: SummaryFigures, gathered: tuple[int | None, int | None, int | None]
+) -> list[Sentence]:
+    total, collectives, individuals = gathered
+    found = commended_sentence(total=total, collectives=collectives, individuals=individuals)
+    return [found] if found else []
+
+
+def _nothing(_scope: object) -> None:
+    return None
+
+
+@pytest.fixture
+def seed_sources() -> Iterator[None]:
+    register_summary_sentences(MODELS, _models, weight=20, gather=_nothing)
+    register_summary_sentences(COMMENDATIONS, _commended, weight=30, gather=_nothing)
+    yield
+    registry._SENTENCES.pop(MODELS, None)
+    registry._SENTENCES.pop(COMMENDATIONS, None)
+
+
 def _seed_figures(**changes: object) -> SummaryFigures:
     """The figures of the seed article (Nhân Dân, 02/08/2024): northern region, 2019–2024."""
     values: dict[str, object] = {
         "period_label": period_label(parse_period("2019-2024")),
         "provinces_reported": 20,
         "valuable_tips": 110_342,
-        "models_count": 4701,
-        "models_as_of": dt.date(2023, 11, 20),
-        "commended_collectives": 31,
-        "commended_individuals": 35,
+        "contributions": (
+            (MODELS, (4701, dt.date(2023, 11, 20))),
+            (COMMENDATIONS, (None, 31, 35)),
+        ),
     }
     values.update(changes)
     return SummaryFigures(**values)  # type: ignore[arg-type]
 
 
-@pytest.mark.usefixtures("vi")
+@pytest.mark.usefixtures("vi", "seed_sources")
 def test_summary_of_the_seed_dataset_reads_like_the_article():
     assert summary_paragraph(_seed_figures()) == (
         "Giai đoạn 2019–2024, chỉ tính riêng 20 tỉnh, thành phố có báo cáo số liệu, 110 nghìn "
@@ -135,15 +171,13 @@ def test_summary_of_the_seed_dataset_reads_like_the_article():
     )
 
 
-@pytest.mark.usefixtures("vi")
+@pytest.mark.usefixtures("vi", "seed_sources")
 def test_summary_names_the_share_of_provinces_and_of_valuable_tips():
     figures = _seed_figures(
         period_label=period_label(parse_period("2024")),
         provinces_expected=28,
         tips_received=250_000,
-        models_count=None,
-        commended_collectives=None,
-        commended_individuals=None,
+        contributions=(),
     )
     assert summary_paragraph(figures) == (
         "Năm 2024, chỉ tính riêng 20/28 tỉnh, thành phố có báo cáo số liệu, 110 nghìn nguồn tin "
@@ -161,12 +195,14 @@ def test_summary_when_every_province_reported():
     )
 
 
-@pytest.mark.usefixtures("vi")
+@pytest.mark.usefixtures("vi", "seed_sources")
 def test_summary_leaves_out_what_is_unknown():
     # No tips reported, no period: the models sentence and the commendations stand alone; an
     # unknown figure is never written as zero.
     figures = SummaryFigures(
-        unit_name="tỉnh Lào Cai", models_count=126, commended_total=12, valuable_tips=None
+        unit_name="tỉnh Lào Cai",
+        valuable_tips=None,
+        contributions=((MODELS, (126, None)), (COMMENDATIONS, (12, None, None))),
     )
     assert summary_paragraph(figures) == (
         "Theo thống kê trên địa bàn tỉnh Lào Cai có tổng số 126 mô hình phong trào toàn dân bảo "
@@ -181,15 +217,15 @@ def test_zero_is_reported_not_left_out():
     assert summary_paragraph(figures).startswith("Tháng 8/2024, 0 nguồn tin có giá trị")
 
 
-@pytest.mark.usefixtures("vi")
+@pytest.mark.usefixtures("vi", "seed_sources")
 def test_period_opens_the_commendations_when_no_tip_figure_is_known():
     figures = SummaryFigures(
-        period_label="Quý III/2024", commended_collectives=3, commended_individuals=None
+        period_label="Quý III/2024", contributions=((COMMENDATIONS, (None, 3, None)),)
     )
     assert summary_paragraph(figures) == "Quý III/2024, 3 tập thể được khen thưởng."
 
 
-@pytest.mark.usefixtures("en")
+@pytest.mark.usefixtures("en", "seed_sources")
 def test_summary_in_english_for_an_english_reader():
     assert summary_paragraph(_seed_figures(period_label="2019–2024")) == (
         "In 2019–2024, counting only the 20 provinces and cities that reported figures, 110 "
