@@ -1,28 +1,41 @@
-"""Reports in the Decree 30/2020 layout, as DOCX and PDF."""
+"""Documents in the Decree 30/2020 layout, as DOCX and PDF from one description."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 import pytest
 from docx import Document
 from docx.shared import Length, Pt
 from pypdf import PdfReader
 
-from toandan.exports.documents import (
+from toandan.documents import pdf
+from toandan.documents.decree30 import (
     MAX_DOCUMENT_TABLE_ROWS,
     MOTTO,
     NATIONAL_TITLE,
     AdministrativeDocument,
     DocumentTooLargeError,
+    Signature,
     place_and_date,
-    render_docx,
-    render_html,
-    render_pdf,
 )
-from toandan.exports.tables import Table
+from toandan.documents.pdf import render_html, render_pdf
+from toandan.documents.tests.layout import header_grid_and_cells, pdf_layout
+from toandan.documents.word import render_docx
+
+
+@dataclass
+class Table:
+    """A table as a domain hands it over (`toandan.exports.tables.Table` is one)."""
+
+    title: str
+    headers: list[str]
+    rows: Iterable[Sequence[object]]
+    notes: list[str] = field(default_factory=list)
 
 
 def report(**changes: object) -> AdministrativeDocument:
@@ -39,18 +52,15 @@ def report(**changes: object) -> AdministrativeDocument:
                 "giá trị liên quan đến công tác an ninh trật tự, an toàn xã hội."
             ),
             "Tính đến ngày 20/11/2023, có tổng số 4.701 mô hình.",
-        ],
-        "tables": [
             Table(
                 title="Bảng 1. Nguồn tin có giá trị theo tỉnh",
                 headers=["Tỉnh, thành phố", "Nguồn tin", "Tỷ lệ"],
                 rows=[["Hà Nội", 12_000, 39.2], ["Lào Cai", 4_701, 0.5]],
                 notes=["Nguồn: toandan"],
-            )
+            ),
         ],
         "recipients": ["Như trên;", "- Lưu: VT, PV01."],
-        "signer_title": "KT. GIÁM ĐỐC\nPhó Giám đốc",
-        "signer_name": "Nguyễn Văn A",
+        "signatures": [Signature(title="KT. GIÁM ĐỐC\nPhó Giám đốc", name="Nguyễn Văn A")],
     }
     values.update(changes)
     return AdministrativeDocument(**values)  # type: ignore[arg-type]
@@ -168,7 +178,7 @@ def test_pdf_carries_the_same_header_and_signature():
 
 
 def test_html_escapes_what_the_body_says():
-    html = render_html(report(body=["<script>alert(1)</script>"], tables=[]))
+    html = render_html(report(body=["<script>alert(1)</script>"]))
     assert "<script>alert" not in html
     assert "&lt;script&gt;" in html
 
@@ -183,4 +193,63 @@ def test_a_table_too_long_to_print_is_refused():
     rows = ([str(i), i] for i in range(MAX_DOCUMENT_TABLE_ROWS + 1))
     long_table = Table(title="Danh sách", headers=["Xã", "Số"], rows=rows)
     with pytest.raises(DocumentTooLargeError, match="XLSX"):
-        render_docx(report(tables=[long_table]))
+        render_docx(report(body=[long_table]))
+
+
+def test_docx_header_grid_is_its_cells_widths_so_libreoffice_keeps_the_title_on_one_line():
+    document = Document(io.BytesIO(render_docx(report())))
+
+    grid, cells = header_grid_and_cells(document)
+
+    assert grid == cells
+    # The right column holds the national title at 12 pt bold (8.8 cm in Times) plus
+    # the cell margins.
+    assert cells[1] >= Length(int(9.3 * 360_000)).twips
+
+
+def test_pdf_is_printed_in_the_shipped_font_with_the_title_on_one_line_and_its_rules():
+    layout = pdf_layout(render_pdf(report()))
+    page = layout.first
+
+    assert layout.fonts
+    assert all(name.startswith("Liberation-Serif") for name in layout.fonts), layout.fonts
+    title = page.line_with(NATIONAL_TITLE)
+    assert page.fragment(NATIONAL_TITLE).size == 12
+    motto = page.fragment(MOTTO)
+    assert any(
+        rule.x0 <= motto.x + 2 and rule.x1 > motto.x + 100
+        for rule in page.rules_below(page.line_with(MOTTO))
+    )
+    unit = page.line_with("CÔNG AN THÀNH PHỐ HÀ NỘI")
+    assert page.rules_below(unit), "no rule under the issuing unit"
+    summary = page.line_with("Kết quả phong trào toàn dân")
+    assert page.rules_below(summary, within=16), "no rule under the summary line"
+    assert title.y < page.line_with("Hà Nội, ngày 20 tháng 11 năm 2023").y
+    assert page.fragment("Chỉ tính riêng").size == 14
+
+
+def test_the_pdf_font_is_the_one_shipped_in_the_package(monkeypatch):
+    fetched: list[str] = []
+
+    class Recording(dict[str, bytes]):
+        def get(self, url, default=None):
+            fetched.append(url)
+            return super().get(url, default)
+
+    shipped = pdf._font_files()
+    monkeypatch.setattr(pdf, "_font_files", lambda: Recording(shipped))
+    render_pdf(report())
+
+    folder = pdf.FONTS_DIR.as_uri() + "/"
+    assert {folder + "LiberationSerif-Regular.ttf", folder + "LiberationSerif-Bold.ttf"} <= set(
+        fetched
+    )
+    assert all(url.startswith(folder) for url in fetched)
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://127.0.0.1:9/", "data:,x"])
+def test_server_side_request_forgery_through_a_printed_document_is_refused(url):
+    # A document prints users' and tipsters' text: whatever URL reaches WeasyPrint, the
+    # printer fetches nothing but the shipped fonts.
+    with pytest.raises(pdf.FetchRefusedError):
+        pdf._fonts_only_fetcher().fetch(url)
