@@ -20,12 +20,15 @@ from toandan.documents.decree30 import (
     NATIONAL_TITLE,
     AdministrativeDocument,
     DocumentTooLargeError,
+    Paragraph,
     Signature,
     place_and_date,
+    place_name,
 )
 from toandan.documents.pdf import render_html, render_pdf
 from toandan.documents.tests.layout import header_grid_and_cells, pdf_layout
 from toandan.documents.word import render_docx
+from toandan.geo.models import AdminUnit
 
 
 @dataclass
@@ -253,3 +256,59 @@ def test_server_side_request_forgery_through_a_printed_document_is_refused(url):
     # printer fetches nothing but the shipped fonts.
     with pytest.raises(pdf.FetchRefusedError):
         pdf._fonts_only_fetcher().fetch(url)
+
+
+@pytest.mark.parametrize(
+    ("name", "short_name", "expected"),
+    [
+        ("Thành phố Hà Nội", "Hà Nội", "Hà Nội"),
+        ("Tỉnh Lào Cai", "Lào Cai", "Lào Cai"),
+        ("Phường Hoàn Kiếm", "Hoàn Kiếm", "Hoàn Kiếm"),
+        # Named after a person or with a number: the full name (Decree 30, App. I, II.4.a).
+        ("Thành phố Hồ Chí Minh", "Hồ Chí Minh", "Thành phố Hồ Chí Minh"),
+        ("Phường 7", "7", "Phường 7"),
+    ],
+)
+def test_the_place_line_names_the_place_as_decree_30_writes_it(name, short_name, expected):
+    assert place_name(AdminUnit(name=name, short_name=short_name)) == expected
+
+
+def record(**changes: object) -> AdministrativeDocument:
+    return report(
+        kind="BIÊN BẢN TIẾP NHẬN NGUỒN TIN VỀ TỘI PHẠM",
+        title="",
+        subtitle=["Mã tin báo: T7QK2M9XHP4C"],
+        body=[
+            "Hồi 14 giờ 30 phút, ngày 20 tháng 11 năm 2023.",
+            Paragraph.labelled("Người tiếp nhận", "Lê Văn Hùng."),
+            Paragraph.labelled("Loại tin báo", "Trộm cắp tài sản", item=True),
+        ],
+        recipients=[],
+        signatures=[
+            Signature(title="NGƯỜI TỐ GIÁC, BÁO TIN", note="(nếu có; ký, ghi rõ họ tên)"),
+            Signature(title="NGƯỜI TIẾP NHẬN", note="(ký, ghi rõ họ tên)", name="Lê Văn Hùng"),
+        ],
+        dated_at_signatures=True,
+        **changes,
+    )
+
+
+def test_a_record_is_dated_above_its_two_signatures_in_both_formats():
+    page = pdf_layout(render_pdf(record())).first
+    dated = page.line_with("Hà Nội, ngày 20 tháng 11 năm 2023")
+    signers = page.line_with("NGƯỜI TIẾP NHẬN")
+    assert "NGƯỜI TỐ GIÁC, BÁO TIN" in signers.text  # side by side
+    assert page.line_with("Người tiếp nhận: Lê Văn Hùng.").y < dated.y < signers.y
+    assert "Nơi nhận" not in "\n".join(line.text for line in page.lines())
+    assert page.fragment("Người tiếp nhận:").font.endswith("Bold")
+    assert page.line_with("- Loại tin báo: Trộm cắp tài sản")
+
+    document = Document(io.BytesIO(render_docx(record())))
+    header = document.tables[0].rows[0].cells[1]
+    assert _paragraph_texts(header) == [NATIONAL_TITLE, MOTTO]
+    texts = _paragraph_texts(document)
+    assert texts[-1] == "Hà Nội, ngày 20 tháng 11 năm 2023"
+    left, right = document.tables[-1].rows[0].cells
+    assert _paragraph_texts(left) == ["NGƯỜI TỐ GIÁC, BÁO TIN", "(nếu có; ký, ghi rõ họ tên)"]
+    assert _paragraph_texts(right) == ["NGƯỜI TIẾP NHẬN", "(ký, ghi rõ họ tên)", "Lê Văn Hùng"]
+    assert "- Loại tin báo: Trộm cắp tài sản" in texts
