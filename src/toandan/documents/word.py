@@ -36,9 +36,10 @@ from toandan.documents.decree30 import (
 
 FONT = "Times New Roman"
 BODY_PT = 14
-# Content width 165 mm (A4 less the margins). The right column holds the national title at 12 pt
-# bold (8.8 cm in Times) and the cell margins (2 x 0.19 cm).
-HEADER_CM = (7.0, 9.5)
+# Content width 165 mm (A4 less the margins), cells without inner margins as in the PDF. The
+# right column holds the national title at 12 pt bold (8.8 cm in Times), the left one a commune
+# police unit at 13 pt bold ("CÔNG AN PHƯỜNG HOÀN KIẾM", 7.2 cm).
+HEADER_CM = (7.3, 9.2)
 CLOSING_CM = (7.5, 9.0)
 
 
@@ -101,10 +102,20 @@ def _first_cell_paragraph(cell: Any, *, align: str = "center") -> Any:
 
 def _two_columns(document: Any, widths_cm: tuple[float, float]) -> tuple[Any, Any]:
     """A borderless one-row table whose grid and cells have the same widths."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
     from docx.shared import Cm
 
     table = document.add_table(rows=1, cols=2)
     table.autofit = False
+    # No inner cell margins: the columns' widths are the text's, as in the PDF.
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), "0")
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    table._tbl.tblPr.append(margins)
     for column, width in zip(table.columns, widths_cm, strict=True):
         column.width = Cm(width)  # the grid (w:gridCol), which LibreOffice follows
         for cell in column.cells:

@@ -253,16 +253,37 @@ def pdf_layout(data: bytes) -> Layout:
     return Layout(pages=pages, fonts=_embedded_fonts(reader))
 
 
-def header_grid_and_cells(document: Any) -> tuple[list[int], list[int]]:
-    """The first table's grid column widths and its first row's cell widths, in twips.
+@dataclass(frozen=True)
+class HeaderGrid:
+    """The header table of a DOCX, in twips: its grid column widths (`w:gridCol`), its first
+    row's cell widths (`w:tcW`) and the room each cell loses to its inner margins.
 
-    LibreOffice lays a table out on its grid (`w:gridCol`) and Word on the cells (`w:tcW`):
-    when they differ, the national title that fits in Word wraps in LibreOffice."""
+    LibreOffice lays a table out on its grid and Word on the cells: when they differ, the
+    national title that fits in Word wraps in LibreOffice."""
+
+    grid: list[int]
+    cells: list[int]
+    margins: int
+
+    def text_width_cm(self, column: int) -> float:
+        return (self.cells[column] - self.margins) / 567
+
+
+# python-docx's template gives table cells 108 twips of margin on each side.
+DEFAULT_CELL_MARGINS = 2 * 108
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def header_grid(document: Any) -> HeaderGrid:
     table = document.tables[0]._tbl
-    namespace = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-    grid = [int(col.get(f"{namespace}w")) for col in table.tblGrid.findall(f"{namespace}gridCol")]
+    grid = [int(col.get(f"{W}w")) for col in table.tblGrid.findall(f"{W}gridCol")]
     cells = []
     for cell in table.tr_lst[0].tc_lst:
-        width = cell.tcPr.find(f"{namespace}tcW") if cell.tcPr is not None else None
-        cells.append(int(width.get(f"{namespace}w")) if width is not None else -1)
-    return grid, cells
+        width = cell.tcPr.find(f"{W}tcW") if cell.tcPr is not None else None
+        cells.append(int(width.get(f"{W}w")) if width is not None else -1)
+    margins = DEFAULT_CELL_MARGINS
+    declared = table.tblPr.find(f"{W}tblCellMar")
+    if declared is not None:
+        sides = [declared.find(f"{W}{side}") for side in ("left", "right")]
+        margins = sum(int(side.get(f"{W}w")) if side is not None else 108 for side in sides)
+    return HeaderGrid(grid=grid, cells=cells, margins=margins)

@@ -26,7 +26,7 @@ from toandan.documents.decree30 import (
     place_name,
 )
 from toandan.documents.pdf import render_html, render_pdf
-from toandan.documents.tests.layout import header_grid_and_cells, pdf_layout
+from toandan.documents.tests.layout import header_grid, pdf_layout
 from toandan.documents.word import render_docx
 from toandan.geo.models import AdminUnit
 
@@ -202,12 +202,13 @@ def test_a_table_too_long_to_print_is_refused():
 def test_docx_header_grid_is_its_cells_widths_so_libreoffice_keeps_the_title_on_one_line():
     document = Document(io.BytesIO(render_docx(report())))
 
-    grid, cells = header_grid_and_cells(document)
+    header = header_grid(document)
 
-    assert grid == cells
-    # The right column holds the national title at 12 pt bold (8.8 cm in Times) plus
-    # the cell margins.
-    assert cells[1] >= Length(int(9.3 * 360_000)).twips
+    assert header.grid == header.cells
+    # Room for the national title at 12 pt bold (8.8 cm in Times) and for a commune police
+    # unit at 13 pt bold ("CÔNG AN PHƯỜNG HOÀN KIẾM", 7.2 cm).
+    assert header.text_width_cm(1) >= 8.9
+    assert header.text_width_cm(0) >= 7.2
 
 
 def test_pdf_is_printed_in_the_shipped_font_with_the_title_on_one_line_and_its_rules():

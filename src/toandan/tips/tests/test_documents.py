@@ -7,11 +7,10 @@ import unicodedata
 
 import pytest
 from docx import Document
-from docx.shared import Length
 from pypdf import PdfReader
 
 from toandan.accounts.tests.factories import make_user
-from toandan.documents.tests.layout import header_grid_and_cells, pdf_layout
+from toandan.documents.tests.layout import header_grid, pdf_layout
 from toandan.tips import documents, services
 from toandan.tips.models import Category, Channel, Tip
 from toandan.tips.services import TipInput, UploadData
@@ -233,7 +232,8 @@ def test_the_record_writes_the_place_without_thanh_pho(officer):
 def test_the_docx_record_header_grid_is_its_cells_widths(officer):
     document = Document(io.BytesIO(documents.intake_record_docx(tip_with_contact(), actor=officer)))
 
-    grid, cells = header_grid_and_cells(document)
-    assert grid == cells
-    # Room for the national title at 12 pt bold (8.8 cm in Times) and the cell margins.
-    assert cells[1] >= Length(int(9.3 * 360_000)).twips
+    header = header_grid(document)
+    assert header.grid == header.cells
+    # Room for the national title at 12 pt bold (8.8 cm in Times) and for the unit's name.
+    assert header.text_width_cm(1) >= 8.9
+    assert header.text_width_cm(0) >= 7.2
