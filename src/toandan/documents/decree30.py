@@ -101,10 +101,6 @@ class Paragraph:
         """ "Người tiếp nhận: Lê Văn Hùng" with the label in bold."""
         return cls(runs=(Run(f"{label}: ", bold=True), Run(value)), item=item)
 
-    @property
-    def plain(self) -> str:
-        return "".join(run.text for run in self.runs)
-
 
 # A plain string is a body paragraph.
 Block = str | Paragraph | TableLike
@@ -161,6 +157,21 @@ class AdministrativeDocument:
     @property
     def recipient_lines(self) -> list[str]:
         return [_recipient_line(text) for text in self.recipients]
+
+    @property
+    def closing_rows(self) -> list[list[Signature | None]]:
+        """The closing, two columns a row: "Nơi nhận" (None) on the left of the first
+        signature, as the decree places them; without recipients, the signatures side by side
+        (a record signed by the tipster and the officer); further signatures below, two by two.
+        """
+        if self.recipients or len(self.signatures) < 2:
+            first: list[Signature | None] = [None, *self.signatures[:1]]
+            rest = self.signatures[1:]
+            rows = [first]
+        else:
+            rest, rows = self.signatures, []
+        rows += [list(rest[start : start + 2]) for start in range(0, len(rest), 2)]
+        return rows
 
 
 def place_name(unit: AdminUnit) -> str:

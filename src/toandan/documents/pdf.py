@@ -91,17 +91,8 @@ def render_html(doc: AdministrativeDocument) -> str:
             "motto": MOTTO,
             "blocks": prepare_body(doc),
             "recipients_heading": RECIPIENTS_HEADING,
-            "signature_rows": _signature_rows(doc),
         },
     )
-
-
-def _signature_rows(doc: AdministrativeDocument) -> list[list[Any]]:
-    """With recipients, one row: the recipients' cell (None) and the first signature; without,
-    the signatures two by two."""
-    if doc.recipients or len(doc.signatures) < 2:
-        return [[None, *doc.signatures[:1]]]
-    return [doc.signatures[start : start + 2] for start in range(0, len(doc.signatures), 2)]
 
 
 def render_pdf(doc: AdministrativeDocument) -> bytes:

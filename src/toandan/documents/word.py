@@ -230,28 +230,21 @@ def _docx_closing(document: Any, doc: AdministrativeDocument) -> None:
     spacer = _paragraph(document)
     spacer.paragraph_format.space_before = Pt(6)
     if doc.dated_at_signatures:
-        _run(
-            _paragraph(document, align="right", after=6),
-            doc.place_and_date,
-            size=BODY_PT,
-            italic=True,
-        )
-    if doc.recipients or len(doc.signatures) < 2:
-        left, right = _two_columns(document, CLOSING_CM)
-        heading = _first_cell_paragraph(left, align="left")
-        if doc.recipients:
-            _run(heading, RECIPIENTS_HEADING, size=12, bold=True, italic=True)
-        for recipient in doc.recipient_lines:
-            _run(_paragraph(left, align="left"), recipient, size=11)
-        for signature in doc.signatures[:1]:
-            _docx_signature(right, signature)
-        return
+        dated = _paragraph(document, align="right", after=6)
+        _run(dated, doc.place_and_date, size=BODY_PT, italic=True)
     half = sum(CLOSING_CM) / 2
-    for start in range(0, len(doc.signatures), 2):
-        pair = doc.signatures[start : start + 2]
-        cells = _two_columns(document, (half, half))
-        for cell, signature in zip(cells, pair, strict=False):
-            _docx_signature(cell, signature)
+    for row in doc.closing_rows:
+        widths = CLOSING_CM if row[0] is None else (half, half)
+        cells = _two_columns(document, widths)
+        for cell, signature in zip(cells, row, strict=False):
+            if signature is not None:
+                _docx_signature(cell, signature)
+                continue
+            heading = _first_cell_paragraph(cell, align="left")
+            if doc.recipients:
+                _run(heading, RECIPIENTS_HEADING, size=12, bold=True, italic=True)
+            for recipient in doc.recipient_lines:
+                _run(_paragraph(cell, align="left"), recipient, size=11)
 
 
 def _docx_page_numbers(section: Any) -> None:

@@ -313,3 +313,25 @@ def test_a_record_is_dated_above_its_two_signatures_in_both_formats():
     assert _paragraph_texts(left) == ["NGƯỜI TỐ GIÁC, BÁO TIN", "(nếu có; ký, ghi rõ họ tên)"]
     assert _paragraph_texts(right) == ["NGƯỜI TIẾP NHẬN", "(ký, ghi rõ họ tên)", "Lê Văn Hùng"]
     assert "- Loại tin báo: Trộm cắp tài sản" in texts
+
+
+def test_a_second_signer_is_printed_under_the_recipients_and_the_first():
+    doc = report(
+        signatures=[
+            Signature(title="GIÁM ĐỐC", name="Nguyễn Văn A"),
+            Signature(title="KẾ TOÁN TRƯỞNG", name="Trần Thị C"),
+        ]
+    )
+
+    text = pdf_layout(render_pdf(doc)).text()
+    document = Document(io.BytesIO(render_docx(doc)))
+
+    for name in ("Nơi nhận:", "Nguyễn Văn A", "KẾ TOÁN TRƯỞNG", "Trần Thị C"):
+        assert name in text
+    recipients, first = document.tables[-2].rows[0].cells
+    assert _paragraph_texts(recipients)[0] == "Nơi nhận:"
+    assert _paragraph_texts(first) == ["GIÁM ĐỐC", "Nguyễn Văn A"]
+    assert _paragraph_texts(document.tables[-1].rows[0].cells[0]) == [
+        "KẾ TOÁN TRƯỞNG",
+        "Trần Thị C",
+    ]
