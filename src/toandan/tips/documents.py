@@ -243,7 +243,7 @@ def intake_record(tip: Tip, *, actor: AbstractBaseUser) -> IntakeRecord:
 
 
 def _record_body(record: IntakeRecord) -> list[Block]:
-    body: list[Block] = [
+    return [
         f"Hồi {record.received_time}, {record.received_day}, tại {record.place_of_receipt}.",
         Paragraph.labelled("Người tiếp nhận", f"{record.officer_name}, {record.officer_title}."),
         Paragraph.labelled("Hình thức tiếp nhận", f"{record.channel}."),
@@ -256,7 +256,6 @@ def _record_body(record: IntakeRecord) -> list[Block]:
         *(Paragraph.text(line, item=True) for line in record.attachments or ["Không có."]),
         record.closing,
     ]
-    return body
 
 
 def intake_record_document(tip: Tip, *, actor: AbstractBaseUser) -> AdministrativeDocument:
