@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "toandan.orgs",
     "toandan.accounts",
     "toandan.notifications",
+    "toandan.documents",
     "toandan.workdays",
     "toandan.tips",
     "toandan.open311",

@@ -30,7 +30,7 @@ from toandan.exports.models import ExportFormat
 if TYPE_CHECKING:
     from django.utils.functional import Promise
 
-    from toandan.exports.documents import AdministrativeDocument
+    from toandan.documents.decree30 import AdministrativeDocument
     from toandan.exports.tables import Table
 
 Params = dict[str, Any]

@@ -26,7 +26,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from toandan.audit.services import audit_record
-from toandan.exports.documents import DocumentTooLargeError, render_docx, render_pdf
+from toandan.documents.decree30 import DocumentTooLargeError
+from toandan.documents.pdf import render_pdf
+from toandan.documents.word import render_docx
 from toandan.exports.models import ACTIVE_STATUSES, ExportFormat, ExportJob, ExportStatus
 from toandan.exports.registry import ExportRefusedError, Params, Producer, get_producer
 from toandan.exports.tables import write_csv, write_xlsx

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from toandan.accounts.selectors import active_role_assignments
-from toandan.exports.documents import AdministrativeDocument
+from toandan.documents.decree30 import AdministrativeDocument, Signature, place_name
 from toandan.exports.registry import (
     ExportRefusedError,
     register_document_producer,
@@ -364,7 +364,7 @@ def _report_title(board: Dashboard) -> str:
 def periodic_report(params: Params, user: AbstractBaseUser) -> AdministrativeDocument:
     """The periodic statistics report of a place and period (`params`: unit, period,
     geography as on the dashboard), issued in the name of the user's unit. Always in
-    Vietnamese, like every document of `toandan.exports.documents`."""
+    Vietnamese, like every document of `toandan.documents`."""
     with translation.override("vi"):
         board = _board(params, user)
         issuer = _issuer(user)
@@ -404,16 +404,15 @@ def periodic_report(params: Params, user: AbstractBaseUser) -> AdministrativeDoc
             issuing_unit=issuer.name if issuer is not None else "",
             # The number is given when the report is signed and registered.
             number="……/BC",
-            place=admin.short_name if admin is not None else CAPITAL,
+            place=place_name(admin) if admin is not None else CAPITAL,
             date=timezone.localdate(),
             title=_report_title(board),
-            body=body,
-            tables=tables,
+            body=[*body, *tables],
             recipients=[
                 _("The leadership of the unit above (to report);"),
                 _("Archive: clerical office."),
             ],
-            signer_title=_("HEAD OF THE UNIT"),
+            signatures=[Signature(title=_("HEAD OF THE UNIT"))],
         )
 
 

@@ -115,7 +115,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
         yield Installed(wheel=wheel, venv=venv, port=port, var_dir=var_dir)
 
 
-def test_the_wheel_carries_every_compiled_catalogue_and_static_file(installed):
+def test_the_wheel_carries_every_compiled_catalogue_static_file_and_font(installed):
     names = set(zipfile.ZipFile(installed.wheel).namelist())
 
     catalogues = {
@@ -125,9 +125,14 @@ def test_the_wheel_carries_every_compiled_catalogue_and_static_file(installed):
     static = {
         str(path.relative_to(SRC)) for path in SRC.glob("toandan/**/static/**/*") if path.is_file()
     }
+    fonts = {str(path.relative_to(SRC)) for path in SRC.glob("toandan/*/fonts/*")}
     assert len(catalogues) > 5
     assert catalogues <= names, sorted(catalogues - names)
     assert static <= names, sorted(static - names)
+    # The fonts every printed document embeds, and their licence.
+    assert "toandan/documents/fonts/LiberationSerif-Regular.ttf" in fonts
+    assert "toandan/documents/fonts/OFL.txt" in fonts
+    assert fonts <= names, sorted(fonts - names)
 
 
 def test_the_installed_command_runs_the_installed_package_not_the_source_tree(installed):

@@ -3,7 +3,8 @@
 The intake record ("biên bản tiếp nhận nguồn tin về tội phạm", BLTTHS Art. 146) is written in
 Vietnamese whatever language the officer's interface uses: it is an official record, and its
 wording (national motto, headings, signature block) is fixed by administrative practice, so its
-texts are not run through the translation catalogue.
+texts are not run through the translation catalogue. It is described once as a Decree 30
+document (`toandan.documents.decree30`) and laid out as PDF and DOCX by `toandan.documents`.
 
 Every free-text field of the tip is printed with its links defanged (`toandan.tips.defang`).
 
@@ -15,7 +16,6 @@ anonymous or left details that are kept under seal. The tip's content is read th
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,13 +26,21 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from toandan.core.text import vi_date_words
+from toandan.documents.decree30 import (
+    AdministrativeDocument,
+    Block,
+    Paragraph,
+    Signature,
+    place_name,
+)
+from toandan.documents.pdf import render_pdf
+from toandan.documents.word import render_docx
 from toandan.tips.defang import defang
 from toandan.tips.forms import size_text
 from toandan.tips.models import Channel, Tip, VictimRequest
 
-MOTTO_COUNTRY = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
 RECORD_TITLE = "BIÊN BẢN TIẾP NHẬN NGUỒN TIN VỀ TỘI PHẠM"
+LEGAL_BASIS = "(Tố giác, tin báo về tội phạm — Điều 144, 145, 146 Bộ luật Tố tụng hình sự)"
 
 CHANNEL_VI: dict[str, str] = {
     Channel.WEB: "Trực tuyến, qua biểu mẫu trên Cổng toandan",
@@ -84,7 +92,9 @@ class IntakeRecord:
     description: str
     attachments: list[str]
     closing: str
-    signed_place_date: str
+    # The place as Decree 30 writes it ("Hà Nội", not "Thành phố Hà Nội") and the day printed.
+    signed_place: str
+    signed_on: dt.date
 
 
 def _vi_datetime(moment: dt.datetime) -> tuple[str, str]:
@@ -206,8 +216,8 @@ def intake_record(tip: Tip, *, actor: AbstractBaseUser) -> IntakeRecord:
                 VICTIM_REQUEST_VI.get(tip.victim_request, tip.victim_request),
             )
         )
-    now_time, now_day = _vi_datetime(timezone.now())
-    province_name = tip.province.name
+    now = timezone.now()
+    now_time, now_day = _vi_datetime(now)
     return IntakeRecord(
         parent_unit=(parent.name if parent is not None else "").upper(),
         unit=unit.name.upper(),
@@ -227,117 +237,58 @@ def intake_record(tip: Tip, *, actor: AbstractBaseUser) -> IntakeRecord:
             f"Biên bản được in từ sổ tiếp nhận lúc {now_time} {now_day}, gồm các nội dung "
             "trên, đã được đọc lại cho những người có tên ở trên nghe và cùng ký xác nhận."
         ),
-        signed_place_date=f"{province_name}, {now_day}",
+        signed_place=place_name(tip.province),
+        signed_on=timezone.localtime(now).date(),
+    )
+
+
+def _record_body(record: IntakeRecord) -> list[Block]:
+    return [
+        f"Hồi {record.received_time}, {record.received_day}, tại {record.place_of_receipt}.",
+        Paragraph.labelled("Người tiếp nhận", f"{record.officer_name}, {record.officer_title}."),
+        Paragraph.labelled("Hình thức tiếp nhận", f"{record.channel}."),
+        Paragraph.labelled("Người tố giác, báo tin", record.tipster),
+        Paragraph.text("Nội dung tố giác, tin báo:", bold=True),
+        *(Paragraph.labelled(row.label, row.value, item=True) for row in record.tip_rows),
+        Paragraph.text("Người báo tin trình bày:", bold=True),
+        *(line for line in record.description.splitlines() if line.strip()),
+        Paragraph.text("Tài liệu, đồ vật kèm theo:", bold=True),
+        *(Paragraph.text(line, item=True) for line in record.attachments or ["Không có."]),
+        record.closing,
+    ]
+
+
+def intake_record_document(tip: Tip, *, actor: AbstractBaseUser) -> AdministrativeDocument:
+    """The intake record as a Decree 30 document: dated where it is signed, signed by the
+    tipster (if present) and the officer who received the tip."""
+    record = intake_record(tip, actor=actor)
+    return AdministrativeDocument(
+        issuing_parent=record.parent_unit,
+        issuing_unit=record.unit,
+        number=record.register_number,
+        place=record.signed_place,
+        date=record.signed_on,
+        kind=RECORD_TITLE,
+        subtitle=[LEGAL_BASIS, f"Mã tin báo: {record.reference}"],
+        body=_record_body(record),
+        signatures=[
+            Signature(title="NGƯỜI TỐ GIÁC, BÁO TIN", note="(nếu có; ký, ghi rõ họ tên)"),
+            Signature(
+                title="NGƯỜI TIẾP NHẬN", note="(ký, ghi rõ họ tên)", name=record.officer_name
+            ),
+        ],
+        dated_at_signatures=True,
     )
 
 
 def intake_record_pdf(tip: Tip, *, actor: AbstractBaseUser) -> bytes:
     """The intake record as a PDF (BLTTHS Art. 146: every tip gets an intake record)."""
-    from weasyprint import HTML
-
-    record = intake_record(tip, actor=actor)
-    html = render_to_string("tips/documents/intake_record.html", {"record": record})
-    return bytes(HTML(string=html).write_pdf())
-
-
-def _docx_centred(cell: Any, lines: list[tuple[str, bool]]) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    paragraph = cell.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for index, (text, bold) in enumerate(lines):
-        run = paragraph.add_run(text)
-        run.bold = bold
-        if index < len(lines) - 1:
-            run.add_break()
-
-
-def _docx_heading(document: Any, record: IntakeRecord) -> None:
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    header = document.add_table(rows=1, cols=2)
-    header.alignment = WD_TABLE_ALIGNMENT.CENTER
-    left, right = header.rows[0].cells
-    number = f"Số: {record.register_number}"
-    _docx_centred(left, [(record.parent_unit, False), (record.unit, True), (number, False)])
-    _docx_centred(right, [(MOTTO_COUNTRY, True), (MOTTO, True)])
-    title = document.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title_run = title.add_run(RECORD_TITLE)
-    title_run.bold = True
-    title_run.font.size = Pt(14)
-    subtitle = document.add_paragraph(f"Mã tin báo: {record.reference}")
-    subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-
-def _docx_body(document: Any, record: IntakeRecord) -> None:
-    document.add_paragraph(
-        f"Hồi {record.received_time}, {record.received_day}, tại {record.place_of_receipt}."
-    )
-    document.add_paragraph(f"Người tiếp nhận: {record.officer_name}, {record.officer_title}.")
-    document.add_paragraph(f"Hình thức tiếp nhận: {record.channel}.")
-    document.add_paragraph(f"Người tố giác, báo tin: {record.tipster}")
-    document.add_paragraph().add_run("Nội dung tố giác, tin báo:").bold = True
-    for row in record.tip_rows:
-        paragraph = document.add_paragraph(style="List Bullet")
-        paragraph.add_run(f"{row.label}: ").bold = True
-        paragraph.add_run(row.value)
-    document.add_paragraph().add_run("Người báo tin trình bày:").bold = True
-    for line in record.description.splitlines() or [""]:
-        document.add_paragraph(line)
-    document.add_paragraph().add_run("Tài liệu, đồ vật kèm theo:").bold = True
-    for line in record.attachments or ["Không có."]:
-        document.add_paragraph(line, style="List Bullet")
-    document.add_paragraph(record.closing)
-
-
-def _docx_signatures(document: Any, record: IntakeRecord) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    place_date = document.add_paragraph()
-    place_date.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    place_date.add_run(record.signed_place_date).italic = True
-    signatures = document.add_table(rows=1, cols=2)
-    tipster_cell, officer_cell = signatures.rows[0].cells
-    _docx_centred(
-        tipster_cell, [("NGƯỜI TỐ GIÁC, BÁO TIN", True), ("(nếu có; ký, ghi rõ họ tên)", False)]
-    )
-    blank = ("", False)
-    _docx_centred(
-        officer_cell,
-        [
-            ("NGƯỜI TIẾP NHẬN", True),
-            ("(ký, ghi rõ họ tên)", False),
-            blank,
-            blank,
-            blank,
-            (record.officer_name, True),
-        ],
-    )
+    return render_pdf(intake_record_document(tip, actor=actor))
 
 
 def intake_record_docx(tip: Tip, *, actor: AbstractBaseUser) -> bytes:
     """The intake record as a Word document, for units that fill in and sign on paper."""
-    from docx import Document
-    from docx.shared import Cm, Pt
-
-    record = intake_record(tip, actor=actor)
-    document = Document()
-    section = document.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21)
-    section.left_margin, section.right_margin = Cm(3), Cm(2)
-    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
-    normal = document.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(13)
-    _docx_heading(document, record)
-    _docx_body(document, record)
-    _docx_signatures(document, record)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return render_docx(intake_record_document(tip, actor=actor))
 
 
 def receipt_card_html(reference: str, receipt: str, unit_name: str = "") -> str:

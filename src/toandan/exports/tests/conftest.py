@@ -13,7 +13,7 @@ from django.conf import LazySettings
 
 from toandan.accounts.models import User
 from toandan.accounts.tests.factories import HANOI_UNION, HOAN_KIEM_POLICE, make_user
-from toandan.exports.documents import AdministrativeDocument
+from toandan.documents.decree30 import AdministrativeDocument, Signature
 from toandan.exports.registry import (
     ExportRefusedError,
     register_document_producer,
@@ -76,17 +76,16 @@ def provinces_document(params: dict[str, Any], user: Any) -> AdministrativeDocum
         place="Hà Nội",
         date=dt.date(2024, 8, 2),
         title="Kết quả phong trào toàn dân bảo vệ an ninh Tổ quốc",
-        body=["Chỉ tính riêng 20 tỉnh, thành phố có báo cáo số liệu."],
-        tables=[
+        body=[
+            "Chỉ tính riêng 20 tỉnh, thành phố có báo cáo số liệu.",
             Table(
                 title="Bảng 1",
                 headers=HEADERS,
                 rows=list(province_rows(int(params.get("rows", 3)))),
-            )
+            ),
         ],
         recipients=["Như trên;", "Lưu: VT."],
-        signer_title="CHỦ TỊCH",
-        signer_name="Nguyễn Thị B",
+        signatures=[Signature(title="CHỦ TỊCH", name="Nguyễn Thị B")],
     )
 
 

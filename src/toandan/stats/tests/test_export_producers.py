@@ -15,7 +15,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from toandan.accounts.models import User
-from toandan.exports.documents import MOTTO, NATIONAL_TITLE
+from toandan.documents.decree30 import MOTTO, NATIONAL_TITLE
+from toandan.documents.tests.layout import pdf_layout
 from toandan.exports.models import ExportJob, ExportStatus
 from toandan.exports.registry import ExportRefusedError, get_producer
 from toandan.exports.services import export_job_create, exports_dir
@@ -282,3 +283,18 @@ def test_the_periodic_report_as_pdf(
 
     assert content(job).startswith(b"%PDF-")
     assert "thành phố Hà Nội" in job.title
+    # As printed: the shipped font, the national title on one line, the motto's rule, and the
+    # place without its type word (Decree 30).
+    layout = pdf_layout(content(job))
+    page = layout.first
+    assert layout.fonts
+    assert all(name.startswith("Liberation-Serif") for name in layout.fonts), layout.fonts
+    page.line_with(NATIONAL_TITLE)
+    motto = page.fragment(MOTTO)
+    assert any(
+        rule.x0 <= motto.x + 2 and rule.x1 > motto.x + 100
+        for rule in page.rules_below(page.line_with(MOTTO))
+    )
+    place_line = page.line_with("ngày")
+    assert "Hà Nội, ngày" in place_line.text
+    assert "Thành phố Hà Nội, ngày" not in place_line.text

@@ -10,6 +10,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from toandan.accounts.tests.factories import make_user
+from toandan.documents.tests.layout import header_grid, pdf_layout
 from toandan.tips import documents, services
 from toandan.tips.models import Category, Channel, Tip
 from toandan.tips.services import TipInput, UploadData
@@ -179,7 +180,8 @@ def phishing_tip() -> Tip:
 
 
 def test_phishing_link_in_a_tip_is_defanged_in_the_pdf_record(officer):
-    text = pdf_text(documents.intake_record_pdf(phishing_tip(), actor=officer))
+    # A long link may break across lines in print: read the text without the breaks.
+    text = pdf_text(documents.intake_record_pdf(phishing_tip(), actor=officer)).replace(" ", "")
 
     assert "https://evil.example.com" not in text
     assert "evil.example.com" not in text
@@ -192,3 +194,46 @@ def test_phishing_link_in_a_tip_is_defanged_in_the_docx_record(officer):
     assert "https://evil.example.com" not in text
     assert "evil.example.com" not in text
     assert text.count("hxxps://evil[.]example[.]com") == 5
+
+
+# --- The record's layout, as printed (Decree 30/2020 Appendix I) ----------------------------------
+
+
+def test_the_pdf_record_is_printed_in_the_shipped_times_metric_font_at_13_to_14_pt(officer):
+    layout = pdf_layout(documents.intake_record_pdf(tip_with_contact(), actor=officer))
+
+    assert layout.fonts, "no font embedded"
+    assert all(name.startswith("Liberation-Serif") for name in layout.fonts), layout.fonts
+    body = layout.first.fragment("Hình thức tiếp nhận")
+    assert 13 <= body.size <= 14
+
+
+def test_the_pdf_record_keeps_the_national_title_on_one_line_with_a_rule_under_the_motto(officer):
+    page = pdf_layout(documents.intake_record_pdf(tip_with_contact(), actor=officer)).first
+
+    page.line_with(MOTTO_LINES[0])
+    motto = page.fragment(MOTTO_LINES[1])
+    motto_line = page.line_with(MOTTO_LINES[1])
+    rules = page.rules_below(motto_line)
+    assert any(rule.x0 <= motto.x + 2 and rule.x1 > motto.x + 100 for rule in rules), rules
+
+
+def test_the_record_writes_the_place_without_thanh_pho(officer):
+    tip = tip_with_contact()
+
+    pdf = pdf_text(documents.intake_record_pdf(tip, actor=officer))
+    docx = docx_text(documents.intake_record_docx(tip, actor=officer))
+
+    for text in (pdf, docx):
+        assert "Hà Nội, ngày" in text
+        assert "Thành phố Hà Nội, ngày" not in text
+
+
+def test_the_docx_record_header_grid_is_its_cells_widths(officer):
+    document = Document(io.BytesIO(documents.intake_record_docx(tip_with_contact(), actor=officer)))
+
+    header = header_grid(document)
+    assert header.grid == header.cells
+    # Room for the national title at 12 pt bold (8.8 cm in Times) and for the unit's name.
+    assert header.text_width_cm(1) >= 8.9
+    assert header.text_width_cm(0) >= 7.2

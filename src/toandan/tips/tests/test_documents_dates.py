@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from toandan.core.text import vi_date_words
-from toandan.exports.documents import place_and_date
+from toandan.documents.decree30 import place_and_date
 from toandan.tips import documents, services
 from toandan.tips.models import Tip
 from toandan.tips.tests.conftest import tip_input
