@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from toandan.accounts.api import router as accounts_router
+from toandan.accounts.api_auth import ApiAuth
 from toandan.geo.api import router as geo_router
 from toandan.notifications.api import router as notifications_router
 from toandan.orgs.api import router as orgs_router
@@ -40,7 +41,7 @@ api.add_router("/geo", geo_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/tips", tips_router)
-api.add_router("/notifications", notifications_router)
+api.add_router("/notifications", notifications_router, auth=ApiAuth())
 api.add_router("/stats", stats_router)
 api.add_router("/staff/", staff_tips_router)
 # The benchmark baseline answers 404 unless settings.TOANDAN_BENCH_ENDPOINTS is on.
