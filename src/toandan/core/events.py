@@ -3,10 +3,11 @@
 The app where things happen defines its events (`event_define`, in its `events.py`) and
 publishes them (`publish`); any app above it subscribes in its `AppConfig.ready()`:
 
+    # toandan/awards/apps.py (a domain above tips)
     from toandan.core.events import subscribe
-    from toandan.tips.events import TIP_RECEIVED
+    from toandan.tips.events import TIP_MARKED_VALUABLE
 
-    subscribe(TIP_RECEIVED, count_tip, when="in_transaction")
+    subscribe(TIP_MARKED_VALUABLE, nominate_tipster, when="on_commit")
 
 `when` says what the subscriber may rely on:
 - "in_transaction": it runs inside the publisher's transaction, in subscription order, and
@@ -23,7 +24,6 @@ source) changes nothing in the app that publishes.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -104,9 +104,19 @@ def publish(event: Event, payload: Any) -> None:
     statements: list[Statement] = []
     for handler, when in _SUBSCRIBERS.get(event.name, []):
         if when == "on_commit":
-            transaction.on_commit(functools.partial(handler, payload), robust=True)
+            transaction.on_commit(_later(handler, payload), robust=True)
             continue
         returned = handler(payload)
         if returned:
             statements.extend(returned)
     execute_together(statements)
+
+
+def _later(handler: Handler, payload: Any) -> Callable[[], None]:
+    # A function, not functools.partial: Django names the callback (`__qualname__`) when it
+    # logs a robust on-commit callback that failed.
+    def run() -> None:
+        handler(payload)
+
+    run.__qualname__ = getattr(handler, "__qualname__", repr(handler))
+    return run
