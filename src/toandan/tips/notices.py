@@ -56,14 +56,16 @@ class UnitRoute:
 
 
 @dataclass(frozen=True)
-class Recipient:
+class UnitRecipient:
+    """An officer told about a tip, with the route that reaches them (for the wording)."""
+
     user_id: int
     email: str
     unit_name: str
     role: str  # RouteRole of the route that reaches this user
 
 
-def recipients_of(routes: Sequence[UnitRoute]) -> list[Recipient]:
+def recipients_of(routes: Sequence[UnitRoute]) -> list[UnitRecipient]:
     """Active police officers and leaders of the units a tip is routed to, in one query; a
     user reached through several routes is told once, as the handling unit if one of them
     is the primary route.
@@ -86,7 +88,7 @@ def recipients_of(routes: Sequence[UnitRoute]) -> list[Recipient]:
     for user_id, unit_ids in units_of_user.items():
         route = next(r for _i, r in ordered if r.org_unit_id in unit_ids)
         recipients.append(
-            Recipient(
+            UnitRecipient(
                 user_id=user_id,
                 email=emails[user_id],
                 unit_name=route.unit_name,
@@ -140,7 +142,7 @@ def _police_of_units(unit_ids: Sequence[int], today: dt.date) -> list[tuple[int,
         return [(int(u), int(o), str(e or "")) for u, o, e in cursor.fetchall()]
 
 
-def _recipients(tip: Tip) -> list[Recipient]:
+def _recipients(tip: Tip) -> list[UnitRecipient]:
     """`recipients_of` the tip's active routes, read from the database."""
     routes = (
         TipRoute.objects.filter(tip=tip, active=True)
@@ -166,7 +168,7 @@ def _notify(
     *,
     tip: Tip,
     kind: str,
-    recipients: Sequence[Recipient],
+    recipients: Sequence[UnitRecipient],
     title_for: dict[int, str],
     body: str,
     subject: str,
@@ -190,7 +192,7 @@ def _notify(
     )
 
 
-def notify_tip_received(tip: Tip, *, recipients: Sequence[Recipient] | None = None) -> None:
+def notify_tip_received(tip: Tip, *, recipients: Sequence[UnitRecipient] | None = None) -> None:
     """Tell the police of every unit the tip was routed to (handling unit and information
     copies) that it arrived: one in-app notification each, written in the caller's
     transaction, and one email each once that transaction commits (BLTTHS Art. 146: the
@@ -236,7 +238,7 @@ def notify_tipster_replied(tip: Tip) -> None:
         )
 
 
-def _unit_recipients(unit_id: int, unit_name: str) -> list[Recipient]:
+def _unit_recipients(unit_id: int, unit_name: str) -> list[UnitRecipient]:
     return recipients_of([UnitRoute(unit_id, unit_name, RouteRole.PRIMARY)])
 
 
