@@ -15,6 +15,7 @@ from ninja import NinjaAPI
 from ninja.parser import Parser
 
 from toandan.accounts.api import router as accounts_router
+from toandan.accounts.api_auth import ApiAuth
 from toandan.core.text import clean_input_text
 from toandan.geo.api import router as geo_router
 from toandan.notifications.api import router as notifications_router
@@ -106,7 +107,7 @@ api.add_router("/geo", geo_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/tips", tips_router)
-api.add_router("/notifications", notifications_router)
+api.add_router("/notifications", notifications_router, auth=ApiAuth())
 api.add_router("/stats", stats_router)
 api.add_router("/staff/", staff_tips_router)
 # The benchmark baseline answers 404 unless settings.TOANDAN_BENCH_ENDPOINTS is on.

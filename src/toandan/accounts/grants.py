@@ -38,6 +38,7 @@ from toandan.accounts.models import (
     RoleGrant,
     User,
 )
+from toandan.accounts.notices import notify_role_grants_requested
 from toandan.accounts.selectors import user_has_any_role
 from toandan.audit.services import audit_record
 from toandan.orgs.models import OrgUnit
@@ -138,9 +139,6 @@ def role_grant_request(
         reason=reason,
         data=_grant_data(grant),
     )
-    # Imported here: the notifications app builds on accounts, not the other way round.
-    from toandan.notifications.grants import notify_role_grants_requested
-
     notify_role_grants_requested([grant])
     return grant
 
@@ -193,8 +191,6 @@ def role_grants_request_bulk(
             data=_grant_data(grant),
         )
     if created:
-        from toandan.notifications.grants import notify_role_grants_requested
-
         notify_role_grants_requested(created)
     return len({(u.pk, r, o.pk) for u, r, o in wanted})
 

@@ -7,14 +7,15 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import paginate
 
-from toandan.accounts.api_auth import ApiAuth
 from toandan.core.pagination import BoundedPageNumberPagination
 from toandan.notifications.models import Notification
 from toandan.notifications.schemas import MarkReadIn, MarkReadOut, NotificationOut
 from toandan.notifications.selectors import notifications_of, unread_count
 from toandan.notifications.services import notification_mark_read
 
-router = Router(tags=["notifications"], auth=ApiAuth())
+# Authenticated where it is mounted (`toandan.api`): this app builds on no domain app, accounts
+# included, so that every app may notify.
+router = Router(tags=["notifications"])
 
 
 @router.get("", response=list[NotificationOut], summary="My notifications, unread first")

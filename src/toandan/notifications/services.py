@@ -1,236 +1,115 @@
-"""Writes of notifications: tell the police units a tip was routed to, in the app and by email.
+"""Writes of notifications: tell staff members, in the app and by email, that something needs them.
 
-What a notification may say is fixed here and nowhere else: the register number, the unit and
-whether the unit handles the tip or got an information copy. Never the description, the
-category (it says what the tip is about), the place, or anything about the tipster: email
-leaves the system and is read on phones, in shared inboxes and on lock screens.
+`notify` is the whole interface for other apps: the app that sends a notification words it
+(title, body, a link inside the site, in the interface's language) and registers its kind
+(`toandan.notifications.kinds`); this app stores one notification per recipient in the
+caller's transaction and queues one email each once that transaction commits. What may be said
+is the sender's rule to keep: never what a case says, nor anything about a person it protects,
+since email leaves the system and is read on phones, in shared inboxes and on lock screens.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import connection, models, transaction
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
-from toandan.accounts.models import POLICE_ROLES, RoleAssignment, User
 from toandan.core.tasks import send_email_on_commit
-from toandan.notifications.models import Notification, NotificationKind
-from toandan.tips.models import RouteRole, Tip, TipAction, TipEvent, TipRoute
-
-# The officers' tip page (tip handling). Until it exists, notifications link nowhere.
-TIP_PAGE_URL_NAME = "tips:staff_by_number"
-
-
-@dataclass(frozen=True)
-class UnitRoute:
-    """A unit a tip is routed to, as the notifications need it."""
-
-    org_unit_id: int
-    unit_name: str
-    role: str  # RouteRole
+from toandan.notifications.kinds import kind_is_registered
+from toandan.notifications.models import Notification
 
 
 @dataclass(frozen=True)
 class Recipient:
+    """Who is told: a user, and the address their email goes to ("" for none)."""
+
     user_id: int
-    email: str
-    unit_name: str
-    role: str  # RouteRole of the route that reaches this user
+    email: str = ""
 
 
-def recipients_of(routes: Sequence[UnitRoute]) -> list[Recipient]:
-    """Active police officers and leaders of the units a tip is routed to, in one query; a
-    user reached through several routes is told once, as the handling unit if one of them
-    is the primary route.
+@dataclass(frozen=True)
+class Notice:
+    """One notification to one user, for senders whose wording differs per recipient.
+    `email_subject`/`email_body` default to the title and `email_text(title)`."""
 
-    Intake asks this before its transaction (the units are known from routing), so the
-    intake register's lock is not held while it runs."""
-    if not routes:
-        return []
-    ordered = sorted(
-        enumerate(routes), key=lambda item: (item[1].role != RouteRole.PRIMARY, item[0])
-    )
-    units_of_user: dict[int, set[int]] = {}
-    emails: dict[int, str] = {}
-    for user_id, org_unit_id, email in _police_of_units(
-        sorted({route.org_unit_id for route in routes}), timezone.localdate()
-    ):
-        units_of_user.setdefault(user_id, set()).add(org_unit_id)
-        emails[user_id] = email
-    recipients = []
-    for user_id, unit_ids in units_of_user.items():
-        route = next(r for _i, r in ordered if r.org_unit_id in unit_ids)
-        recipients.append(
-            Recipient(
-                user_id=user_id,
-                email=emails[user_id],
-                unit_name=route.unit_name,
-                role=route.role,
-            )
-        )
-    return recipients
+    user_id: int
+    kind: str
+    title: str
+    body: str = ""
+    link: str = ""
+    email: str = ""
+    email_subject: str = ""
+    email_body: str = ""
 
 
-def _police_of_units(unit_ids: Sequence[int], today: dt.date) -> list[tuple[int, int, str]]:
-    """(user id, unit id, email) of every police role held today in these units by an active
-    user, ordered by user.
-
-    The same query as
-
-        RoleAssignment.objects.filter(
-            org_unit_id__in=unit_ids, role__in=POLICE_ROLES, valid_from__lte=today,
-            user__is_active=True,
-        ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-        .order_by("user_id").values_list("user_id", "org_unit_id", "user__email")
-
-    written out because every tip runs it and building it through the ORM costs several
-    times more than running it (about 0.7 ms against 0.1 ms: `make bench`).
-    """
-    quote = connection.ops.quote_name
-
-    def name_of(model: type[models.Model], field_name: str = "") -> str:
-        table = quote(model._meta.db_table)
-        if not field_name:
-            return table
-        field = model._meta.get_field(field_name)
-        assert isinstance(field, models.Field)
-        return f"{table}.{quote(field.column)}"
-
-    ra = {f: name_of(RoleAssignment, f) for f in ("user", "org_unit", "role", "valid_from")}
-    valid_to = name_of(RoleAssignment, "valid_to")
-    roles = sorted(POLICE_ROLES)
-    units_in = ", ".join(["%s"] * len(unit_ids))
-    roles_in = ", ".join(["%s"] * len(roles))
-    sql = (
-        f"SELECT {ra['user']}, {ra['org_unit']}, {name_of(User, 'email')} "  # noqa: S608 - names from the models
-        f"FROM {name_of(RoleAssignment)} INNER JOIN {name_of(User)} "
-        f"ON {name_of(User, 'id')} = {ra['user']} "
-        f"WHERE {ra['org_unit']} IN ({units_in}) AND {ra['role']} IN ({roles_in}) "
-        f"AND {ra['valid_from']} <= %s AND ({valid_to} IS NULL OR {valid_to} >= %s) "
-        f"AND {name_of(User, 'is_active')} "
-        f"ORDER BY {ra['user']}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*unit_ids, *roles, today, today])
-        return [(int(u), int(o), str(e or "")) for u, o, e in cursor.fetchall()]
-
-
-def _recipients(tip: Tip) -> list[Recipient]:
-    """`recipients_of` the tip's active routes, read from the database."""
-    routes = (
-        TipRoute.objects.filter(tip=tip, active=True)
-        .order_by("id")
-        .values_list("org_unit_id", "org_unit__name", "role")
-    )
-    return recipients_of([UnitRoute(unit, name, role) for unit, name, role in routes])
-
-
-def _tip_link(tip: Tip) -> str:
-    # By register number, never by reference: the reference also opens the public Open311
-    # record of the tip (see tips.views_handling.tip_by_number).
-    return tip_page_link(unit_id=tip.register_unit_id, year=tip.register_year, seq=tip.register_seq)
-
-
-def _role_words(role: str) -> str:
-    if role == RouteRole.PRIMARY:
-        return pgettext("tip route", "to handle")
-    return pgettext("tip route", "information copy")
-
-
-def _notifications_url() -> str:
-    return settings.TOANDAN_SITE_URL.rstrip("/") + reverse("notifications:list")
-
-
-def _notify(
+def notify(
     *,
-    tip: Tip,
+    recipients: Iterable[Recipient],
     kind: str,
-    recipients: Sequence[Recipient],
-    title_for: dict[int, str],
-    body: str,
-    subject: str,
-) -> None:
-    link = _tip_link(tip)
-    Notification.objects.bulk_create(
-        Notification(user_id=r.user_id, kind=kind, title=title_for[r.user_id], body=body, link=link)
-        for r in recipients
-    )
-    url = _notifications_url()
-    for recipient in recipients:
-        if not recipient.email:
-            continue
-        send_email_on_commit(
-            subject=subject,
-            body=_email_body(title_for[recipient.user_id], url),
-            to=[recipient.email],
-        )
-
-
-def _email_body(title: str, url: str) -> str:
-    return "\n\n".join(
-        [
-            title + ".",
-            _("See your notifications: %(url)s") % {"url": url},
-            _(
-                "For the tipster's protection this email does not contain what the tip "
-                "says. Log in to read it."
-            ),
-        ]
-    )
-
-
-def notify_tip_received(tip: Tip, *, recipients: Sequence[Recipient] | None = None) -> None:
-    """Tell the police of every unit the tip was routed to (handling unit and information
-    copies) that it arrived: one in-app notification each, written in the caller's
-    transaction, and one email each once that transaction commits (BLTTHS Art. 146: the
-    receiving unit records and checks tips without delay).
-
-    `recipients`: `recipients_of` the tip's routes when the caller already asked (intake
-    does, before taking the register's lock); read from the tip's routes otherwise."""
-    if recipients is None:
-        recipients = _recipients(tip)
-    if not recipients:
-        return
-    # Written in the interface's first language: staff accounts have no language of their own.
-    with translation.override(settings.LANGUAGE_CODE):
-        titles = {
-            r.user_id: _("New tip no. %(number)s (%(role)s) at %(unit)s")
-            % {"number": tip.register_number, "role": _role_words(r.role), "unit": r.unit_name}
+    title: str,
+    body: str = "",
+    link: str = "",
+    email_subject: str = "",
+    email_body: str = "",
+) -> int:
+    """Tell each recipient the same thing: one in-app notification each, in the caller's
+    transaction, and one email each to those with an address once it commits. Returns how
+    many notifications were written."""
+    return notices_send(
+        notices=[
+            Notice(
+                user_id=r.user_id,
+                kind=kind,
+                title=title,
+                body=body,
+                link=link,
+                email=r.email,
+                email_subject=email_subject,
+                email_body=email_body,
+            )
             for r in recipients
-        }
-        _notify(
-            tip=tip,
-            kind=NotificationKind.TIP_RECEIVED,
-            recipients=recipients,
-            title_for=titles,
-            body=_("Open the tip from your unit's list of tips to read and handle it."),
-            subject=_("New tip no. %(number)s") % {"number": tip.register_number},
-        )
+        ],
+    )
 
 
-def notify_tipster_replied(tip: Tip) -> None:
-    """Tell the police of the units the tip is routed to that the tipster answered."""
-    recipients = _recipients(tip)
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("The tipster replied on tip no. %(number)s") % {"number": tip.register_number}
-        _notify(
-            tip=tip,
-            kind=NotificationKind.TIPSTER_REPLIED,
-            recipients=recipients,
-            title_for={r.user_id: title for r in recipients},
-            body=_("Open the tip to read the reply."),
-            subject=title,
-        )
+def notices_send(*, notices: Sequence[Notice]) -> int:
+    """`notify`, worded for each recipient: one query for all the notifications."""
+    for kind in {n.kind for n in notices}:
+        if not kind_is_registered(kind):
+            msg = f"unregistered notification kind {kind!r}: register it with kind_register"
+            raise ValueError(msg)
+    if not notices:
+        return 0
+    Notification.objects.bulk_create(
+        Notification(user_id=n.user_id, kind=n.kind, title=n.title, body=n.body, link=n.link)
+        for n in notices
+    )
+    for notice in notices:
+        if notice.email:
+            send_email_on_commit(
+                subject=notice.email_subject or notice.title,
+                body=notice.email_body or email_text(notice.title),
+                to=[notice.email],
+            )
+    return len(notices)
+
+
+def email_text(title: str, *more: str) -> str:
+    """An email telling `title`, with the address of the notifications page, then `more`
+    paragraphs (the sender's, e.g. why the email says so little)."""
+    see = _("See your notifications: %(url)s") % {"url": notifications_page_url()}
+    return "\n\n".join([title + ".", see, *more])
+
+
+def notifications_page_url() -> str:
+    """The full address of the notifications page, for emails."""
+    return settings.TOANDAN_SITE_URL.rstrip("/") + reverse("notifications:list")
 
 
 def notification_mark_read(
@@ -245,146 +124,3 @@ def notification_mark_read(
         queryset = queryset.filter(id__in=list(ids))
     with transaction.atomic():
         return queryset.update(read_at=timezone.now())
-
-
-def _unit_recipients(unit_id: int, unit_name: str) -> list[Recipient]:
-    return recipients_of([UnitRoute(unit_id, unit_name, RouteRole.PRIMARY)])
-
-
-def notify_tip_event(tip: Tip, event: TipEvent) -> None:
-    """Tell the unit that must act next: the unit a tip was forwarded to, or the unit that has
-    it again after it was sent back or re-routed. In the caller's transaction; like every
-    notification, it names the register number, never what the tip says."""
-    if event.action == TipAction.FORWARD and tip.pending_unit is not None:
-        unit = tip.pending_unit
-        kind = NotificationKind.TIP_FORWARDED
-        with translation.override(settings.LANGUAGE_CODE):
-            title = _("Tip no. %(number)s was forwarded to %(unit)s: accept it or send it back") % {
-                "number": tip.register_number,
-                "unit": unit.name,
-            }
-    elif event.action in {TipAction.RETURN, TipAction.REROUTE} and tip.responsible_unit:
-        unit = tip.responsible_unit
-        kind = NotificationKind.TIP_MOVED
-        with translation.override(settings.LANGUAGE_CODE):
-            title = _("Tip no. %(number)s is now with %(unit)s") % {
-                "number": tip.register_number,
-                "unit": unit.name,
-            }
-    else:
-        return
-    recipients = _unit_recipients(unit.pk, unit.name)
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        _notify(
-            tip=tip,
-            kind=kind,
-            recipients=recipients,
-            title_for={r.user_id: title for r in recipients},
-            body=_("Open the tip from your unit's list of tips to read and handle it."),
-            subject=title,
-        )
-
-
-# --- Identity reveals (BLTTHS Art. 56) ------------------------------------------------------------
-
-# Imported here so this section could be appended without touching the imports above.
-from toandan.accounts.models import REVEAL_ROLES, Role  # noqa: E402
-from toandan.tips.models import ContactReveal  # noqa: E402
-
-
-def _reveal_recipients(reveal: ContactReveal, roles: Iterable[str]) -> list[tuple[int, str]]:
-    """(user id, email) of those holding `roles` today in the unit that had the tip and in the
-    requester's unit above it, the requester excepted."""
-    from toandan.tips.reveal import requester_units
-
-    units = {reveal.unit_id, *(u.pk for u in requester_units(reveal.requested_by, reveal.unit))}
-    today = timezone.localdate()
-    rows = (
-        RoleAssignment.objects.filter(
-            org_unit_id__in=units, role__in=list(roles), valid_from__lte=today, user__is_active=True
-        )
-        .filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=today))
-        .exclude(user_id=reveal.requested_by_id)
-        .order_by("user_id")
-        .values_list("user_id", "user__email")
-        .distinct()
-    )
-    return [(int(user_id), str(email or "")) for user_id, email in rows]
-
-
-def _notify_about_reveal(
-    reveal: ContactReveal, *, kind: str, recipients: Sequence[tuple[int, str]], title: str
-) -> None:
-    try:
-        link = reverse("tips:reveal_detail", kwargs={"pk": reveal.pk})
-    except NoReverseMatch:
-        link = ""
-    body = _(
-        "Every reveal is recorded with its reason; the list of identity reveals shows them all."
-    )
-    Notification.objects.bulk_create(
-        Notification(user_id=user_id, kind=kind, title=title, body=body, link=link)
-        for user_id, _email in recipients
-    )
-    url = _notifications_url()
-    for _user_id, email in recipients:
-        if email:
-            send_email_on_commit(subject=title, body=_email_body(title, url), to=[email])
-
-
-def notify_identity_revealed(reveal: ContactReveal) -> None:
-    """Tell the police leaders of the unit that had the tip, and of the requester's unit, that
-    the tipster's identity was revealed: who revealed it and on which tip (register number),
-    never the contact details, the reason or what the tip says. In the caller's transaction."""
-    recipients = _reveal_recipients(reveal, [Role.POLICE_LEADER.value])
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("%(officer)s revealed the identity of the tipster of tip no. %(number)s") % {
-            "officer": reveal.requested_by.get_full_name(),
-            "number": reveal.tip.register_number,
-        }
-        _notify_about_reveal(
-            reveal, kind=NotificationKind.IDENTITY_REVEAL, recipients=recipients, title=title
-        )
-
-
-def notify_reveal_requested(reveal: ContactReveal) -> None:
-    """Ask the other leaders and identity custodians of the same units to approve or refuse a
-    request to reveal a tipster (when TOANDAN_REVEAL_SECOND_APPROVAL is on)."""
-    recipients = _reveal_recipients(reveal, REVEAL_ROLES)
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _(
-            "%(officer)s asks to reveal the tipster of tip no. %(number)s: approve or refuse"
-        ) % {
-            "officer": reveal.requested_by.get_full_name(),
-            "number": reveal.tip.register_number,
-        }
-        _notify_about_reveal(
-            reveal, kind=NotificationKind.IDENTITY_REVEAL, recipients=recipients, title=title
-        )
-
-
-# --- For scheduled notifications (toandan.notifications.reminders) -------------------------------
-
-
-def police_of_units(unit_ids: Sequence[int], today: dt.date) -> list[tuple[int, int, str]]:
-    """(user id, unit id, email) of the active police officers and leaders of these units
-    (the units themselves, not the units below them), in one query."""
-    if not unit_ids:
-        return []
-    return _police_of_units(sorted(set(unit_ids)), today)
-
-
-def tip_page_link(*, unit_id: int, year: int, seq: int) -> str:
-    """The officers' page of the tip entered under this intake register number."""
-    return reverse(TIP_PAGE_URL_NAME, kwargs={"unit_id": unit_id, "year": year, "seq": seq})
-
-
-def notifications_page_url() -> str:
-    """The full address of the notifications page, for emails."""
-    return _notifications_url()

@@ -1,8 +1,8 @@
 """The summary tables of tips, kept current in the transaction of every tip change.
 
 DHIS2 shows figures only after its analytics tables are rebuilt; here there is no lag. The tips
-app calls `tip_change_statements(before, after)` (registered in `StatsConfig.ready()` as a
-`toandan.tips.timeline.TIP_CHANGE_HOOKS` hook) inside the transaction that records the tip or
+app calls `tip_change_statements(before, after)` (`StatsConfig.ready()` subscribes it to the
+event `toandan.tips.events.TIP_CHANGED`) inside the transaction that records the tip or
 its transition, with the tip's counted fields before and after. The hook returns the upserts
 that subtract what the tip counted for before and add what it counts for now, one per table
 (`INSERT … ON CONFLICT DO UPDATE SET x = x + excluded.x`, on PostgreSQL and SQLite alike): the

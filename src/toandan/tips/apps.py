@@ -1,6 +1,18 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from toandan.core.sql import Statement
+    from toandan.tips.events import TipChange
+
+
+def _unit_counts_on_tip_change(change: TipChange) -> list[Statement]:
+    from toandan.tips.unit_counts import unit_counts_on_tip_change
+
+    return unit_counts_on_tip_change(change.before, change.after)
 
 
 class TipsConfig(AppConfig):
@@ -10,11 +22,13 @@ class TipsConfig(AppConfig):
     def ready(self) -> None:
         # The unit dashboard's monthly counts move in the transaction of every tip change
         # (intake and each transition; never on the retention purge).
-        from toandan.tips.timeline import TIP_CHANGE_HOOKS
-        from toandan.tips.unit_counts import unit_counts_on_tip_change
+        from toandan.core.events import subscribe
+        from toandan.tips.events import TIP_CHANGED
 
-        if unit_counts_on_tip_change not in TIP_CHANGE_HOOKS:
-            TIP_CHANGE_HOOKS.append(unit_counts_on_tip_change)
+        subscribe(TIP_CHANGED, _unit_counts_on_tip_change, when="in_transaction")
+
+        # The kinds of notification tips sends (deadline reminders, digests, new tips, ...).
+        import toandan.tips.notices  # noqa: F401 - registers the kinds
 
         # `toandan serve` and `toandan worker` refuse to start without every key tips need.
         from toandan.core.startup import startup_check_register

@@ -858,3 +858,56 @@ class UnitMonthCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} u{self.org_unit_id}"
+
+
+class Reminder(models.Model):
+    """A deadline reminder that went out (`toandan.tips.reminders`): one per tip, kind and
+    deadline, so the hourly run tells the unit once that a deadline is near and once that it
+    passed. A new deadline (acceptance after forwarding, extension, resumption) is a new
+    `due_at` and gets its own."""
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="+", verbose_name=_("tip"))
+    # The notification kind it went out as: "deadline_soon" or "overdue" (`tips.notices`).
+    kind = models.CharField(_("kind"), max_length=20)
+    due_at = models.DateTimeField(_("due at"))
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        # The table and constraint it had in the notifications app: moved without copying.
+        db_table = "notifications_reminder"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tip", "kind", "due_at"], name="notifications_reminder_once"
+            )
+        ]
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.tip_id} {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class DailyDigest(models.Model):
+    """The daily digest of tips a staff member got on `day` (Vietnam date): at most one a day
+    (`toandan.tips.reminders`)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    day = models.DateField(_("day"))
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        # The table and constraint it had in the notifications app: moved without copying.
+        db_table = "notifications_dailydigest"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="notifications_digest_once")
+        ]
+        verbose_name = _("daily digest")
+        verbose_name_plural = _("daily digests")
+
+    def __str__(self) -> str:
+        return f"digest {self.user_id} {self.day}"

@@ -264,9 +264,9 @@ def reveal_request(
             data={"reference": tip.reference, "reveal": reveal.pk, "status": reveal.status},
         )
         if second_approval:
-            from toandan.notifications import services as notifications
+            from toandan.tips import notices
 
-            notifications.notify_reveal_requested(reveal)
+            notices.notify_reveal_requested(reveal)
     return reveal
 
 
@@ -374,7 +374,7 @@ def reveal_read(
             data={"reference": tip.reference, "reveal": locked.pk, "views": locked.views},
         )
         if first:
-            from toandan.notifications import services as notifications
+            from toandan.tips import notices
             from toandan.tips.timeline import event_record
 
             # No contact detail and no reason in the history: officers of every unit on the tip
@@ -389,5 +389,5 @@ def reveal_read(
                 unit=_acting_unit(user, locked.unit),
                 data={"reveal": locked.pk},
             )
-            notifications.notify_identity_revealed(locked)
+            notices.notify_identity_revealed(locked)
     return {str(key): str(item) for key, item in dict(value).items() if item}

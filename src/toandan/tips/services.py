@@ -35,10 +35,11 @@ from toandan.accounts.models import POLICE_ROLES, User
 from toandan.accounts.selectors import active_role_assignments, user_has_any_role
 from toandan.audit.services import audit_record
 from toandan.core import ratelimit
+from toandan.core.events import publish
 from toandan.geo.models import AdminUnit, Generation, Level
-from toandan.notifications import services as notifications
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
-from toandan.tips import crypto, duplicates, receipts, timeline
+from toandan.tips import crypto, duplicates, notices, receipts, timeline
+from toandan.tips.events import TIP_PURGED, TipsPurged
 from toandan.tips.keyring_check import keyring_checked
 from toandan.tips.models import (
     STAFF_CHANNELS,
@@ -567,9 +568,9 @@ def tip_receive(
     if occurred_at is not None and timezone.is_naive(occurred_at):
         occurred_at = timezone.make_aware(occurred_at)
     # Who is told: asked now, so the query does not run under the register's lock.
-    recipients = notifications.recipients_of(
+    recipients = notices.recipients_of(
         [
-            notifications.UnitRoute(route.org_unit.pk, route.org_unit.name, route.role)
+            notices.UnitRoute(route.org_unit.pk, route.org_unit.name, route.role)
             for route in routing.routes
         ]
     )
@@ -631,7 +632,7 @@ def tip_receive(
                 contact_row.tip = tip
                 contact_row.save(force_insert=True)
             _attachment_rows(tip, None, sealed_files)
-            notifications.notify_tip_received(tip, recipients=recipients)
+            notices.notify_tip_received(tip, recipients=recipients)
             audit_record(
                 actor=entered_by,
                 action="tips.tip.receive",
@@ -804,7 +805,7 @@ def tipster_reply(*, tip: Tip, body: str, attachments: Sequence[UploadData] = ()
         with transaction.atomic():
             message = TipMessage.objects.create(tip=tip, direction=direction, body=sealed_body)
             _attachment_rows(tip, message, sealed_files)
-            notifications.notify_tipster_replied(tip)
+            notices.notify_tipster_replied(tip)
             audit_record(
                 actor=None,
                 action="tips.tip.reply",
@@ -906,6 +907,7 @@ def tips_purge_expired(*, today: dt.date | None = None, batch_size: int = 500) -
                 TipAttachment.objects.filter(tip_id__in=ids).values_list("storage_name", flat=True)
             )
             Tip.objects.filter(pk__in=ids).delete()
+            publish(TIP_PURGED, TipsPurged(tip_ids=tuple(ids), today=today))
             audit_record(
                 actor=None,
                 action="tips.tip.purge",

@@ -40,9 +40,9 @@ from django.utils.translation import gettext_lazy
 from toandan.accounts.models import POLICE_ROLES, User
 from toandan.accounts.selectors import active_role_assignments, user_jurisdiction
 from toandan.audit.services import audit_record
-from toandan.core.sql import Statement, execute_together
 from toandan.orgs.models import OrgKind, OrgUnit
-from toandan.tips import crypto
+from toandan.tips import crypto, notices
+from toandan.tips.events import TipChange, tip_change_publish
 from toandan.tips.models import (
     OPEN_STATUSES,
     Category,
@@ -658,15 +658,7 @@ def _check_valuable(data: ActionInput, *, required: bool) -> None:
 
 # --- Writing -------------------------------------------------------------------------------------
 
-# Called with (tip before, tip after) in the transaction of every change of a tip that
-# statistics count. The stats app registers itself here (AppConfig.ready), so tips does not
-# import it. `before` is None for a new tip, `after` None for a deleted one.
-# A hook returns the statements to run (`toandan.core.sql.Statement`): `tip_changed` runs
-# every hook's statements in one round trip, in hook order.
-TipChangeHook = Callable[[dict[str, Any] | None, dict[str, Any] | None], list[Statement]]
-TIP_CHANGE_HOOKS: list[TipChangeHook] = []
-
-# The fields a hook may read.
+# The facts of a tip that events carry (`toandan.tips.events.TipChange`).
 FACT_FIELDS = (
     "id",
     "province_id",
@@ -693,11 +685,12 @@ def tip_facts(tip: Tip) -> dict[str, Any]:
     return {name: getattr(tip, name) for name in FACT_FIELDS}
 
 
-def tip_changed(before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
-    statements: list[Statement] = []
-    for hook in TIP_CHANGE_HOOKS:
-        statements += hook(before, after)
-    execute_together(statements)
+def tip_changed(
+    before: dict[str, Any] | None, after: dict[str, Any] | None, *, action: str = ""
+) -> None:
+    """Publish the change (`toandan.tips.events`): statistics and the unit counts subscribe in
+    this transaction, their statements run together in one round trip."""
+    tip_change_publish(TipChange(before, after, action))
 
 
 def seal_event_text(tip: Tip, text: str, action: str) -> bytes:
@@ -879,10 +872,8 @@ def tip_act(
             # is append-only and outlives the tip, and free text may name people.
             data={"reference": locked.reference, "event": event.pk, **result.data},
         )
-        tip_changed(before, tip_facts(locked))
-        from toandan.notifications import services as notifications
-
-        notifications.notify_tip_event(locked, event)
+        tip_changed(before, tip_facts(locked), action=action)
+        notices.notify_tip_event(locked, event)
     return locked
 
 

@@ -5,8 +5,8 @@ months: the median time from receipt to the first action, the share of tips deci
 deadline, the valuable tips of this month. Read from the tips, they cost a scan of every tip of
 the period (about a second for Hà Nội on a million tips); read from here, a few rows per unit.
 
-The tips app calls `unit_counts_on_tip_change(before, after)` (registered in
-`TipsConfig.ready()` as a `toandan.tips.timeline.TIP_CHANGE_HOOKS` hook) inside the transaction
+The tips app calls `unit_counts_on_tip_change(before, after)` (`TipsConfig.ready()` subscribes
+it to the event `toandan.tips.events.TIP_CHANGED`) inside the transaction
 that records the tip or its change, with the tip's facts (`timeline.FACT_FIELDS`) before and
 after. The hook returns the UPSERT that subtracts what the tip counted for and adds what it
 counts for now (`INSERT … ON CONFLICT (org_unit_id, month) DO UPDATE SET x = x + excluded.x`,

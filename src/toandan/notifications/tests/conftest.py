@@ -1,11 +1,20 @@
-"""The tips tests' fixtures (temporary keyring and attachment folder, fast receipt hashing,
-real officers in real units), so notifications are tested on tips made by the real intake."""
+"""Staff members in real units (the organisation tree the test database loads): the
+notifications app is tested without any domain app, as a new domain would use it."""
 
 from __future__ import annotations
 
-from toandan.tips.tests.conftest import (  # noqa: F401 - fixtures, used by name
-    _cheap_receipt_hashing,
-    leader_hanoi,
-    officer_ba_dinh,
-    officer_hoan_kiem,
-)
+from typing import Any
+
+import pytest
+
+from toandan.accounts.tests.factories import make_user
+
+
+@pytest.fixture
+def officer_hoan_kiem(db: None) -> Any:
+    return make_user("ca.hoankiem.notify", "police_officer", "CA-01-00070")
+
+
+@pytest.fixture
+def officer_ba_dinh(db: None) -> Any:
+    return make_user("ca.badinh.notify", "police_officer", "CA-01-00004")

@@ -17,25 +17,25 @@ from django.utils import translation
 from toandan.accounts.demo import load_demo as load_demo_accounts
 from toandan.accounts.models import User
 from toandan.accounts.tests.factories import unit
-from toandan.notifications.models import Notification, NotificationKind
-from toandan.notifications.reminders import (
+from toandan.notifications.models import Notification
+from toandan.orgs.demo import load_demo as load_demo_branches
+from toandan.tips import inbox, notices, services
+from toandan.tips.dashboard import unit_dashboard
+from toandan.tips.demo import load_demo
+from toandan.tips.inbox import Box, DueFilter, InboxFilters
+from toandan.tips.models import Tip, TipAction, TipStatus
+from toandan.tips.reminders import (
     DigestCounts,
     deadline_reminders_send,
     digest_texts,
     digests_send,
 )
-from toandan.orgs.demo import load_demo as load_demo_branches
-from toandan.tips import inbox, services
-from toandan.tips.dashboard import unit_dashboard
-from toandan.tips.demo import load_demo
-from toandan.tips.inbox import Box, DueFilter, InboxFilters
-from toandan.tips.models import Tip, TipAction, TipStatus
 from toandan.tips.tests.conftest import BA_DINH_POLICE, tip_input
 from toandan.tips.timeline import ActionInput, local_date, tip_act
 
 pytestmark = pytest.mark.django_db
 
-DEADLINE_KINDS = [NotificationKind.DEADLINE_SOON, NotificationKind.OVERDUE, NotificationKind.DIGEST]
+DEADLINE_KINDS = [notices.DEADLINE_SOON, notices.OVERDUE, notices.DIGEST]
 
 
 def forwarded_in_time(officer: object) -> Tip:

@@ -12,8 +12,8 @@ from django.utils import timezone, translation
 
 from toandan.accounts.tests.factories import make_user
 from toandan.audit.models import AuditEvent
-from toandan.notifications.models import Notification, NotificationKind
-from toandan.tips import reveal
+from toandan.notifications.models import Notification
+from toandan.tips import notices, reveal
 from toandan.tips.models import ContactReveal, RevealStatus, Tip, TipAction, TipEvent
 from toandan.tips.reveal import RevealNotFoundError, RevealRefusedError
 from toandan.tips.services import tip_submit
@@ -63,7 +63,7 @@ def tip_with_contact() -> Tip:
 
 
 def revealed_notifications() -> QuerySet[Notification]:
-    return Notification.objects.filter(kind=NotificationKind.IDENTITY_REVEAL)
+    return Notification.objects.filter(kind=notices.IDENTITY_REVEAL)
 
 
 def reveal_audit() -> list[AuditEvent]:

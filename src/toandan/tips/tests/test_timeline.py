@@ -371,7 +371,7 @@ def test_the_tip_the_event_and_the_audit_are_one_transaction(
 
     # The last step of the transaction fails: the status change, the history entry and the
     # audit event must all roll back with it.
-    monkeypatch.setattr("toandan.notifications.services.notify_tip_event", broken)
+    monkeypatch.setattr("toandan.tips.notices.notify_tip_event", broken)
     with pytest.raises(RuntimeError):
         act(people.hoan_kiem, tip, A.TAKE)
 

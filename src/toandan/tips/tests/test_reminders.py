@@ -15,16 +15,17 @@ from django.utils import translation
 
 from toandan.accounts.models import RoleAssignment
 from toandan.accounts.tests.factories import make_user, unit
-from toandan.notifications.models import DailyDigest, Notification, NotificationKind, Reminder
-from toandan.notifications.reminders import (
+from toandan.notifications.models import Notification
+from toandan.tips import notices
+from toandan.tips.models import DailyDigest, Reminder, Tip
+from toandan.tips.reminders import (
     DigestCounts,
     deadline_reminders_send,
     digest_texts,
     digests_send,
 )
-from toandan.notifications.tasks import send_daily_digests, send_deadline_reminders
-from toandan.tips.models import Tip
 from toandan.tips.services import tip_submit
+from toandan.tips.tasks import send_daily_digests, send_deadline_reminders
 from toandan.tips.tests.conftest import (
     BA_DINH,
     BA_DINH_POLICE,
@@ -101,7 +102,7 @@ def test_deadline_within_3_days_is_reminded_in_app_and_by_email(officer_hoan_kie
 
     assert (run.due_soon, run.overdue, run.notifications, run.emails) == (1, 0, 1, 1)
     [note] = Notification.objects.filter(user=officer_hoan_kiem)
-    assert note.kind == NotificationKind.DEADLINE_SOON
+    assert note.kind == notices.DEADLINE_SOON
     assert tip.register_number in note.title
     assert "03/12/2026" in note.title
     assert "147" in note.body  # the legal basis of the 20-day deadline
@@ -149,7 +150,7 @@ def test_a_passed_deadline_is_reminded_once_as_overdue(officer_hoan_kiem, submit
 
     assert (first.overdue, again.overdue) == (1, 0)
     [note] = Notification.objects.filter(user=officer_hoan_kiem)
-    assert note.kind == NotificationKind.OVERDUE
+    assert note.kind == notices.OVERDUE
     assert tip.register_number in note.title
 
 
@@ -162,7 +163,7 @@ def test_deadline_soon_then_overdue_makes_two_reminders(officer_hoan_kiem, submi
     kinds = sorted(
         Notification.objects.filter(user=officer_hoan_kiem).values_list("kind", flat=True)
     )
-    assert kinds == [NotificationKind.DEADLINE_SOON, NotificationKind.OVERDUE]
+    assert kinds == [notices.DEADLINE_SOON, notices.OVERDUE]
 
 
 def test_a_deadline_in_hours_is_shown_with_its_time(officer_hoan_kiem, submit, remind):
@@ -273,7 +274,7 @@ def test_reminders_never_carry_content_category_place_or_contact(officer_hoan_ki
 
 def _digest_says(user, **counts: int) -> bool:
     """The user's digest title is the one for these counts (today, in the site's language)."""
-    title = Notification.objects.get(user=user, kind=NotificationKind.DIGEST).title
+    title = Notification.objects.get(user=user, kind=notices.DIGEST).title
     with translation.override(settings.LANGUAGE_CODE):
         expected = digest_texts(NOW_DAY, DigestCounts(**counts))[0]
     return title == expected
@@ -312,7 +313,7 @@ def test_digest_links_to_the_dashboard_and_is_emailed(officer_hoan_kiem, submit,
 
     assert digest().emails == 1
 
-    note = Notification.objects.get(user=officer_hoan_kiem, kind=NotificationKind.DIGEST)
+    note = Notification.objects.get(user=officer_hoan_kiem, kind=notices.DIGEST)
     assert note.link == "/tips/staff/dashboard/"
     [email] = mail.outbox
     assert email.to == ["ca.hk@example.vn"]
@@ -414,4 +415,4 @@ def test_the_periodic_tasks_run_the_services(officer_hoan_kiem, submit, settings
     send_daily_digests()
 
     kinds = set(Notification.objects.filter(user=officer_hoan_kiem).values_list("kind", flat=True))
-    assert kinds == {NotificationKind.DEADLINE_SOON, NotificationKind.DIGEST}
+    assert kinds == {notices.DEADLINE_SOON, notices.DIGEST}

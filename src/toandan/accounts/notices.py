@@ -14,12 +14,16 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from toandan.accounts.models import Role, RoleAssignment, RoleGrant, User
-from toandan.core.tasks import send_email_on_commit
-from toandan.notifications.models import Notification, NotificationKind
+from toandan.notifications.kinds import kind_register
+from toandan.notifications.services import Notice, notices_send
 
-ROLE_GRANT_KIND = NotificationKind.ROLE_GRANT
+# The kind of notification the accounts app sends (a stored code: never renamed).
+ROLE_GRANT_KIND = kind_register(
+    "role_grant", gettext_lazy("Role waiting for a second administrator")
+)
 
 
 def _unit_and_above(path: str) -> list[str]:
@@ -92,8 +96,7 @@ def notify_role_grants_requested(grants: Sequence[RoleGrant]) -> None:
         admin_link = reverse("admin:accounts_rolegrant_changelist") + "?status__exact=pending"
     except NoReverseMatch:
         admin_link = ""
-    notices: list[Notification] = []
-    emails: list[tuple[str, str, str]] = []
+    notices: list[Notice] = []
     with translation.override(settings.LANGUAGE_CODE):
         leader_body = _(
             "This role opens tips. It is given only when another administrator approves it; "
@@ -108,26 +111,24 @@ def notify_role_grants_requested(grants: Sequence[RoleGrant]) -> None:
             if user_id in skip or not grant_ids:
                 continue
             title = _title([by_id[pk] for pk in sorted(grant_ids)])
-            notices.append(
-                Notification(user_id=user_id, kind=ROLE_GRANT_KIND, title=title, body=leader_body)
-            )
-            emails.append((email, title, leader_body))
+            notices.append(_notice(user_id, email, title, leader_body, ""))
             told.add(user_id)
         title = _title(grants)
         for user_id, email in sorted(_administrators().items()):
             if user_id in skip or user_id in told:
                 continue
-            notices.append(
-                Notification(
-                    user_id=user_id,
-                    kind=ROLE_GRANT_KIND,
-                    title=title,
-                    body=admin_body,
-                    link=admin_link,
-                )
-            )
-            emails.append((email, title, admin_body))
-    Notification.objects.bulk_create(notices)
-    for email, subject, body in emails:
-        if email:
-            send_email_on_commit(subject=subject, body=f"{subject}.\n\n{body}", to=[email])
+            notices.append(_notice(user_id, email, title, admin_body, admin_link))
+    notices_send(notices=notices)
+
+
+def _notice(user_id: int, email: str, title: str, body: str, link: str) -> Notice:
+    return Notice(
+        user_id=user_id,
+        kind=ROLE_GRANT_KIND,
+        title=title,
+        body=body,
+        link=link,
+        email=email,
+        email_subject=title,
+        email_body=f"{title}.\n\n{body}",
+    )

@@ -38,15 +38,18 @@ from django.utils.translation import gettext as _
 from toandan.accounts.models import POLICE_ROLES, RoleAssignment
 from toandan.audit.services import audit_record
 from toandan.core.tasks import send_email_on_commit
-from toandan.notifications.models import DailyDigest, Notification, NotificationKind, Reminder
-from toandan.notifications.services import (
-    notifications_page_url,
-    police_of_units,
-    tip_page_link,
-)
+from toandan.notifications.services import Notice, notices_send, notifications_page_url
 from toandan.orgs.models import OrgUnit
 from toandan.tips.inbox import DUE_SOON_DAYS, deadline_running
-from toandan.tips.models import OPEN_STATUSES, DueKind, Tip, TipStatus
+from toandan.tips.models import OPEN_STATUSES, DailyDigest, DueKind, Reminder, Tip, TipStatus
+from toandan.tips.notices import (
+    DEADLINE_SOON,
+    DIGEST,
+    OVERDUE,
+    police_of_units,
+    protection_sentence,
+    tip_page_link,
+)
 from toandan.tips.timeline import DUE_ARTICLES, LOCAL_TZ, due_date, end_of_day, local_date
 
 OVERDUE_LOOKBACK_DAYS = 7
@@ -61,7 +64,7 @@ class _Due:
     tip_id: int
     link: str  # by register number: a reminder never carries the tip's public reference
     register_number: str
-    kind: str  # NotificationKind.DEADLINE_SOON or OVERDUE
+    kind: str  # DEADLINE_SOON or OVERDUE
     due_at: dt.datetime
     due_kind: str
     unit_id: int
@@ -99,7 +102,7 @@ def _reminder_title(due: _Due) -> str:
         "deadline": _deadline_name(due.due_kind),
         "when": _when(due.due_at),
     }
-    if due.kind == NotificationKind.OVERDUE:
+    if due.kind == OVERDUE:
         return _("Tip no. %(number)s is overdue: the deadline “%(deadline)s” ended %(when)s") % (
             values
         )
@@ -144,7 +147,7 @@ def _due_tips(now: dt.datetime) -> list[_Due]:
         unit_id = pending if status == TipStatus.FORWARDED and pending else responsible
         if unit_id is None or due_at is None:
             continue
-        kind = NotificationKind.OVERDUE if due_at < now else NotificationKind.DEADLINE_SOON
+        kind = OVERDUE if due_at < now else DEADLINE_SOON
         link = tip_page_link(unit_id=unit, year=year, seq=seq)
         result.append(_Due(pk, link, number, kind, due_at, due_kind, unit_id))
     return result
@@ -187,7 +190,7 @@ def deadline_reminders_send(*, now: dt.datetime | None = None) -> ReminderRun:
     dues = [d for d in dues if officers.get(d.unit_id)]
     if not dues:
         return ReminderRun()
-    notifications: list[Notification] = []
+    notifications: list[Notice] = []
     mailboxes: dict[int, _Mailbox] = {}
     with translation.override(settings.LANGUAGE_CODE):
         for due in dues:
@@ -197,24 +200,25 @@ def deadline_reminders_send(*, now: dt.datetime | None = None) -> ReminderRun:
                 due.link,
             )
             for user_id, email in officers[due.unit_id]:
+                # In the app one by one; by email one list per officer (below).
                 notifications.append(
-                    Notification(user_id=user_id, kind=due.kind, title=title, body=body, link=link)
+                    Notice(user_id=user_id, kind=due.kind, title=title, body=body, link=link)
                 )
                 if not email:
                     continue
                 box = mailboxes.setdefault(user_id, _Mailbox(email))
                 box.lines.append(f"- {title}.")
-                if due.kind == NotificationKind.OVERDUE:
+                if due.kind == OVERDUE:
                     box.overdue += 1
                 else:
                     box.soon += 1
         emails = [_reminder_email(box) for box in mailboxes.values()]
-    soon = sum(1 for d in dues if d.kind == NotificationKind.DEADLINE_SOON)
+    soon = sum(1 for d in dues if d.kind == DEADLINE_SOON)
     with transaction.atomic():
         Reminder.objects.bulk_create(
             Reminder(tip_id=d.tip_id, kind=d.kind, due_at=d.due_at, sent_at=now) for d in dues
         )
-        Notification.objects.bulk_create(notifications)
+        notices_send(notices=notifications)
         audit_record(
             actor=None,
             action="notifications.reminders.send",
@@ -245,10 +249,7 @@ def _reminder_email(box: _Mailbox) -> tuple[str, str, str]:
         [
             "\n".join(box.lines),
             _("See your notifications: %(url)s") % {"url": notifications_page_url()},
-            _(
-                "For the tipster's protection this email does not contain what the tip "
-                "says. Log in to read it."
-            ),
+            protection_sentence(),
         ]
     )
     return subject, body, box.email
@@ -398,10 +399,7 @@ def digest_texts(day: dt.date, counts: DigestCounts) -> tuple[str, str, str]:
                 ]
             ),
             _("Dashboard: %(url)s") % {"url": url},
-            _(
-                "For the tipster's protection this email does not contain what the tip "
-                "says. Log in to read it."
-            ),
+            protection_sentence(),
         ]
     )
     return title, body, email
@@ -423,7 +421,7 @@ def digests_send(*, now: dt.datetime | None = None) -> DigestRun:
     if not pending:
         return DigestRun()
     totals = _rolled_up(_counts_by_unit(now))
-    notifications: list[Notification] = []
+    notifications: list[Notice] = []
     digests: list[DailyDigest] = []
     emails: list[tuple[str, str, str]] = []
     link = _dashboard_link()
@@ -435,9 +433,9 @@ def digests_send(*, now: dt.datetime | None = None) -> DigestRun:
                 continue
             title, body, email_body = digest_texts(today, counts)
             notifications.append(
-                Notification(
+                Notice(
                     user_id=user_id,
-                    kind=NotificationKind.DIGEST,
+                    kind=DIGEST,
                     title=title,
                     body=body,
                     link=link,
@@ -450,7 +448,7 @@ def digests_send(*, now: dt.datetime | None = None) -> DigestRun:
         return DigestRun()
     with transaction.atomic():
         DailyDigest.objects.bulk_create(digests)
-        Notification.objects.bulk_create(notifications)
+        notices_send(notices=notifications)
         audit_record(
             actor=None,
             action="notifications.digest.send",
