@@ -302,7 +302,7 @@ def run() -> list[str]:
 def _cold(rollup: Callable[[], Cells]) -> Callable[[], Cells]:
     """The roll-up without the geography a process keeps between roll-ups (provinces,
     communes, successions): what the first roll-up after a start or a change costs."""
-    from toandan.tips.selectors import forget_cached_reference_data
+    from toandan.core.process_cache import forget_cached_reference_data
 
     def run() -> Cells:
         forget_cached_reference_data()

@@ -22,9 +22,9 @@ from django.conf import LazySettings
 from django.db import connection, models
 
 from toandan.accounts.tests.factories import make_user
+from toandan.core.process_cache import forget_cached_reference_data
 from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.tips.models import Category
-from toandan.tips.selectors import forget_cached_reference_data
 from toandan.tips.services import TipInput, UploadData
 
 # Real places and units (official codes of 25/06/2025), created by loading the geography.
