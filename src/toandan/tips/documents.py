@@ -5,7 +5,7 @@ Vietnamese whatever language the officer's interface uses: it is an official rec
 wording (national motto, headings, signature block) is fixed by administrative practice, so its
 texts are not run through the translation catalogue.
 
-Every free-text field of the tip is printed with its links defanged (`toandan.tips.defang`).
+Every free-text field of the tip is printed with its links defanged (`toandan.core.defang`).
 
 The record never prints the tipster's contact details: it says only whether the tipster stayed
 anonymous or left details that are kept under seal. The tip's content is read through
@@ -25,8 +25,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from toandan.core.defang import defang
 from toandan.core.text import vi_date_words
-from toandan.tips.defang import defang
 from toandan.tips.forms import size_text
 from toandan.tips.models import Channel, Tip, VictimRequest
 
