@@ -13,7 +13,6 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-import phonenumbers
 from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -25,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from toandan.core.phones import possible_phone
 from toandan.geo.forms import PlacePickerForm
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
 from toandan.tips.models import (
@@ -398,11 +398,7 @@ class TipForm(AttachmentsMixin, PlacePickerForm):
         raw: str = self.cleaned_data.get("contact_phone", "").strip()
         if not raw:
             return ""
-        try:
-            number = phonenumbers.parse(raw, "VN")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_possible_number(number):
+        if not possible_phone(raw):
             raise forms.ValidationError(
                 _("This does not look like a phone number, e.g. 0912 345 678."), code="phone"
             )

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-import phonenumbers
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,6 +34,7 @@ from toandan.accounts.models import POLICE_ROLES, User
 from toandan.accounts.selectors import active_role_assignments, user_has_any_role
 from toandan.audit.services import audit_record
 from toandan.core import ratelimit
+from toandan.core.phones import normalise_phone
 from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.notifications import services as notifications
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
@@ -183,17 +183,6 @@ class _Errors:
     def raise_if_any(self) -> None:
         if self.errors:
             raise TipRejectedError(self.errors)
-
-
-def normalise_phone(text: str) -> str | None:
-    """ "0912 345 678" and "+84 912 345 678" -> "+84912345678"; None if it cannot be a number."""
-    try:
-        number = phonenumbers.parse(text, "VN")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _check_files(
