@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "ninja",
     "huey.contrib.djhuey",
     "toandan.core",
+    "toandan.media",
     "toandan.audit",
     "toandan.backup",
     "toandan.geo",

@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 
 from toandan.core.phones import possible_phone
 from toandan.geo.forms import PlacePickerForm
+from toandan.media.files import UploadData
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
 from toandan.tips.models import (
     STAFF_CHANNELS,
@@ -34,7 +35,7 @@ from toandan.tips.models import (
     Channel,
     VictimRequest,
 )
-from toandan.tips.services import TipInput, UploadData
+from toandan.tips.services import TipInput
 
 # Field names of `TipInput` (as the services name them in `TipRejectedError.errors`) and the
 # form field that shows the message. Names not listed go to the top of the form.
@@ -68,11 +69,11 @@ _BRANCH_CODE_MAX = 40
 
 
 def accepted_types() -> str:
-    """The `accept=` attribute of the file inputs: what `toandan.tips.files` accepts.
+    """The `accept=` attribute of the file inputs: what `toandan.media.files` accepts.
 
     It is only a hint to the phone's file chooser; the server checks each file by its bytes.
     """
-    from toandan.tips.files import ACCEPT_ATTRIBUTE
+    from toandan.media.files import ACCEPT_ATTRIBUTE
 
     return ACCEPT_ATTRIBUTE
 

@@ -36,6 +36,7 @@ from toandan.audit.services import audit_record
 from toandan.core import ratelimit
 from toandan.core.phones import normalise_phone
 from toandan.geo.models import AdminUnit, Generation, Level
+from toandan.media.files import UploadData
 from toandan.notifications import services as notifications
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
 from toandan.tips import crypto, duplicates, receipts, timeline
@@ -57,16 +58,6 @@ from toandan.tips.models import (
 from toandan.tips.register import register_take
 from toandan.tips.routing import received_directly, route_tip
 from toandan.tips.selectors import tip_data_key
-
-
-@dataclass(frozen=True)
-class UploadData:
-    """A file as received, before checks: its declared name and its bytes."""
-
-    name: str
-    data: bytes
-    # The citizen may choose to keep the GPS position of a photo (off by default).
-    keep_location: bool = False
 
 
 @dataclass(frozen=True)
@@ -188,7 +179,7 @@ class _Errors:
 def _check_files(
     uploads: Sequence[UploadData], errors: _Errors, field_name: str = "attachments"
 ) -> list[_CleanedUpload]:
-    """Count and total size first (cheap), then each file's bytes (`tips.files`)."""
+    """Count and total size first (cheap), then each file's bytes (`media.files`)."""
     if not uploads:
         return []
     max_count = int(settings.TOANDAN_TIP_MAX_ATTACHMENTS)
@@ -207,7 +198,7 @@ def _check_files(
             % {"size": f"{max_total / 1024 / 1024:g}"},
         )
         return []
-    from toandan.tips.files import (
+    from toandan.media.files import (
         FilesBusyError,
         RejectedFileError,
         check_pixel_budget,
@@ -222,7 +213,7 @@ def _check_files(
     cleaned: list[_CleanedUpload] = []
     for upload in uploads:
         try:
-            clean = clean_upload(upload)
+            clean = clean_upload(upload, max_bytes=int(settings.TOANDAN_TIP_MAX_ATTACHMENT_BYTES))
         except RejectedFileError as rejected:
             errors.add(field_name, rejected.message)
             continue

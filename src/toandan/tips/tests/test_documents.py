@@ -10,9 +10,10 @@ from docx import Document
 from pypdf import PdfReader
 
 from toandan.accounts.tests.factories import make_user
+from toandan.media.files import UploadData
 from toandan.tips import documents, services
 from toandan.tips.models import Category, Channel, Tip
-from toandan.tips.services import TipInput, UploadData
+from toandan.tips.services import TipInput
 from toandan.tips.tests.test_forms import commune, province
 
 pytestmark = pytest.mark.django_db
