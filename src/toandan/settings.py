@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "toandan.open311",
     "toandan.stats",
     "toandan.exports",
+    "toandan.demo",
     "toandan.web",
 ]
 
