@@ -2,7 +2,7 @@
 
 PostgreSQL only (SQLite prints a skip line). The bench empties the tip tables of the scratch
 database, then writes TOANDAN_BENCH_STATS_TIPS synthetic tips (default 10,000,000) received
-2019-2025 with `toandan.tips.synthetic.generate_tips` (COPY, register numbers, routes, and the
+2019-2025 with `toandan.demo.synthetic.generate_tips` (COPY, register numbers, routes, and the
 summary tables kept current chunk by chunk, as the intake keeps them). As after a restore, the
 secondary indexes of the tips and routes are dropped during the load and rebuilt from their own
 definitions afterwards, and foreign keys are not checked row by row (the generator only points
@@ -72,7 +72,7 @@ def _secondary_indexes(cursor: Any, table: str) -> list[tuple[str, str]]:
 def load(count: int) -> list[str]:
     from django.db import connection
 
-    from toandan.tips.synthetic import generate_tips_detailed
+    from toandan.demo.synthetic import generate_tips_detailed
 
     tables = ("tips_tip", "tips_tiproute")
     with connection.cursor() as cursor:
@@ -302,7 +302,7 @@ def run() -> list[str]:
 def _cold(rollup: Callable[[], Cells]) -> Callable[[], Cells]:
     """The roll-up without the geography a process keeps between roll-ups (provinces,
     communes, successions): what the first roll-up after a start or a change costs."""
-    from toandan.tips.selectors import forget_cached_reference_data
+    from toandan.core.process_cache import forget_cached_reference_data
 
     def run() -> Cells:
         forget_cached_reference_data()

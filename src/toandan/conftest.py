@@ -69,7 +69,7 @@ def _keys_files_and_cache_isolated(
     session, so a test can open what an earlier one sealed), and the cache that holds
     throttles and rate limits starts empty, as do the per-process copies of reference data
     (a test's rows are rolled back without a signal, and SQLite reuses their ids)."""
-    from toandan.tips.selectors import forget_cached_reference_data
+    from toandan.core.process_cache import forget_cached_reference_data
 
     settings.TOANDAN_KEYRING_FILE = _session_keyring
     settings.TOANDAN_ATTACHMENTS_DIR = tmp_path / "attachments"

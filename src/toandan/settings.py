@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "ninja",
     "huey.contrib.djhuey",
     "toandan.core",
+    "toandan.media",
     "toandan.audit",
     "toandan.backup",
     "toandan.geo",
@@ -97,6 +98,7 @@ INSTALLED_APPS = [
     "toandan.open311",
     "toandan.stats",
     "toandan.exports",
+    "toandan.demo",
     "toandan.web",
 ]
 

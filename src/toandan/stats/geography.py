@@ -33,8 +33,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from toandan.core.process_cache import ProcessCache
 from toandan.geo.models import AdminUnit, Generation, Level, Region, RegionKind, Succession
-from toandan.tips.selectors import ProcessCache
 
 COUNTRY = "VN"
 CENTRAL = "central"

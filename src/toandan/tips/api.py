@@ -36,6 +36,7 @@ from toandan.audit.services import audit_record
 from toandan.core import ratelimit
 from toandan.core.access import public
 from toandan.geo.models import AdminUnit
+from toandan.media.files import UploadData
 from toandan.orgs.models import OrgLevel, OrgUnit
 from toandan.tips import selectors
 from toandan.tips.models import Category, Channel, ReceiptKind, Tip
@@ -58,7 +59,6 @@ from toandan.tips.services import (
     ReceiptRejectedError,
     TipInput,
     TipRejectedError,
-    UploadData,
     followup_open,
     receipt_replace,
     tip_submit,

@@ -6,7 +6,7 @@ wording (national motto, headings, signature block) is fixed by administrative p
 texts are not run through the translation catalogue. It is described once as a Decree 30
 document (`toandan.documents.decree30`) and laid out as PDF and DOCX by `toandan.documents`.
 
-Every free-text field of the tip is printed with its links defanged (`toandan.tips.defang`).
+Every free-text field of the tip is printed with its links defanged (`toandan.core.defang`).
 
 The record never prints the tipster's contact details: it says only whether the tipster stayed
 anonymous or left details that are kept under seal. The tip's content is read through
@@ -25,6 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from toandan.core.defang import defang
 from toandan.core.text import vi_date_words
 from toandan.documents.decree30 import (
     AdministrativeDocument,
@@ -35,7 +36,6 @@ from toandan.documents.decree30 import (
 )
 from toandan.documents.pdf import render_pdf
 from toandan.documents.word import render_docx
-from toandan.tips.defang import defang
 from toandan.tips.forms import size_text
 from toandan.tips.models import Channel, Tip, VictimRequest
 

@@ -3,7 +3,7 @@
 The tipster chooses the file name, so it is data from outside like the file itself: a PDF sent
 as `bang-chung.html` would open in the officer's browser as a page and run its script, and
 `invoice.pdf.exe` or a name with a right-to-left override (`…\u202efdp.exe`, shown as
-`…exe.pdf`) would run as a program. The cleaning (`toandan.tips.files`) found what the file
+`…exe.pdf`) would run as a program. The cleaning (`toandan.media.files`) found what the file
 really is; the download name keeps the tipster's words and ends with that type's extension.
 """
 
@@ -15,7 +15,7 @@ import unicodedata
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
-from toandan.tips.files import ACCEPTED_FORMATS
+from toandan.media.files import ACCEPTED_FORMATS
 
 # When the stored type is none of the accepted ones (a row older than the cleaning, say), the
 # browser is told nothing it could act on: bytes to save, never to open or render.

@@ -13,7 +13,6 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-import phonenumbers
 from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -25,7 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from toandan.core.phones import possible_phone
 from toandan.geo.forms import PlacePickerForm
+from toandan.media.files import UploadData
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
 from toandan.tips.models import (
     STAFF_CHANNELS,
@@ -34,7 +35,7 @@ from toandan.tips.models import (
     Channel,
     VictimRequest,
 )
-from toandan.tips.services import TipInput, UploadData
+from toandan.tips.services import TipInput
 
 # Field names of `TipInput` (as the services name them in `TipRejectedError.errors`) and the
 # form field that shows the message. Names not listed go to the top of the form.
@@ -68,11 +69,11 @@ _BRANCH_CODE_MAX = 40
 
 
 def accepted_types() -> str:
-    """The `accept=` attribute of the file inputs: what `toandan.tips.files` accepts.
+    """The `accept=` attribute of the file inputs: what `toandan.media.files` accepts.
 
     It is only a hint to the phone's file chooser; the server checks each file by its bytes.
     """
-    from toandan.tips.files import ACCEPT_ATTRIBUTE
+    from toandan.media.files import ACCEPT_ATTRIBUTE
 
     return ACCEPT_ATTRIBUTE
 
@@ -398,11 +399,7 @@ class TipForm(AttachmentsMixin, PlacePickerForm):
         raw: str = self.cleaned_data.get("contact_phone", "").strip()
         if not raw:
             return ""
-        try:
-            number = phonenumbers.parse(raw, "VN")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_possible_number(number):
+        if not possible_phone(raw):
             raise forms.ValidationError(
                 _("This does not look like a phone number, e.g. 0912 345 678."), code="phone"
             )

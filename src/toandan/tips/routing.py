@@ -14,8 +14,8 @@ Each route carries a reason in plain Vietnamese naming the rule and the place, s
 tip ("Nơi xảy ra thuộc phường Hoàn Kiếm → Công an phường Hoàn Kiếm").
 
 Every tip reads the table and the police units, which change a few times a year: each process
-keeps a copy of both (`tips.selectors.ProcessCache`: a save in the admin applies at once, other
-changes within seconds).
+keeps a copy of both (`core.process_cache.ProcessCache`: a save in the admin applies at once,
+other changes within seconds).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from toandan.core.process_cache import ProcessCache
 from toandan.geo.models import AdminUnit
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
 from toandan.tips.models import (
@@ -35,7 +36,6 @@ from toandan.tips.models import (
     RoutingRule,
     RoutingTarget,
 )
-from toandan.tips.selectors import ProcessCache
 
 REASON_MAX = 300
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-import phonenumbers
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,7 +35,9 @@ from toandan.accounts.selectors import active_role_assignments, user_has_any_rol
 from toandan.audit.services import audit_record
 from toandan.core import ratelimit
 from toandan.core.events import publish
+from toandan.core.phones import normalise_phone
 from toandan.geo.models import AdminUnit, Generation, Level
+from toandan.media.files import UploadData
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
 from toandan.tips import crypto, duplicates, notices, receipts, timeline
 from toandan.tips.events import TIP_PURGED, TipsPurged
@@ -58,16 +59,6 @@ from toandan.tips.models import (
 from toandan.tips.register import register_take
 from toandan.tips.routing import received_directly, route_tip
 from toandan.tips.selectors import tip_data_key
-
-
-@dataclass(frozen=True)
-class UploadData:
-    """A file as received, before checks: its declared name and its bytes."""
-
-    name: str
-    data: bytes
-    # The citizen may choose to keep the GPS position of a photo (off by default).
-    keep_location: bool = False
 
 
 @dataclass(frozen=True)
@@ -186,21 +177,10 @@ class _Errors:
             raise TipRejectedError(self.errors)
 
 
-def normalise_phone(text: str) -> str | None:
-    """ "0912 345 678" and "+84 912 345 678" -> "+84912345678"; None if it cannot be a number."""
-    try:
-        number = phonenumbers.parse(text, "VN")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
 def _check_files(
     uploads: Sequence[UploadData], errors: _Errors, field_name: str = "attachments"
 ) -> list[_CleanedUpload]:
-    """Count and total size first (cheap), then each file's bytes (`tips.files`)."""
+    """Count and total size first (cheap), then each file's bytes (`media.files`)."""
     if not uploads:
         return []
     max_count = int(settings.TOANDAN_TIP_MAX_ATTACHMENTS)
@@ -219,7 +199,7 @@ def _check_files(
             % {"size": f"{max_total / 1024 / 1024:g}"},
         )
         return []
-    from toandan.tips.files import (
+    from toandan.media.files import (
         FilesBusyError,
         RejectedFileError,
         check_pixel_budget,
@@ -234,7 +214,7 @@ def _check_files(
     cleaned: list[_CleanedUpload] = []
     for upload in uploads:
         try:
-            clean = clean_upload(upload)
+            clean = clean_upload(upload, max_bytes=int(settings.TOANDAN_TIP_MAX_ATTACHMENT_BYTES))
         except RejectedFileError as rejected:
             errors.add(field_name, rejected.message)
             continue

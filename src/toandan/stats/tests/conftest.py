@@ -13,9 +13,9 @@ import pytest
 from django.conf import LazySettings
 
 from toandan.accounts.tests.factories import make_user
+from toandan.core.process_cache import forget_cached_reference_data
 from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.tips.models import Category
-from toandan.tips.selectors import forget_cached_reference_data
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 

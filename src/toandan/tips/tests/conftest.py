@@ -22,10 +22,11 @@ from django.conf import LazySettings
 from django.db import connection, models
 
 from toandan.accounts.tests.factories import make_user
+from toandan.core.process_cache import forget_cached_reference_data
 from toandan.geo.models import AdminUnit, Generation, Level
+from toandan.media.files import UploadData
 from toandan.tips.models import Category
-from toandan.tips.selectors import forget_cached_reference_data
-from toandan.tips.services import TipInput, UploadData
+from toandan.tips.services import TipInput
 
 # Real places and units (official codes of 25/06/2025), created by loading the geography.
 HANOI = "01"
@@ -80,7 +81,7 @@ def tip_input(**overrides: Any) -> TipInput:
 
 
 def jpeg_upload(name: str = "anh.jpg") -> UploadData:
-    from toandan.tips.tests.fixtures import media
+    from toandan.media.tests import samples as media
 
     return UploadData(name=name, data=media.jpeg_with_gps())
 

@@ -199,7 +199,7 @@ def test_file_whose_content_is_not_an_accepted_type_is_refused(client, theft):
 
 
 def test_photo_sent_as_base64_is_kept_without_its_gps_position(client, theft):
-    from toandan.tips.tests.fixtures import media
+    from toandan.media.tests import samples as media
 
     photo = {
         "name": "hien-truong.jpg",
@@ -311,7 +311,7 @@ def test_reply_appears_in_the_follow_up_after_the_officers_question(client, thef
 
 
 def test_reply_with_an_attachment_lists_its_name_in_the_follow_up(client, theft):
-    from toandan.tips.tests.fixtures import media
+    from toandan.media.tests import samples as media
 
     sent = send_tip(client, theft)
     photo = {"name": "bien-so.jpg", "data_base64": base64.b64encode(media.jpeg_with_gps()).decode()}
@@ -536,7 +536,7 @@ def test_attack_tip_with_five_heavy_pngs_is_refused_before_decoding(client, thef
 
 
 def test_tip_sent_while_every_cleaner_is_busy_gets_503_and_a_retry(client, theft, settings):
-    from toandan.tips import files
+    from toandan.media import files
 
     settings.TOANDAN_FILE_CLEANERS = 1
     slots = files._current_slots()

@@ -11,9 +11,10 @@ from pypdf import PdfReader
 
 from toandan.accounts.tests.factories import make_user
 from toandan.documents.tests.layout import header_grid, pdf_layout
+from toandan.media.files import UploadData
 from toandan.tips import documents, services
 from toandan.tips.models import Category, Channel, Tip
-from toandan.tips.services import TipInput, UploadData
+from toandan.tips.services import TipInput
 from toandan.tips.tests.test_forms import commune, province
 
 pytestmark = pytest.mark.django_db

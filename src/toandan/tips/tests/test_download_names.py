@@ -14,12 +14,12 @@ import pytest
 from django.urls import reverse
 
 from toandan.accounts.tests.factories import logged_in
+from toandan.media.files import UploadData
+from toandan.media.tests import samples as media
 from toandan.tips import services
 from toandan.tips.download import download_name
 from toandan.tips.models import Tip
-from toandan.tips.services import UploadData
 from toandan.tips.tests.conftest import tip_input
-from toandan.tips.tests.fixtures import media
 
 pytestmark = pytest.mark.django_db
 

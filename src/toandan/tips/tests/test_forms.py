@@ -296,7 +296,7 @@ def test_attachments_reach_the_service_with_the_location_choice():
 
 
 def test_the_file_input_accepts_what_the_file_checks_accept():
-    from toandan.tips.files import ACCEPT_ATTRIBUTE
+    from toandan.media.files import ACCEPT_ATTRIBUTE
 
     html = str(TipForm()["attachments"])
 

@@ -36,9 +36,9 @@ from PIL import Image
 from PIL.ExifTags import IFD
 
 from toandan.geo.models import AdminUnit, Generation, Level
+from toandan.media.tests import samples as media
 from toandan.tips.models import Tip, TipAttachment
 from toandan.tips.selectors import attachment_read
-from toandan.tips.tests.fixtures import media
 
 IP = "203.0.113.77"
 FORWARDED_IP = "198.51.100.23"

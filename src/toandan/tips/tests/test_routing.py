@@ -8,8 +8,8 @@ import pytest
 from django.db import transaction
 from django.utils import translation
 
+from toandan.core import process_cache
 from toandan.orgs.models import OrgUnit
-from toandan.tips import selectors
 from toandan.tips.models import (
     Category,
     CategoryGroup,
@@ -238,8 +238,8 @@ def test_a_change_that_sends_no_signal_is_seen_within_seconds(monkeypatch):
     # Given the copy rule switched off behind the process's back (update() sends no signal)
     RoutingRule.objects.filter(only_serious=True).update(active=False)
     # When the kept copy is older than its maximum age
-    later = selectors._clock() + selectors.REFERENCE_MAX_AGE + 1
-    monkeypatch.setattr(selectors, "_clock", lambda: later)
+    later = process_cache._clock() + process_cache.REFERENCE_MAX_AGE + 1
+    monkeypatch.setattr(process_cache, "_clock", lambda: later)
     # Then the table is read again
     assert route("drug-trafficking", HANOI, HOAN_KIEM).information == ()
 

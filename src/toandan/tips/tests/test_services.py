@@ -17,6 +17,7 @@ from django.utils import timezone
 from toandan.audit.models import AuditEvent
 from toandan.core import ratelimit
 from toandan.geo.models import AdminUnit, Generation, Level
+from toandan.media.files import UploadData
 from toandan.notifications.models import Notification
 from toandan.orgs.models import OrgUnit
 from toandan.tips import crypto, receipts, services
@@ -37,7 +38,6 @@ from toandan.tips.selectors import attachment_read, tip_data_key
 from toandan.tips.services import (
     ReceiptRejectedError,
     TipRejectedError,
-    UploadData,
     followup_open,
     receipt_replace,
     tip_message_to_tipster,
@@ -358,6 +358,14 @@ def test_too_many_attachments_are_refused(settings):
 def test_attachments_over_the_total_size_are_refused(settings):
     settings.TOANDAN_TIP_MAX_TOTAL_BYTES = 1000
     assert set(rejected(attachments=[jpeg_upload(), jpeg_upload()])) == {"attachments"}
+
+
+def test_a_file_over_the_tip_attachment_limit_is_refused_naming_it(settings):
+    # The limit of one file is the tips' own setting, handed to the file checks of `media`.
+    photo = jpeg_upload("lon.jpg")
+    settings.TOANDAN_TIP_MAX_ATTACHMENT_BYTES = len(photo.data) - 1
+    errors = rejected(attachments=[photo])
+    assert "lon.jpg" in errors["attachments"][0]
 
 
 def test_a_web_page_named_like_a_photo_is_refused():

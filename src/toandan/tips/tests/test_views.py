@@ -497,7 +497,7 @@ def test_the_replacement_receipt_survives_a_reload_until_it_is_confirmed(client:
 
 
 def test_a_photo_sent_with_the_form_loses_its_location_unless_asked(client: Client):
-    from toandan.tips.tests.fixtures import media
+    from toandan.media.tests import samples as media
 
     photo = SimpleUploadedFile("anh.jpg", media.jpeg_with_gps(), content_type="image/jpeg")
 
@@ -523,7 +523,7 @@ def test_a_file_that_is_not_what_it_claims_is_refused_next_to_the_field(client: 
 
 
 def test_the_tipster_may_answer_with_a_file_only(client: Client):
-    from toandan.tips.tests.fixtures import media
+    from toandan.media.tests import samples as media
 
     receipt = submitted_receipt(client)
     open_tip(client, receipt)

@@ -1,4 +1,8 @@
-"""Attachments of tips: what a file really is, and what it says about who made it.
+"""Uploaded files: what a file really is, and what it says about who made it.
+
+Any domain that takes files from citizens (tips, their replies, and the next ones) checks
+them here: `clean_upload` with the size limit of that domain, `check_pixel_budget` for all the
+photos of one request, and the `accept=` hint of its form from `ACCEPT_ATTRIBUTE`.
 
 A file is judged by its bytes, never by its name or the content type the browser declared:
 a web page named `photo.jpg` is a web page, and is refused. Only formats a cheap phone or an
@@ -27,9 +31,9 @@ their size on the wire (a 9400 x 9400 PNG of one colour is a few hundred kilobyt
 quarter of a gigabyte decoded). So the pixels are counted from the header before anything is
 decoded: at most settings.TOANDAN_IMAGE_MAX_PIXELS per photo (a JPEG above it is decoded at half
 or quarter scale, which its format does cheaply) and TOANDAN_REQUEST_MAX_IMAGE_PIXELS for all
-the photos of one tip or reply. And at most TOANDAN_FILE_CLEANERS files are cleaned at once in a
-process, with as many waiting: other requests get FilesBusyError (503, try again shortly) at
-once, so a flood of uploads cannot take every thread of the server.
+the photos of one request (a tip or a reply). And at most TOANDAN_FILE_CLEANERS files are
+cleaned at once in a process, with as many waiting: other requests get FilesBusyError (503, try
+again shortly) at once, so a flood of uploads cannot take every thread of the server.
 """
 
 from __future__ import annotations
@@ -52,9 +56,17 @@ from django.utils.translation import gettext as _
 if TYPE_CHECKING:
     from PIL import Image as PILImage
 
-    from toandan.tips.services import UploadData
-
 FileKind = Literal["image", "audio", "video", "document"]
+
+
+@dataclass(frozen=True)
+class UploadData:
+    """A file as received, before checks: its declared name and its bytes."""
+
+    name: str
+    data: bytes
+    # The citizen may choose to keep the GPS position of a photo (off by default).
+    keep_location: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,14 +153,15 @@ JPEG_QUALITY = 88
 PNG_OPTIMIZE_MAX_PIXELS = 4_000_000
 
 
-def clean_upload(upload: UploadData) -> CleanFile:
+def clean_upload(upload: UploadData, *, max_bytes: int) -> CleanFile:
     """Check one uploaded file and return it without identifying metadata.
 
-    Raises RejectedFileError (translated, naming the file) for files that are too large,
-    empty, damaged, or of a type not accepted, whatever their name says.
+    Raises RejectedFileError (translated, naming the file) for files larger than `max_bytes`
+    (the caller's limit: each domain sets its own), empty, damaged, or of a type not accepted,
+    whatever their name says.
     """
     name = _display_name(upload.name)
-    limit = int(settings.TOANDAN_TIP_MAX_ATTACHMENT_BYTES)
+    limit = max_bytes
     if len(upload.data) > limit:
         raise RejectedFileError(
             _("“%(name)s” is larger than %(limit)s MB, the most one file may be.")

@@ -16,19 +16,19 @@ from PIL import Image
 from PIL.ExifTags import IFD
 from pypdf import PdfReader
 
-from toandan.tips import files
-from toandan.tips.files import (
+from toandan.media import files
+from toandan.media.files import (
     ACCEPT_ATTRIBUTE,
     ACCEPTED_TYPES,
     CleanFile,
     FilesBusyError,
     RejectedFileError,
+    UploadData,
     check_pixel_budget,
     clean_upload,
     cleaner_slot,
 )
-from toandan.tips.services import UploadData
-from toandan.tips.tests.fixtures import media
+from toandan.media.tests import samples as media
 
 IDENTIFYING = [
     media.CAMERA_SERIAL,
@@ -43,14 +43,25 @@ IDENTIFYING = [
 ]
 
 
-def clean(data: bytes, name: str = "tep.bin", *, keep_location: bool = False) -> CleanFile:
-    return clean_upload(UploadData(name=name, data=data, keep_location=keep_location))
+# The limit a domain gives (tips: settings.TOANDAN_TIP_MAX_ATTACHMENT_BYTES, 20 MB by default).
+MAX_BYTES = 20 * 1024 * 1024
 
 
-def rejected(data: bytes, name: str = "tep.bin") -> str:
+def clean(
+    data: bytes,
+    name: str = "tep.bin",
+    *,
+    keep_location: bool = False,
+    max_bytes: int = MAX_BYTES,
+) -> CleanFile:
+    upload = UploadData(name=name, data=data, keep_location=keep_location)
+    return clean_upload(upload, max_bytes=max_bytes)
+
+
+def rejected(data: bytes, name: str = "tep.bin", *, max_bytes: int = MAX_BYTES) -> str:
     """The refusal message, in English (the source language) so assertions read plainly."""
     with translation.override("en"), pytest.raises(RejectedFileError) as caught:
-        clean(data, name)
+        clean(data, name, max_bytes=max_bytes)
     return str(caught.value.message)
 
 
@@ -249,21 +260,19 @@ def test_old_word_document_is_refused_with_a_request_for_docx():
     assert ".docx" in message
 
 
-def test_file_above_the_size_limit_is_refused_naming_the_file_and_the_limit(settings):
-    settings.TOANDAN_TIP_MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024
+def test_file_above_the_size_limit_is_refused_naming_the_file_and_the_limit():
     data = media.jpeg_with_gps() + b"\0" * (2 * 1024 * 1024)
 
-    message = rejected(data, "lon.jpg")
+    message = rejected(data, "lon.jpg", max_bytes=2 * 1024 * 1024)
 
     assert "lon.jpg" in message
     assert "2 MB" in message
 
 
-def test_file_at_the_size_limit_is_accepted(settings):
+def test_file_at_the_size_limit_is_accepted():
     data = media.jpeg_with_gps()
-    settings.TOANDAN_TIP_MAX_ATTACHMENT_BYTES = len(data)
 
-    assert clean(data, "vua.jpg").kind == "image"
+    assert clean(data, "vua.jpg", max_bytes=len(data)).kind == "image"
 
 
 def test_empty_file_is_refused():

@@ -1,11 +1,11 @@
-"""Links quoted in tips are shown to officers in a form that cannot be followed."""
+"""Links quoted in free text (tips and others) are shown in a form that cannot be followed."""
 
 from __future__ import annotations
 
 import pytest
 from django.utils.html import urlize
 
-from toandan.tips.defang import defang
+from toandan.core.defang import defang
 
 
 @pytest.mark.parametrize(

@@ -15,23 +15,23 @@ from django.db import connection
 from django.utils import translation
 
 from toandan.accounts.tests.factories import make_user
-from toandan.geo.models import Generation
-from toandan.orgs.models import OrgKind, OrgLevel
-from toandan.stats import summary
-from toandan.stats.models import DataSet, Report, ReportStatus, ReportValue
-from toandan.stats.selectors import coverage, rollup
-from toandan.stats.services import validate_values
-from toandan.tips import synthetic
-from toandan.tips.models import Category, RegisterBook, RouteRole, Tip, TipRoute, TipStatus
-from toandan.tips.routing import route_tip
-from toandan.tips.selectors import tip_content
-from toandan.tips.synthetic import (
+from toandan.demo import synthetic
+from toandan.demo.synthetic import (
     SYNTHETIC_PREFIX,
     SyntheticDataError,
     generate_reports,
     generate_tips,
     parse_years,
 )
+from toandan.geo.models import Generation
+from toandan.orgs.models import OrgKind, OrgLevel
+from toandan.stats import summary
+from toandan.stats.models import DataSet, Report, ReportStatus, ReportValue
+from toandan.stats.selectors import coverage, rollup
+from toandan.stats.services import validate_values
+from toandan.tips.models import Category, RegisterBook, RouteRole, Tip, TipRoute, TipStatus
+from toandan.tips.routing import route_tip
+from toandan.tips.selectors import tip_content
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = dt.datetime(2026, 3, 16, 10, 0, tzinfo=VN)

@@ -3,7 +3,7 @@
 Idempotent: every app's loader looks its objects up by natural key before creating them.
 
 With `--tips N --years A-B`, also generates N synthetic tips received over those years and the
-periodic reports of those years (`toandan.tips.synthetic`), for dashboards and benchmarks:
+periodic reports of those years (`toandan.demo.synthetic`), for dashboards and benchmarks:
 
     toandan demo --tips 100000 --years 2019-2024
 
@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from toandan.tips.synthetic import (
+from toandan.demo.synthetic import (
     SyntheticDataError,
     generate_reports,
     generate_tips_detailed,

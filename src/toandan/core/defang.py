@@ -1,10 +1,11 @@
-"""Links in a tip, made harmless for the officer who reads it.
+"""Links in what citizens write, made harmless for the officer who reads it.
 
-A tip about a fraud usually quotes the fraudster's link. Shown as written, a click (or a mail
-client or chat app that turns text into links) takes the officer to a phishing page from a
-police workstation. Defanged the usual way of incident responders, the link can still be read,
-copied and checked, but not followed: `https://evil.example.com/x` becomes
-`hxxps://evil[.]example[.]com/x`, and `zalo.me/abc` becomes `zalo[.]me/abc`.
+A tip about a fraud usually quotes the fraudster's link, and so may any text a citizen sends to
+any domain. Shown as written, a click (or a mail client or chat app that turns text into links)
+takes the officer to a phishing page from a police workstation. Defanged the usual way of
+incident responders, the link can still be read, copied and checked, but not followed:
+`https://evil.example.com/x` becomes `hxxps://evil[.]example[.]com/x`, and `zalo.me/abc`
+becomes `zalo[.]me/abc`.
 
 The result is plain text: templates escape it as any other text.
 """

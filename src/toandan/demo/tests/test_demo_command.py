@@ -10,9 +10,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from toandan.demo.synthetic import SYNTHETIC_PREFIX
 from toandan.stats.models import Report
 from toandan.tips.models import Tip
-from toandan.tips.synthetic import SYNTHETIC_PREFIX
 
 pytestmark = pytest.mark.django_db
 
