@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from toandan.core.text import clean_input_text
 from toandan.documents.decree30 import (
     MOTTO,
     NATIONAL_TITLE,
@@ -46,7 +47,9 @@ CLOSING_CM = (7.5, 9.0)
 def _run(paragraph: Any, text: str, *, size: float, bold: bool = False, **style: bool) -> Any:
     from docx.shared import Pt
 
-    run = paragraph.add_run(text)
+    # Text stored before incoming text was cleaned (`core.text.clean_input_text`) may still
+    # hold control characters, which Word's XML cannot carry: clean it once more here.
+    run = paragraph.add_run(clean_input_text(text))
     run.font.size = Pt(size)
     run.bold = bold
     run.italic = style.get("italic", False)

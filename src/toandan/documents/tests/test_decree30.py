@@ -335,3 +335,16 @@ def test_a_second_signer_is_printed_under_the_recipients_and_the_first():
         "KẾ TOÁN TRƯỞNG",
         "Trần Thị C",
     ]
+
+
+def test_control_characters_stored_before_input_was_cleaned_do_not_break_the_docx():
+    # Tips stored before incoming text was cleaned may hold \x0b or \x1b: python-docx refuses
+    # them ("All strings must be XML compatible") and the record failed with 500 for good.
+    body = ["Nhóm người\x0b bán ma túy\x1b[0m ở cuối ngõ 12.", "Cuối ngõ\x00 12"]
+
+    document = Document(io.BytesIO(render_docx(report(body=body))))
+
+    texts = "\n".join(p.text for p in document.paragraphs)
+    assert "Nhóm người bán ma túy[0m ở cuối ngõ 12." in texts
+    assert "Cuối ngõ 12" in texts
+    assert b"%PDF" in render_pdf(report(body=body))[:8]
