@@ -164,23 +164,6 @@ class ApiToken(models.Model):
         return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
 
 
-class LoginThrottle(models.Model):
-    """Failed logins per typed username, whether or not such an account exists: a lockout
-    must not tell an attacker which usernames are real."""
-
-    username_key = models.CharField(max_length=150, unique=True)
-    failures = models.PositiveIntegerField(default=0)
-    window_started_at = models.DateTimeField(null=True, blank=True)
-    locked_until = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("login throttle")
-        verbose_name_plural = _("login throttles")
-
-    def __str__(self) -> str:
-        return self.username_key
-
-
 class GrantStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for approval")
     APPROVED = "approved", _("Approved")
