@@ -118,7 +118,7 @@ def test_the_pivot_table_scrolls_sideways_from_the_keyboard(analyst_hanoi: Any) 
     assert region is not None
     assert 'tabindex="0"' in region[1]
     assert 'role="region"' in region[1]
-    assert "aria-labelledby=" in region[1]
+    assert 'aria-label="Table: Thành phố Hà Nội"' in region[1]
 
 
 # --- Dashboard ------------------------------------------------------------------------------------
