@@ -21,7 +21,7 @@ REPORTED = "reported"
 
 class CoverageFilterForm(forms.Form):
     province = forms.TypedChoiceField(
-        label=_("Province"), coerce=int, empty_value=None, required=False
+        label=_("Province or city"), coerce=int, empty_value=None, required=False
     )
     state = forms.ChoiceField(
         label=_("Reports"),

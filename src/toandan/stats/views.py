@@ -44,6 +44,7 @@ from toandan.stats.selectors import (
     indicators_listed,
     org_parent_place,
     org_unit_by_code,
+    place_visible,
     recent_periods,
     report_children,
     report_get,
@@ -319,7 +320,7 @@ def pivot(request: HttpRequest) -> HttpResponse:
         except StatsAccessError:
             form.add_error("unit", _("This place is outside your jurisdiction."))
         if table is not None:
-            links = _pivot_links(query, table)
+            links = _pivot_links(request, query, table)
             grid = _grid_for_page(table, row_dims, column_dims, links["drill"])
             page = Paginator(grid["rows"], PIVOT_PAGE_ROWS).get_page(request.GET.get("page"))
     return render(
@@ -372,7 +373,7 @@ def _grid_for_page(
     }
 
 
-def _pivot_links(query: QueryDict, table: Table) -> dict[str, Any]:
+def _pivot_links(request: HttpRequest, query: QueryDict, table: Table) -> dict[str, Any]:
     """Drill-down (a place to the level below), one level up, and the other geography."""
     drill = {}
     if "place" in table.items:
@@ -382,6 +383,8 @@ def _pivot_links(query: QueryDict, table: Table) -> dict[str, Any]:
     parent = (
         org_parent_place(table.unit) if table.level == ORG_LEVEL else geo.parent_place(table.unit)
     )
+    if parent is not None and table.level != ORG_LEVEL and not place_visible(request.user, parent):
+        parent = None  # above the reader's jurisdiction: the link would only show an error
     other = geo.OLD if table.geography == geo.CURRENT else geo.CURRENT
     return {
         "drill": drill,

@@ -181,3 +181,10 @@ def test_coverage_is_filtered_by_province_and_by_reporting(analyst_national: Any
     assert f'<option value="{hanoi.pk}" selected>' in one
     assert body_rows(reported) == []
     assert "Units 1–50 of 63 shown." in missing
+
+
+def test_a_city_pivot_offers_no_way_up_out_of_the_city(analyst_hanoi: Any) -> None:
+    page = logged_in(analyst_hanoi).get("/stats/pivot/").content.decode()
+
+    # The country is outside a city analyst's reach: a link up to it only led to an error.
+    assert "Up to Whole country" not in page
