@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from toandan.accounts.demo import DEMO_PASSWORD
 from toandan.web.tests.browser.checks import check_page
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 JOURNEY = "leader"
 LEADER = "ca.hanoi"
-SCREEN = {"width": 1280, "height": 800}
+SCREEN: ViewportSize = {"width": 1280, "height": 800}
 
 
 def _log_in(page: Page, username: str) -> None:
