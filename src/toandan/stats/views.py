@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,8 +17,17 @@ from django.utils.translation import gettext as _
 
 from toandan.core.access import staff_required
 from toandan.stats import geography as geo
+from toandan.stats.coverage_filters import (
+    COVERAGE_PAGE_ROWS,
+    MISSING,
+    MISSING_NAMED,
+    CoverageFilterForm,
+    filtered,
+    province_choices,
+)
 from toandan.stats.forms import CoverageForm, PivotForm, ReportForm
 from toandan.stats.models import ReportStatus
+from toandan.stats.pickers import use_pickers
 from toandan.stats.selectors import (
     ORG_LEVEL,
     REPORT_ROLES,
@@ -34,6 +44,7 @@ from toandan.stats.selectors import (
     indicators_listed,
     org_parent_place,
     org_unit_by_code,
+    place_visible,
     recent_periods,
     report_children,
     report_get,
@@ -88,12 +99,16 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
             form.add_error("unit", _("This unit is outside your jurisdiction."))
         except StatsQueryError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
+    shown: dict[str, Any] = {}
+    if result is not None:
+        shown = _coverage_shown(request, result)
     return render(
         request,
         "stats/coverage.html",
         {
             "form": form,
             "result": result,
+            **shown,
             "sentence": coverage_sentence(result) if result is not None else "",
             "statuses": dict(ReportStatus.choices),
             "export_params": (
@@ -108,6 +123,28 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+def _coverage_shown(request: HttpRequest, result: Any) -> dict[str, Any]:
+    """The page of rows the filters choose, and the named units not yet reported among them."""
+    provinces, province_of = province_choices(result)
+    filter_form = CoverageFilterForm(request.GET, provinces=provinces)
+    province, state = None, ""
+    if filter_form.is_valid():
+        province = filter_form.cleaned_data["province"]
+        state = filter_form.cleaned_data["state"]
+    chosen = filtered(result, province_of=province_of, province=province, state=state)
+    page = Paginator(chosen.rows, COVERAGE_PAGE_ROWS).get_page(request.GET.get("page"))
+    missing_query = request.GET.copy()
+    missing_query["state"] = MISSING
+    missing_query.pop("page", None)
+    return {
+        "filter_form": filter_form,
+        "page": page,
+        "missing_named": chosen.missing[:MISSING_NAMED],
+        "missing_count": len(chosen.missing),
+        "missing_url": f"{reverse('stats:coverage')}?{missing_query.urlencode()}",
+    }
 
 
 # --- Reports ------------------------------------------------------------------------------------
@@ -223,14 +260,18 @@ def _done_message(action: str) -> str:
 
 # --- Pivot --------------------------------------------------------------------------------------
 
+# The first view: the two figures the movement is judged by, one row per place for the last 12
+# months. Months across as well made a city leader's first page 252 rows and 34,000 px tall.
 _DEFAULT_PIVOT = {
     "indicators": ["tips_received", "tips_valuable"],
     "period": ["LAST_12_MONTHS"],
     "interval": ["month"],
     "geography": [geo.CURRENT],
     "rows": ["place"],
-    "columns": ["period"],
+    "columns": ["indicator"],
 }
+# Rows of the pivot per page: with the query form, two screens at 1280 x 800.
+PIVOT_PAGE_ROWS = 20
 
 
 def _pivot_url(query: QueryDict, **changes: str) -> str:
@@ -249,8 +290,17 @@ def pivot(request: HttpRequest) -> HttpResponse:
         for key, values in _DEFAULT_PIVOT.items():
             query.setlist(key, values)
     form = PivotForm(query, indicators=indicators)
+    indicator_choices = [(i.code, i.localized_name()) for i in indicators]
+    use_pickers(
+        form,
+        user=request.user,
+        period=query.get("period", ""),
+        unit=query.get("unit", ""),
+        geography=query.get("geography") or geo.CURRENT,
+    )
     table: Table | None = None
     grid = None
+    page = None
     links: dict[str, Any] = {}
     if form.is_valid():
         by, row_dims, column_dims = form.layout()
@@ -270,8 +320,9 @@ def pivot(request: HttpRequest) -> HttpResponse:
         except StatsAccessError:
             form.add_error("unit", _("This place is outside your jurisdiction."))
         if table is not None:
-            links = _pivot_links(query, table)
+            links = _pivot_links(request, query, table)
             grid = _grid_for_page(table, row_dims, column_dims, links["drill"])
+            page = Paginator(grid["rows"], PIVOT_PAGE_ROWS).get_page(request.GET.get("page"))
     return render(
         request,
         "stats/pivot.html",
@@ -279,6 +330,10 @@ def pivot(request: HttpRequest) -> HttpResponse:
             "form": form,
             "table": table,
             "grid": grid,
+            "page": page,
+            "chosen_indicators": [
+                name for code, name in indicator_choices if code in query.getlist("indicators")
+            ],
             "links": links,
             "export_params": _export_params(form, table) if table is not None else None,
         },
@@ -318,7 +373,7 @@ def _grid_for_page(
     }
 
 
-def _pivot_links(query: QueryDict, table: Table) -> dict[str, Any]:
+def _pivot_links(request: HttpRequest, query: QueryDict, table: Table) -> dict[str, Any]:
     """Drill-down (a place to the level below), one level up, and the other geography."""
     drill = {}
     if "place" in table.items:
@@ -328,6 +383,8 @@ def _pivot_links(query: QueryDict, table: Table) -> dict[str, Any]:
     parent = (
         org_parent_place(table.unit) if table.level == ORG_LEVEL else geo.parent_place(table.unit)
     )
+    if parent is not None and table.level != ORG_LEVEL and not place_visible(request.user, parent):
+        parent = None  # above the reader's jurisdiction: the link would only show an error
     other = geo.OLD if table.geography == geo.CURRENT else geo.CURRENT
     return {
         "drill": drill,

@@ -47,6 +47,10 @@ from toandan.stats.vietnamese import summary_paragraph
 # Bars beyond this many make a chart longer than a phone screen is worth scrolling; the table
 # under the chart lists every place.
 MAX_BARS = 40
+# A city has over a hundred communes: the page names the places with the most and the fewest
+# tips (a chart of the first, a short table of each end) and opens the full list on demand.
+PLACES_BARS = 10
+PLACES_AT_EACH_END = 5
 
 
 class DashboardForm(forms.Form):
@@ -255,13 +259,15 @@ def _axis_label(period_id: str, name: str, interval: str) -> str:
     return name
 
 
-def _bars(rows: list[TipRow]) -> list[Bar]:
-    """The rows with tips, the most first, at most MAX_BARS."""
-    ranked = sorted(
-        (row for row in rows if row.received),
-        key=lambda row: (-float(row.received or 0), row.item.name),
-    )
-    return [Bar(row.item.name, row.received, row.valuable) for row in ranked[:MAX_BARS]]
+def _ranked(rows: list[TipRow]) -> list[TipRow]:
+    """The most tips first; equal counts by name."""
+    return sorted(rows, key=lambda row: (-float(row.received or 0), row.item.name))
+
+
+def _bars(rows: list[TipRow], limit: int = MAX_BARS) -> list[Bar]:
+    """The rows with tips, the most first, at most `limit`."""
+    ranked = _ranked([row for row in rows if row.received])
+    return [Bar(row.item.name, row.received, row.valuable) for row in ranked[:limit]]
 
 
 def _has_dashboard(key: str, drillable: bool, level: str) -> bool:
@@ -281,7 +287,7 @@ def _places(table: Table, keep: dict[str, str]) -> dict[str, Any]:
         for row in rows
         if _has_dashboard(row.item.id, row.item.drillable, table.level)
     }
-    bars = _bars(rows)
+    bars = _bars(rows, PLACES_BARS)
     title = (
         _("Communes side by side")
         if table.level == geo.LEVEL_COMMUNE
@@ -301,10 +307,16 @@ def _places(table: Table, keep: dict[str, str]) -> dict[str, Any]:
             value_name=received_name,
             part_name=valuable_name,
         )
+    lines = {row.item.id: {"row": row, "url": links.get(row.item.id, "")} for row in rows}
+    ranked = [lines[row.item.id] for row in _ranked(rows)]
+    # Both ends only when they leave something to open; a short list is shown whole.
+    ends = len(ranked) > 2 * PLACES_AT_EACH_END + 2
     return {
         "title": title,
         "chart": chart,
-        "rows": [{"row": row, "url": links.get(row.item.id, "")} for row in rows],
+        "rows": list(lines.values()),
+        "top": ranked[:PLACES_AT_EACH_END] if ends else [],
+        "bottom": ranked[-PLACES_AT_EACH_END:][::-1] if ends else [],
         "shown": len(bars),
         "with_tips": sum(1 for row in rows if row.received),
         "received_name": received_name,

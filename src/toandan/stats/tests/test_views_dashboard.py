@@ -72,7 +72,8 @@ def test_the_country_shows_key_figures_charts_and_their_numbers(
     # Three charts, each an accessible image with a table of its numbers.
     assert page.count('role="img"') == 3
     assert page.count("<desc id=") == 3
-    assert page.count('class="stats-table"') == 3
+    # The places' numbers: the most and the fewest tips, and all 34 provinces folded away.
+    assert page.count('class="stats-table"') == 5
     # No script anywhere: the charts are drawn on the server.
     assert "<script" not in page
 

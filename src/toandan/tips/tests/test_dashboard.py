@@ -5,6 +5,7 @@ the unit month counts, which every tip change keeps current (`toandan.tips.unit_
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -349,3 +350,13 @@ def test_union_cadres_are_refused_and_visitors_sent_to_log_in(client):
     response = client.get(URL)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.usefixtures("hoan_kiem_tips", "ba_dinh_tips")
+def test_the_overdue_bar_column_has_a_heading_everyone_sees(leader_hanoi):
+    page = logged_in(leader_hanoi).get(URL).content.decode()
+
+    heading = re.search(r"<th scope=\"col\">([^<]*)</th>", page)
+    assert heading is not None
+    # A sighted reader sees what the bars are, not an empty heading.
+    assert heading[1].strip() in {"Overdue, as a bar", "Quá hạn, dạng thanh"}
