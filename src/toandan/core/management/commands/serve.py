@@ -22,11 +22,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from waitress import serve
 
-        from toandan.wsgi import application
-
         require_site_url()
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
+        # Only now: WhiteNoise lists the collected (hashed) files when the application loads.
+        from toandan.wsgi import application
+
         host, port = options["host"], options["port"]
         self.stdout.write(f"toandan: http://{host}:{port}/  (Ctrl+C to stop)")
         # No access log: citizens' IP addresses are never written anywhere.

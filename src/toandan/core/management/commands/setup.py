@@ -18,6 +18,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("i18n_compile")
+        # Hashed static file names for production (the manifest storage needs them).
+        call_command("collectstatic", interactive=False, verbosity=0)
         call_command("migrate", interactive=False, verbosity=1)
         call_command("load_geo")
         if not options["no_demo"]:
