@@ -27,6 +27,13 @@
       list.value = selected;
       if (list.selectedIndex === -1 && list.options.length) { list.selectedIndex = 0; }
     });
+    // Enter would press the host form's first button (send the whole tip): the list is
+    // already filtered, so go on to it instead.
+    box.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") { return; }
+      event.preventDefault();
+      list.focus();
+    });
   }
   document.querySelectorAll("[data-geo-filter]").forEach(enhance);
 })();
