@@ -125,7 +125,9 @@ def test_the_staff_menu_is_grouped_by_task(client, make_staff):
     client.force_login(make_staff(role=Role.POLICE_OFFICER))
 
     response = client.get("/")
-    top = [(item.label, [link.label for link in item.links]) for item in response.context["nav_menu"]]
+    top = [
+        (item.label, [link.label for link in item.links]) for item in response.context["nav_menu"]
+    ]
 
     assert top == [
         ("Trang chủ", []),

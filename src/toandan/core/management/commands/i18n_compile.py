@@ -56,4 +56,3 @@ def _forget_loaded_catalogues() -> None:
     trans_real._translations = {}
     trans_real._default = None
     trans_real._active = Local()
-
