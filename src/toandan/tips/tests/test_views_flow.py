@@ -165,3 +165,18 @@ def test_the_tip_form_is_sent_compressed_with_a_breach_mitigation(client: Client
     # BREACH: the CSRF token is masked afresh and the gzip padding varies, so the same page
     # never compresses to the same bytes.
     assert first.content != second.content
+
+
+def test_enter_anywhere_in_the_form_presses_send_not_a_language_button(client: Client):
+    # Enter presses the form's first submit button in the page's order, wherever it sits:
+    # the header's language buttons belong to the form too, and come first on the page.
+    html = client.get(NEW).content.decode()
+    form_start = html.index('id="tip-form"')
+    form_end = html.index("</form>", form_start)
+    owned = [
+        match
+        for match in re.finditer(r"<button[^>]*>", html)
+        if 'form="tip-form"' in match.group(0) or form_start < match.start() < form_end
+    ]
+
+    assert 'name="send"' in owned[0].group(0), owned[0].group(0)
