@@ -53,6 +53,7 @@ def _forget_loaded_catalogues() -> None:
     """Make this process read the new .mo files: `toandan setup` loads the demo data right
     after compiling, and catalogues loaded before (without them) would store English texts.
     The same reset Django does when LOCALE_PATHS changes in a test."""
-    trans_real._translations = {}
-    trans_real._default = None
-    trans_real._active = Local()
+    # Private names of Django's translation module (the stubs do not declare them).
+    setattr(trans_real, "_translations", {})  # noqa: B010
+    setattr(trans_real, "_default", None)  # noqa: B010
+    setattr(trans_real, "_active", Local())  # noqa: B010
