@@ -121,8 +121,12 @@ def test_citizen_with_javascript(desktop_page: Page, tmp_path):
     page.locator("button[name=switch_language][value=vi]").click()
 
     # Filtering happens in place: no request, and Enter does not send the tip.
+    page.wait_for_load_state("networkidle")
     requests: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
+    page.on(
+        "request",
+        lambda request: requests.append(request.url) if request.is_navigation_request() else None,
+    )
     page.locator("input[name=province_q]").fill("ha noi")
     expect(page.locator("select[name=province] option[value]:not([value=''])")).to_have_text(
         ["Thành phố Hà Nội"]
