@@ -47,7 +47,7 @@ def test_officer_filters_the_inbox_opens_a_tip_and_takes_it_without_javascript(n
     nav.locator(f"a[href='{INBOX}']").click()
     expect(page).to_have_url(INBOX)
     # Only tips not yet taken: the demo data has some in phường Hoàn Kiếm.
-    page.locator("details summary").click()
+    page.locator("main details summary").click()
     page.locator("select[name=status]").select_option("received")
     page.locator("form[role=search] button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"status=received"))

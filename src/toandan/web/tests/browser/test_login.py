@@ -31,6 +31,20 @@ STAFF_MENU = [
 ]
 
 
+def _open_group_of(page: Page, label: str) -> None:
+    """Open only the menu group holding this link (open groups would overlap each other)."""
+    page.evaluate(
+        """(label) => {
+            document.querySelectorAll(".nav-group").forEach((d) => { d.open = false; });
+            const link = [...document.querySelectorAll(".site-nav a")].find(
+                (a) => a.textContent.trim().replace(/\\s*\\(\\d+\\)$/, "") === label);
+            const group = link && link.closest("details");
+            if (group) { group.open = true; }
+        }""",
+        label,
+    )
+
+
 def _open_menu_groups(page: Page) -> None:
     page.evaluate(
         "() => document.querySelectorAll('.nav-group').forEach((d) => { d.open = true; })"
@@ -93,7 +107,7 @@ def test_staff_menu_links_open_their_pages(desktop_page: Page):
     _log_in(desktop_page, username)
 
     for label in STAFF_MENU[1:]:
-        _open_menu_groups(desktop_page)
+        _open_group_of(desktop_page, label)
         desktop_page.get_by_role("navigation", name="Trình đơn chính").get_by_role(
             "link", name=re.compile(rf"^{re.escape(label)}( \(\d+\))?$")
         ).click()
