@@ -24,6 +24,14 @@ from django.db import InterfaceError, OperationalError
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings as django_settings
+
+    # Production's manifest storage needs `collectstatic` first; the test client's pages take
+    # static files as they are (the served tests check the production storage).
+    django_settings.STORAGES = {
+        **django_settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     if os.environ.get("TOANDAN_REQUIRE_POSTGRES") == "1":
         from django.conf import settings
 

@@ -108,6 +108,9 @@ MIDDLEWARE = [
     # Before anything reads request.GET or request.POST (CSRF, locale, views).
     "toandan.core.middleware.CleanInputTextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed (static files come compressed from WhiteNoise above). BREACH: Django
+    # masks the CSRF token on every response and GZipMiddleware adds random padding.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "toandan.core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -214,7 +217,13 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed names (app.3f2a….css), compressed copies and a year of caching in production;
+    # `toandan setup` and `toandan serve` run collectstatic. DEBUG serves the files as edited.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
 }
 MEDIA_ROOT = VAR_DIR / "media"
 WHITENOISE_USE_FINDERS = True

@@ -78,6 +78,8 @@ class PickerState:
     communes: list[AdminUnit] = field(default_factory=list)  # all of the province's
     commune_options: list[AdminUnit] = field(default_factory=list)
     message: str = ""
+    # After a step, the control the person goes on with (autofocus; none on a first view).
+    focus: str = ""
 
     @property
     def place(self) -> AdminUnit | None:
@@ -127,7 +129,10 @@ class PlacePickerForm(forms.Form):
         assert isinstance(province_field, forms.ModelChoiceField)
         province_field.queryset = provinces_valid_on(self.on)
         self.picker = self._work_out_state(provinces)
+        self.picker.focus = self._focus_after(self.place_action())
         self._set_choices()
+        if self.picker.focus in self.fields:
+            self.fields[self.picker.focus].widget.attrs["autofocus"] = True
 
     # --- reading the submission ------------------------------------------------------------
 
@@ -145,7 +150,17 @@ class PlacePickerForm(forms.Form):
 
     def place_action(self) -> str:
         action = self._raw(PLACE_ACTION)
-        return action if action in PICKER_ACTIONS else ""
+        if action in PICKER_ACTIONS:
+            return action
+        # Enter in a search box presses the host form's first button (its "send"): with a
+        # search typed and nothing chosen from that list yet, the person meant to filter.
+        if not self.is_bound or action:
+            return ""
+        if self._raw("province_q") and not self._raw("province"):
+            return "filter_province"
+        if self._raw("commune_q") and self._raw("province") and not self._raw("commune"):
+            return "filter_commune"
+        return ""
 
     def place_in_progress(self) -> bool:
         """True when this submission was a step of the picker (even its last, "Choose"), not
@@ -193,6 +208,18 @@ class PlacePickerForm(forms.Form):
             return state
         state.step = "done"
         return state
+
+    def _focus_after(self, action: str) -> str:
+        """Where a step leaves the focus: on the control that comes next, so that a keyboard
+        or screen-reader user does not start again from the top of a long page."""
+        if not action:
+            return ""
+        step = self.picker.step
+        if step == "province":
+            return "province"
+        if step == "commune":
+            return "commune_q" if action in {"choose_province", "change_commune"} else "commune"
+        return "change_commune"
 
     def _set_choices(self) -> None:
         state = self.picker

@@ -176,6 +176,24 @@ def size_text(size: int) -> str:
     return _WHOLE.sub(r"\1", str(filesizeformat(size)))
 
 
+def limit_attachments(field: forms.Field) -> None:
+    """The limits on the file input itself: the chooser's hint (`accept`) and, for tips.js,
+    the sizes to check before a slow upload is refused by the server (which checks again)."""
+    field.widget.attrs.update(
+        {
+            "accept": accepted_types(),
+            "data-max-files": str(settings.TOANDAN_TIP_MAX_ATTACHMENTS),
+            "data-max-bytes": str(settings.TOANDAN_TIP_MAX_ATTACHMENT_BYTES),
+            "data-max-total": str(settings.TOANDAN_TIP_MAX_TOTAL_BYTES),
+            "data-too-big": str(_("this file is too large: choose a smaller one.")),
+            "data-bad-type": str(_("this kind of file is not accepted.")),
+            "data-too-many": str(_("Too many files: choose fewer.")),
+            "data-too-much": str(_("The files are too large together: choose fewer.")),
+        }
+    )
+    field.help_text = attachment_limits_text()
+
+
 def attachment_limits_text() -> str:
     """ "Up to 5 files, each up to 20 MB, 40 MB in all." """
     count = settings.TOANDAN_TIP_MAX_ATTACHMENTS
@@ -357,9 +375,7 @@ class TipForm(AttachmentsMixin, PlacePickerForm):
         description.max_length = settings.TOANDAN_TIP_MAX_TEXT_CHARS
         description.validators.append(MaxLengthValidator(settings.TOANDAN_TIP_MAX_TEXT_CHARS))
         description.widget.attrs["maxlength"] = str(settings.TOANDAN_TIP_MAX_TEXT_CHARS)
-        attachments = self.fields["attachments"]
-        attachments.widget.attrs["accept"] = accepted_types()
-        attachments.help_text = attachment_limits_text()
+        limit_attachments(self.fields["attachments"])
         commune = self.picker.commune if self.picker.step == "done" else None
         self.branches = _branches_of(commune.pk if commune else None)
         branch_field = self.fields["union_branch"]
@@ -535,9 +551,11 @@ class TipForm(AttachmentsMixin, PlacePickerForm):
             anchor = bound.auto_id or name
             if isinstance(self.fields[name].widget, forms.RadioSelect):
                 anchor = f"{anchor}_0"
-            # "Date received: This field is required." — the summary names the field.
+            # "Date received: This field is required." — the summary names the field. A label
+            # that is a question keeps its "?" and takes no colon after it.
             label = str(bound.label).rstrip(":")
-            items.extend((anchor, f"{label}: {message}") for message in errors)
+            lead = f"{label} " if label.endswith(("?", "!", ".")) else f"{label}: "
+            items.extend((anchor, f"{lead}{message}") for message in errors)
         return items
 
     def when_fields(self) -> list[forms.BoundField]:
@@ -618,8 +636,7 @@ class ReplyForm(AttachmentsMixin, forms.Form):
         body.max_length = settings.TOANDAN_TIP_MAX_TEXT_CHARS
         body.widget.attrs["maxlength"] = str(settings.TOANDAN_TIP_MAX_TEXT_CHARS)
         body.validators.append(MaxLengthValidator(settings.TOANDAN_TIP_MAX_TEXT_CHARS))
-        self.fields["attachments"].widget.attrs["accept"] = accepted_types()
-        self.fields["attachments"].help_text = attachment_limits_text()
+        limit_attachments(self.fields["attachments"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -28,6 +28,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -150,25 +151,52 @@ def _card_response(request: HttpRequest, *, kinds: set[str]) -> HttpResponse:
 # --- sending a tip ----------------------------------------------------------------------------
 
 
-def _files_sent(request: HttpRequest) -> int:
-    return len([f for f in request.FILES.getlist("attachments") if f])
+def _files_sent(request: HttpRequest) -> list[str]:
+    """Names of the files sent with a form that comes back: the browser cannot keep them, so
+    the page says which ones to choose again."""
+    return [str(f.name) for f in request.FILES.getlist("attachments") if f]
 
 
 def _unit_name(tip: Tip) -> str:
     return tip.register_unit.name
 
 
+def _language_switched(request: HttpRequest) -> str:
+    """The language chosen with a language button that sent the form (activated), or ""."""
+    code = request.POST.get("switch_language", "") if request.method == "POST" else ""
+    if code not in {language for language, _name in settings.LANGUAGES}:
+        return ""
+    translation.activate(code)
+    request.LANGUAGE_CODE = code
+    return code
+
+
 @require_http_methods(["GET", "POST"])
 @never_cache
 def tip_new(request: HttpRequest) -> HttpResponse:
     """The citizen's tip form. Each step of the place picker re-renders it with everything typed."""
+    switch_to = _language_switched(request)
     form = TipForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {
         "form": form,
         "form_action": reverse("tips:new"),
         "files_dropped": _files_sent(request),
         "staff": False,
+        "language_form": "tip-form",
     }
+    if switch_to:
+        # The language buttons send this form: the page comes back in the new language with
+        # everything typed, like a step of the place picker (nothing validated yet).
+        response = render(request, "tips/tip_form.html", context)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            switch_to,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        )
+        return response
     if request.method != "POST" or form.place_in_progress() or not form.is_valid():
         return render(request, "tips/tip_form.html", context)
 
@@ -295,6 +323,9 @@ public(followup, description="citizens follow their tip with its receipt")
 
 def _followup_login(request: HttpRequest, action: str) -> HttpResponse:
     form = FollowupForm(request.POST if action == "open" else None)
+    # An answer typed while the tip closed itself for idleness (or carried over from that
+    # page) is not thrown away: it goes back into the answer box once the receipt opens it.
+    draft = _reply_draft(request, action)
     wait = _receipt_wait(request) if action == "open" else 0
     if wait:
         # A throttled try is not checked at all: say only "wait", the same for any receipt. A
@@ -339,18 +370,39 @@ def _followup_login(request: HttpRequest, action: str) -> HttpResponse:
                     unit=_unit_name(tip),
                 )
                 return redirect("tips:receipt")
+            if draft:
+                return _followup_tip_page(request, tip, "", draft=draft)
             return redirect("tips:followup")
     elif action == "reply":
         messages.warning(
-            request, _("The tip was closed after some time without use: open it again.")
+            request,
+            _(
+                "The tip was closed after some time without use: open it again. "
+                "Your answer is kept below."
+            )
+            if draft
+            else _("The tip was closed after some time without use: open it again."),
         )
-    return render(request, "tips/followup_open.html", {"form": form})
+    return render(
+        request,
+        "tips/followup_open.html",
+        {"form": form, "draft": draft, "draft_max": settings.TOANDAN_TIP_MAX_TEXT_CHARS},
+    )
 
 
-def _followup_tip_page(request: HttpRequest, tip: Tip, action: str) -> HttpResponse:
+def _reply_draft(request: HttpRequest, action: str) -> str:
+    field = {"reply": "body", "open": "draft"}.get(action, "")
+    text = request.POST.get(field, "") if field else ""
+    return text.strip()[: settings.TOANDAN_TIP_MAX_TEXT_CHARS]
+
+
+def _followup_tip_page(
+    request: HttpRequest, tip: Tip, action: str, *, draft: str = ""
+) -> HttpResponse:
     reply_form = ReplyForm(
         request.POST if action == "reply" else None,
         request.FILES if action == "reply" else None,
+        initial={"body": draft} if draft else None,
     )
     reply_wait = 0
     status = 200
@@ -385,7 +437,7 @@ def _followup_tip_page(request: HttpRequest, tip: Tip, action: str) -> HttpRespo
         {
             "view": view,
             "reply_form": reply_form,
-            "files_dropped": _files_sent(request) if action == "reply" else 0,
+            "files_dropped": _files_sent(request) if action == "reply" else [],
             "idle_minutes": settings.TOANDAN_TIP_FOLLOWUP_SESSION_MINUTES,
         },
         status=429 if reply_wait else status,

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
-from toandan.web.navigation import nav_links
+from toandan.web.navigation import nav_links, nav_menu
 
 
 @dataclass(frozen=True)
@@ -20,8 +20,10 @@ class LanguageChoice:
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     current = get_language() or settings.LANGUAGE_CODE
+    links = nav_links(request)
     return {
-        "nav_links": nav_links(request),
+        "nav_links": links,
+        "nav_menu": nav_menu(links),
         # The other languages, each offered in its own name ("English", "Tiếng Việt").
         "nav_languages": [
             LanguageChoice(code=code, name=str(name))

@@ -92,6 +92,63 @@ _ENTRIES: tuple[tuple[str, Promise, Callable[[HttpRequest, str], bool]], ...] = 
 )
 
 
+# The staff's pages by task (issue 16: 12-13 links on two rows). A group with one link shows
+# as that link; pages not listed here stay at the top level.
+_TIPS = pgettext_lazy("menu", "Tips")
+_STATISTICS = pgettext_lazy("menu", "Statistics")
+_MOVEMENT = pgettext_lazy("menu", "Movement")
+_SETTINGS = pgettext_lazy("menu", "Settings")
+_GROUP_ORDER = (_TIPS, _STATISTICS, _MOVEMENT, _SETTINGS)
+_GROUP_OF: dict[str, Promise] = {
+    "tips:inbox": _TIPS,
+    "tips:dashboard": _TIPS,
+    "tips:reveals": _TIPS,
+    "tips:staff_new": _TIPS,
+    "notifications:list": _TIPS,
+    "stats:index": _STATISTICS,
+    "orgs:list": _MOVEMENT,
+    "geo:picker": _MOVEMENT,
+    "accounts:me": _SETTINGS,
+    "api:openapi-view": _SETTINGS,
+    "admin:index": _SETTINGS,
+}
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """One entry of the header's menu: a link, or a group of links (`links` not empty)."""
+
+    label: str
+    url: str = ""
+    current: bool = False
+    links: tuple[NavLink, ...] = ()
+
+
+def nav_menu(nav: list[NavLink]) -> list[MenuItem]:
+    """The header's menu made of `nav_links`: the pages everyone has, then the staff's
+    groups in task order (tips, statistics, movement, settings)."""
+    items: list[MenuItem] = []
+    groups: dict[str, list[NavLink]] = {str(group): [] for group in _GROUP_ORDER}
+    links = {link.url: link for link in nav}
+    for name, _label, _shown_to in _ENTRIES:
+        link = links.get(reverse(name))
+        if link is None:
+            continue
+        group = _GROUP_OF.get(name)
+        if group is None:
+            items.append(MenuItem(label=link.label, url=link.url, current=link.current))
+        else:
+            groups[str(group)].append(link)
+    for label, members in groups.items():
+        if len(members) == 1:
+            only = members[0]
+            items.append(MenuItem(label=label, url=only.url, current=only.current))
+        elif members:
+            current = any(link.current for link in members)
+            items.append(MenuItem(label=label, current=current, links=tuple(members)))
+    return items
+
+
 def _is_current(request: HttpRequest, url: str) -> bool:
     if url == "/":
         return request.path == "/"

@@ -7,6 +7,7 @@ import os
 import time
 
 from django.core.management import call_command
+from django.utils import translation
 
 PO = """msgid ""
 msgstr ""
@@ -48,3 +49,24 @@ def test_a_catalogue_newer_than_its_compiled_file_is_compiled_again(settings, tm
     call_command("i18n_compile", stdout=io.StringIO())
 
     assert "Gửi tin báo tố giác".encode() in (messages / "django.mo").read_bytes()
+
+
+def test_strings_translated_in_the_same_process_after_compiling_are_vietnamese(settings, tmp_path):
+    # `toandan setup` compiles, then loads the demo data in the same process: the catalogues
+    # Django had loaded before compiling lacked the new .mo files, so the first setup stored
+    # notifications and route reasons in English.
+    messages = tmp_path / "locale" / "vi" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    (messages / "django.po").write_text(
+        PO + '\nmsgid "Only this catalogue has it"\nmsgstr "Chỉ danh mục này có"\n',
+        encoding="utf-8",
+    )
+    settings.SRC_DIR = tmp_path
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    with translation.override("vi"):
+        assert translation.gettext("Only this catalogue has it") == "Only this catalogue has it"
+
+    call_command("i18n_compile", stdout=io.StringIO())
+
+    with translation.override("vi"):
+        assert translation.gettext("Only this catalogue has it") == "Chỉ danh mục này có"

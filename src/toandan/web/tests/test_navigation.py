@@ -118,3 +118,35 @@ def test_logout_is_a_post_form_with_csrf(client, make_staff):
     assert '<form method="post" action="/accounts/logout/" class="inline-form">' in page
     assert page.count('name="csrfmiddlewaretoken"') == 2  # logout and language switch
     assert "Trần Thị Thử" in page
+
+
+def test_the_staff_menu_is_grouped_by_task(client, make_staff):
+    # 12-13 links on two rows were hard to scan: the staff pages sit in four groups.
+    client.force_login(make_staff(role=Role.POLICE_OFFICER))
+
+    response = client.get("/")
+    top = [
+        (item.label, [link.label for link in item.links]) for item in response.context["nav_menu"]
+    ]
+
+    assert top == [
+        ("Trang chủ", []),
+        ("Gửi tin báo", []),
+        ("Theo dõi tin báo", []),
+        (
+            "Tin báo",
+            ["Tin báo của đơn vị", "Tổng quan đơn vị", "Nhập tin báo", "Thông báo"],
+        ),
+        ("Thống kê", []),
+        ("Phong trào", ["Đơn vị tổ chức", "Chọn địa bàn"]),
+        ("Cài đặt", ["Tài khoản của tôi", "Tài liệu API"]),
+    ]
+    html = response.content.decode()
+    assert html.count('<details class="nav-group') == 3  # opens without JavaScript
+
+
+def test_the_citizens_menu_stays_flat(client):
+    response = client.get("/")
+
+    assert all(not item.links for item in response.context["nav_menu"])
+    assert "nav-group" not in response.content.decode()

@@ -10,11 +10,13 @@ import os
 from pathlib import Path
 from typing import Any
 
+from asgiref.local import Local
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.translation import trans_real
 
 
 class Command(BaseCommand):
@@ -42,4 +44,16 @@ class Command(BaseCommand):
                     # Fuzzy entries are guesses; shipping them would show wrong Vietnamese.
                     write_mo(mo_file, catalog, use_fuzzy=False)
                 compiled += 1
+        if compiled:
+            _forget_loaded_catalogues()
         self.stdout.write(f"compiled {compiled} catalogue(s)")
+
+
+def _forget_loaded_catalogues() -> None:
+    """Make this process read the new .mo files: `toandan setup` loads the demo data right
+    after compiling, and catalogues loaded before (without them) would store English texts.
+    The same reset Django does when LOCALE_PATHS changes in a test."""
+    # Private names of Django's translation module (the stubs do not declare them).
+    setattr(trans_real, "_translations", {})  # noqa: B010
+    setattr(trans_real, "_default", None)  # noqa: B010
+    setattr(trans_real, "_active", Local())  # noqa: B010

@@ -21,6 +21,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("i18n_compile")
+        # Hashed static file names for production (the manifest storage needs them).
+        call_command("collectstatic", interactive=False, verbosity=0)
         call_command("migrate", interactive=False, verbosity=1)
         # The keyring is made here, on an empty database, and nowhere else: it refuses when
         # the database holds tips whose keys the keyring file lacks (restore it instead).

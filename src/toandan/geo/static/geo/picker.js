@@ -20,12 +20,23 @@
     box.addEventListener("input", function () {
       var wanted = key(box.value);
       var selected = list.value;
+      var found = [];
       list.textContent = "";
       all.forEach(function (item) {
         if (item.fixed || matches(item.key, wanted)) { list.appendChild(item.option); }
+        if (!item.fixed && matches(item.key, wanted)) { found.push(item.option); }
       });
       list.value = selected;
+      // One match is the one meant, as when the server filters without JavaScript.
+      if (wanted !== "" && found.length === 1) { list.value = found[0].value; }
       if (list.selectedIndex === -1 && list.options.length) { list.selectedIndex = 0; }
+    });
+    // Enter would press the host form's first button (send the whole tip): the list is
+    // already filtered, so go on to it instead.
+    box.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") { return; }
+      event.preventDefault();
+      list.focus();
     });
   }
   document.querySelectorAll("[data-geo-filter]").forEach(enhance);
