@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,11 +53,12 @@ def postgres_bin() -> Path:
     raise AssertionError  # unreachable: unavailable() skips or fails
 
 
-def _as_postgres(command: list[str]) -> list[str]:
-    # PostgreSQL refuses to run as root: run its programs as the postgres user then.
+def _as_postgres() -> dict[str, Any]:
+    """Popen options: PostgreSQL refuses to run as root, so its programs run as the postgres
+    user then (the process itself, not under runuser, so that our signals reach it)."""
     if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *command]
-    return command
+        return {"user": "postgres", "group": "postgres", "extra_groups": []}
+    return {}
 
 
 def _owned_tmp_dir(prefix: str) -> Path:
@@ -70,7 +72,13 @@ def _owned_tmp_dir(prefix: str) -> Path:
 
 def _check(command: list[str], what: str) -> None:
     done = subprocess.run(  # noqa: S603 - fixed programs and arguments
-        command, capture_output=True, text=True, timeout=300, check=False
+        command,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd="/",
+        **_as_postgres(),
     )
     if done.returncode != 0:
         pytest.fail(f"{what} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
@@ -111,26 +119,26 @@ def _start(data: Path, log: Path, *, bin_dir: Path) -> Cluster:
     port = free_port()
     with log.open("ab") as log_file:
         process = subprocess.Popen(  # noqa: S603 - fixed program, our arguments
-            _as_postgres(
-                [
-                    str(bin_dir / "postgres"),
-                    "-D",
-                    str(data),
-                    "-p",
-                    str(port),
-                    "-c",
-                    f"listen_addresses={HOST}",
-                    "-c",
-                    f"unix_socket_directories={data.parent}",
-                    # A throw-away cluster: durability would only slow the test down.
-                    "-c",
-                    "fsync=off",
-                    "-c",
-                    "max_connections=100",
-                ]
-            ),
+            [
+                str(bin_dir / "postgres"),
+                "-D",
+                str(data),
+                "-p",
+                str(port),
+                "-c",
+                f"listen_addresses={HOST}",
+                "-c",
+                f"unix_socket_directories={data.parent}",
+                # A throw-away cluster: durability would only slow the test down.
+                "-c",
+                "fsync=off",
+                "-c",
+                "max_connections=100",
+            ],
             stdout=log_file,
             stderr=subprocess.STDOUT,
+            cwd="/",
+            **_as_postgres(),
         )
     cluster = Cluster(data=data, port=port, process=process, log=log)
     deadline = time.monotonic() + START_TIMEOUT
@@ -156,20 +164,18 @@ def primary_cluster() -> Iterator[Cluster]:
     data = base / "primary"
     try:
         _check(
-            _as_postgres(
-                [
-                    str(bin_dir / "initdb"),
-                    "-D",
-                    str(data),
-                    "-U",
-                    "postgres",
-                    "--auth=trust",
-                    "-E",
-                    "UTF8",
-                    "--no-locale",
-                    "--no-sync",
-                ]
-            ),
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+                "--no-sync",
+            ],
             "initdb",
         )
         cluster = _start(data, base / "primary.log", bin_dir=bin_dir)
@@ -187,25 +193,23 @@ def streaming_replica(primary: Cluster) -> Iterator[Cluster]:
     bin_dir = postgres_bin()
     data = primary.data.parent / f"replica-{free_port()}"
     _check(
-        _as_postgres(
-            [
-                str(bin_dir / "pg_basebackup"),
-                "-h",
-                HOST,
-                "-p",
-                str(primary.port),
-                "-U",
-                "postgres",
-                "-D",
-                str(data),
-                "-R",
-                "-X",
-                "stream",
-                "-c",
-                "fast",
-                "--no-sync",
-            ]
-        ),
+        [
+            str(bin_dir / "pg_basebackup"),
+            "-h",
+            HOST,
+            "-p",
+            str(primary.port),
+            "-U",
+            "postgres",
+            "-D",
+            str(data),
+            "-R",
+            "-X",
+            "stream",
+            "-c",
+            "fast",
+            "--no-sync",
+        ],
         "pg_basebackup",
     )
     replica = _start(data, data.parent / f"{data.name}.log", bin_dir=bin_dir)
