@@ -41,6 +41,7 @@ typecheck: $(VENV)/.installed-dev
 
 pytest: $(VENV)/.installed-dev messages
 	bash scripts/ensure-chromium
+	bash scripts/ensure-nginx
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # ruff, mypy and every test, on PostgreSQL when DATABASE_URL says so and SQLite otherwise.

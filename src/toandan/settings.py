@@ -112,6 +112,8 @@ MIDDLEWARE = [
     # masks the CSRF token on every response and GZipMiddleware adds random padding.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After a change, this browser reads the primary for a while (toandan.core.db_router).
+    "toandan.core.db_router.ReplicaPinMiddleware",
     "toandan.core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -156,6 +158,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Streaming replicas (comma-separated URLs) for statistics, dashboards and exports; see
+# toandan.core.db_router for what reads them and when the primary is read instead.
+TOANDAN_REPLICA_URLS = [
+    url.strip() for url in os.environ.get("TOANDAN_REPLICA_URLS", "").split(",") if url.strip()
+]
+for _number, _url in enumerate(TOANDAN_REPLICA_URLS, start=1):
+    DATABASES[f"replica{_number}"] = {
+        **dj_database_url.parse(_url, conn_max_age=60),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["toandan.core.db_router.ReplicaRouter"]
+TOANDAN_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("TOANDAN_REPLICA_MAX_LAG_SECONDS", "30"))
+TOANDAN_REPLICA_PIN_SECONDS = int(os.environ.get("TOANDAN_REPLICA_PIN_SECONDS", "60"))
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from toandan.audit.services import audit_record
+from toandan.core.db_router import replica_reads
 from toandan.documents.decree30 import DocumentTooLargeError
 from toandan.documents.pdf import render_pdf
 from toandan.documents.word import render_docx
@@ -206,7 +207,10 @@ def export_job_run(*, job_id: int, progress_every: int | None = None) -> None:
             producer = get_producer(job.kind)
             if producer is None or job.format not in producer.formats:
                 raise ExportRefusedError(gettext("This export is no longer available."))
-            title, rows = _write(job, producer, job.created_by, part, every)
+            # The rows may come from a replica (TOANDAN_REPLICA_URLS); the job itself was
+            # read from the primary above, where it was just created.
+            with replica_reads():
+                title, rows = _write(job, producer, job.created_by, part, every)
             part.replace(directory / name)
         except (ExportRefusedError, PeriodError, DocumentTooLargeError) as refused:
             part.unlink(missing_ok=True)
