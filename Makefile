@@ -39,9 +39,13 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy src
 
+# The tests run in parallel, one pytest-xdist worker per core (see --dist in pyproject.toml);
+# PYTEST_ARGS comes after, so PYTEST_ARGS="-n 0" runs them in this one process instead.
+PYTEST_WORKERS ?= auto
+
 pytest: $(VENV)/.installed-dev messages
 	bash scripts/ensure-chromium
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # ruff, mypy and every test, on PostgreSQL when DATABASE_URL says so and SQLite otherwise.
 test: lint typecheck pytest
