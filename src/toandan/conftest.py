@@ -38,7 +38,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the marks
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests that use a module- or package-scoped fixture of ours run on one xdist worker.
 
     Those fixtures are the expensive ones (`toandan setup` and a server for the browser and
@@ -59,6 +59,29 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         )
         if shared:
             item.add_marker(pytest.mark.xdist_group(shared[0]))
+    if getattr(config.option, "loadgroup", False):  # set on xdist workers with --dist loadgroup
+        _xdist_groups_in_node_ids(items)
+
+
+def _xdist_groups_in_node_ids(items: list[pytest.Item]) -> None:
+    """Put each test's xdist_group in its node id ("<id>@<group>"): the id is all the worker
+    reports, and xdist's scheduler reads the group from it.
+
+    pytest-xdist 3.8 writes that id to `item._nodeid`, which pytest 9.2 no longer reads (it
+    keeps a structured `item._id`), so every group was silently ignored and a browser server
+    was set up on every worker (pytest-xdist issue #1386). Drop this once xdist writes it
+    itself: tests/test_parallel.py fails if grouping stops working either way.
+    """
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        names = sorted(
+            {str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+             for mark in item.iter_markers("xdist_group")}
+        )  # fmt: skip
+        suffix = "@" + "_".join(names)
+        if names and not item.nodeid.endswith(suffix):
+            item._id = NodeId.parse(item.nodeid + suffix)
 
 
 @pytest.fixture(scope="session")
