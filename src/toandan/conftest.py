@@ -4,6 +4,10 @@
   session; each test runs in a transaction that is rolled back, so it starts from that state.
 - CI sets TOANDAN_REQUIRE_POSTGRES=1: the session refuses to run on anything but PostgreSQL.
 - The network is blocked: a test that tries to reach anything but this machine fails.
+- `make test` runs the tests in parallel (pytest-xdist, `--dist loadgroup`): each worker has its
+  own test database (`test_<name>_gw0`, ...) with its own geography, its own temporary
+  directories and its own keyring; tests that share a module- or package-scoped fixture (a
+  server set up once, a wheel built once) are kept on one worker.
 """
 
 from __future__ import annotations
@@ -39,6 +43,53 @@ def pytest_configure(config: pytest.Config) -> None:
         if "postgresql" not in engine:
             msg = f"TOANDAN_REQUIRE_POSTGRES=1 but DATABASE_URL points at {engine}"
             raise pytest.UsageError(msg)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that use a module- or package-scoped fixture of ours run on one xdist worker.
+
+    Those fixtures are the expensive ones (`toandan setup` and a server for the browser and
+    serve tests, a wheel built and installed for the packaging test): spread over the workers,
+    each worker would build its own copy, costing more than the parallelism gains. The group
+    is named after where the fixture is defined, so two browser packages (each with its own
+    server) still run side by side. Marks are inert without `--dist loadgroup`.
+    """
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        shared = sorted(
+            definition.baseid
+            for definitions in info.name2fixturedefs.values()
+            for definition in definitions[-1:]  # the one this test gets
+            if definition.scope in {"module", "package", "class"} and definition.baseid
+        )
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(shared[0]))
+    if getattr(config.option, "loadgroup", False):  # set on xdist workers with --dist loadgroup
+        _xdist_groups_in_node_ids(items)
+
+
+def _xdist_groups_in_node_ids(items: list[pytest.Item]) -> None:
+    """Put each test's xdist_group in its node id ("<id>@<group>"): the id is all the worker
+    reports, and xdist's scheduler reads the group from it.
+
+    pytest-xdist 3.8 writes that id to `item._nodeid`, which pytest 9.2 no longer reads (it
+    keeps a structured `item._id`), so every group was silently ignored and a browser server
+    was set up on every worker (pytest-xdist issue #1386). Drop this once xdist writes it
+    itself: tests/test_parallel.py fails if grouping stops working either way.
+    """
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        names = sorted(
+            {str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+             for mark in item.iter_markers("xdist_group")}
+        )  # fmt: skip
+        suffix = "@" + "_".join(names)
+        if names and not item.nodeid.endswith(suffix):
+            item._id = NodeId.parse(item.nodeid + suffix)
 
 
 @pytest.fixture(scope="session")

@@ -42,14 +42,22 @@ def _installation_secret(path: Path) -> str:
     # The first thing toandan writes, so it makes var/: private, like the database inside it.
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     import secrets
+    import tempfile
 
     value = secrets.token_urlsafe(64)
+    # Written in full under another name, then linked into place: a process starting at the same
+    # moment (a pytest-xdist worker, `toandan worker` beside `toandan serve`) finds no file or
+    # the whole key, never an empty file it would read as an empty key.
+    fd, written = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")  # mode 0600
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(value)
+        try:
+            path.hardlink_to(written)
+        except FileExistsError:  # another process made it first
+            return path.read_text().strip()
+    finally:
+        Path(written).unlink()
     return value
 
 
