@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
+from toandan.audit.actions import register_actions
 from toandan.audit.models import AuditEvent
 from toandan.audit.services import (
     AuditOutsideTransactionError,
@@ -15,6 +18,16 @@ from toandan.audit.services import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+class _TestAction(StrEnum):
+    """The actions these tests write: audit_record refuses any action outside a catalogue."""
+
+    UPDATE = "test.thing.update"
+    DELETE = "test.thing.delete"
+
+
+register_actions("audit-tests", _TestAction)
 
 
 def _write(n: int) -> list[AuditEvent]:
