@@ -85,10 +85,13 @@ TRANSITION_ACTIONS: dict[str, TipsAction] = {
 
 
 class BenchAction(StrEnum):
-    """The benchmark baseline's event (`POST /api/bench/minimal`): writable only while
-    TOANDAN_BENCH_ENDPOINTS is on, so a production installation can never record it."""
+    """The benchmarks' events: writable only while TOANDAN_BENCH_ENDPOINTS is on, so a
+    production installation can never record one."""
 
+    # The baseline endpoint (`POST /api/v1/bench/minimal`).
     MINIMAL = "bench.minimal"
+    # `make bench audit`: the cost of the chain.
+    TIP_VIEW = "bench.tip.view"
 
 
 register_actions("bench", BenchAction, only_if_setting="TOANDAN_BENCH_ENDPOINTS")

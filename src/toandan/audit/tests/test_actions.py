@@ -21,6 +21,7 @@ from toandan.tips import timeline
 from toandan.tips.audit_actions import TRANSITION_ACTIONS, BenchAction, TipsAction
 
 SRC = Path(__file__).resolve().parents[2]
+BENCH = SRC.parents[1] / "bench"
 
 # Every action stored in chains today. A stored value keeps its meaning forever (the chain
 # cannot be rewritten): a catalogue may add an action (add it here too), never rename one.
@@ -33,7 +34,7 @@ STORED_ACTIONS = {
     "accounts.token.create", "accounts.token.revoke", "accounts.user.create",
     "accounts.user.update",
     "backup.restore",
-    "bench.minimal",
+    "bench.minimal", "bench.tip.view",
     "export.job.create", "export.job.download",
     "geo.load", "geo.region.create", "geo.region.delete", "geo.region.update",
     "notifications.digest.send", "notifications.reminders.send",
@@ -79,11 +80,11 @@ def _catalogues() -> dict[str, type[StrEnum]]:
 
 
 def _sources() -> list[tuple[Path, ast.Module]]:
-    return [
-        (path, ast.parse(path.read_text(encoding="utf-8")))
-        for path in sorted(SRC.rglob("*.py"))
-        if "tests" not in path.relative_to(SRC).parts
-    ]
+    """The code that writes events: the project's and the benchmarks' (not the tests')."""
+    paths = [p for p in sorted(SRC.rglob("*.py")) if "tests" not in p.relative_to(SRC).parts]
+    if BENCH.is_dir():
+        paths += sorted(BENCH.glob("*.py"))
+    return [(path, ast.parse(path.read_text(encoding="utf-8"))) for path in paths]
 
 
 def _audit_calls(tree: ast.Module) -> list[ast.Call]:
