@@ -16,6 +16,7 @@ import hmac
 import json
 import os
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +101,7 @@ def audit_chain_lock() -> None:
 def audit_record(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,
-    action: str,
+    action: StrEnum,
     target: models.Model | None = None,
     object_type: str = "",
     object_id: str = "",
