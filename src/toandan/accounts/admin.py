@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from toandan.accounts.audit_actions import AccountsAction
 from toandan.accounts.grants import (
     RoleGrantRefusedError,
     needs_second_approval,
@@ -116,7 +117,7 @@ class UserAdmin(DjangoUserAdmin[User]):
                 user.save(update_fields=["must_change_password"])
                 audit_record(
                     actor=request.user,
-                    action="accounts.password.set_by_admin",
+                    action=AccountsAction.PASSWORD_SET_BY_ADMIN,
                     target=user,
                     reason="set in the admin",
                 )
@@ -126,7 +127,7 @@ class UserAdmin(DjangoUserAdmin[User]):
         super().save_model(request, obj, form, change)
         audit_record(
             actor=request.user,
-            action="accounts.user.update" if change else "accounts.user.create",
+            action=AccountsAction.USER_UPDATE if change else AccountsAction.USER_CREATE,
             target=obj,
             reason="changed in the admin",
             # Field names only: never the password hash.
@@ -160,14 +161,14 @@ class UserAdmin(DjangoUserAdmin[User]):
                 )
                 continue
             assignment.save()
-            self._audit_role(request, "accounts.role.assign", assignment, [])
+            self._audit_role(request, AccountsAction.ROLE_ASSIGN, assignment, [])
         for assignment, fields in formset.changed_objects:
             assignment.save()
-            self._audit_role(request, "accounts.role.change", assignment, fields)
+            self._audit_role(request, AccountsAction.ROLE_CHANGE, assignment, fields)
 
     @staticmethod
     def _audit_role(
-        request: HttpRequest, action: str, assignment: RoleAssignment, fields: list[str]
+        request: HttpRequest, action: AccountsAction, assignment: RoleAssignment, fields: list[str]
     ) -> None:
         audit_record(
             actor=request.user,

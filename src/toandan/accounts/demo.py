@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 
+from toandan.accounts.audit_actions import AccountsAction
 from toandan.accounts.grants import role_bootstrap
 from toandan.accounts.models import Role, User
 from toandan.audit.services import audit_record
@@ -68,13 +69,13 @@ def load_demo() -> str:
             user.save()
             audit_record(
                 actor=None,
-                action="accounts.user.create",
+                action=AccountsAction.USER_CREATE,
                 target=user,
                 reason="demo data",
                 data={"username": user.username},
             )
             created += 1
-        # The system actor, audited ("accounts.role.bootstrap"): demo police accounts must open
+        # The system actor, audited (AccountsAction.ROLE_BOOTSTRAP): demo police accounts must open
         # tips without a second administrator, and nothing else in the product may do that.
         role_bootstrap(user=user, role=account.role, org_unit=unit, reason="demo data")
     summary = f"{created} accounts created, {len(existing)} already present"

@@ -14,7 +14,7 @@ leader at the national unit and read every tip. So, like an identity reveal
    assignment made, audited with both names.
 
 Demo data and tests give roles through `role_bootstrap`: the system actor, audited as
-"accounts.role.bootstrap". No page, API or command of the product calls it; code that runs on
+AccountsAction.ROLE_BOOTSTRAP. No page, API or command of the product calls it; code that runs on
 the server can write to the database anyway.
 """
 
@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from toandan.accounts.audit_actions import AccountsAction
 from toandan.accounts.models import (
     GRANT_APPROVAL_ROLES,
     GrantStatus,
@@ -107,7 +108,7 @@ def role_grant_request(
     reason: str = "",
 ) -> RoleGrant:
     """Ask to give `user` a role that reads tips or reveals tipsters: a pending grant (the
-    same one if it is already pending), audited as "accounts.role.grant_request"; the police
+    same one if it is already pending), audited as AccountsAction.ROLE_GRANT_REQUEST; the police
     leaders over the unit and the other administrators are told."""
     if not needs_second_approval(role):
         msg = f"{role} is given at once: use role_assign"
@@ -134,7 +135,7 @@ def role_grant_request(
     grant.save()
     audit_record(
         actor=actor,
-        action="accounts.role.grant_request",
+        action=AccountsAction.ROLE_GRANT_REQUEST,
         target=grant,
         reason=reason,
         data=_grant_data(grant),
@@ -185,7 +186,7 @@ def role_grants_request_bulk(
     for grant in created:
         audit_record(
             actor=actor,
-            action="accounts.role.grant_request",
+            action=AccountsAction.ROLE_GRANT_REQUEST,
             target=grant,
             reason=reason,
             data=_grant_data(grant),
@@ -204,7 +205,7 @@ def role_grant_decide(
     now: dt.datetime | None = None,
 ) -> RoleGrant:
     """Another administrator approves (the role assignment is made) or refuses a pending
-    grant. Audited as "accounts.role.grant_approve" or "accounts.role.grant_refuse"."""
+    grant. Audited as AccountsAction.ROLE_GRANT_APPROVE or AccountsAction.ROLE_GRANT_REFUSE."""
     now = now or timezone.now()
     note = " ".join((note or "").split())
     if len(note) > NOTE_MAX:
@@ -242,7 +243,7 @@ def role_grant_decide(
                 org_unit=locked.org_unit,
                 valid_from=locked.valid_from,
                 valid_to=locked.valid_to,
-                action="accounts.role.assign",
+                action=AccountsAction.ROLE_ASSIGN,
                 reason=locked.reason,
                 extra={
                     "grant": locked.pk,
@@ -254,7 +255,9 @@ def role_grant_decide(
         )
         audit_record(
             actor=decider,
-            action="accounts.role.grant_approve" if approve else "accounts.role.grant_refuse",
+            action=AccountsAction.ROLE_GRANT_APPROVE
+            if approve
+            else AccountsAction.ROLE_GRANT_REFUSE,
             target=locked,
             reason=note,
             data=_grant_data(locked),
@@ -270,7 +273,7 @@ def _assignment_open(
     org_unit: OrgUnit,
     valid_from: dt.date,
     valid_to: dt.date | None,
-    action: str,
+    action: AccountsAction,
     reason: str,
     extra: dict[str, object] | None = None,
 ) -> RoleAssignment:
@@ -304,7 +307,7 @@ def role_bootstrap(
     valid_from: dt.date | None = None,
 ) -> RoleAssignment:
     """The system actor gives a role at once, for demo data and tests: audited as
-    "accounts.role.bootstrap" with no actor. Never called by a page, the API or a command
+    AccountsAction.ROLE_BOOTSTRAP with no actor. Never called by a page, the API or a command
     an administrator runs on accounts (see the module's docstring)."""
     if not reason:
         raise ValidationError({"reason": "a bootstrap grant says why"})
@@ -315,6 +318,6 @@ def role_bootstrap(
         org_unit=org_unit,
         valid_from=valid_from or timezone.localdate(),
         valid_to=None,
-        action="accounts.role.bootstrap",
+        action=AccountsAction.ROLE_BOOTSTRAP,
         reason=reason,
     )

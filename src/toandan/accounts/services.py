@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from toandan.accounts.audit_actions import AccountsAction
 from toandan.accounts.crypto import SecretUnreadableError, decrypt_secret, encrypt_secret
 from toandan.accounts.grants import needs_second_approval, role_grant_request
 from toandan.accounts.models import ApiToken, RoleAssignment, RoleGrant, User
@@ -73,7 +74,7 @@ def login_failure_record(
     target_id = str(user.pk) if user is not None else ""
     audit_record(
         actor=None,
-        action="accounts.login.failure",
+        action=AccountsAction.LOGIN_FAILURE,
         object_type="accounts.user",
         object_id=target_id,
         data={"username": username[:150], "stage": stage},
@@ -81,7 +82,7 @@ def login_failure_record(
     if locked:
         audit_record(
             actor=None,
-            action="accounts.login.lockout",
+            action=AccountsAction.LOGIN_LOCKOUT,
             object_type="accounts.user",
             object_id=target_id,
             reason="too many failed logins",
@@ -100,13 +101,16 @@ def login_success_record(
     """Clear the user's failures and remember this browser as one of theirs."""
     ratelimit.login_succeeded(username_key(user.get_username()), address_key, device)
     audit_record(
-        actor=user, action="accounts.login.success", target=user, data={"two_factor": two_factor}
+        actor=user,
+        action=AccountsAction.LOGIN_SUCCESS,
+        target=user,
+        data={"two_factor": two_factor},
     )
 
 
 @transaction.atomic
 def logout_record(*, user: User, reason: str = "") -> None:
-    audit_record(actor=user, action="accounts.logout", target=user, reason=reason)
+    audit_record(actor=user, action=AccountsAction.LOGOUT, target=user, reason=reason)
 
 
 @transaction.atomic
@@ -116,7 +120,7 @@ def password_change(*, user: User, new_password: str) -> None:
     user.set_password(new_password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
-    audit_record(actor=user, action="accounts.password.change", target=user)
+    audit_record(actor=user, action=AccountsAction.PASSWORD_CHANGE, target=user)
 
 
 # --- Two-factor (TOTP, RFC 6238) ------------------------------------------------------------
@@ -158,7 +162,7 @@ def two_factor_enrol(*, user: User, secret: str, code: str) -> bool:
     user.totp_confirmed_at = timezone.now()
     user.totp_last_step = step
     user.save(update_fields=["totp_secret_encrypted", "totp_confirmed_at", "totp_last_step"])
-    audit_record(actor=user, action="accounts.2fa.enrol", target=user)
+    audit_record(actor=user, action=AccountsAction.TWO_FACTOR_ENROL, target=user)
     return True
 
 
@@ -188,7 +192,7 @@ def two_factor_reset(*, actor: Actor, user: User, reason: str) -> None:
     user.totp_confirmed_at = None
     user.totp_last_step = None
     user.save(update_fields=["totp_secret_encrypted", "totp_confirmed_at", "totp_last_step"])
-    audit_record(actor=actor, action="accounts.2fa.reset", target=user, reason=reason)
+    audit_record(actor=actor, action=AccountsAction.TWO_FACTOR_RESET, target=user, reason=reason)
 
 
 # --- Roles ----------------------------------------------------------------------------------
@@ -229,7 +233,7 @@ def role_assign(
     assignment.save()
     audit_record(
         actor=actor,
-        action="accounts.role.assign",
+        action=AccountsAction.ROLE_ASSIGN,
         target=assignment,
         reason=reason,
         data={"user": user.username, "role": role, "org_unit": org_unit.code},
@@ -249,7 +253,7 @@ def role_end(
     assignment.save(update_fields=["valid_to"])
     audit_record(
         actor=actor,
-        action="accounts.role.end",
+        action=AccountsAction.ROLE_END,
         target=assignment,
         reason=reason,
         data={
@@ -294,7 +298,7 @@ def api_token_create(
     token.save()
     audit_record(
         actor=actor,
-        action="accounts.token.create",
+        action=AccountsAction.TOKEN_CREATE,
         target=token,
         reason=reason,
         data={"user": user.username, "name": token.name, "prefix": token.prefix, "days": days},
@@ -310,7 +314,7 @@ def api_token_revoke(*, actor: Actor, token: ApiToken, reason: str = "") -> ApiT
     token.save(update_fields=["revoked_at"])
     audit_record(
         actor=actor,
-        action="accounts.token.revoke",
+        action=AccountsAction.TOKEN_REVOKE,
         target=token,
         reason=reason,
         data={"user": token.user.username, "prefix": token.prefix},

@@ -25,6 +25,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from toandan.accounts.audit_actions import AccountsAction
 from toandan.accounts.grants import needs_second_approval, role_grants_request_bulk
 from toandan.accounts.models import ROLE_UNIT_KINDS, Role, RoleAssignment, User
 from toandan.accounts.passwords import one_time_password_generate, one_time_password_hash
@@ -380,7 +381,7 @@ def _apply(
         result.created.append((user.username, one_time.get(user.username, "")))
         audit_record(
             actor=actor,
-            action="accounts.user.create",
+            action=AccountsAction.USER_CREATE,
             target=saved,
             reason="users import",
             data={"username": saved.username, "full_name": saved.full_name},
@@ -390,7 +391,7 @@ def _apply(
             result.updated.append(username)
             audit_record(
                 actor=actor,
-                action="accounts.user.update",
+                action=AccountsAction.USER_UPDATE,
                 target=users[username],
                 reason="users import",
                 data={"username": username, "fields": changes},
@@ -437,7 +438,7 @@ def _apply_roles(
     for assignment in new_assignments:
         audit_record(
             actor=actor,
-            action="accounts.role.assign",
+            action=AccountsAction.ROLE_ASSIGN,
             object_type="accounts.roleassignment",
             object_id=f"{assignment.user.username}:{assignment.role}:{assignment.org_unit.code}",
             reason="users import",
@@ -461,7 +462,7 @@ def _apply_roles(
     for assignment in to_end:
         audit_record(
             actor=actor,
-            action="accounts.role.end",
+            action=AccountsAction.ROLE_END,
             target=assignment,
             reason="users import (replace roles)",
             data={

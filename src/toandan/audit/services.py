@@ -16,6 +16,7 @@ import hmac
 import json
 import os
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from toandan.audit.actions import action_check
 from toandan.audit.models import AuditEvent, AuditHead
 
 GENESIS_HASH = "0" * 64
@@ -99,7 +101,7 @@ def audit_chain_lock() -> None:
 def audit_record(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,
-    action: str,
+    action: StrEnum,
     target: models.Model | None = None,
     object_type: str = "",
     object_id: str = "",
@@ -110,10 +112,13 @@ def audit_record(
 
     Must run inside `transaction.atomic()` together with the change it records: if the change
     rolls back, so does its event, and an event never exists for a change that did not happen.
+    `action` is a member of an app's catalogue (`<app>/audit_actions.py`); any other string is
+    refused (`UnregisteredAuditActionError`).
     """
     if not transaction.get_connection().in_atomic_block:
         msg = "audit_record() must be called inside the transaction of the change it records"
         raise AuditOutsideTransactionError(msg)
+    action_check(action)
     if target is not None:
         object_type = object_type or target._meta.label_lower
         object_id = object_id or str(target.pk)
@@ -128,7 +133,7 @@ def audit_record(
         occurred_at=timezone.now(),
         actor_id=actor_id,
         actor_label=actor_label,
-        action=action,
+        action=str(action),
         object_type=object_type,
         object_id=object_id,
         reason=reason,

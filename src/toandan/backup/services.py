@@ -49,6 +49,7 @@ from toandan.audit.services import (
     checkpoints_read,
 )
 from toandan.backup.archive import ArchiveError, DecryptingReader, EncryptingWriter, Sealing
+from toandan.backup.audit_actions import BackupAction
 from toandan.core.startup import startup_problems
 
 FORMAT = "toandan-backup-1"
@@ -545,7 +546,7 @@ def backup_restore(
         with transaction.atomic():
             audit_record(
                 actor=None,
-                action="backup.restore",
+                action=BackupAction.RESTORE,
                 object_type="backup",
                 object_id=str(staged.manifest["created_at"])[:80],
                 data={"audit_seq": audit["seq"] if audit else 0, "lost_after_checkpoint": lost},

@@ -70,8 +70,10 @@ from django.utils.translation import gettext as _
 from toandan.audit.services import audit_record
 from toandan.geo.models import AdminUnit, Generation, Level, Succession
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
+from toandan.stats.audit_actions import StatsAction
 from toandan.tips import crypto, timeline
 from toandan.tips import routing as routing_rules
+from toandan.tips.audit_actions import TipsAction
 from toandan.tips.models import (
     OPEN_STATUSES,
     STAFF_CHANNELS,
@@ -1252,7 +1254,7 @@ class _Writer:
             touched = self._count(drafts)
             audit_record(
                 actor=None,
-                action="tips.synthetic.generate",
+                action=TipsAction.SYNTHETIC_GENERATE,
                 object_type="tips.tip",
                 reason="synthetic tips for dashboards and benchmarks",
                 data={
@@ -1624,7 +1626,7 @@ def generate_reports(
             if made:
                 audit_record(
                     actor=None,
-                    action="stats.synthetic.reports",
+                    action=StatsAction.SYNTHETIC_REPORTS,
                     object_type=Report._meta.label_lower,
                     reason="synthetic periodic reports for dashboards and benchmarks",
                     data={"dataset": dataset.code, "years": f"{first}-{last}", "reports": made},

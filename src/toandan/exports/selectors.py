@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from toandan.audit.services import audit_record
+from toandan.exports.audit_actions import ExportsAction
 from toandan.exports.models import ExportJob, ExportStatus
 from toandan.exports.services import exports_dir
 
@@ -51,7 +52,7 @@ def export_file_for_owner(*, user: AnyUser, job_id: int) -> ExportFile | None:
     with transaction.atomic():
         audit_record(
             actor=user,
-            action="export.job.download",
+            action=ExportsAction.JOB_DOWNLOAD,
             target=job,
             data={"kind": job.kind, "format": job.format, "rows": job.rows_written},
         )

@@ -30,6 +30,7 @@ from toandan.core.db_router import replica_reads
 from toandan.documents.decree30 import DocumentTooLargeError
 from toandan.documents.pdf import render_pdf
 from toandan.documents.word import render_docx
+from toandan.exports.audit_actions import ExportsAction
 from toandan.exports.models import ACTIVE_STATUSES, ExportFormat, ExportJob, ExportStatus
 from toandan.exports.registry import ExportRefusedError, Params, Producer, get_producer
 from toandan.exports.tables import write_csv, write_xlsx
@@ -120,7 +121,7 @@ def export_job_create(
         job.save()
         audit_record(
             actor=actor,
-            action="export.job.create",
+            action=ExportsAction.JOB_CREATE,
             target=job,
             data={"kind": kind, "format": format, "params": job.params},
         )

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 
 from toandan.audit.services import audit_record
 from toandan.core.admin import ReadOnlyAdmin
+from toandan.geo.audit_actions import GeoAction
 from toandan.geo.models import AdminUnit, Region, Succession
 
 
@@ -68,7 +69,7 @@ class RegionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         region = form.instance
         audit_record(
             actor=request.user,
-            action="geo.region.update" if change else "geo.region.create",
+            action=GeoAction.REGION_UPDATE if change else GeoAction.REGION_CREATE,
             target=region,
             data={
                 "name": region.name,
@@ -84,7 +85,7 @@ class RegionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         for region in queryset:
             audit_record(
                 actor=request.user,
-                action="geo.region.delete",
+                action=GeoAction.REGION_DELETE,
                 target=region,
                 data={"code": region.code},
             )
@@ -92,6 +93,6 @@ class RegionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def delete_model(self, request: HttpRequest, obj: Region) -> None:
         audit_record(
-            actor=request.user, action="geo.region.delete", target=obj, data={"code": obj.code}
+            actor=request.user, action=GeoAction.REGION_DELETE, target=obj, data={"code": obj.code}
         )
         super().delete_model(request, obj)

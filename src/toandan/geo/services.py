@@ -31,6 +31,7 @@ from django.db.models.functions import Cast, Concat
 
 from toandan.audit.services import audit_record
 from toandan.core.text import search_key
+from toandan.geo.audit_actions import GeoAction
 from toandan.geo.models import (
     AdminUnit,
     Generation,
@@ -479,7 +480,7 @@ def geo_load() -> GeoLoadResult:
         if result.changed:
             audit_record(
                 actor=None,
-                action="geo.load",
+                action=GeoAction.LOAD,
                 object_type="geo.adminunit",
                 reason="load of the administrative geography from vietnamadminunits",
                 data={

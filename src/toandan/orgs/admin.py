@@ -9,9 +9,8 @@ from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
-from toandan.audit.services import audit_record
-from toandan.core.text import search_key
 from toandan.orgs.models import OrgUnit
+from toandan.orgs.services import org_unit_update
 
 
 @admin.register(OrgUnit)
@@ -53,13 +52,14 @@ class OrgUnitAdmin(admin.ModelAdmin[OrgUnit]):
         return False
 
     def save_model(self, request: HttpRequest, obj: OrgUnit, form: Any, change: bool) -> None:
+        # Through the views' service, not a save of its own: the same change is then checked,
+        # saved and audited once, under one action, with the old and new values.
         with transaction.atomic():
-            obj.search_name = search_key(obj.name)
-            super().save_model(request, obj, form, change)
-            audit_record(
+            unit = OrgUnit.objects.select_for_update().get(pk=obj.pk)
+            org_unit_update(
                 actor=request.user,
-                action="orgs.unit.update",
-                target=obj,
+                unit=unit,
+                name=obj.name,
+                is_remote=obj.is_remote,
                 reason="changed in the admin",
-                data={"fields": sorted(form.changed_data)},
             )

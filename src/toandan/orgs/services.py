@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from toandan.audit.services import audit_record
 from toandan.core.text import search_key
 from toandan.geo.models import AdminUnit, Generation, Level
+from toandan.orgs.audit_actions import OrgsAction
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -76,7 +77,7 @@ def org_unit_create(
     unit.save(update_fields=["path"])
     audit_record(
         actor=actor,
-        action="orgs.unit.create",
+        action=OrgsAction.UNIT_CREATE,
         target=unit,
         reason=reason,
         data={"code": code, "name": name, "kind": kind, "level": level},
@@ -128,7 +129,9 @@ def org_unit_update(
         return unit
     unit.full_clean(exclude=["path"])
     unit.save()
-    audit_record(actor=actor, action="orgs.unit.update", target=unit, reason=reason, data=changes)
+    audit_record(
+        actor=actor, action=OrgsAction.UNIT_UPDATE, target=unit, reason=reason, data=changes
+    )
     return unit
 
 
@@ -146,7 +149,7 @@ def org_unit_close(*, actor: Actor, unit: OrgUnit, valid_to: dt.date, reason: st
     unit.refresh_from_db()
     audit_record(
         actor=actor,
-        action="orgs.unit.close",
+        action=OrgsAction.UNIT_CLOSE,
         target=unit,
         reason=reason,
         data={"valid_to": valid_to.isoformat(), "units_closed": closed},
@@ -283,7 +286,7 @@ def org_units_sync_with_geography() -> int:
         if created:
             audit_record(
                 actor=None,
-                action="orgs.units.sync",
+                action=OrgsAction.UNITS_SYNC,
                 object_type="orgs.orgunit",
                 reason="organisation units created from the administrative geography",
                 data={"created": created},

@@ -13,10 +13,16 @@ from django.http import HttpRequest
 
 from toandan.audit.services import audit_record
 from toandan.core.admin import ReadOnlyAdmin
+from toandan.stats.audit_actions import StatsAction
 from toandan.stats.models import DataElement, DataSet, Indicator, Report, ValidationRule
 
 
 class _AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    # The catalogue's action for each change, named by each admin (no name built at run time).
+    audit_create: StatsAction
+    audit_change: StatsAction
+    audit_delete: StatsAction
+
     def save_model(
         self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
     ) -> None:
@@ -24,7 +30,7 @@ class _AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             super().save_model(request, obj, form, change)
             audit_record(
                 actor=request.user,
-                action=f"stats.{obj._meta.model_name}.{'change' if change else 'create'}",
+                action=self.audit_change if change else self.audit_create,
                 target=obj,
                 data={"code": getattr(obj, "code", ""), "fields": sorted(form.changed_data)},
             )
@@ -33,7 +39,7 @@ class _AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         with transaction.atomic():
             audit_record(
                 actor=request.user,
-                action=f"stats.{obj._meta.model_name}.delete",
+                action=self.audit_delete,
                 target=obj,
                 data={"code": getattr(obj, "code", "")},
             )
@@ -42,6 +48,9 @@ class _AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Indicator)
 class IndicatorAdmin(_AuditedAdmin):
+    audit_create = StatsAction.INDICATOR_CREATE
+    audit_change = StatsAction.INDICATOR_CHANGE
+    audit_delete = StatsAction.INDICATOR_DELETE
     list_display = ["code", "name_vi", "source", "aggregation", "value_type", "order", "active"]
     list_filter = ["source", "aggregation", "active"]
     search_fields = ["code", "name_vi", "name_en"]
@@ -62,6 +71,9 @@ class ValidationRuleInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(DataSet)
 class DataSetAdmin(_AuditedAdmin):
+    audit_create = StatsAction.DATASET_CREATE
+    audit_change = StatsAction.DATASET_CHANGE
+    audit_delete = StatsAction.DATASET_DELETE
     list_display = ["code", "name_vi", "period_type", "org_kind", "levels", "due_days", "active"]
     list_filter = ["period_type", "org_kind", "active"]
     search_fields = ["code", "name_vi", "name_en"]

@@ -21,6 +21,7 @@ from django.utils import timezone
 from toandan.accounts.models import User
 from toandan.audit.services import audit_record
 from toandan.orgs.models import OrgUnit
+from toandan.stats.audit_actions import StatsAction
 from toandan.stats.defaults import ensure_defaults
 from toandan.stats.models import (
     COUNTED_STATUSES,
@@ -210,7 +211,7 @@ def load_demo() -> str:
         if defaults or created:
             audit_record(
                 actor=None,
-                action="stats.demo.load",
+                action=StatsAction.DEMO_LOAD,
                 object_type="stats.report",
                 reason="demo data",
                 data={"reference_rows": defaults, "reports": created},

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from toandan.audit.services import audit_record
 from toandan.orgs.models import OrgUnit
+from toandan.stats.audit_actions import REPORT_ACTIONS
 from toandan.stats.models import (
     COUNTED_STATUSES,
     Comparison,
@@ -399,7 +400,7 @@ def report_act(
             data["values"] = _write_values(report, clean, dataset)
         report.values.update(counted=report.status in COUNTED_STATUSES)
         audit_record(
-            actor=actor, action=f"stats.report.{action}", target=report, reason=text, data=data
+            actor=actor, action=REPORT_ACTIONS[action], target=report, reason=text, data=data
         )
     return report
 

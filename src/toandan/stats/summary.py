@@ -51,6 +51,7 @@ from django.utils.translation import gettext_lazy as _
 
 from toandan.audit.services import audit_chain_lock, audit_record
 from toandan.core.sql import Statement, add_counts_statements, execute_together
+from toandan.stats.audit_actions import StatsAction
 from toandan.stats.models import TIP_MEASURES, TipCommuneFact, TipFact, TipProvinceFact
 from toandan.stats.registry import (
     CellMaps,
@@ -682,7 +683,7 @@ def rebuild(
         )
         audit_record(
             actor=None,
-            action="stats.summary.rebuild",
+            action=StatsAction.SUMMARY_REBUILD,
             object_type="stats.tipfact",
             reason="summary of tips recounted from the tips",
             data={

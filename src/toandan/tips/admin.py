@@ -17,6 +17,7 @@ from django.http import HttpRequest
 
 from toandan.audit.services import audit_record
 from toandan.core.admin import ReadOnlyAdmin
+from toandan.tips.audit_actions import TipsAction
 from toandan.tips.models import Category, RegisterBook, RoutingRule, Tip
 
 
@@ -24,7 +25,10 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Edits write an audit event in the admin's own transaction (change and delete views run
     in one)."""
 
-    audit_name = ""
+    # The catalogue's action for each change, named by each admin (no name built at run time).
+    audit_create: TipsAction
+    audit_update: TipsAction
+    audit_delete: TipsAction
     audit_fields: tuple[str, ...] = ()
 
     def _snapshot(self, obj: Model) -> dict[str, Any]:
@@ -42,7 +46,7 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         super().save_model(request, obj, form, change)
         audit_record(
             actor=request.user,
-            action=f"tips.{self.audit_name}.{'update' if change else 'create'}",
+            action=self.audit_update if change else self.audit_create,
             target=obj,
             data={"changed": sorted(form.changed_data), **self._snapshot(obj)},
         )
@@ -50,7 +54,7 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         audit_record(
             actor=request.user,
-            action=f"tips.{self.audit_name}.delete",
+            action=self.audit_delete,
             target=obj,
             data=self._snapshot(obj),
         )
@@ -63,7 +67,9 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Category)
 class CategoryAdmin(AuditedAdmin):
-    audit_name = "category"
+    audit_create = TipsAction.CATEGORY_CREATE
+    audit_update = TipsAction.CATEGORY_UPDATE
+    audit_delete = TipsAction.CATEGORY_DELETE
     audit_fields = (
         "code",
         "group",
@@ -115,7 +121,9 @@ class CategoryAdmin(AuditedAdmin):
 
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(AuditedAdmin):
-    audit_name = "routing_rule"
+    audit_create = TipsAction.ROUTING_RULE_CREATE
+    audit_update = TipsAction.ROUTING_RULE_UPDATE
+    audit_delete = TipsAction.ROUTING_RULE_DELETE
     audit_fields = (
         "name",
         "priority",

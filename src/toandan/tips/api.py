@@ -39,6 +39,7 @@ from toandan.geo.models import AdminUnit
 from toandan.media.files import UploadData
 from toandan.orgs.models import OrgLevel, OrgUnit
 from toandan.tips import selectors
+from toandan.tips.audit_actions import BenchAction
 from toandan.tips.models import Category, Channel, ReceiptKind, Tip
 from toandan.tips.schemas import (
     PNG_BASE64_EXAMPLE,
@@ -534,7 +535,7 @@ def bench_minimal(request: HttpRequest, payload: BenchIn) -> Status[Any]:
     with transaction.atomic():
         event = audit_record(
             actor=None,
-            action="bench.minimal",
+            action=BenchAction.MINIMAL,
             object_type="bench",
             object_id=payload.category,
             data={"province": str(payload.province), "chars": len(payload.description)},

@@ -628,6 +628,7 @@ def _demo_reveal(now: dt.datetime) -> None:
 
 def _demo_open311_listing() -> None:
     from toandan.audit.services import audit_record
+    from toandan.tips.audit_actions import TipsAction
 
     with transaction.atomic():
         for category in Category.objects.filter(code__in=DEMO_OPEN311_LISTED, sensitive=False):
@@ -638,7 +639,7 @@ def _demo_open311_listing() -> None:
             category.save(update_fields=["open311_listed"])
             audit_record(
                 actor=None,
-                action="tips.category.update",
+                action=TipsAction.CATEGORY_UPDATE,
                 target=category,
                 reason="demo",
                 data={"changed": ["open311_listed"], "open311_listed": True},

@@ -53,6 +53,7 @@ from toandan.audit.services import audit_record
 from toandan.core.sql import execute_together, values_rows
 from toandan.core.text import search_key
 from toandan.tips import crypto
+from toandan.tips.audit_actions import TipsAction
 from toandan.tips.download import download_name
 from toandan.tips.models import (
     OPEN_STATUSES,
@@ -338,7 +339,7 @@ def fingerprints_rebuild(*, batch_size: int = 500, only_missing: bool = False) -
             written += len(fingerprints)
             audit_record(
                 actor=None,
-                action="tips.fingerprints.rebuild",
+                action=TipsAction.FINGERPRINTS_REBUILD,
                 object_type="tips.tip",
                 data={"first": ids[0], "last": ids[-1], "count": len(ids)},
             )
@@ -654,7 +655,7 @@ def merged_tips_for_staff(tip: Tip, *, actor: AnyUser) -> list[MergedTip]:
             for other in merged:
                 audit_record(
                     actor=user,
-                    action="tips.tip.content.view",
+                    action=TipsAction.TIP_CONTENT_VIEW,
                     target=other,
                     data={"reference": other.reference, "via": tip.reference},
                 )
@@ -676,7 +677,7 @@ def merged_attachment_for_staff(attachment: TipAttachment, *, actor: AnyUser) ->
     with transaction.atomic():
         audit_record(
             actor=user,
-            action="tips.attachment.view",
+            action=TipsAction.ATTACHMENT_VIEW,
             target=other,
             data={
                 "reference": other.reference,

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from toandan.accounts.models import POLICE_ROLES, RoleAssignment
 from toandan.audit.services import audit_record
 from toandan.core.tasks import send_email_on_commit
+from toandan.notifications.audit_actions import NotificationsAction
 from toandan.notifications.services import Notice, notices_send, notifications_page_url
 from toandan.orgs.models import OrgUnit
 from toandan.tips.inbox import DUE_SOON_DAYS, deadline_running
@@ -221,7 +222,7 @@ def deadline_reminders_send(*, now: dt.datetime | None = None) -> ReminderRun:
         notices_send(notices=notifications)
         audit_record(
             actor=None,
-            action="notifications.reminders.send",
+            action=NotificationsAction.REMINDERS_SEND,
             object_type="notifications.reminder",
             data={
                 "due_soon": soon,
@@ -451,7 +452,7 @@ def digests_send(*, now: dt.datetime | None = None) -> DigestRun:
         notices_send(notices=notifications)
         audit_record(
             actor=None,
-            action="notifications.digest.send",
+            action=NotificationsAction.DIGEST_SEND,
             object_type="notifications.dailydigest",
             data={"day": today.isoformat(), "digests": len(digests), "emails": len(emails)},
         )

@@ -35,6 +35,7 @@ from toandan.accounts.selectors import active_role_assignments, user_has_any_rol
 from toandan.audit.services import audit_record
 from toandan.orgs.models import OrgUnit
 from toandan.tips import crypto
+from toandan.tips.audit_actions import TipsAction
 from toandan.tips.models import (
     ContactReveal,
     RevealStatus,
@@ -224,7 +225,7 @@ def reveal_request(
 
     Only a police leader or an identity custodian over the unit that has the tip, with a
     written reason. Approved at once, or pending a second officer's approval when
-    TOANDAN_REVEAL_SECOND_APPROVAL is on. Audited as "tips.contact.reveal_request"."""
+    TOANDAN_REVEAL_SECOND_APPROVAL is on. Audited as TipsAction.CONTACT_REVEAL_REQUEST."""
     user = _user(actor)
     now = now or timezone.now()
     if not user_has_any_role(user, REVEAL_ROLES):
@@ -258,7 +259,7 @@ def reveal_request(
         reveal.save()
         audit_record(
             actor=user,
-            action="tips.contact.reveal_request",
+            action=TipsAction.CONTACT_REVEAL_REQUEST,
             target=tip,
             reason=reason,
             data={"reference": tip.reference, "reveal": reveal.pk, "status": reveal.status},
@@ -316,7 +317,9 @@ def reveal_decide(
         )
         audit_record(
             actor=user,
-            action="tips.contact.reveal_approve" if approve else "tips.contact.reveal_refuse",
+            action=TipsAction.CONTACT_REVEAL_APPROVE
+            if approve
+            else TipsAction.CONTACT_REVEAL_REFUSE,
             target=locked.tip,
             reason=note,
             data={"reference": locked.tip.reference, "reveal": locked.pk},
@@ -328,7 +331,7 @@ def reveal_read(
     *, actor: AnyUser, reveal: ContactReveal, now: dt.datetime | None = None
 ) -> dict[str, str]:
     """The tipster's contact details, decrypted, for the officer who asked, while the approval
-    is valid. Each reading is an audit event ("tips.contact.view") carrying the request's
+    is valid. Each reading is an audit event (TipsAction.CONTACT_VIEW) carrying the request's
     reason; the first also enters the tip's history and tells the leaders."""
     user = _user(actor)
     now = now or timezone.now()
@@ -368,7 +371,7 @@ def reveal_read(
         locked.views += 1
         audit_record(
             actor=user,
-            action="tips.contact.view",
+            action=TipsAction.CONTACT_VIEW,
             target=tip,
             reason=locked.reason,
             data={"reference": tip.reference, "reveal": locked.pk, "views": locked.views},

@@ -30,6 +30,7 @@ from toandan.core.process_cache import ProcessCache
 from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.orgs.models import OrgUnit
 from toandan.tips import crypto
+from toandan.tips.audit_actions import TipsAction
 from toandan.tips.download import download_name
 from toandan.tips.models import (
     Category,
@@ -351,7 +352,7 @@ def tip_content(tip: Tip, *, actor: AnyUser) -> dict[str, Any]:
     with transaction.atomic():
         audit_record(
             actor=user,
-            action="tips.tip.content.view",
+            action=TipsAction.TIP_CONTENT_VIEW,
             target=tip,
             data={"reference": tip.reference},
         )
@@ -390,7 +391,7 @@ def tip_messages_for_staff(tip: Tip, *, actor: AnyUser) -> list[StaffMessage]:
     with transaction.atomic():
         audit_record(
             actor=user,
-            action="tips.tip.messages.view",
+            action=TipsAction.TIP_MESSAGES_VIEW,
             target=tip,
             data={"reference": tip.reference, "messages": len(result)},
         )
@@ -428,7 +429,7 @@ def tip_attachment_for_staff(attachment: TipAttachment, *, actor: AnyUser) -> At
     with transaction.atomic():
         audit_record(
             actor=user,
-            action="tips.attachment.view",
+            action=TipsAction.ATTACHMENT_VIEW,
             target=tip,
             data={"reference": tip.reference, "attachment": attachment.pk},
         )

@@ -40,6 +40,7 @@ from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.media.files import UploadData
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
 from toandan.tips import crypto, duplicates, notices, receipts, timeline
+from toandan.tips.audit_actions import TipsAction
 from toandan.tips.events import TIP_PURGED, TipsPurged
 from toandan.tips.keyring_check import keyring_checked
 from toandan.tips.models import (
@@ -615,7 +616,7 @@ def tip_receive(
             notices.notify_tip_received(tip, recipients=recipients)
             audit_record(
                 actor=entered_by,
-                action="tips.tip.receive",
+                action=TipsAction.TIP_RECEIVE,
                 target=tip,
                 data={
                     "reference": tip.reference,
@@ -748,7 +749,7 @@ def receipt_replace(*, tip: Tip) -> str:
         )
         audit_record(
             actor=None,
-            action="tips.receipt.replace",
+            action=TipsAction.RECEIPT_REPLACE,
             target=tip,
             data={"reference": tip.reference, "previous_kind": previous_kind},
         )
@@ -788,7 +789,7 @@ def tipster_reply(*, tip: Tip, body: str, attachments: Sequence[UploadData] = ()
             notices.notify_tipster_replied(tip)
             audit_record(
                 actor=None,
-                action="tips.tip.reply",
+                action=TipsAction.TIP_REPLY,
                 target=tip,
                 data={
                     "reference": tip.reference,
@@ -837,7 +838,7 @@ def tip_message_to_tipster(*, actor: AbstractBaseUser, tip: Tip, body: str) -> T
         )
         audit_record(
             actor=actor,
-            action="tips.tip.message",
+            action=TipsAction.TIP_MESSAGE,
             target=tip,
             data={"reference": tip.reference, "message": message.pk},
         )
@@ -890,7 +891,7 @@ def tips_purge_expired(*, today: dt.date | None = None, batch_size: int = 500) -
             publish(TIP_PURGED, TipsPurged(tip_ids=tuple(ids), today=today))
             audit_record(
                 actor=None,
-                action="tips.tip.purge",
+                action=TipsAction.TIP_PURGE,
                 object_type="tips.tip",
                 reason="retention period over",
                 data={
@@ -1000,7 +1001,7 @@ def keys_rotate(
     with transaction.atomic():
         audit_record(
             actor=None,
-            action="tips.keys.rotate",
+            action=TipsAction.KEYS_ROTATE,
             object_type="tips.keyring",
             object_id=kek_id,
             data={

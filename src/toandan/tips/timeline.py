@@ -42,6 +42,7 @@ from toandan.accounts.selectors import active_role_assignments, user_jurisdictio
 from toandan.audit.services import audit_record
 from toandan.orgs.models import OrgKind, OrgUnit
 from toandan.tips import crypto, notices
+from toandan.tips.audit_actions import TRANSITION_ACTIONS, TipsAction
 from toandan.tips.events import TipChange, tip_change_publish
 from toandan.tips.models import (
     OPEN_STATUSES,
@@ -866,7 +867,7 @@ def tip_act(
         )
         audit_record(
             actor=actor,
-            action=f"tips.tip.{action}",
+            action=TRANSITION_ACTIONS[action],
             target=locked,
             # The reason itself stays in the encrypted history entry (`event`): the audit log
             # is append-only and outlives the tip, and free text may name people.
@@ -1277,7 +1278,7 @@ def deadlines_recompute_for_calendar(days: list[dt.date], actor: AbstractBaseUse
             tip.save(update_fields=["due_at"])
             audit_record(
                 actor=actor,
-                action="tips.tip.deadline_recomputed",
+                action=TipsAction.TIP_DEADLINE_RECOMPUTED,
                 target=tip,
                 data={
                     "reference": tip.reference,
@@ -1311,7 +1312,7 @@ def tip_note_add(
         )
         audit_record(
             actor=actor,
-            action="tips.tip.note",
+            action=TipsAction.TIP_NOTE,
             target=tip,
             data={"reference": tip.reference, "event": event.pk},
         )

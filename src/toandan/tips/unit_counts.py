@@ -331,10 +331,11 @@ def unit_counts_rebuild(*, since: dt.date | None = None, check: bool = False) ->
             batch_size=2000,
         )
         from toandan.audit.services import audit_record
+        from toandan.tips.audit_actions import TipsAction
 
         audit_record(
             actor=None,
-            action="tips.unit_counts.rebuild",
+            action=TipsAction.UNIT_COUNTS_REBUILD,
             object_type="tips.unitmonthcount",
             reason="unit month counts recounted from the tips",
             data={

@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from toandan.audit.services import audit_record
+from toandan.workdays.audit_actions import WorkdaysAction
 from toandan.workdays.models import CalendarChange, ChangeKind
 
 # Called with (the days whose status changed, the administrator).
@@ -56,7 +57,7 @@ def calendar_change_save(
         _changed(sorted({day, previous_day or day}), actor)
         audit_record(
             actor=actor,
-            action="workdays.change.save",
+            action=WorkdaysAction.CHANGE_SAVE,
             target=change,
             data={"before": before, "day": day.isoformat(), "kind": kind, "source": source},
         )
@@ -73,7 +74,7 @@ def calendar_change_delete(*, actor: AbstractBaseUser | None, change: CalendarCh
         _changed([day], actor)
         audit_record(
             actor=actor,
-            action="workdays.change.delete",
+            action=WorkdaysAction.CHANGE_DELETE,
             object_type="workdays.calendarchange",
             object_id=str(pk),
             data=data,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
+from toandan.audit.actions import register_actions
 from toandan.audit.models import AuditEvent
 from toandan.audit.services import (
     AuditOutsideTransactionError,
@@ -17,6 +20,16 @@ from toandan.audit.services import (
 pytestmark = pytest.mark.django_db
 
 
+class _TestAction(StrEnum):
+    """The actions these tests write: audit_record refuses any action outside a catalogue."""
+
+    UPDATE = "test.thing.update"
+    DELETE = "test.thing.delete"
+
+
+register_actions("audit-tests", _TestAction)
+
+
 def _write(n: int) -> list[AuditEvent]:
     events = []
     for i in range(n):
@@ -24,7 +37,7 @@ def _write(n: int) -> list[AuditEvent]:
             events.append(
                 audit_record(
                     actor=None,
-                    action="test.thing.update",
+                    action=_TestAction.UPDATE,
                     object_type="test.thing",
                     object_id=str(i),
                     reason=f"lý do số {i}",
@@ -61,7 +74,7 @@ def test_event_rolls_back_with_the_change() -> None:
 
     def failing_change() -> None:
         with transaction.atomic():
-            audit_record(actor=None, action="test.thing.delete", object_id="x")
+            audit_record(actor=None, action=_TestAction.DELETE, object_id="x")
             raise RuntimeError("the change failed")
 
     with pytest.raises(RuntimeError):
@@ -76,7 +89,7 @@ def test_guard_reports_missing_transaction(monkeypatch: pytest.MonkeyPatch) -> N
 
     monkeypatch.setattr(transaction, "get_connection", lambda *a, **k: NotAtomic())
     with pytest.raises(AuditOutsideTransactionError):
-        audit_record(actor=None, action="test.thing.update")
+        audit_record(actor=None, action=_TestAction.UPDATE)
     with pytest.raises(AuditOutsideTransactionError):
         audit_chain_lock()
 
@@ -86,7 +99,7 @@ def test_taking_the_chain_lock_first_leaves_the_chain_whole() -> None:
     before = AuditEvent.objects.count()
     with transaction.atomic():
         audit_chain_lock()
-        audit_record(actor=None, action="test.thing.update")
+        audit_record(actor=None, action=_TestAction.UPDATE)
 
     assert AuditEvent.objects.count() == before + 1
     assert audit_verify().ok
