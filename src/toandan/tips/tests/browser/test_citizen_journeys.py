@@ -89,6 +89,13 @@ def test_citizen_without_javascript_on_a_320_px_phone(phone_nojs: Page):
     expect(page.locator(".status-box")).to_be_visible()
     check_page(page, "citizen-nojs", javascript=False, step="6-followup-tip")
     page.locator("textarea[name=body]").fill(REPLY)
+    # The language switch mid-reply keeps the reply in its box (it is not sent).
+    page.locator("button[name=switch_language][value=en]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("textarea[name=body]")).to_have_value(REPLY)
+    expect(page.locator("#tip-messages-title ~ .conversation")).to_have_count(0)  # not sent
+    page.locator("button[name=switch_language][value=vi]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
     page.locator("form.tip-form button[type=submit]").click()
     expect(page.locator(".conversation")).to_contain_text(REPLY)
     check_page(page, "citizen-nojs", javascript=False, step="7-replied")
