@@ -171,6 +171,19 @@ def _language_switched(request: HttpRequest) -> str:
     return code
 
 
+def _language_cookie(response: HttpResponse, code: str) -> HttpResponse:
+    """Remember the language chosen with a language button, as Django's set_language does."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 @never_cache
 def tip_new(request: HttpRequest) -> HttpResponse:
@@ -187,16 +200,7 @@ def tip_new(request: HttpRequest) -> HttpResponse:
     if switch_to:
         # The language buttons send this form: the page comes back in the new language with
         # everything typed, like a step of the place picker (nothing validated yet).
-        response = render(request, "tips/tip_form.html", context)
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            switch_to,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        )
-        return response
+        return _language_cookie(render(request, "tips/tip_form.html", context), switch_to)
     if request.method != "POST" or form.place_in_progress() or not form.is_valid():
         return render(request, "tips/tip_form.html", context)
 
@@ -312,10 +316,24 @@ def followup(request: HttpRequest) -> HttpResponse:
     if action == "open":
         # A new receipt typed in: whatever tip was open here is closed first.
         request.session.pop(FOLLOWUP_STATE_KEY, None)
+    # The language buttons of the tip page send the reply form: the page comes back in the new
+    # language with the reply back in its box, neither sent nor stored on the server.
+    switch_to = _language_switched(request) if action == "reply" else ""
     tip = _followup_tip(request)
     if tip is None:
-        return _followup_login(request, action)
-    return _followup_tip_page(request, tip, action)
+        response = _followup_login(request, action)
+    elif switch_to:
+        response = _followup_tip_page(
+            request,
+            tip,
+            "",
+            draft=_reply_draft(request, action),
+            keep_location=bool(request.POST.get("keep_location")),
+            files_dropped=_files_sent(request),
+        )
+    else:
+        response = _followup_tip_page(request, tip, action)
+    return _language_cookie(response, switch_to) if switch_to else response
 
 
 public(followup, description="citizens follow their tip with its receipt")
@@ -397,12 +415,21 @@ def _reply_draft(request: HttpRequest, action: str) -> str:
 
 
 def _followup_tip_page(
-    request: HttpRequest, tip: Tip, action: str, *, draft: str = ""
+    request: HttpRequest,
+    tip: Tip,
+    action: str,
+    *,
+    draft: str = "",
+    keep_location: bool = False,
+    files_dropped: list[str] | None = None,
 ) -> HttpResponse:
+    initial: dict[str, Any] = {"body": draft} if draft else {}
+    if keep_location:
+        initial["keep_location"] = True
     reply_form = ReplyForm(
         request.POST if action == "reply" else None,
         request.FILES if action == "reply" else None,
-        initial={"body": draft} if draft else None,
+        initial=initial or None,
     )
     reply_wait = 0
     status = 200
@@ -437,8 +464,9 @@ def _followup_tip_page(
         {
             "view": view,
             "reply_form": reply_form,
-            "files_dropped": _files_sent(request) if action == "reply" else [],
+            "files_dropped": _files_sent(request) if action == "reply" else files_dropped or [],
             "idle_minutes": settings.TOANDAN_TIP_FOLLOWUP_SESSION_MINUTES,
+            "language_form": "reply-form",
         },
         status=429 if reply_wait else status,
     )

@@ -123,6 +123,46 @@ def test_a_reply_typed_past_the_idle_limit_is_kept_for_the_next_opening(client: 
     assert TipMessage.objects.count() == 0  # kept in the box, not sent unseen
 
 
+def test_the_language_switch_on_the_follow_up_page_keeps_the_reply_being_typed(
+    client: Client, settings
+):
+    receipt = submitted_receipt(client)
+    open_tip(client, receipt)
+    html = client.get(FOLLOWUP).content.decode()
+    # The language buttons send the reply form, not the bare language form.
+    buttons = re.findall(r"<button[^>]*name=\"switch_language\"[^>]*>", html)
+    assert buttons
+    assert all('form="reply-form"' in button for button in buttons)
+    reply = "Tôi nhớ thêm: biển số xe là 29-X1 123.45, họ đi về phía chợ."
+
+    switched = client.post(FOLLOWUP, {"action": "reply", "body": reply, "switch_language": "en"})
+
+    assert switched.status_code == 200
+    body = page(switched)
+    assert '<html lang="en"' in body
+    reply_box = _tag(body, r'(?s)<textarea[^>]*name="body"[^>]*>.*?</textarea>')
+    assert reply in reply_box
+    assert 'id="error-summary"' not in body
+    assert switched.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    # Not sent, and not stored anywhere on the server: only put back in the box.
+    assert TipMessage.objects.count() == 0
+    assert reply not in str(dict(client.session.items()))
+
+
+def test_the_language_switch_after_the_idle_limit_keeps_the_reply(client: Client, settings):
+    receipt = submitted_receipt(client)
+    settings.TOANDAN_TIP_FOLLOWUP_SESSION_MINUTES = 0
+    open_tip(client, receipt)
+    reply = "Họ đi xe máy Wave đỏ."
+
+    switched = client.post(FOLLOWUP, {"action": "reply", "body": reply, "switch_language": "en"})
+
+    assert switched.status_code == 200
+    assert '<html lang="en"' in page(switched)
+    assert reply in page(switched)
+    assert TipMessage.objects.count() == 0
+
+
 def test_the_files_to_attach_again_are_named(client: Client):
     response = client.post(
         NEW,

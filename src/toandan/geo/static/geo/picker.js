@@ -40,4 +40,52 @@
     });
   }
   document.querySelectorAll("[data-geo-filter]").forEach(enhance);
+
+  // "Next: the commune": fetch the province's communes from the geo API and build the commune
+  // step in place (from the page's <template>), instead of a page load. Any failure falls back
+  // to the plain form submission, which works without JavaScript.
+  function communeStepInPlace(next) {
+    var fieldset = next.closest("[data-geo-picker]");
+    var template = fieldset && fieldset.querySelector("template[data-geo-commune-step]");
+    var provinces = fieldset && fieldset.querySelector('select[data-geo-list="province"]');
+    if (!template || !provinces) { return; }
+    next.addEventListener("click", function (event) {
+      var option = provinces.options[provinces.selectedIndex];
+      if (!option || !/^\d+$/.test(option.value)) { return; }  // the server says what to choose
+      event.preventDefault();
+      var url = "/api/v1/geo/units/" + option.value + "/children?limit=500" +
+        (template.dataset.on ? "&on=" + template.dataset.on : "");
+      next.disabled = true;
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) { throw new Error(response.status); }
+          return response.json();
+        })
+        .then(function (page) {
+          var step = template.content.cloneNode(true);
+          step.querySelector("[data-geo-province-id]").value = option.value;
+          var title = step.querySelector(".geo-picker__step");
+          title.textContent = title.textContent.replace("@province@", option.text);
+          var list = step.querySelector('select[data-geo-list="commune"]');
+          page.items.filter(function (unit) { return unit.level === "commune"; })
+            .map(function (unit) { return { unit: unit, key: key(unit.name) }; })
+            .sort(function (a, b) { return a.key < b.key ? -1 : a.key > b.key ? 1 : 0; })
+            .forEach(function (item) { list.appendChild(new Option(item.unit.name, String(item.unit.id))); });
+          // Replace the province step (its list and buttons) by the commune step.
+          Array.prototype.slice.call(fieldset.children).forEach(function (child) {
+            if (child.tagName !== "LEGEND") { fieldset.removeChild(child); }
+          });
+          fieldset.appendChild(step);
+          var box = fieldset.querySelector('[data-geo-filter="commune"]');
+          box.value = "";
+          enhance(box);
+          box.focus();
+        })
+        .catch(function () {
+          next.disabled = false;
+          next.form.requestSubmit(next);
+        });
+    });
+  }
+  document.querySelectorAll("[data-geo-next]").forEach(communeStepInPlace);
 })();

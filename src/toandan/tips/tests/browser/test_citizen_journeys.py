@@ -89,6 +89,13 @@ def test_citizen_without_javascript_on_a_320_px_phone(phone_nojs: Page):
     expect(page.locator(".status-box")).to_be_visible()
     check_page(page, "citizen-nojs", javascript=False, step="6-followup-tip")
     page.locator("textarea[name=body]").fill(REPLY)
+    # The language switch mid-reply keeps the reply in its box (it is not sent).
+    page.locator("button[name=switch_language][value=en]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("textarea[name=body]")).to_have_value(REPLY)
+    expect(page.locator("#tip-messages-title ~ .conversation")).to_have_count(0)  # not sent
+    page.locator("button[name=switch_language][value=vi]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
     page.locator("form.tip-form button[type=submit]").click()
     expect(page.locator(".conversation")).to_contain_text(REPLY)
     check_page(page, "citizen-nojs", javascript=False, step="7-replied")
@@ -145,12 +152,22 @@ def test_citizen_with_javascript(desktop_page: Page, tmp_path):
     )
     assert page.locator("input[name=attachments]").evaluate("(i) => i.files.length") == 0
 
+    # The commune step comes in place too: the province's communes are fetched from the geo
+    # API, the page is not loaded again (no navigation, no document request).
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
     page.locator("button[name=place_action][value=choose_province]").click()
     expect(page.locator("input[name=commune_q]")).to_be_focused()
-    page.locator("input[name=commune_q]").fill("hoan kiem")
+    page.locator("input[name=commune_q]").fill("Hoàn Kiếm")
+    expect(page.locator("select[name=commune] option[value]:not([value=''])")).to_have_text(
+        ["Tôi không biết xã, phường", "Phường Hoàn Kiếm"]
+    )
     page.locator("select[name=commune]").select_option(label="Phường Hoàn Kiếm")
-    page.locator("button[name=place_action][value=choose_commune]").click()
+    assert navigations == []
+    assert requests == []
+    expect(page.locator("textarea[name=description]")).to_have_value(DESCRIPTION)
     check_page(page, "citizen-js", "2-form-place-chosen")
     page.locator("form#tip-form button.button-big[name=send]").click()
     expect(page).to_have_url(re.compile(r"/tips/receipt/$"))
+    assert len(navigations) == 1  # the tip sent, in one go
     check_page(page, "citizen-js", "3-receipt")
