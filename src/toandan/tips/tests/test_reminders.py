@@ -117,6 +117,25 @@ def test_deadline_within_3_days_is_reminded_in_app_and_by_email(officer_hoan_kie
     assert "/notifications/" in email.body
 
 
+def test_the_reminder_and_the_digest_say_the_due_soon_days_they_count(
+    officer_hoan_kiem, submit, remind, digest, monkeypatch
+):
+    monkeypatch.setattr("toandan.tips.reminders.DUE_SOON_DAYS", 5)
+    officer_hoan_kiem.email = "ca.hk@example.vn"
+    officer_hoan_kiem.save()
+    set_deadline(submit(), END_OF_3_DEC + dt.timedelta(days=2))
+
+    remind()
+    digest()
+
+    reminder, digest_mail = mail.outbox
+    assert "5 ngày" in str(reminder.subject)
+    assert "3 ngày" not in str(reminder.subject)
+    note = Notification.objects.get(user=officer_hoan_kiem, kind=notices.DIGEST)
+    assert "5 ngày" in note.title
+    assert "Đến hạn trong 5 ngày: 1" in digest_mail.body
+
+
 def test_a_deadline_is_reminded_once_however_often_the_task_runs(officer_hoan_kiem, submit, remind):
     set_deadline(submit(), END_OF_3_DEC)
 
