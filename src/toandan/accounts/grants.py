@@ -70,16 +70,6 @@ def is_administrator(user: Actor) -> bool:
     )
 
 
-def can_decide_role_grant(user: Actor, grant: RoleGrant) -> bool:
-    """Another administrator: not the one who asked, not the one the role is for."""
-    return (
-        grant.status == GrantStatus.PENDING
-        and is_administrator(user)
-        and user is not None
-        and user.pk not in {grant.requested_by_id, grant.user_id}
-    )
-
-
 def _requester(actor: Actor) -> User | None:
     return actor if isinstance(actor, User) and actor.is_authenticated else None
 

@@ -264,16 +264,6 @@ def role_assignments_in_unit(unit: OrgUnit) -> QuerySet[RoleAssignment]:
     )
 
 
-def branch_parent_units(user: AnyUser) -> QuerySet[OrgUnit]:
-    """Commune Women's Unions under which the user may create branches."""
-    today = timezone.localdate()
-    return (
-        jurisdiction_org_units(user, UNION_ROLES)
-        .filter(kind=OrgKind.WOMENS_UNION, level=OrgLevel.COMMUNE)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-    )
-
-
 def can_create_branch(user: AnyUser, parent: OrgUnit) -> bool:
     """Cadres and leaders of the commune Women's Union, or of a Union above it."""
     today = timezone.localdate()

@@ -263,12 +263,6 @@ def procuracy_deadline(
     return _month_end_moved(DueKind.DECIDE_PROCURACY, add_months(period_end, months), cal)
 
 
-def procuracy_extended_due(
-    current_due: dt.datetime, months: int, cal: WorkCalendar | None = None
-) -> dt.datetime:
-    return procuracy_deadline(due_date(current_due), months, cal).due_at
-
-
 def resumed_deadline(
     resumed_at: dt.datetime, cal: WorkCalendar | None = None, *, kind: str = DueKind.DECIDE_RESUMED
 ) -> Deadline:
@@ -281,10 +275,6 @@ def resumed_deadline(
 
 def resumed_due(resumed_at: dt.datetime, cal: WorkCalendar | None = None) -> dt.datetime:
     return resumed_deadline(resumed_at, cal).due_at
-
-
-def is_urgent(tip: Tip) -> bool:
-    return bool(tip.is_flagrant or tip.category.forward_hours is not None)
 
 
 def initial_forward_deadline(
