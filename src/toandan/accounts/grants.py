@@ -1,4 +1,4 @@
-"""Roles that read tips or reveal tipsters are given by two administrators (issue 10 item 13).
+"""Roles that read tips or reveal tipsters are given by two administrators.
 
 A police officer or leader opens what tipsters sent; a leader or an identity custodian may
 reveal who sent it (BLTTHS Art. 56: the tipster is a protected person). If one administrator

@@ -108,7 +108,7 @@ def _message_body(tip: Tip, message: TipMessage, data_key: bytes) -> str:
 
 def _attachment_name(tip: Tip, attachment: TipAttachment, data_key: bytes) -> str:
     # The name as shown and downloaded: no bidi or control characters, and the extension of
-    # the type the file really is (issue 10 item 7; `toandan.tips.download`).
+    # the type the file really is, so the officer opens what the file is (`toandan.tips.download`).
     name = crypto.open_text(
         data_key, attachment.name, crypto.aad(tip.reference, "name", attachment.storage_name)
     )
