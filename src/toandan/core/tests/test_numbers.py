@@ -1,4 +1,4 @@
-"""One way to write a figure (issue 11, item 15).
+"""One way to write a figure.
 
 Two Vietnamese number formatters disagreed: the dashboards' `vn_compact` wrote 4.701 as
 "4,7 nghìn" and 123.456 as "123,5 nghìn" where the summary's `round_words` wrote "4.701" and

@@ -215,7 +215,7 @@ def test_deadlines_long_past_and_far_away_and_closed_tips_are_not_reminded(
 def test_a_forwarded_tip_reminds_nobody_of_its_forwarding_deadline_which_is_met(
     officer_hoan_kiem, officer_ba_dinh, submit, remind
 ):
-    # Forwarding was what the deadline asked for (issue 11, item 9); the unit it was forwarded
+    # Forwarding was what the deadline asked for; the unit it was forwarded
     # to finds it among the tips awaiting its acceptance, and in its daily digest.
     tip = set_deadline(submit(), END_OF_3_DEC, status="forwarded", kind="forward")
     Tip.objects.filter(pk=tip.pk).update(pending_unit=unit(BA_DINH_POLICE))
