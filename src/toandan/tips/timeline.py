@@ -273,20 +273,11 @@ def resumed_deadline(
     return _month_end_moved(kind, end, cal)
 
 
-def resumed_due(resumed_at: dt.datetime, cal: WorkCalendar | None = None) -> dt.datetime:
-    return resumed_deadline(resumed_at, cal).due_at
-
-
 def initial_forward_deadline(
     tip: Tip, unit: OrgUnit, start: dt.datetime, cal: WorkCalendar | None = None
 ) -> Deadline:
     hours = forward_hours(urgent=tip.is_flagrant, remote=unit.is_remote, category=tip.category)
     return forward_deadline(start, hours=hours, cal=cal)
-
-
-def initial_deadline(tip: Tip, unit: OrgUnit, start: dt.datetime) -> tuple[dt.datetime, str]:
-    """The forwarding deadline for a unit that has just received the tip."""
-    return initial_forward_deadline(tip, unit, start).due_at, DueKind.FORWARD
 
 
 def set_deadline(tip: Tip, deadline: Deadline | None) -> None:
