@@ -207,12 +207,6 @@ def can_access_org_unit(user: AnyUser, unit: OrgUnit, roles: Iterable[str] | Non
     return user_jurisdiction(user, roles).covers_org_path(unit.path)
 
 
-def can_access_admin_unit(
-    user: AnyUser, admin_unit: AdminUnit, roles: Iterable[str] | None = None
-) -> bool:
-    return user_jurisdiction(user, roles).covers_admin_path(admin_unit.path)
-
-
 def filter_by_jurisdiction(
     user: AnyUser,
     queryset: QuerySet[M],
