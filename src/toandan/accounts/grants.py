@@ -1,4 +1,4 @@
-"""Roles that read tips or reveal tipsters are given by two administrators (issue 10 item 13).
+"""Roles that read tips or reveal tipsters are given by two administrators.
 
 A police officer or leader opens what tipsters sent; a leader or an identity custodian may
 reveal who sent it (BLTTHS Art. 56: the tipster is a protected person). If one administrator
@@ -68,16 +68,6 @@ def is_administrator(user: Actor) -> bool:
         and user.is_authenticated
         and bool(getattr(user, "is_active", False))
         and user_has_any_role(user, {Role.SYSTEM_ADMIN.value})
-    )
-
-
-def can_decide_role_grant(user: Actor, grant: RoleGrant) -> bool:
-    """Another administrator: not the one who asked, not the one the role is for."""
-    return (
-        grant.status == GrantStatus.PENDING
-        and is_administrator(user)
-        and user is not None
-        and user.pk not in {grant.requested_by_id, grant.user_id}
     )
 
 

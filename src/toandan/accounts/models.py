@@ -132,9 +132,6 @@ class RoleAssignment(models.Model):
                 }
             )
 
-    def is_active_on(self, day: dt.date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
-
 
 class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 hash is stored; the token is shown once."""

@@ -1,5 +1,5 @@
-"""Tell who must know that a role reading tips or revealing tipsters was asked for (issue 10
-item 13): the police leaders over the unit, who answer for who reads its tips, and the other
+"""Tell who must know that a role reading tips or revealing tipsters was asked for: the
+police leaders over the unit, who answer for who reads its tips, and the other
 administrators, one of whom must approve it (`toandan.accounts.grants`).
 
 A notification names the person, the role and the unit; nothing about any tip.

@@ -207,12 +207,6 @@ def can_access_org_unit(user: AnyUser, unit: OrgUnit, roles: Iterable[str] | Non
     return user_jurisdiction(user, roles).covers_org_path(unit.path)
 
 
-def can_access_admin_unit(
-    user: AnyUser, admin_unit: AdminUnit, roles: Iterable[str] | None = None
-) -> bool:
-    return user_jurisdiction(user, roles).covers_admin_path(admin_unit.path)
-
-
 def filter_by_jurisdiction(
     user: AnyUser,
     queryset: QuerySet[M],
@@ -261,16 +255,6 @@ def role_assignments_in_unit(unit: OrgUnit) -> QuerySet[RoleAssignment]:
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
         .select_related("user")
         .order_by("role", "user__full_name", "user__username")
-    )
-
-
-def branch_parent_units(user: AnyUser) -> QuerySet[OrgUnit]:
-    """Commune Women's Unions under which the user may create branches."""
-    today = timezone.localdate()
-    return (
-        jurisdiction_org_units(user, UNION_ROLES)
-        .filter(kind=OrgKind.WOMENS_UNION, level=OrgLevel.COMMUNE)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
     )
 
 

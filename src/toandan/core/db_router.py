@@ -121,11 +121,6 @@ def replica_lag(alias: str) -> float:
     return lag
 
 
-def forget_replica_lags() -> None:
-    with _lags_lock:
-        _lags.clear()
-
-
 def usable_replica() -> str | None:
     """The first replica within the lag bound, or None (read the primary)."""
     bound = float(settings.TOANDAN_REPLICA_MAX_LAG_SECONDS)

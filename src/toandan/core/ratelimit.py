@@ -288,12 +288,6 @@ class RateLimit:
                     count = 1
         return 0 if count <= self.limit else max(1, math.ceil(remaining))
 
-    def peek(self, key: str) -> int:
-        """Like `hit` without counting: the wait the next hit would get."""
-        bucket, remaining = self._bucket()
-        count = int(cache.get(self._key(key, bucket), 0))
-        return 0 if count < self.limit else max(1, math.ceil(remaining))
-
 
 def tip_rate_limits() -> tuple[RateLimit, RateLimit, RateLimit]:
     """Tips per hour: per device, per address and overall (settings TOANDAN_TIP_RATE_*)."""

@@ -241,7 +241,7 @@ class _Category:
     group: str
     serious: bool
     asks_victim_request: bool
-    # Forwarded within hours (the category's `forward_hours`, issue 11), as in the timeline.
+    # Forwarded within hours (the category's `forward_hours`), as in the timeline.
     urgent: bool = False
 
 

@@ -113,7 +113,3 @@ def unregister(kind: str) -> None:
 
 def get_producer(kind: str) -> Producer | None:
     return _producers.get(kind)
-
-
-def registered_kinds() -> list[str]:
-    return sorted(_producers)

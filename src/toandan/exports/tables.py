@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -31,7 +30,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
-from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
@@ -172,13 +170,6 @@ def attachment_header(filename: str) -> str:
     return str(content_disposition_header(as_attachment=True, filename=filename))
 
 
-def stream_csv_response(table: Table, filename: str) -> StreamingHttpResponse:
-    """A download that sends the CSV as it is written, whatever the number of rows."""
-    response = StreamingHttpResponse(csv_chunks(table), content_type=CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = attachment_header(filename)
-    return response
-
-
 # --- XLSX ------------------------------------------------------------------------------------
 
 
@@ -242,13 +233,3 @@ def write_xlsx(
     if progress is not None and written % progress_every:
         progress(written)
     return written
-
-
-def xlsx_response(table: Table, filename: str) -> HttpResponse:
-    """A small table as an XLSX download built in memory; large ones go through an export job
-    (`toandan.exports.services.export_job_create`)."""
-    buffer = io.BytesIO()
-    write_xlsx(table, buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = attachment_header(filename)
-    return response

@@ -10,15 +10,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from toandan.core.text import search_key
-from toandan.geo.models import AdminUnit
 from toandan.orgs.models import OrgUnit
 
 AnyUser = AbstractBaseUser | AnonymousUser
-
-
-def org_unit_subtree(unit: OrgUnit, *, include_self: bool = True) -> QuerySet[OrgUnit]:
-    queryset = OrgUnit.objects.filter(path__startswith=unit.path)
-    return queryset if include_self else queryset.exclude(pk=unit.pk)
 
 
 def org_unit_ancestors(unit: OrgUnit) -> QuerySet[OrgUnit]:
@@ -31,19 +25,6 @@ def org_units_valid_on(queryset: QuerySet[OrgUnit], day: dt.date) -> QuerySet[Or
     return queryset.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=day)
     )
-
-
-def org_units_for_admin_unit(
-    admin_unit: AdminUnit, *, kind: str | None = None, on: dt.date | None = None
-) -> QuerySet[OrgUnit]:
-    """The units attached to one administrative unit ("Công an phường Hoàn Kiếm", "Hội LHPN
-    phường Hoàn Kiếm" and its branches for Phường Hoàn Kiếm), valid on `on` when given."""
-    queryset = OrgUnit.objects.filter(admin_unit=admin_unit)
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    if on is not None:
-        queryset = org_units_valid_on(queryset, on)
-    return queryset
 
 
 def org_units_visible_to(user: AnyUser) -> QuerySet[OrgUnit]:

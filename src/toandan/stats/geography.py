@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from toandan.core.process_cache import ProcessCache
 from toandan.geo.models import AdminUnit, Generation, Level, Region, RegionKind, Succession
@@ -68,17 +67,6 @@ _REGION_KIND = {LEVEL_REGION: RegionKind.MACRO, LEVEL_STATISTICAL_REGION: Region
 
 def level_depth(level: str) -> int:
     return _DEPTH[level]
-
-
-def level_label(level: str) -> str:
-    labels = {
-        LEVEL_COUNTRY: _("Country"),
-        LEVEL_REGION: _("Region (North, Central, South)"),
-        LEVEL_STATISTICAL_REGION: _("Statistical region"),
-        LEVEL_PROVINCE: pgettext("place level", "Province"),
-        LEVEL_COMMUNE: pgettext("place level", "Commune"),
-    }
-    return labels[level]
 
 
 @dataclass(frozen=True)

@@ -284,16 +284,6 @@ def parse_period(text: str, *, today: dt.date | None = None) -> Period:
 # --- Working with periods --------------------------------------------------------------------
 
 
-def months_in(period: Period) -> list[dt.date]:
-    """The first day of every month the period touches, in order."""
-    months = []
-    current = dt.date(period.start.year, period.start.month, 1)
-    while current <= period.end:
-        months.append(current)
-        current = _add_months(current, 1)
-    return months
-
-
 def _containing(day: dt.date, unit: SplitUnit) -> Period:
     if unit == "month":
         return month_period(day.year, day.month)

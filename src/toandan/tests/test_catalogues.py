@@ -1,4 +1,4 @@
-"""Our translations are the ones shown (issue 11, item 14).
+"""Our translations are the ones shown.
 
 Django merges every catalogue into one: a msgid that Django or another app also translates can
 resolve to their text instead of ours ("History" showed as "Bản ghi nhớ", "Commune" as "Cấp

@@ -1,5 +1,5 @@
 """Dependencies go one way: the base apps, and notifications, which every domain uses, import
-nothing from the domains above them (issue 12). Imports inside functions count too: a lazy
+nothing from the domains above them. Imports inside functions count too: a lazy
 import is still a dependency, only a hidden one."""
 
 from __future__ import annotations

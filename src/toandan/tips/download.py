@@ -1,4 +1,4 @@
-"""The name and headers a tip's file is downloaded with (issue 10 item 7).
+"""The name and headers a tip's file is downloaded with.
 
 The tipster chooses the file name, so it is data from outside like the file itself: a PDF sent
 as `bang-chung.html` would open in the officer's browser as a page and run its script, and

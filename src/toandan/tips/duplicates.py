@@ -1,4 +1,4 @@
-"""Duplicate suggestions (issue 4 item 6): when a tip arrives, open tips probably about the same
+"""Duplicate suggestions: when a tip arrives, open tips probably about the same
 matter in the same area and time window; merged tips keep their own tipsters informed.
 
 What a tip says is encrypted at rest (`tips.crypto`), so the comparison runs on a fingerprint

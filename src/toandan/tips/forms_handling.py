@@ -16,8 +16,8 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import translation
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from toandan.geo.models import AdminUnit
 from toandan.orgs.models import OrgUnit
@@ -35,7 +35,12 @@ from toandan.tips.models import (
     ValuableReason,
 )
 from toandan.tips.selectors import current_commune
-from toandan.tips.timeline import REASON_MAX, ActionInput, TransitionRefusedError
+from toandan.tips.timeline import (
+    REASON_MAX,
+    ActionInput,
+    TransitionRefusedError,
+    deadline_setting,
+)
 
 AnyUser = AbstractBaseUser | AnonymousUser
 A = TipAction
@@ -318,9 +323,7 @@ class ActionForm(forms.Form):
         max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    flagrant = forms.BooleanField(
-        label=_("Caught in the act, or urgent (forwarding due within 24 hours)"), required=False
-    )
+    flagrant = forms.BooleanField(required=False)
     target_unit = forms.TypedChoiceField(
         label=_("Police unit"), required=False, coerce=int, empty_value=None
     )
@@ -392,6 +395,11 @@ class ActionForm(forms.Form):
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
+        if "flagrant" in self.fields:
+            # Labelled per form: the hours are a setting, read when the form is built.
+            self.fields["flagrant"].label = gettext(
+                "Caught in the act, or urgent (forwarding due within %(hours)s hours)"
+            ) % {"hours": deadline_setting("forward_urgent_hours")}
         label, required = REASON_LABELS[action]
         self.fields["reason"].label = label
         self.reason_required = required

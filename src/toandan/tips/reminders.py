@@ -242,8 +242,9 @@ def deadline_reminders_send(*, now: dt.datetime | None = None) -> ReminderRun:
 
 
 def _reminder_email(box: _Mailbox) -> tuple[str, str, str]:
-    subject = _("Tip deadlines: %(soon)s ending within 3 days, %(overdue)s overdue") % {
+    subject = _("Tip deadlines: %(soon)s ending within %(days)s days, %(overdue)s overdue") % {
         "soon": box.soon,
+        "days": DUE_SOON_DAYS,
         "overdue": box.overdue,
     }
     body = "\n\n".join(
@@ -378,10 +379,11 @@ def digest_texts(day: dt.date, counts: DigestCounts) -> tuple[str, str, str]:
         "soon": counts.due_soon,
         "overdue": counts.overdue,
         "incoming": counts.incoming,
+        "days": DUE_SOON_DAYS,
     }
     title = (
         _(
-            "Daily digest for %(date)s: %(new)s new, %(soon)s due within 3 days, "
+            "Daily digest for %(date)s: %(new)s new, %(soon)s due within %(days)s days, "
             "%(overdue)s overdue, %(incoming)s awaiting acceptance"
         )
         % values
@@ -394,7 +396,7 @@ def digest_texts(day: dt.date, counts: DigestCounts) -> tuple[str, str, str]:
             "\n".join(
                 [
                     _("New tips (last 24 hours): %(new)s") % values,
-                    _("Deadline within 3 days: %(soon)s") % values,
+                    _("Deadline within %(days)s days: %(soon)s") % values,
                     _("Overdue: %(overdue)s") % values,
                     _("Forwarded to your units, awaiting acceptance: %(incoming)s") % values,
                 ]

@@ -1,4 +1,4 @@
-"""Identity under lock: who may see who sent a tip, and how (issue 4 item 7).
+"""Identity under lock: who may see who sent a tip, and how.
 
 BLTTHS Art. 56 and Chapter XXXIV: a tipster is a protected person; Decree 13/2023 Art. 2(4):
 crime data held by the police is sensitive personal data. So the tipster's contact details

@@ -24,7 +24,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy
 
 from toandan.accounts.models import POLICE_ROLES
-from toandan.accounts.selectors import jurisdiction_org_units, user_jurisdiction
+from toandan.accounts.selectors import user_jurisdiction
 from toandan.audit.services import audit_record
 from toandan.core.process_cache import ProcessCache
 from toandan.geo.models import AdminUnit, Generation, Level
@@ -109,7 +109,7 @@ def _message_body(tip: Tip, message: TipMessage, data_key: bytes) -> str:
 
 def _attachment_name(tip: Tip, attachment: TipAttachment, data_key: bytes) -> str:
     # The name as shown and downloaded: no bidi or control characters, and the extension of
-    # the type the file really is (issue 10 item 7; `toandan.tips.download`).
+    # the type the file really is, so the officer opens what the file is (`toandan.tips.download`).
     name = crypto.open_text(
         data_key, attachment.name, crypto.aad(tip.reference, "name", attachment.storage_name)
     )
@@ -320,22 +320,6 @@ def tip_get_by_number_for_staff(*, user: AnyUser, unit_id: int, year: int, seq: 
     if tip is None or not staff_can_open_tip(user, tip):
         return None
     return tip
-
-
-def tips_for_unit(unit: OrgUnit, *, role: str | None = None) -> QuerySet[Tip]:
-    """Tips routed to `unit` (active routes; `role` "primary" or "information" to narrow),
-    newest first. The caller checks the user's access to `unit`."""
-    routes = TipRoute.objects.filter(org_unit=unit, active=True)
-    if role is not None:
-        routes = routes.filter(role=role)
-    return _staff_tips().filter(pk__in=routes.values("tip_id")).order_by("-received_at")
-
-
-def tips_for_staff(user: AnyUser) -> QuerySet[Tip]:
-    """Tips routed to any unit in the user's police jurisdiction, newest first."""
-    units = jurisdiction_org_units(user, POLICE_ROLES)
-    routes = TipRoute.objects.filter(active=True, org_unit__in=units)
-    return _staff_tips().filter(pk__in=routes.values("tip_id")).order_by("-received_at")
 
 
 def _require_staff_access(user: AnyUser, tip: Tip) -> AbstractBaseUser:

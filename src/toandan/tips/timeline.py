@@ -264,12 +264,6 @@ def procuracy_deadline(
     return _month_end_moved(DueKind.DECIDE_PROCURACY, add_months(period_end, months), cal)
 
 
-def procuracy_extended_due(
-    current_due: dt.datetime, months: int, cal: WorkCalendar | None = None
-) -> dt.datetime:
-    return procuracy_deadline(due_date(current_due), months, cal).due_at
-
-
 def resumed_deadline(
     resumed_at: dt.datetime, cal: WorkCalendar | None = None, *, kind: str = DueKind.DECIDE_RESUMED
 ) -> Deadline:
@@ -280,24 +274,11 @@ def resumed_deadline(
     return _month_end_moved(kind, end, cal)
 
 
-def resumed_due(resumed_at: dt.datetime, cal: WorkCalendar | None = None) -> dt.datetime:
-    return resumed_deadline(resumed_at, cal).due_at
-
-
-def is_urgent(tip: Tip) -> bool:
-    return bool(tip.is_flagrant or tip.category.forward_hours is not None)
-
-
 def initial_forward_deadline(
     tip: Tip, unit: OrgUnit, start: dt.datetime, cal: WorkCalendar | None = None
 ) -> Deadline:
     hours = forward_hours(urgent=tip.is_flagrant, remote=unit.is_remote, category=tip.category)
     return forward_deadline(start, hours=hours, cal=cal)
-
-
-def initial_deadline(tip: Tip, unit: OrgUnit, start: dt.datetime) -> tuple[dt.datetime, str]:
-    """The forwarding deadline for a unit that has just received the tip."""
-    return initial_forward_deadline(tip, unit, start).due_at, DueKind.FORWARD
 
 
 def set_deadline(tip: Tip, deadline: Deadline | None) -> None:

@@ -13,7 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/new/", views.staff_new, name="staff_new"),
     path("staff/receipt/", views.staff_receipt, name="staff_receipt"),
     path("staff/receipt/card.pdf", views.staff_receipt_card, name="staff_receipt_card"),
-    # Handling by the police (issue 4): inbox, tip page, actions; identity reveals; dashboard.
+    # Handling by the police: inbox, tip page, actions; identity reveals; dashboard.
     path("staff/", include("toandan.tips.urls_dashboard")),
     path("staff/", include("toandan.tips.urls_reveal")),
     path("staff/", include("toandan.tips.urls_handling")),

@@ -1,4 +1,4 @@
-"""Handling by the police (issue 4): the inbox, the tip page, its files, notes, messages and the
+"""Handling by the police: the inbox, the tip page, its files, notes, messages and the
 actions of the legal timeline. Included under "tips/staff/" with the "tips" namespace."""
 
 from __future__ import annotations

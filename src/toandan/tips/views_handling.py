@@ -290,11 +290,6 @@ DONE_MESSAGES: dict[str, Promise] = {
 
 # The law behind each action, shown on its form.
 ACTION_HELP: dict[str, Promise] = {
-    A.FORWARD: gettext_lazy(
-        "Forward within 24 hours when the case is serious or flagrant (48 hours from a remote "
-        "commune), within 7 days otherwise (joint circulars 01/2017 and 01/2021). The receiving "
-        "unit accepts the tip or sends it back."
-    ),
     A.REROUTE: gettext_lazy(
         "For the unit above: correct a tip routed to the wrong unit. A tip still being checked "
         "starts afresh at the right unit; a decision deadline already running keeps running."
@@ -330,6 +325,27 @@ ACTION_HELP: dict[str, Promise] = {
 }
 
 
+def forward_help() -> str:
+    """The forwarding rule with the hours and days the settings give (the circulars predate the
+    2025 reform, so they are configurable), not a copy of them."""
+    return _(
+        "Forward within %(urgent)s hours when the case is serious or flagrant (%(remote)s hours "
+        "from a remote commune; a category may set its own hours), within %(days)s days "
+        "otherwise (joint circulars 01/2017 and 01/2021). The receiving unit accepts the tip or "
+        "sends it back."
+    ) % {
+        "urgent": timeline.deadline_setting("forward_urgent_hours"),
+        "remote": timeline.deadline_setting("forward_urgent_remote_hours"),
+        "days": timeline.deadline_setting("forward_days"),
+    }
+
+
+def _action_help(action: str) -> str:
+    if action == A.FORWARD:
+        return forward_help()
+    return str(ACTION_HELP.get(action, ""))
+
+
 def _done_message(tip: Tip, action: str) -> str:
     text = str(DONE_MESSAGES[action])
     due = inbox.due_info(tip)
@@ -358,7 +374,7 @@ def _action_page(
             "action": form.action,
             "action_label": A(form.action).label,
             "allowed": form.action in timeline.allowed_actions(tip, user),
-            "help": ACTION_HELP.get(form.action, ""),
+            "help": _action_help(form.action),
             "due": inbox.due_info(tip),
             "preview": form.tipster_preview(),
             # Typed text is previewed once sent; an empty form shows where it will go.

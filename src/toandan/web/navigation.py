@@ -92,8 +92,8 @@ _ENTRIES: tuple[tuple[str, Promise, Callable[[HttpRequest, str], bool]], ...] = 
 )
 
 
-# The staff's pages by task (issue 16: 12-13 links on two rows). A group with one link shows
-# as that link; pages not listed here stay at the top level.
+# The staff's pages by task, so that the menu fits on two rows instead of 12-13 links. A
+# group with one link shows as that link; pages not listed here stay at the top level.
 _TIPS = pgettext_lazy("menu", "Tips")
 _STATISTICS = pgettext_lazy("menu", "Statistics")
 _MOVEMENT = pgettext_lazy("menu", "Movement")

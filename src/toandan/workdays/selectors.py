@@ -78,7 +78,3 @@ def work_calendar_all() -> WorkCalendar:
     """Every announced change (a small table): for code computing many deadlines at once."""
     rows = CalendarChange.objects.values_list("day", "kind", "name")
     return WorkCalendar(changes={day: (kind, name) for day, kind, name in rows})
-
-
-def calendar_changes_list() -> list[CalendarChange]:
-    return list(CalendarChange.objects.order_by("day"))

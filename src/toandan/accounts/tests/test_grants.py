@@ -1,4 +1,4 @@
-"""A role that reads tips or reveals tipsters needs a second administrator (issue 10 item 13).
+"""A role that reads tips or reveals tipsters needs a second administrator.
 
 A superuser who could give itself police leader at the national unit would read every tip and
 reveal every tipster with nobody else involved. Such a grant (police officer, police leader,

@@ -42,17 +42,6 @@ def vn_number(value: Any, decimal_pos: int | None = None) -> Any:
     return numbers.format_number(number, None if decimal_pos is None else int(decimal_pos))
 
 
-@register.filter
-def vn_compact(value: Any) -> Any:
-    """Amounts in words for dashboards, by the site's one rule
-    (`toandan.core.numbers.round_words`): 4701 -> "4.701", 110342 -> "110 nghìn",
-    1200000 -> "1,2 triệu", 3000000000 -> "3 tỷ"."""
-    number = _to_decimal(value)
-    if number is None or not number.is_finite():
-        return value
-    return numbers.round_words(number)
-
-
 def _local(value: dt.date) -> dt.date:
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         return timezone.localtime(value)

@@ -1,8 +1,7 @@
-"""One way to write a figure (issue 11, item 15).
+"""One way to write a figure.
 
-Two Vietnamese number formatters disagreed: the dashboards' `vn_compact` wrote 4.701 as
-"4,7 nghìn" and 123.456 as "123,5 nghìn" where the summary's `round_words` wrote "4.701" and
-"123 nghìn". Now both are `toandan.core.numbers`, Babel writing the digits.
+The summary and the pages write figures through `toandan.core.numbers`, Babel writing the
+digits, so a figure reads the same everywhere.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from babel.numbers import format_decimal
 from django.utils import translation
 
 from toandan.core import numbers
-from toandan.core.templatetags.vnformat import vn_compact, vn_number
+from toandan.core.templatetags.vnformat import vn_number
 from toandan.stats import vietnamese
 
 FIGURES = [
@@ -42,9 +41,9 @@ FIGURES = [
 
 @pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize("value", FIGURES)
-def test_the_dashboard_filter_and_the_summary_write_a_figure_alike(value, language):
+def test_the_page_filter_and_the_summary_write_a_figure_alike(value, language):
     with translation.override(language):
-        assert vn_compact(value) == vietnamese.round_words(value) == numbers.round_words(value)
+        assert vietnamese.round_words(value) == numbers.round_words(value)
         assert vn_number(value) == vietnamese.format_number(value) == numbers.format_number(value)
 
 
@@ -60,7 +59,7 @@ def test_the_dashboard_filter_and_the_summary_write_a_figure_alike(value, langua
 )
 def test_one_rule_in_vietnamese(value, expected):
     with translation.override("vi"):
-        assert vn_compact(value) == expected
+        assert numbers.round_words(value) == expected
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])

@@ -6,9 +6,8 @@ import csv
 import datetime as dt
 import io
 import tracemalloc
-from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django.utils import translation
 from openpyxl import load_workbook
@@ -18,10 +17,8 @@ from toandan.exports.tables import (
     Table,
     csv_chunks,
     sheet_title,
-    stream_csv_response,
     write_csv,
     write_xlsx,
-    xlsx_response,
 )
 
 from .conftest import HEADERS, province_rows
@@ -84,15 +81,6 @@ def test_write_csv_reports_progress_and_counts_rows():
     assert seen == [1_000, 2_000, 2_500]
 
 
-def test_streaming_csv_response_is_a_download():
-    response = stream_csv_response(sample_table(), "Nguồn tin 2024.csv")
-    assert response.streaming
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''Ngu%E1%BB%93n")
-    body = b"".join(cast("Iterator[bytes]", response.streaming_content))
-    assert body.decode("utf-8-sig").splitlines()[1].startswith("Hà Nội,12000")
-
-
 def test_xlsx_opens_and_its_cells_match_the_table(tmp_path):
     path = tmp_path / "t.xlsx"
     table = sample_table()
@@ -138,13 +126,6 @@ def test_sheet_title_is_one_excel_accepts():
     )
     assert len(sheet_title("x" * 80)) == 31
     assert sheet_title("///") == "Sheet1"
-
-
-def test_xlsx_response_for_a_small_table():
-    response = xlsx_response(sample_table(), "bang.xlsx")
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
-    assert sheet["A2"].value == "Hà Nội"
 
 
 def _peak_mb(func) -> float:

@@ -10,7 +10,6 @@ from django.utils import translation
 from toandan.stats.periods import (
     Period,
     PeriodError,
-    months_in,
     parse_period,
     period_label,
     range_period,
@@ -144,12 +143,6 @@ def test_twenty_years_is_the_longest_range():
 def test_refusal_is_in_vietnamese_for_a_vietnamese_reader():
     with pytest.raises(PeriodError, match="Không có tháng 13"):
         parse_period("202413")
-
-
-def test_months_in_lists_first_days():
-    assert months_in(parse_period("2024Q3")) == [D(2024, 7, 1), D(2024, 8, 1), D(2024, 9, 1)]
-    assert len(months_in(parse_period("2019-2024"))) == 72
-    assert months_in(range_period(D(2024, 1, 15), D(2024, 2, 3))) == [D(2024, 1, 1), D(2024, 2, 1)]
 
 
 def test_split_a_campaign_into_years():

@@ -1,4 +1,4 @@
-"""The provinces that reported, as the summary states them (issue 11, items 12 and 13).
+"""The provinces that reported, as the summary states them.
 
 - A period crossing 01/07/2025 counts units of two generations: "76/97 tỉnh, thành phố" added
   the 63 provinces of before the reform to the 34 of after. Vietnam never had 97 provinces:

@@ -1,4 +1,4 @@
-"""Police leaders see the coverage of their area (issue 11, item 11).
+"""Police leaders see the coverage of their area.
 
 As `ca.hanoi` the coverage page opened with "Không có đơn vị này." and never showed a table,
 even with the unit code its help suggests (PN-01 for Hà Nội), while the dashboard's "units that

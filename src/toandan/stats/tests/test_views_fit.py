@@ -1,4 +1,4 @@
-"""The statistics pages fit their data (issue 16): a city leader's pivot opens on one page of
+"""The statistics pages fit their data: a city leader's pivot opens on one page of
 rows chosen by name, the dashboard names the places at both ends and opens the rest on demand,
 and the coverage of many units is filtered and read a page at a time."""
 

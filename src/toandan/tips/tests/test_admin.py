@@ -41,7 +41,7 @@ def test_editing_a_category_is_saved_and_audited(admin_client):
 
 
 def test_the_administrator_sets_a_category_s_forwarding_hours_with_their_source(admin_client):
-    # Issue 11, item 6: which tips get 24 h is data, edited with its legal source.
+    # Which tips get 24 h is data, edited with its legal source.
     gambling = category("gambling")
     source = "TTLT 01/2021 (test): a case of public concern"
 

@@ -1,4 +1,4 @@
-"""Issue 11, item 7: `toandan deadline RULE START` and the staff calculator page give the day the
+"""`toandan deadline RULE START` and the staff calculator page give the day the
 timeline gives (the same functions), with the article and the days off skipped."""
 
 from __future__ import annotations

@@ -33,10 +33,9 @@ from toandan.tips.timeline import (
     due_date,
     end_of_day,
     forward_due,
-    initial_deadline,
+    initial_forward_deadline,
     procuracy_deadline,
     resumed_deadline,
-    resumed_due,
 )
 
 
@@ -171,9 +170,9 @@ def test_complex_plus_procuracy_never_exceeds_four_months_from_receipt():
 
 def test_resumed_on_31_january_ends_on_the_last_day_of_february_or_the_next_working_day():
     # 28/02/2026 is a Saturday; 29/02/2028 a Tuesday; 05/04/2026 a Sunday.
-    assert due_date(resumed_due(vn(2026, 1, 31, 15))) == dt.date(2026, 3, 2)
-    assert due_date(resumed_due(vn(2028, 1, 31, 15))) == dt.date(2028, 2, 29)
-    assert due_date(resumed_due(vn(2026, 3, 5))) == dt.date(2026, 4, 6)
+    assert due_date(resumed_deadline(vn(2026, 1, 31, 15)).due_at) == dt.date(2026, 3, 2)
+    assert due_date(resumed_deadline(vn(2028, 1, 31, 15)).due_at) == dt.date(2028, 2, 29)
+    assert due_date(resumed_deadline(vn(2026, 3, 5)).due_at) == dt.date(2026, 4, 6)
 
 
 # --- Forwarding: 24 h, 48 h for a remote commune, 7 days ------------------------------------------
@@ -218,12 +217,12 @@ def _tip(*, serious: bool, flagrant: bool) -> Tip:
 def test_the_initial_deadline_follows_seriousness_flagrancy_and_remoteness(
     serious, flagrant, remote, expected
 ):
-    due, kind = initial_deadline(
+    deadline = initial_forward_deadline(
         _tip(serious=serious, flagrant=flagrant), OrgUnit(is_remote=remote), vn(2026, 5, 1, 8)
     )
 
-    assert kind == DueKind.FORWARD
-    assert due == expected
+    assert deadline.kind == DueKind.FORWARD
+    assert deadline.due_at == expected
 
 
 # --- Configuration --------------------------------------------------------------------------------
@@ -271,7 +270,7 @@ def test_months_are_configurable_too(settings: LazySettings):
 
     # 28/02/2026 is a Saturday.
     assert due_date(complex_due(vn(2025, 11, 30))) == dt.date(2026, 3, 2)
-    assert due_date(resumed_due(vn(2026, 1, 31))) == dt.date(2026, 3, 31)
+    assert due_date(resumed_deadline(vn(2026, 1, 31)).due_at) == dt.date(2026, 3, 31)
 
 
 # --- The law next to each deadline ----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""One month format in the documents (issue 11, item 15): the intake record wrote "tháng 03"
+"""One month format in the documents: the intake record wrote "tháng 03"
 where the Decree 30 report writes "tháng 3". Decree 30/2020 pads a day below 10 and the months
 1 and 2 with a zero, and nothing else."""
 

@@ -1,4 +1,4 @@
-"""Download names of a tip's files (issue 10 item 7): an officer opens what the file *is*.
+"""Download names of a tip's files: an officer opens what the file *is*.
 
 The tipster chooses the file name. A PDF named `bang-chung.html` saved under that name opens in
 the browser as a page and runs its script; `invoice.pdf.exe` runs as a program; a name with a

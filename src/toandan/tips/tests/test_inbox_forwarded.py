@@ -1,4 +1,4 @@
-"""A forwarded tip has met its forwarding deadline (issue 11, item 9).
+"""A forwarded tip has met its forwarding deadline.
 
 DEMO06 was forwarded by Hoàn Kiếm on 27/11, within its 7 days, yet its page said "Chuyển đơn vị
 có thẩm quyền: 04/12/2026 quá hạn" and Hoàn Kiếm's dashboard counted it overdue. Forwarding is

@@ -1,4 +1,4 @@
-"""Protecting the tipster, proven on the stored data (issue 3, "Done when").
+"""Protecting the tipster, proven on the stored data.
 
 - An anonymous tip leaves no IP address and no user agent in any table or any log line, sent
   through the web form, the JSON API, and the production server (waitress).

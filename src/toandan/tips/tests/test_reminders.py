@@ -117,6 +117,25 @@ def test_deadline_within_3_days_is_reminded_in_app_and_by_email(officer_hoan_kie
     assert "/notifications/" in email.body
 
 
+def test_the_reminder_and_the_digest_say_the_due_soon_days_they_count(
+    officer_hoan_kiem, submit, remind, digest, monkeypatch
+):
+    monkeypatch.setattr("toandan.tips.reminders.DUE_SOON_DAYS", 5)
+    officer_hoan_kiem.email = "ca.hk@example.vn"
+    officer_hoan_kiem.save()
+    set_deadline(submit(), END_OF_3_DEC + dt.timedelta(days=2))
+
+    remind()
+    digest()
+
+    reminder, digest_mail = mail.outbox
+    assert "5 ngày" in str(reminder.subject)
+    assert "3 ngày" not in str(reminder.subject)
+    note = Notification.objects.get(user=officer_hoan_kiem, kind=notices.DIGEST)
+    assert "5 ngày" in note.title
+    assert "Đến hạn trong 5 ngày: 1" in digest_mail.body
+
+
 def test_a_deadline_is_reminded_once_however_often_the_task_runs(officer_hoan_kiem, submit, remind):
     set_deadline(submit(), END_OF_3_DEC)
 
@@ -196,7 +215,7 @@ def test_deadlines_long_past_and_far_away_and_closed_tips_are_not_reminded(
 def test_a_forwarded_tip_reminds_nobody_of_its_forwarding_deadline_which_is_met(
     officer_hoan_kiem, officer_ba_dinh, submit, remind
 ):
-    # Forwarding was what the deadline asked for (issue 11, item 9); the unit it was forwarded
+    # Forwarding was what the deadline asked for; the unit it was forwarded
     # to finds it among the tips awaiting its acceptance, and in its daily digest.
     tip = set_deadline(submit(), END_OF_3_DEC, status="forwarded", kind="forward")
     Tip.objects.filter(pk=tip.pk).update(pending_unit=unit(BA_DINH_POLICE))

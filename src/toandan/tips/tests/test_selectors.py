@@ -10,7 +10,6 @@ from django.utils import translation
 
 from toandan.accounts.tests.factories import make_user
 from toandan.audit.models import AuditEvent
-from toandan.orgs.models import OrgUnit
 from toandan.tips import crypto, selectors
 from toandan.tips.models import (
     Category,
@@ -26,8 +25,6 @@ from toandan.tips.selectors import (
     tip_get_for_staff,
     tip_open311_view,
     tip_public_view,
-    tips_for_staff,
-    tips_for_unit,
 )
 from toandan.tips.services import (
     tip_message_to_tipster,
@@ -37,8 +34,6 @@ from toandan.tips.services import (
 )
 from toandan.tips.tests.conftest import (
     BA_DINH,
-    HANOI_POLICE,
-    HOAN_KIEM_POLICE,
     category,
     commune,
     jpeg_upload,
@@ -198,34 +193,8 @@ def test_staff_messages_and_attachments_are_audited(officer_hoan_kiem):
 # --- Lists ---------------------------------------------------------------------------------------
 
 
-def test_tips_for_a_unit_without_n_plus_one_queries(django_assert_num_queries):
-    for _ in range(5):
-        tip_submit(data=tip_input(category=category("drug-trafficking")))
-    tip_submit(data=tip_input(commune=commune(BA_DINH)))
-    hoan_kiem = OrgUnit.objects.get(code=HOAN_KIEM_POLICE)
-    hanoi = OrgUnit.objects.get(code=HANOI_POLICE)
-    with django_assert_num_queries(2):
-        rows = [
-            (
-                t.register_number,
-                t.category.name_vi,
-                t.register_unit.name,
-                t.province.name,
-                *(r.org_unit.name for r in t.routes.all()),
-            )
-            for t in tips_for_unit(hoan_kiem)
-        ]
-    assert len(rows) == 5
-    assert tips_for_unit(hanoi, role="information").count() == 5
-    assert tips_for_unit(hanoi, role="primary").count() == 0
-
-
-def test_staff_lists_follow_the_jurisdiction(officer_hoan_kiem, leader_hanoi, cadre_hoan_kiem):
-    here = tip_submit(data=tip_input()).tip
+def test_a_leader_gets_a_tip_of_a_commune_by_its_reference_in_lower_case(leader_hanoi):
     there = tip_submit(data=tip_input(commune=commune(BA_DINH))).tip
-    assert list(tips_for_staff(officer_hoan_kiem)) == [here]
-    assert set(tips_for_staff(leader_hanoi)) == {here, there}
-    assert not tips_for_staff(cadre_hoan_kiem).exists()
     assert tip_get_for_staff(user=leader_hanoi, reference=there.reference.lower()) == there
 
 

@@ -1,4 +1,4 @@
-"""Issue 11, items 1–6 on real tips: the legal timeline as the law counts it.
+"""The legal timeline on real tips, as the law counts it.
 
 Each test names the rule it holds the timeline to; each failed on the code before the fix
 (deadlines that did not move off days off, 20 days counted from acceptance, suspension at any

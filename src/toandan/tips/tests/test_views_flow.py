@@ -1,5 +1,5 @@
 """Flow of the citizen's pages without JavaScript: no step loses the place on the page, the
-focus or what was typed (issue 16 items 1, 2 and 4)."""
+focus or what was typed."""
 
 from __future__ import annotations
 

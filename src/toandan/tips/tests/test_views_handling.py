@@ -639,3 +639,27 @@ def test_a_reveal_link_only_when_the_reveal_procedure_allows_it(officer_hoan_kie
     page = client.get(page_url(tip))
     assert page.status_code == 200
     assert shows(page, reveal_text) is (url is not None)
+
+
+def test_the_forwarding_help_and_the_flagrant_box_say_the_configured_deadlines(
+    officer_hoan_kiem, settings
+):
+    settings.TOANDAN_TIP_DEADLINES = {
+        **settings.TOANDAN_TIP_DEADLINES,
+        "forward_urgent_hours": 36,
+        "forward_urgent_remote_hours": 60,
+        "forward_days": 10,
+    }
+    tip = receive()
+    client = logged_in(officer_hoan_kiem)
+
+    forward = client.get(act_url(tip, A.FORWARD)).content.decode()
+    check = client.get(act_url(tip, A.CHECK)).content.decode()
+
+    assert "36 giờ" in forward
+    assert "60 giờ" in forward
+    assert "10 ngày" in forward
+    assert "24 giờ" not in forward
+    assert "7 ngày" not in forward
+    assert "36 giờ" in check
+    assert "24 giờ" not in check

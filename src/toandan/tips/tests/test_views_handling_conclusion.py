@@ -1,5 +1,5 @@
 """Concluding a tip: what the tipster is told is typed apart from the internal note, and the
-form shows the tipster's page as it will read (issue 11, item 8).
+form shows the tipster's page as it will read.
 
 The officer who wrote "caught 2 suspects in the act" in the only box of "decide to prosecute"
 ("Ghi chú (không bắt buộc)") sent it word for word to the receipt holder as "Lý do".

@@ -1,5 +1,5 @@
 """The tip's reference and its receipt are two numbers: the receipt (20 digits) opens the tip,
-the reference names it for the police (issue 11, item 10).
+the reference names it for the police.
 
 The reference printed in bold next to the receipt ("Mã tra cứu", a "look-up code") was typed
 into the follow-up page, which refused it like a wrong receipt, and into the inbox's filter,

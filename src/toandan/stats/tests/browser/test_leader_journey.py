@@ -1,4 +1,4 @@
-"""The city police leader's journey (issue 16): the dashboard, the pivot, the coverage of
+"""The city police leader's journey: the dashboard, the pivot, the coverage of
 reports and an export, at 1280 x 800 as the issue measured them. Every page has no serious or
 critical axe-core violation at 320 and 1280 px and is photographed at both widths into
 var/screenshots/."""

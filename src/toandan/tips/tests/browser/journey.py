@@ -1,4 +1,4 @@
-"""What every page of a browser journey is checked for (issue 16): no serious or critical
+"""What every page of a browser journey is checked for: no serious or critical
 axe-core violation, at 320 px and at 1280 px, and a screenshot at both widths saved under
 var/screenshots/ (not committed) for a reviewer to look at."""
 

@@ -1,4 +1,4 @@
-"""The officer's journey (issue 16): a ward police officer opens the inbox, takes a tip for
+"""The officer's journey: a ward police officer opens the inbox, takes a tip for
 resolution, asks the tipster a question and concludes the tip; every page has no serious or
 critical axe-core violation at 320 and 1280 px and is photographed at both widths into
 var/screenshots/."""

@@ -1,4 +1,4 @@
-"""Page weight (issue 16 item 11): bytes on the wire and requests of the citizen's first
+"""Page weight: bytes on the wire and requests of the citizen's first
 pages, first view without JavaScript on a phone, against a budget written here. Before the
 fix the tip form was 34.6 KB in 4 requests (HTML and CSS uncompressed)."""
 

@@ -1,4 +1,4 @@
-"""What every page of a staff journey is checked for (issue 16): no serious or critical axe-core
+"""What every page of a staff journey is checked for: no serious or critical axe-core
 violation at 320 px and at 1280 px, and a full-page screenshot at both widths saved under
 var/screenshots/ (not committed) for a reviewer to look at."""
 
