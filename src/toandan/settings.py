@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "toandan.accounts",
     "toandan.notifications",
     "toandan.documents",
+    "toandan.workflow",
     "toandan.workdays",
     "toandan.tips",
     "toandan.open311",
