@@ -16,8 +16,11 @@ from ninja.parser import Parser
 
 from toandan.accounts.api import router as accounts_router
 from toandan.accounts.api_auth import ApiAuth
+from toandan.antifraud.api import router as antifraud_router
+from toandan.awards.api import router as awards_router
 from toandan.core.text import clean_input_text
 from toandan.geo.api import router as geo_router
+from toandan.initiatives.api import router as initiatives_router
 from toandan.notifications.api import router as notifications_router
 from toandan.orgs.api import router as orgs_router
 from toandan.stats.api import router as stats_router
@@ -109,6 +112,9 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/tips", tips_router)
 api.add_router("/notifications", notifications_router, auth=ApiAuth())
 api.add_router("/stats", stats_router)
+api.add_router("/community-models", initiatives_router)
+api.add_router("/awards", awards_router)
+api.add_router("/fraud", antifraud_router)
 api.add_router("/staff/", staff_tips_router)
 # The benchmark baseline answers 404 unless settings.TOANDAN_BENCH_ENDPOINTS is on.
 api.add_router("/bench", bench_router)

@@ -31,5 +31,9 @@ class StatsConfig(AppConfig):
 
         subscribe(TIP_CHANGED, _summary_on_tip_change, when="in_transaction")
         register_builtin_sources()
+        # The domains' sources, sentences and extension points (toandan.stats.sources).
+        from toandan.stats.sources import register_all
+
+        register_all()
         # The pivot, coverage and report pages' export buttons (toandan.exports runs them).
         register_exports()

@@ -28,7 +28,15 @@ from toandan.demo.synthetic import (
 )
 
 # Order matters: organisations before the accounts that hold roles in them.
-DEMO_APPS = ["toandan.orgs", "toandan.accounts", "toandan.tips", "toandan.stats"]
+DEMO_APPS = [
+    "toandan.orgs",
+    "toandan.accounts",
+    "toandan.tips",
+    "toandan.initiatives",
+    "toandan.antifraud",
+    "toandan.awards",
+    "toandan.stats",
+]
 YEARS_BACK = 4
 
 

@@ -1,0 +1,5 @@
+"""The JSON API of awards, under /api/v1/awards/."""
+
+from ninja import Router
+
+router = Router(tags=["awards"])
