@@ -32,9 +32,11 @@ run: $(VENV)/.installed
 messages: $(VENV)/.installed
 	$(BIN)/toandan i18n-compile
 
+# lint-imports: the layer contracts in pyproject.toml ([tool.importlinter]).
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src bench
 	$(BIN)/ruff format --check src bench
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy src

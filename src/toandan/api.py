@@ -16,13 +16,13 @@ from ninja.parser import Parser
 
 from toandan.accounts.api import router as accounts_router
 from toandan.accounts.api_auth import ApiAuth
+from toandan.accounts.units.api import router as orgs_router
 from toandan.antifraud.api import router as antifraud_router
 from toandan.awards.api import router as awards_router
 from toandan.core.text import clean_input_text
 from toandan.geo.api import router as geo_router
 from toandan.initiatives.api import router as initiatives_router
 from toandan.notifications.api import router as notifications_router
-from toandan.orgs.api import router as orgs_router
 from toandan.stats.api import router as stats_router
 from toandan.tips.api import bench_router
 from toandan.tips.api import router as tips_router

@@ -9,7 +9,7 @@ from toandan.api import api, server_error
 urlpatterns = [
     path("", include("toandan.web.urls")),
     path("geo/", include("toandan.geo.urls")),
-    path("orgs/", include("toandan.orgs.urls")),
+    path("orgs/", include("toandan.accounts.units.urls")),
     path("accounts/", include("toandan.accounts.urls")),
     path("audit/", include("toandan.audit.urls")),
     path("tips/", include("toandan.tips.urls")),

@@ -24,9 +24,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
-from toandan.accounts.models import UNION_ROLES, ApiToken, Role, RoleAssignment, User
+from toandan.accounts.models import ApiToken, Role, RoleAssignment, User
 from toandan.geo.models import AdminUnit
-from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
+from toandan.orgs.models import OrgUnit
 
 AnyUser = AbstractBaseUser | AnonymousUser
 M = TypeVar("M", bound=Model)
@@ -255,17 +255,6 @@ def role_assignments_in_unit(unit: OrgUnit) -> QuerySet[RoleAssignment]:
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
         .select_related("user")
         .order_by("role", "user__full_name", "user__username")
-    )
-
-
-def can_create_branch(user: AnyUser, parent: OrgUnit) -> bool:
-    """Cadres and leaders of the commune Women's Union, or of a Union above it."""
-    today = timezone.localdate()
-    return (
-        parent.kind == OrgKind.WOMENS_UNION
-        and parent.level == OrgLevel.COMMUNE
-        and (parent.valid_to is None or parent.valid_to >= today)
-        and can_access_org_unit(user, parent, UNION_ROLES)
     )
 
 

@@ -2,6 +2,10 @@
 
 Deny by default: a view without a declared policy fails `test_every_route_declares_a_policy`.
 Policies are attributes on the view function, so the walker can read them without calling it.
+
+core sits below accounts, which knows who holds which role: accounts registers that check
+(`role_check_register`, in AccountsConfig.ready). Until one is registered every
+`staff_required` view refuses with an error rather than letting anyone in.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
@@ -29,6 +33,23 @@ class AccessPolicy:
 
 
 POLICY_ATTR = "access_policy"
+
+# (user, roles) -> whether the user holds one of `roles` (any active role when empty).
+RoleCheck = Callable[[Any, frozenset[str]], bool]
+_ROLE_CHECK: dict[str, RoleCheck] = {}
+
+
+def role_check_register(check: RoleCheck) -> None:
+    """Install the check `staff_required` asks (accounts' `user_has_any_role`)."""
+    _ROLE_CHECK["check"] = check
+
+
+def user_has_any_role(user: Any, roles: frozenset[str]) -> bool:
+    check = _ROLE_CHECK.get("check")
+    if check is None:
+        msg = "no role check is registered: toandan.accounts registers it when it is ready"
+        raise ImproperlyConfigured(msg)
+    return check(user, roles)
 
 
 def get_policy(view: Callable[..., Any]) -> AccessPolicy | None:
@@ -57,9 +78,6 @@ def staff_required(
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            # Imported here: accounts imports core, and core must not import accounts at load.
-            from toandan.accounts.selectors import user_has_any_role
-
             if not user_has_any_role(request.user, role_set):
                 raise PermissionDenied
             return view(request, *args, **kwargs)  # type: ignore[no-any-return]

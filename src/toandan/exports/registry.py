@@ -4,9 +4,9 @@ A table producer `(params, user) -> Table` gives CSV and XLSX; a document produc
 `(params, user) -> AdministrativeDocument` gives DOCX and PDF. The producer runs in the
 background worker with the user who asked, and is responsible for that user's access: it
 reads through the same selectors as the page the export came from, so a file never holds
-more than its requester could see on screen. It raises `ExportRefusedError` (or a
-`toandan.stats.periods.PeriodError`) with a message for the user when the parameters are
-wrong or not allowed; the job then fails with that message.
+more than its requester could see on screen. It raises `ExportRefusedError` with a message
+for the user when the parameters are wrong or not allowed; the job then fails with that
+message.
 
 An optional `check(params, user)` with the same contract runs when the job is created, so a
 wrong request is refused at once instead of failing in the background.

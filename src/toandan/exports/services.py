@@ -34,7 +34,6 @@ from toandan.exports.audit_actions import ExportsAction
 from toandan.exports.models import ACTIVE_STATUSES, ExportFormat, ExportJob, ExportStatus
 from toandan.exports.registry import ExportRefusedError, Params, Producer, get_producer
 from toandan.exports.tables import write_csv, write_xlsx
-from toandan.stats.periods import PeriodError
 
 logger = logging.getLogger(__name__)
 
@@ -85,9 +84,9 @@ def export_job_create(
     format: str,
 ) -> ExportJob:
     """Queue an export of `kind` for `actor`. The request is audited: a file of statistics is
-    data leaving the system. Raises `ExportRefusedError` (or `PeriodError`) with a message for
-    the user when the kind, the format or the parameters are refused, or when the user already
-    waits for too many files."""
+    data leaving the system. Raises `ExportRefusedError` with a message for the user when the
+    kind, the format or the parameters are refused, or when the user already waits for too
+    many files."""
     if isinstance(actor, AnonymousUser) or not actor.is_authenticated:
         raise PermissionDenied
     producer = get_producer(kind)
@@ -213,7 +212,7 @@ def export_job_run(*, job_id: int, progress_every: int | None = None) -> None:
             with replica_reads():
                 title, rows = _write(job, producer, job.created_by, part, every)
             part.replace(directory / name)
-        except (ExportRefusedError, PeriodError, DocumentTooLargeError) as refused:
+        except (ExportRefusedError, DocumentTooLargeError) as refused:
             part.unlink(missing_ok=True)
             _fail(job_id, str(refused))
             return

@@ -18,7 +18,6 @@ from toandan.exports.registry import ExportRefusedError, get_producer
 from toandan.exports.selectors import export_file_for_owner, export_job_for_owner, export_jobs_of
 from toandan.exports.services import export_job_create
 from toandan.exports.tables import attachment_header
-from toandan.stats.periods import PeriodError
 
 REFRESH_SECONDS = 3
 
@@ -45,7 +44,7 @@ def export_start(request: HttpRequest) -> HttpResponse:
             params=form.cleaned_data["params"],
             format=form.cleaned_data["format"],
         )
-    except (ExportRefusedError, PeriodError) as refused:
+    except ExportRefusedError as refused:
         return render(request, "exports/start_error.html", {"message": str(refused)}, status=400)
     return HttpResponseRedirect(reverse("exports:detail", args=[job.pk]))
 

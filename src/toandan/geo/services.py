@@ -30,8 +30,10 @@ from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat
 
 from toandan.audit.services import audit_record
+from toandan.core.events import publish
 from toandan.core.text import search_key
 from toandan.geo.audit_actions import GeoAction
+from toandan.geo.events import GEOGRAPHY_LOADED
 from toandan.geo.models import (
     AdminUnit,
     Generation,
@@ -465,12 +467,9 @@ def geo_load() -> GeoLoadResult:
     Standing Committee's 2025 resolutions for communes), current units from that day. Regions
     are only created, never updated: once created they are edited in the admin.
 
-    At the end the organisation units are synchronised with the geography
-    (`toandan.orgs.services.org_units_sync_with_geography`).
+    At the end `GEOGRAPHY_LOADED` is published: orgs subscribes and synchronises the
+    organisation units with the geography (`toandan.orgs.services.org_units_sync_with_geography`).
     """
-    # orgs builds on geo, not the other way round: imported at call time only.
-    from toandan.orgs.services import org_units_sync_with_geography
-
     source = _read_source()
     result = GeoLoadResult()
     with transaction.atomic():
@@ -492,5 +491,5 @@ def geo_load() -> GeoLoadResult:
                     "regions_created": result.regions_created,
                 },
             )
-    result.org_units = org_units_sync_with_geography()
+    publish(GEOGRAPHY_LOADED, result)
     return result

@@ -1,18 +1,15 @@
-"""Reads of the organisation tree. Functions that take a user return only what the user's
-jurisdiction allows (see toandan.accounts.selectors)."""
+"""Reads of the organisation tree. orgs knows units, not people: which units a user may see
+is accounts' business (`toandan.accounts.units.selectors`, built on these)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from toandan.core.text import search_key
-from toandan.orgs.models import OrgUnit
-
-AnyUser = AbstractBaseUser | AnonymousUser
+from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
 
 
 def org_unit_ancestors(unit: OrgUnit) -> QuerySet[OrgUnit]:
@@ -27,30 +24,17 @@ def org_units_valid_on(queryset: QuerySet[OrgUnit], day: dt.date) -> QuerySet[Or
     )
 
 
-def org_units_visible_to(user: AnyUser) -> QuerySet[OrgUnit]:
-    """The units in the user's jurisdiction: the subtrees of the units where they hold a role."""
-    from toandan.accounts.selectors import jurisdiction_org_units
-
-    return jurisdiction_org_units(user)
-
-
-def org_unit_get_visible(user: AnyUser, pk: int) -> OrgUnit | None:
-    """The unit if it exists and is in the user's jurisdiction; None either way otherwise,
-    so a caller cannot tell a unit outside its jurisdiction from one that does not exist."""
-    return org_units_visible_to(user).select_related("admin_unit", "parent").filter(pk=pk).first()
-
-
-def org_unit_list(
-    user: AnyUser,
+def org_units_search(
+    queryset: QuerySet[OrgUnit],
     *,
     query: str = "",
     kind: str = "",
     level: str = "",
     current_only: bool = False,
 ) -> QuerySet[OrgUnit]:
-    """The units in the user's jurisdiction, filtered; the search ignores accents and case
-    ("hoan kiem" finds "Công an phường Hoàn Kiếm")."""
-    queryset = org_units_visible_to(user).select_related("admin_unit")
+    """`queryset` filtered; the search ignores accents and case ("hoan kiem" finds "Công an
+    phường Hoàn Kiếm")."""
+    queryset = queryset.select_related("admin_unit")
     key = search_key(query)
     for word in key.split():
         queryset = queryset.filter(search_name__contains=word)
@@ -63,5 +47,12 @@ def org_unit_list(
     return queryset.order_by("path")
 
 
-def org_unit_children_visible(user: AnyUser, unit: OrgUnit) -> QuerySet[OrgUnit]:
-    return org_units_visible_to(user).filter(parent=unit).select_related("admin_unit")
+def org_unit_takes_branches(unit: OrgUnit) -> bool:
+    """Branches (chi hội) are created under an open commune Women's Union only (the Union's
+    charter); who may create them is `toandan.accounts.policies.may_create_branch`."""
+    today = timezone.localdate()
+    return (
+        unit.kind == OrgKind.WOMENS_UNION
+        and unit.level == OrgLevel.COMMUNE
+        and (unit.valid_to is None or unit.valid_to >= today)
+    )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat, Substr
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from toandan.audit.services import audit_record
 from toandan.core.text import search_key
 from toandan.geo.models import AdminUnit, Generation, Level
+from toandan.geo.services import GeoLoadResult
 from toandan.orgs.audit_actions import OrgsAction
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
 
@@ -162,18 +163,13 @@ def _normalise_name(name: str) -> str:
 
 
 @transaction.atomic
-def org_branch_create(
+def org_branch_add(
     *, actor: AbstractBaseUser, parent: OrgUnit, name: str, reason: str = ""
 ) -> OrgUnit:
-    """A commune Women's Union creates one of its branches (chi hội).
-
-    Branches are below the commune in the Union's charter; the commune's cadres and leaders,
-    and the Union's cadres and leaders above it, may create them.
+    """Add a branch (chi hội) under a commune Women's Union: branches are below the commune in
+    the Union's charter. The tree's rules only: who may add one is for the caller to check
+    (`toandan.accounts.units.services.org_branch_create`, the one caller).
     """
-    from toandan.accounts.selectors import can_create_branch
-
-    if not can_create_branch(actor, parent):
-        raise PermissionDenied
     # Serialise branch creation under one parent so two cadres don't get the same code.
     parent = OrgUnit.objects.select_for_update().get(pk=parent.pk)
     if parent.kind != OrgKind.WOMENS_UNION or parent.level != OrgLevel.COMMUNE:
@@ -270,6 +266,11 @@ def _insert(units: list[OrgUnit]) -> int:
         OrgUnit.objects.bulk_create(units, batch_size=1000)
         _fill_paths()
     return len(units)
+
+
+def org_units_sync_on_geography_loaded(result: GeoLoadResult) -> None:
+    """Subscriber of `toandan.geo.events.GEOGRAPHY_LOADED` (see OrgsConfig.ready)."""
+    result.org_units = org_units_sync_with_geography()
 
 
 def org_units_sync_with_geography() -> int:

@@ -13,8 +13,9 @@ the check when the job is created, so a wrong request is refused at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import QueryDict
@@ -429,17 +430,42 @@ def periodic_report_check(params: Params, user: AbstractBaseUser) -> None:
         raise _refused(error) from error
 
 
+_Result = TypeVar("_Result")
+
+
+def _periods_refused(
+    producer: Callable[[Params, AbstractBaseUser], _Result],
+) -> Callable[[Params, AbstractBaseUser], _Result]:
+    """exports sits below stats and knows only its own `ExportRefusedError`: a period the
+    user typed wrongly reaches it as one, with the same message."""
+
+    @functools.wraps(producer)
+    def wrapped(params: Params, user: AbstractBaseUser) -> _Result:
+        try:
+            return producer(params, user)
+        except PeriodError as error:
+            raise _refused(error) from error
+
+    return wrapped
+
+
 def register_exports() -> None:
     """Called from StatsConfig.ready()."""
     register_table_producer(
-        PIVOT, pivot_table, label=gettext_lazy("Statistics table"), check=pivot_check
+        PIVOT,
+        _periods_refused(pivot_table),
+        label=gettext_lazy("Statistics table"),
+        check=_periods_refused(pivot_check),
     )
     register_table_producer(
-        COVERAGE, coverage_table, label=gettext_lazy("Who has reported"), check=coverage_check
+        COVERAGE,
+        _periods_refused(coverage_table),
+        label=gettext_lazy("Who has reported"),
+        check=_periods_refused(coverage_check),
     )
     register_document_producer(
         REPORT,
-        periodic_report,
+        _periods_refused(periodic_report),
         label=gettext_lazy("Periodic statistics report"),
-        check=periodic_report_check,
+        check=_periods_refused(periodic_report_check),
     )

@@ -3,10 +3,8 @@ from __future__ import annotations
 import pytest
 
 from toandan.accounts.tests.factories import HOAN_KIEM_POLICE, unit
-from toandan.orgs.selectors import (
-    org_unit_ancestors,
-    org_unit_list,
-)
+from toandan.accounts.units.selectors import org_unit_list
+from toandan.orgs.selectors import org_unit_ancestors
 
 pytestmark = pytest.mark.django_db
 

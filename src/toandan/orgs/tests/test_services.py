@@ -14,11 +14,11 @@ from toandan.accounts.tests.factories import (
     make_user,
     unit,
 )
+from toandan.accounts.units.services import org_branch_create
 from toandan.audit.models import AuditEvent
 from toandan.geo.models import AdminUnit
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
 from toandan.orgs.services import (
-    org_branch_create,
     org_unit_close,
     org_unit_create,
     org_unit_update,

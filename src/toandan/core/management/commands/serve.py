@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.module_loading import import_string
 
 from toandan.core.deployment import proxy_trust, require_site_url
 
@@ -32,7 +33,9 @@ class Command(BaseCommand):
         if not settings.DEBUG and _static_files_changed():
             call_command("collectstatic", interactive=False, verbosity=0)
         # Only now: WhiteNoise lists the collected (hashed) files when the application loads.
-        from toandan.wsgi import application
+        # Through settings.WSGI_APPLICATION (toandan.wsgi, as runserver finds it): the
+        # project's entry points sit above every app, core included.
+        application = import_string(settings.WSGI_APPLICATION)
 
         self.stdout.write(f"toandan: http://{host}:{port}/  (Ctrl+C to stop)")
         # No access log: citizens' IP addresses are never written anywhere.

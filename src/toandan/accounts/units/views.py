@@ -10,21 +10,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from toandan.accounts.models import UNION_ROLES
-from toandan.accounts.selectors import (
-    can_access_org_unit,
-    can_create_branch,
-    role_assignments_in_unit,
-)
-from toandan.core.access import staff_required
-from toandan.orgs.forms import BranchCreateForm
-from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
-from toandan.orgs.selectors import (
-    org_unit_ancestors,
+from toandan.accounts.policies import may_create_branch, may_see_unit
+from toandan.accounts.selectors import role_assignments_in_unit
+from toandan.accounts.units.forms import BranchCreateForm
+from toandan.accounts.units.selectors import (
     org_unit_children_visible,
     org_unit_get_visible,
     org_unit_list,
 )
-from toandan.orgs.services import org_branch_create
+from toandan.accounts.units.services import org_branch_create
+from toandan.core.access import staff_required
+from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
+from toandan.orgs.selectors import org_unit_ancestors
 
 PAGE_SIZE = 50
 
@@ -69,7 +66,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 @staff_required(description="staff whose jurisdiction includes the unit (404 otherwise)")
 def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = _get_visible_or_404(request, unit_id)
-    ancestors = [a for a in org_unit_ancestors(unit) if can_access_org_unit(request.user, a)]
+    ancestors = [a for a in org_unit_ancestors(unit) if may_see_unit(request.user, a)]
     return render(
         request,
         "orgs/unit_detail.html",
@@ -78,7 +75,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
             "ancestors": ancestors,
             "children": org_unit_children_visible(request.user, unit),
             "staff": role_assignments_in_unit(unit),
-            "can_create_branch": can_create_branch(request.user, unit),
+            "can_create_branch": may_create_branch(request.user, unit),
         },
     )
 
@@ -86,7 +83,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
 @staff_required(UNION_ROLES, description="Women's Union cadres and leaders above the commune")
 def branch_create(request: HttpRequest, unit_id: int) -> HttpResponse:
     parent = _get_visible_or_404(request, unit_id)
-    if not can_create_branch(request.user, parent):
+    if not may_create_branch(request.user, parent):
         raise PermissionDenied
     form = BranchCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

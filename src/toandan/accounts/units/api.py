@@ -10,10 +10,14 @@ from ninja import Router
 from ninja.pagination import paginate
 
 from toandan.accounts.api_auth import ApiAuth
+from toandan.accounts.units.selectors import (
+    org_unit_children_visible,
+    org_unit_get_visible,
+    org_unit_list,
+)
 from toandan.core.pagination import BoundedPageNumberPagination
 from toandan.orgs.models import OrgUnit
 from toandan.orgs.schemas import OrgUnitDetailOut, OrgUnitOut
-from toandan.orgs.selectors import org_unit_children_visible, org_unit_get_visible, org_unit_list
 
 router = Router(tags=["orgs"], auth=ApiAuth())
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from toandan.orgs import views
+from toandan.accounts.units import views
 
 app_name = "orgs"
 urlpatterns: list[URLPattern | URLResolver] = [
