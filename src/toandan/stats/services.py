@@ -1,6 +1,6 @@
 """Writes of statistics: periodic reports and their approval up the tree.
 
-The state machine of a report, in one place (`REPORT_TRANSITIONS`), walked by a test:
+The state machine of a report, in one place (`REPORT_MACHINE`), walked by a test:
 
     (none) ─save─▶ draft ─save─▶ draft
     (none) / draft / returned ─submit─▶ submitted
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -43,46 +42,42 @@ from toandan.stats.models import (
     ValueType,
 )
 from toandan.stats.periods import Period
+from toandan.stats.policies import ReportSubject, may_approve_subject, may_enter_subject
 from toandan.stats.selectors import (
     StatsQueryError,
-    can_approve_report,
-    can_enter_report,
     dataset_period,
     expected_units,
     report_children,
     report_parent,
 )
+from toandan.workflow.machine import NEW, Machine, Transition
 
 AnyUser = AbstractBaseUser | AnonymousUser
-NEW = ""  # no report yet
 REASON_MAX = 2000
 VALUE_MAX = Decimal("1000000000000000")
 
 S = ReportStatus
 
 
-@dataclass(frozen=True)
-class ReportTransition:
-    action: str
-    sources: frozenset[str]
-    target: str | None  # None: the status stays (a new report becomes a draft)
-    by: str  # "enter": the unit's own staff (or above); "approve": a leader above
-
-
-def _t(action: str, sources: list[str], target: str | None, by: str) -> ReportTransition:
-    return ReportTransition(action, frozenset(str(s) for s in sources), target, by)
-
-
-REPORT_TRANSITIONS: dict[str, ReportTransition] = {
-    t.action: t
-    for t in [
-        _t("save", [NEW, S.DRAFT, S.RETURNED], None, "enter"),
-        _t("submit", [NEW, S.DRAFT, S.RETURNED], S.SUBMITTED, "enter"),
-        _t("approve", [S.SUBMITTED], S.APPROVED, "approve"),
-        _t("return", [S.SUBMITTED, S.APPROVED], S.RETURNED, "approve"),
-        _t("correct", [S.APPROVED], None, "approve"),
-    ]
-}
+# The report's state machine, declared on the shared workflow helper (its declaration, its
+# policies and `edges()`); `report_act` takes the steps, because a step also creates the report
+# (a new one is saved as a draft: `save` from NEW keeps no state of its own), writes its
+# figures and counts them in statistics. `by`: "enter", the unit's own staff (or above);
+# "approve", a leader above.
+REPORT_MACHINE = Machine(
+    "stats.report",
+    states=ReportStatus,
+    policies={"enter": may_enter_subject, "approve": may_approve_subject},
+    transitions=[
+        Transition("save", sources=[NEW, S.DRAFT, S.RETURNED], target=None, by="enter"),
+        Transition("submit", sources=[NEW, S.DRAFT, S.RETURNED], target=S.SUBMITTED, by="enter"),
+        Transition("approve", sources=[S.SUBMITTED], target=S.APPROVED, by="approve"),
+        Transition("return", sources=[S.SUBMITTED, S.APPROVED], target=S.RETURNED, by="approve"),
+        Transition("correct", sources=[S.APPROVED], target=None, by="approve"),
+    ],
+)
+# The transitions by action (what the views and the tests look up).
+REPORT_TRANSITIONS: dict[str, Transition] = {t.action: t for t in REPORT_MACHINE.transitions}
 
 
 class ReportRefusedError(Exception):
@@ -114,19 +109,8 @@ def allowed_report_actions(
     user: AnyUser, dataset: DataSet, unit: OrgUnit, report: Report | None
 ) -> list[str]:
     """The actions to offer this user on this report now (the service still checks each)."""
-    status = report.status if report else NEW
-    result = []
-    for transition in REPORT_TRANSITIONS.values():
-        if status not in transition.sources:
-            continue
-        allowed = (
-            can_enter_report(user, dataset, unit)
-            if transition.by == "enter"
-            else can_approve_report(user, dataset, unit)
-        )
-        if allowed:
-            result.append(transition.action)
-    return result
+    subject = ReportSubject(dataset, unit, report)
+    return [transition.action for transition in REPORT_MACHINE.available(user, subject)]
 
 
 # --- Checks -----------------------------------------------------------------------------------
@@ -341,12 +325,7 @@ def report_act(
         raise ReportRefusedError(_("Unknown action."))
     if not isinstance(actor, AbstractBaseUser) or not actor.is_authenticated:
         raise ReportAccessError
-    allowed = (
-        can_enter_report(actor, dataset, unit)
-        if transition.by == "enter"
-        else can_approve_report(actor, dataset, unit)
-    )
-    if not allowed:
+    if not REPORT_MACHINE.may(actor, ReportSubject(dataset, unit), transition):
         raise ReportAccessError
     try:
         period = dataset_period(dataset, period_id)
@@ -434,7 +413,7 @@ def _precondition(
 
 def _apply(
     report: Report,
-    transition: ReportTransition,
+    transition: Transition,
     actor: AbstractBaseUser,
     text: str,
     now: dt.datetime,

@@ -28,6 +28,7 @@ from toandan.stats.coverage_filters import (
 from toandan.stats.forms import CoverageForm, PivotForm, ReportForm
 from toandan.stats.models import ReportStatus
 from toandan.stats.pickers import use_pickers
+from toandan.stats.policies import may_read_report
 from toandan.stats.selectors import (
     ORG_LEVEL,
     REPORT_ROLES,
@@ -35,7 +36,6 @@ from toandan.stats.selectors import (
     StatsAccessError,
     StatsQueryError,
     approver_units_of_user,
-    can_read_report,
     coverage_for_user,
     coverage_sentence,
     dataset_get,
@@ -186,7 +186,7 @@ def report_detail(
 ) -> HttpResponse:
     dataset = dataset_get(dataset_code)
     unit = org_unit_by_code(unit_code)
-    if dataset is None or unit is None or not can_read_report(request.user, unit):
+    if dataset is None or unit is None or not may_read_report(request.user, unit):
         raise Http404
     try:
         period = dataset_period(dataset, period_id)

@@ -30,7 +30,6 @@ from toandan.accounts.models import POLICE_ROLES
 from toandan.accounts.selectors import (
     jurisdiction_admin_units,
     jurisdiction_org_units,
-    user_jurisdiction,
 )
 from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
@@ -445,15 +444,6 @@ def tip_history(tip: Tip, *, actor: AnyUser) -> list[HistoryEntry]:
         )
         for event in events
     ]
-
-
-def handles_tip(user: AnyUser, tip: Tip) -> bool:
-    """True if the user's police units have the tip or were sent it (not only a copy)."""
-    reach = user_jurisdiction(user, POLICE_ROLES)
-    return any(
-        unit is not None and reach.covers_org_path(unit.path)
-        for unit in (tip.responsible_unit, tip.pending_unit)
-    )
 
 
 # --- Choices of the forms ------------------------------------------------------------------------

@@ -26,15 +26,19 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from toandan.accounts.models import REVEAL_ROLES, Role, User
-from toandan.accounts.selectors import active_role_assignments, user_has_any_role, user_jurisdiction
+from toandan.accounts.selectors import (
+    active_role_assignments,
+    filter_by_jurisdiction,
+    user_has_any_role,
+)
 from toandan.audit.services import audit_record
 from toandan.orgs.models import OrgUnit
-from toandan.tips import crypto
+from toandan.tips import crypto, policies
 from toandan.tips.audit_actions import TipsAction
 from toandan.tips.models import (
     ContactReveal,
@@ -67,49 +71,6 @@ class RevealNotFoundError(Exception):
 # --- Who may ---------------------------------------------------------------------------------
 
 
-def _covers(user: AnyUser, unit: OrgUnit | None) -> bool:
-    if unit is None:
-        return False
-    return user_jurisdiction(user, REVEAL_ROLES).covers_org_path(unit.path)
-
-
-def can_request_reveal(user: AnyUser, tip: Tip) -> bool:
-    """True if the user may ask to see who sent this tip (a police leader or identity custodian
-    whose jurisdiction covers the tip, and the tipster left contact details)."""
-    return bool(tip.has_contact) and _covers(user, tip.responsible_unit)
-
-
-def _may_see_reveal(user: AnyUser, reveal: ContactReveal) -> bool:
-    if user.is_authenticated and reveal.requested_by_id == user.pk:
-        return True
-    return _covers(user, reveal.unit)
-
-
-def can_decide_reveal(user: AnyUser, reveal: ContactReveal) -> bool:
-    """A pending request may be decided by another officer with a reveal role over its unit."""
-    return (
-        reveal.status == RevealStatus.PENDING
-        and user.is_authenticated
-        and reveal.requested_by_id != user.pk
-        and _covers(user, reveal.unit)
-    )
-
-
-def can_read_reveal(
-    user: AnyUser, reveal: ContactReveal, *, now: dt.datetime | None = None
-) -> bool:
-    """The requester, while the approval is valid (the page shows the button only then)."""
-    now = now or timezone.now()
-    return (
-        user.is_authenticated
-        and reveal.requested_by_id == user.pk
-        and reveal.status == RevealStatus.APPROVED
-        and reveal.valid_until is not None
-        and now < reveal.valid_until
-        and _covers(user, reveal.unit)
-    )
-
-
 def requester_units(user: AnyUser, unit: OrgUnit) -> list[OrgUnit]:
     """The units where the user holds a reveal role over `unit` (most local first): whose
     leaders must also see what the user revealed."""
@@ -136,7 +97,7 @@ def tip_for_reveal(*, user: AnyUser, reference: str) -> Tip | None:
         .filter(reference=reference.strip().upper())
         .first()
     )
-    if tip is None or not _covers(user, tip.responsible_unit):
+    if tip is None or not policies.may_reveal_in_unit(user, tip.responsible_unit):
         return None
     return tip
 
@@ -150,16 +111,9 @@ def _reveals() -> QuerySet[ContactReveal]:
 def reveal_get_for(*, user: AnyUser, pk: int) -> ContactReveal | None:
     """A reveal the user asked for, or one over a unit in their reveal jurisdiction."""
     reveal = _reveals().filter(pk=pk).first()
-    if reveal is None or not _may_see_reveal(user, reveal):
+    if reveal is None or not policies.may_see_reveal(user, reveal):
         return None
     return reveal
-
-
-def _unit_paths_q(paths: tuple[str, ...]) -> Q:
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(unit__path__startswith=path)
-    return q
 
 
 def reveals_for_unit(user: AnyUser) -> QuerySet[ContactReveal]:
@@ -168,22 +122,18 @@ def reveals_for_unit(user: AnyUser) -> QuerySet[ContactReveal]:
     user's own requests. The leader sees them all: that is the check on the power to reveal."""
     if not user.is_authenticated:
         return ContactReveal.objects.none()
-    reach = user_jurisdiction(user, {Role.POLICE_LEADER.value})
-    mine = Q(requested_by_id=user.pk)
-    if reach.all_org_units:
-        return _reveals()
-    return _reveals().filter(mine | _unit_paths_q(reach.org_paths))
+    over_units = filter_by_jurisdiction(
+        user, _reveals(), None, org_unit_field="unit", roles={Role.POLICE_LEADER.value}
+    )
+    return over_units | _reveals().filter(requested_by_id=user.pk)
 
 
 def reveals_awaiting_decision(user: AnyUser) -> QuerySet[ContactReveal]:
     """Pending requests of other officers that this user may approve or refuse."""
     if not user.is_authenticated:
         return ContactReveal.objects.none()
-    reach = user_jurisdiction(user, REVEAL_ROLES)
     pending = _reveals().filter(status=RevealStatus.PENDING).exclude(requested_by_id=user.pk)
-    if reach.all_org_units:
-        return pending
-    return pending.filter(_unit_paths_q(reach.org_paths))
+    return filter_by_jurisdiction(user, pending, None, org_unit_field="unit", roles=REVEAL_ROLES)
 
 
 # --- Writes ----------------------------------------------------------------------------------
@@ -236,7 +186,7 @@ def reveal_request(
             )
         )
     unit = tip.responsible_unit
-    if unit is None or not _covers(user, unit):
+    if unit is None or not policies.may_reveal_in_unit(user, unit):
         raise RevealNotFoundError
     if not tip.has_contact:
         raise RevealRefusedError(
@@ -303,7 +253,7 @@ def reveal_decide(
             raise RevealRefusedError(
                 _("You cannot decide on your own request: another officer must approve it.")
             )
-        if not _covers(user, locked.unit):
+        if not policies.may_reveal_in_unit(user, locked.unit):
             raise RevealNotFoundError
         if locked.status != RevealStatus.PENDING:
             raise RevealRefusedError(_("This request has already been decided."))
@@ -342,11 +292,11 @@ def reveal_read(
             .filter(pk=reveal.pk)
             .first()
         )
-        if locked is None or not _may_see_reveal(user, locked):
+        if locked is None or not policies.may_see_reveal(user, locked):
             raise RevealNotFoundError
         if locked.requested_by_id != user.pk:
             raise RevealRefusedError(_("Only the officer who asked can see the contact details."))
-        if not _covers(user, locked.unit):
+        if not policies.may_reveal_in_unit(user, locked.unit):
             raise RevealRefusedError(
                 _("You no longer hold a role that allows revealing this tipster's identity.")
             )

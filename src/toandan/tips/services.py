@@ -39,7 +39,7 @@ from toandan.core.phones import normalise_phone
 from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.media.files import UploadData
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
-from toandan.tips import crypto, duplicates, notices, receipts, timeline
+from toandan.tips import crypto, duplicates, notices, policies, receipts, timeline
 from toandan.tips.audit_actions import TipsAction
 from toandan.tips.events import TIP_PURGED, TipsPurged
 from toandan.tips.keyring_check import keyring_checked
@@ -809,7 +809,7 @@ def tip_message_to_tipster(*, actor: AbstractBaseUser, tip: Tip, body: str) -> T
     Only police of the unit handling the tip (or the one it was forwarded to) may write: an
     information copy is read-only.
     """
-    if not timeline.may_handle(actor, tip):
+    if not policies.may_handle(actor, tip):
         raise PermissionDenied
     errors = _Errors()
     body = _check_body(body, errors, required=True)

@@ -38,10 +38,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from toandan.accounts.models import POLICE_ROLES, User
-from toandan.accounts.selectors import active_role_assignments, user_jurisdiction
+from toandan.accounts.selectors import active_role_assignments
 from toandan.audit.services import audit_record
 from toandan.orgs.models import OrgKind, OrgUnit
-from toandan.tips import crypto, notices
+from toandan.tips import crypto, notices, policies
 from toandan.tips.audit_actions import TRANSITION_ACTIONS, TipsAction
 from toandan.tips.events import TipChange, tip_change_publish
 from toandan.tips.models import (
@@ -60,6 +60,7 @@ from toandan.tips.models import (
     ValuableReason,
 )
 from toandan.workdays.selectors import DayOff, WorkCalendar, work_calendar
+from toandan.workflow.machine import Machine, Transition
 
 AnyUser = AbstractBaseUser | AnonymousUser
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -368,47 +369,74 @@ class ActionInput:
     property_recovered_vnd: int | None = None
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[str]
-    # None: the status does not change (extensions, corrections, procuracy).
-    target: str | None
-    # Whose jurisdiction must cover the actor: the responsible unit, or the unit it was sent to.
-    acting_unit: str = "responsible"
-
-
-def _t(
-    action: str, sources: Sequence[str], target: str | None, acting: str = "responsible"
-) -> Transition:
-    return Transition(action, frozenset(str(s) for s in sources), target, acting)
-
-
 S = TipStatus
 A = TipAction
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in [
-        _t(A.CHECK, [S.RECEIVED], S.CHECKING),
-        _t(A.FORWARD, [S.RECEIVED, S.CHECKING], S.FORWARDED),
-        _t(A.ACCEPT, [S.FORWARDED], S.CHECKING, "pending"),
-        _t(A.RETURN, [S.FORWARDED], S.CHECKING, "pending"),
-        _t(A.REROUTE, [S.RECEIVED, S.CHECKING, S.FORWARDED, S.RESOLVING, S.SUSPENDED], None),
-        _t(A.TAKE, [S.RECEIVED, S.CHECKING], S.RESOLVING),
-        _t(A.EXTEND_COMPLEX, [S.RESOLVING], None),
-        _t(A.EXTEND_PROCURACY, [S.RESOLVING], None),
-        _t(A.SUSPEND, [S.RESOLVING], S.SUSPENDED),
-        _t(A.RESUME, [S.SUSPENDED], S.RESOLVING),
-        _t(A.PROSECUTE, [S.RESOLVING], S.CONCLUDED),
-        _t(A.NOT_PROSECUTE, [S.RESOLVING], S.CONCLUDED),
-        _t(A.HAND_OVER, [S.RECEIVED, S.CHECKING, S.RESOLVING], S.CONCLUDED),
-        _t(A.MERGE, [S.RECEIVED, S.CHECKING, S.RESOLVING, S.SUSPENDED], S.MERGED),
-        _t(A.SEND_TO_PROCURACY, [S.CONCLUDED, S.SUSPENDED], None),
-        _t(A.CORRECT_OUTCOME, [S.CONCLUDED], None),
-        _t(A.PROCURACY_CANCEL_SUSPENSION, [S.SUSPENDED], S.RESOLVING),
-        _t(A.PROCURACY_CANCEL_NOT_PROSECUTE, [S.CONCLUDED], S.RESOLVING),
-    ]
-}
+# The tip's state machine, declared on the shared workflow helper for its declaration, its
+# policies and `edges()`. Taking a step stays `tip_act`: a tip keeps its own encrypted history
+# (TipEvent) and its refusals name the unit that may act. `by` names whose jurisdiction must
+# cover the actor (`toandan.tips.policies`); `target=None`: the status does not change
+# (extensions, corrections, procuracy). The reason each step needs is checked by its handler,
+# with a message of its own.
+TIP_MACHINE = Machine(
+    "tips.tip",
+    states=TipStatus,
+    policies={
+        "responsible": policies.may_act_for_responsible_unit,
+        "pending": policies.may_act_for_pending_unit,
+        "above": policies.may_reroute,
+    },
+    transitions=[
+        Transition(A.CHECK, sources=[S.RECEIVED], target=S.CHECKING, by="responsible"),
+        Transition(
+            A.FORWARD, sources=[S.RECEIVED, S.CHECKING], target=S.FORWARDED, by="responsible"
+        ),
+        Transition(A.ACCEPT, sources=[S.FORWARDED], target=S.CHECKING, by="pending"),
+        Transition(A.RETURN, sources=[S.FORWARDED], target=S.CHECKING, by="pending"),
+        Transition(
+            A.REROUTE,
+            sources=[S.RECEIVED, S.CHECKING, S.FORWARDED, S.RESOLVING, S.SUSPENDED],
+            target=None,
+            by="above",
+        ),
+        Transition(A.TAKE, sources=[S.RECEIVED, S.CHECKING], target=S.RESOLVING, by="responsible"),
+        Transition(A.EXTEND_COMPLEX, sources=[S.RESOLVING], target=None, by="responsible"),
+        Transition(A.EXTEND_PROCURACY, sources=[S.RESOLVING], target=None, by="responsible"),
+        Transition(A.SUSPEND, sources=[S.RESOLVING], target=S.SUSPENDED, by="responsible"),
+        Transition(A.RESUME, sources=[S.SUSPENDED], target=S.RESOLVING, by="responsible"),
+        Transition(A.PROSECUTE, sources=[S.RESOLVING], target=S.CONCLUDED, by="responsible"),
+        Transition(A.NOT_PROSECUTE, sources=[S.RESOLVING], target=S.CONCLUDED, by="responsible"),
+        Transition(
+            A.HAND_OVER,
+            sources=[S.RECEIVED, S.CHECKING, S.RESOLVING],
+            target=S.CONCLUDED,
+            by="responsible",
+        ),
+        Transition(
+            A.MERGE,
+            sources=[S.RECEIVED, S.CHECKING, S.RESOLVING, S.SUSPENDED],
+            target=S.MERGED,
+            by="responsible",
+        ),
+        Transition(
+            A.SEND_TO_PROCURACY, sources=[S.CONCLUDED, S.SUSPENDED], target=None, by="responsible"
+        ),
+        Transition(A.CORRECT_OUTCOME, sources=[S.CONCLUDED], target=None, by="responsible"),
+        Transition(
+            A.PROCURACY_CANCEL_SUSPENSION,
+            sources=[S.SUSPENDED],
+            target=S.RESOLVING,
+            by="responsible",
+        ),
+        Transition(
+            A.PROCURACY_CANCEL_NOT_PROSECUTE,
+            sources=[S.CONCLUDED],
+            target=S.RESOLVING,
+            by="responsible",
+        ),
+    ],
+)
+# The transitions by action (what the views, the API schema and the tests look up).
+TRANSITIONS: dict[str, Transition] = {t.action: t for t in TIP_MACHINE.transitions}
 CONCLUDING = {A.PROSECUTE.value, A.NOT_PROSECUTE.value, A.HAND_OVER.value}
 
 
@@ -416,11 +444,7 @@ def allowed_actions(tip: Tip, user: AnyUser, *, now: dt.datetime | None = None) 
     """The transitions this user may try on this tip now (the buttons on the tip page). The
     service still checks each one: this only hides what would certainly be refused."""
     result = []
-    for transition in TRANSITIONS.values():
-        if tip.status not in transition.sources:
-            continue
-        if not _may_act(user, tip, transition):
-            continue
+    for transition in TIP_MACHINE.available(user, tip):
         try:
             _precondition(tip, transition.action, now)
         except TransitionRefusedError:
@@ -430,38 +454,6 @@ def allowed_actions(tip: Tip, user: AnyUser, *, now: dt.datetime | None = None) 
 
 
 # --- Who may act ---------------------------------------------------------------------------------
-
-
-def _covers(user: AnyUser, unit: OrgUnit | None) -> bool:
-    if unit is None:
-        return False
-    return user_jurisdiction(user, POLICE_ROLES).covers_org_path(unit.path)
-
-
-def may_handle(user: AnyUser, tip: Tip) -> bool:
-    """The user's police jurisdiction covers the unit handling the tip or the unit it was
-    forwarded to (holders of an information copy only read)."""
-    return _covers(user, tip.responsible_unit) or _covers(user, tip.pending_unit)
-
-
-def _may_act(user: AnyUser, tip: Tip, transition: Transition) -> bool:
-    if transition.acting_unit == "pending":
-        return _covers(user, tip.pending_unit)
-    if transition.action == A.REROUTE:
-        return _may_reroute(user, tip)
-    return _covers(user, tip.responsible_unit)
-
-
-def _may_reroute(user: AnyUser, tip: Tip) -> bool:
-    """Correcting a misrouted tip is for a unit above the one that has it (the province)."""
-    unit = tip.responsible_unit
-    if unit is None:
-        return False
-    for assignment in active_role_assignments(user, POLICE_ROLES).select_related("org_unit"):
-        above = assignment.org_unit
-        if unit.path.startswith(above.path) and unit.pk != above.pk:
-            return True
-    return False
 
 
 def actor_unit(user: AnyUser, near: OrgUnit | None) -> OrgUnit | None:
@@ -811,16 +803,16 @@ def tip_act(
             .select_related("category", "responsible_unit", "pending_unit")
             .get(pk=tip.pk)
         )
-        if not (_covers(actor, locked.responsible_unit) or _covers(actor, locked.pending_unit)):
+        if not policies.may_handle(actor, locked):
             raise TipNotFoundError
         if locked.status not in transition.sources:
             raise _status_refusal(locked, action)
-        if not _may_act(actor, locked, transition):
-            if transition.acting_unit == "pending":
+        if not TIP_MACHINE.may(actor, locked, transition):
+            if transition.by == "pending":
                 raise TransitionRefusedError(
                     _("Only the unit the tip was forwarded to can accept it or send it back.")
                 )
-            if action == A.REROUTE:
+            if transition.by == "above":
                 raise TransitionRefusedError(
                     _("Only a unit above the one that has the tip (the province) can re-route it.")
                 )
@@ -934,7 +926,7 @@ def _return(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.dateti
 
 def _reroute(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetime) -> _Result:
     unit = _check_unit(tip, data.target_unit, today=local_date(now))
-    if not _covers(actor, unit):
+    if not policies.may_act_in_unit(actor, unit):
         raise TransitionRefusedError(
             _("You can re-route only to units under your own."), field="target_unit"
         )
@@ -1097,7 +1089,7 @@ def _merge(tip: Tip, actor: AbstractBaseUser, data: ActionInput, now: dt.datetim
         raise TransitionRefusedError(
             _("Merge into an open tip that your unit is handling."), field="merge_into"
         )
-    if not _covers(actor, target.responsible_unit):
+    if not policies.may_act_in_unit(actor, target.responsible_unit):
         raise TransitionRefusedError(
             _("You can merge only into a tip your unit handles."), field="merge_into"
         )
@@ -1275,9 +1267,7 @@ def tip_note_add(
 ) -> TipEvent:
     """An internal note: officers of the units on the tip read it; the tipster never does."""
     now = now or timezone.now()
-    if not isinstance(actor, AbstractBaseUser) or not (
-        _covers(actor, tip.responsible_unit) or _covers(actor, tip.pending_unit)
-    ):
+    if not isinstance(actor, AbstractBaseUser) or not policies.may_handle(actor, tip):
         raise TipNotFoundError
     text = _clean_reason(text, required=True, what=_("Write the note."))
     with transaction.atomic():

@@ -27,7 +27,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from toandan.accounts.models import POLICE_ROLES
 from toandan.core.access import staff_required
-from toandan.tips import duplicates, handling, inbox, reveal, selectors, services, timeline
+from toandan.tips import (
+    duplicates,
+    handling,
+    inbox,
+    policies,
+    selectors,
+    services,
+    timeline,
+)
 from toandan.tips.download import attachment_response
 from toandan.tips.forms_handling import ActionForm, InboxFilterForm, MessageForm, NoteForm
 from toandan.tips.inbox import Box
@@ -102,7 +110,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
 
 
 def _reveal_url(request: HttpRequest, tip: Tip) -> str | None:
-    if not reveal.can_request_reveal(request.user, tip):
+    if not policies.may_request_reveal(request.user, tip):
         return None
     try:
         return reverse("tips:reveal_request", kwargs={"reference": tip.reference})
@@ -151,7 +159,7 @@ def _tip_page(
             "history": inbox.tip_history(tip, actor=user),
             "conversation": selectors.tip_messages_for_staff(tip, actor=user),
             "buttons": _action_buttons(tip, actions),
-            "handles": inbox.handles_tip(user, tip),
+            "handles": policies.may_handle(user, tip),
             "outcome_facts": inbox.outcome_facts(
                 {
                     "valuable": tip.valuable,

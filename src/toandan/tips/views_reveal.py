@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from toandan.accounts.models import REVEAL_ROLES
 from toandan.core.access import staff_required
+from toandan.tips import policies
 from toandan.tips import reveal as reveals
 from toandan.tips.forms_reveal import RevealDecideForm, RevealRequestForm
 from toandan.tips.models import ContactReveal, RevealStatus
@@ -101,9 +102,9 @@ def reveal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "reveal": found,
             "contact": contact,
-            "can_read": reveals.can_read_reveal(user, found),
+            "can_read": policies.may_read_reveal(user, found),
             "is_requester": found.requested_by_id == user.pk,
-            "decide_form": RevealDecideForm() if reveals.can_decide_reveal(user, found) else None,
+            "decide_form": RevealDecideForm() if policies.may_decide_reveal(user, found) else None,
         },
     )
     response["Cache-Control"] = "no-store"

@@ -16,6 +16,7 @@ tip's content.
 
 from __future__ import annotations
 
+from toandan.stats.policies import APPROVE_ROLES, ENTRY_ROLES, REPORT_ROLES
 from toandan.stats.selectors.coverage import (
     LEVEL_ORDER,
     Coverage,
@@ -46,15 +47,9 @@ from toandan.stats.selectors.dashboard import (
 from toandan.stats.selectors.org_rollup import ORG_LEVEL, org_parent_place, org_rollup
 from toandan.stats.selectors.query import stats_query
 from toandan.stats.selectors.reports import (
-    APPROVE_ROLES,
-    ENTRY_ROLES,
-    REPORT_ROLES,
     ChildStatus,
     admin_unit_name,
     approver_units_of_user,
-    can_approve_report,
-    can_enter_report,
-    can_read_report,
     coverage_for_user,
     coverage_unit_of_place,
     default_coverage_unit,
@@ -120,9 +115,6 @@ __all__ = [
     "TipRow",
     "admin_unit_name",
     "approver_units_of_user",
-    "can_approve_report",
-    "can_enter_report",
-    "can_read_report",
     "coverage",
     "coverage_as_dict",
     "coverage_for_user",

@@ -22,7 +22,8 @@ from toandan.stats.periods import (
     period_label,
     split,
 )
-from toandan.stats.selectors.reports import can_read_report, org_unit_by_code
+from toandan.stats.policies import may_read_report
+from toandan.stats.selectors.reports import org_unit_by_code
 from toandan.stats.selectors.rollup import (
     Amount,
     AnyUser,
@@ -77,7 +78,7 @@ def org_rollup(
             _("Police units follow the administrative units: choose a place instead."),
             field="unit",
         )
-    if user is not None and not can_read_report(user, org):
+    if user is not None and not may_read_report(user, org):
         raise StatsAccessError
     asked, needed = resolve_indicators(indicator_codes)
     buckets = split(period, interval) if "period" in dims else [period]  # type: ignore[arg-type]

@@ -1,6 +1,6 @@
-"""Periodic reports: who may enter, approve or read a unit's report, the reports of the
-units below and above, the reports awaiting a user's approval, and coverage within a user's
-jurisdiction."""
+"""Periodic reports (who may enter, approve or read one: `toandan.stats.policies`): the
+reports of the units below and above, the reports awaiting a user's approval, and coverage
+within a user's jurisdiction."""
 
 from __future__ import annotations
 
@@ -9,11 +9,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from toandan.accounts.models import Role
 from toandan.accounts.selectors import active_role_assignments, user_jurisdiction
 from toandan.geo.models import AdminUnit
-from toandan.orgs.models import OrgKind, OrgUnit
-from toandan.stats import geography as geo
+from toandan.orgs.models import OrgUnit
 from toandan.stats.models import (
     DataSet,
     Report,
@@ -21,6 +19,12 @@ from toandan.stats.models import (
 )
 from toandan.stats.periods import (
     Period,
+)
+from toandan.stats.policies import (
+    APPROVE_ROLES,
+    ENTRY_ROLES,
+    REPORT_ROLES,
+    may_read_report,
 )
 from toandan.stats.selectors.coverage import Coverage, coverage, expected_units, level_rank
 from toandan.stats.selectors.rollup import (
@@ -30,55 +34,7 @@ from toandan.stats.selectors.rollup import (
     StatsNotFoundError,
     dataset_get,
     datasets_active,
-    place_visible,
 )
-
-# Who enters and submits a unit's reports, and who approves them, by kind of unit.
-ENTRY_ROLES: dict[str, frozenset[str]] = {
-    OrgKind.WOMENS_UNION: frozenset({Role.UNION_CADRE.value, Role.UNION_LEADER.value}),
-    OrgKind.POLICE: frozenset({Role.POLICE_OFFICER.value, Role.POLICE_LEADER.value}),
-}
-APPROVE_ROLES: dict[str, frozenset[str]] = {
-    OrgKind.WOMENS_UNION: frozenset({Role.UNION_LEADER.value}),
-    OrgKind.POLICE: frozenset({Role.POLICE_LEADER.value}),
-}
-REPORT_ROLES = frozenset().union(*ENTRY_ROLES.values(), *APPROVE_ROLES.values())
-
-
-# --- Reports: who may do what ------------------------------------------------------------------
-
-
-def can_enter_report(user: AnyUser, dataset: DataSet, unit: OrgUnit) -> bool:
-    """Cadres and officers (and leaders) of the unit, or of a unit above it, enter and submit
-    its report."""
-    roles = ENTRY_ROLES.get(unit.kind)
-    if not roles or unit.kind != dataset.org_kind or unit.level not in dataset.levels:
-        return False
-    return user_jurisdiction(user, roles).covers_org_path(unit.path)
-
-
-def can_approve_report(user: AnyUser, dataset: DataSet, unit: OrgUnit) -> bool:
-    """Leaders of a unit above approve or return a report (a root unit's own leader for a root
-    unit's report)."""
-    roles = APPROVE_ROLES.get(unit.kind)
-    if not roles or unit.kind != dataset.org_kind:
-        return False
-    for assignment in active_role_assignments(user, roles):
-        above = assignment.org_unit
-        if unit.path.startswith(above.path) and (above.pk != unit.pk or unit.parent_id is None):
-            return True
-    return False
-
-
-def can_read_report(user: AnyUser, unit: OrgUnit) -> bool:
-    """Whoever may enter or approve it, and statistics readers whose jurisdiction covers the
-    unit (or, for a unit closed by the 2025 reform, its place today)."""
-    reach = user_jurisdiction(user, STATS_READ_ROLES | REPORT_ROLES)
-    if reach.covers_org_path(unit.path):
-        return True
-    if unit.admin_unit is None:
-        return reach.all_admin_units
-    return place_visible(user, geo.place_of(unit.admin_unit))
 
 
 def default_coverage_unit(user: AnyUser, dataset: DataSet) -> OrgUnit | None:
@@ -96,7 +52,7 @@ def default_coverage_unit(user: AnyUser, dataset: DataSet) -> OrgUnit | None:
         return coverage_unit_of_place(dataset, None)
     for assignment in assignments:
         counterpart = coverage_unit_of_place(dataset, assignment.org_unit.admin_unit_id)
-        if counterpart is not None and can_read_report(user, counterpart):
+        if counterpart is not None and may_read_report(user, counterpart):
             return counterpart
     return None
 
@@ -233,6 +189,6 @@ def coverage_for_user(
     org_unit = org_unit_by_code(unit) if unit else default_coverage_unit(user, found)
     if org_unit is None:
         raise StatsNotFoundError(_("Unknown unit."), field="unit")
-    if not can_read_report(user, org_unit):
+    if not may_read_report(user, org_unit):
         raise StatsAccessError
     return coverage(found, period, unit=org_unit, level=level or None)

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from toandan.accounts.tests.factories import make_user
 from toandan.audit.models import AuditEvent
 from toandan.notifications.models import Notification
-from toandan.tips import notices, reveal
+from toandan.tips import notices, policies, reveal
 from toandan.tips.models import ContactReveal, RevealStatus, Tip, TipAction, TipEvent
 from toandan.tips.reveal import RevealNotFoundError, RevealRefusedError
 from toandan.tips.services import tip_submit
@@ -76,7 +76,7 @@ def reveal_audit() -> list[AuditEvent]:
 def test_a_police_officer_who_is_not_a_leader_is_refused(officer_hoan_kiem):
     tip = tip_with_contact()
 
-    assert not reveal.can_request_reveal(officer_hoan_kiem, tip)
+    assert not policies.may_request_reveal(officer_hoan_kiem, tip)
     with pytest.raises(RevealRefusedError):
         reveal.reveal_request(actor=officer_hoan_kiem, tip=tip, reason=REASON)
     assert not ContactReveal.objects.exists()
@@ -86,7 +86,7 @@ def test_a_police_officer_who_is_not_a_leader_is_refused(officer_hoan_kiem):
 def test_a_womens_union_cadre_is_refused(cadre_hoan_kiem):
     tip = tip_with_contact()
 
-    assert not reveal.can_request_reveal(cadre_hoan_kiem, tip)
+    assert not policies.may_request_reveal(cadre_hoan_kiem, tip)
     with pytest.raises(RevealRefusedError):
         reveal.reveal_request(actor=cadre_hoan_kiem, tip=tip, reason=REASON)
     assert not ContactReveal.objects.exists()
@@ -95,7 +95,7 @@ def test_a_womens_union_cadre_is_refused(cadre_hoan_kiem):
 def test_the_leader_of_another_commune_is_not_told_the_tip_exists(leader_ba_dinh):
     tip = tip_with_contact()
 
-    assert not reveal.can_request_reveal(leader_ba_dinh, tip)
+    assert not policies.may_request_reveal(leader_ba_dinh, tip)
     assert reveal.tip_for_reveal(user=leader_ba_dinh, reference=tip.reference) is None
     with pytest.raises(RevealNotFoundError):
         reveal.reveal_request(actor=leader_ba_dinh, tip=tip, reason=REASON)
@@ -104,15 +104,15 @@ def test_the_leader_of_another_commune_is_not_told_the_tip_exists(leader_ba_dinh
 def test_leaders_of_the_unit_and_above_and_the_custodian_may_ask(leader, leader_hanoi, custodian):
     tip = tip_with_contact()
 
-    assert reveal.can_request_reveal(leader, tip)
-    assert reveal.can_request_reveal(leader_hanoi, tip)
-    assert reveal.can_request_reveal(custodian, tip)
+    assert policies.may_request_reveal(leader, tip)
+    assert policies.may_request_reveal(leader_hanoi, tip)
+    assert policies.may_request_reveal(custodian, tip)
 
 
 def test_there_is_nothing_to_reveal_when_the_tipster_left_no_contact(leader):
     tip = tip_submit(data=tip_input()).tip
 
-    assert not reveal.can_request_reveal(leader, tip)
+    assert not policies.may_request_reveal(leader, tip)
     with pytest.raises(RevealRefusedError):
         reveal.reveal_request(actor=leader, tip=tip, reason=REASON)
 
@@ -247,8 +247,8 @@ def test_the_custodian_may_approve_but_another_communes_leader_may_not(
 
     with pytest.raises(RevealNotFoundError):
         reveal.reveal_decide(actor=leader_ba_dinh, reveal=request, approve=True)
-    assert reveal.can_decide_reveal(custodian, request)
-    assert not reveal.can_decide_reveal(leader, request)
+    assert policies.may_decide_reveal(custodian, request)
+    assert not policies.may_decide_reveal(leader, request)
     reveal.reveal_decide(actor=custodian, reveal=request, approve=True)
     request.refresh_from_db()
     assert request.status == RevealStatus.APPROVED

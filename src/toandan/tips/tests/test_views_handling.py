@@ -628,10 +628,10 @@ def test_a_reveal_link_only_when_the_reveal_procedure_allows_it(officer_hoan_kie
     client = logged_in(officer_hoan_kiem)
     reveal_text = vi("Reveal the tipster's identity")
 
-    monkeypatch.setattr("toandan.tips.reveal.can_request_reveal", lambda user, tip: False)
+    monkeypatch.setattr("toandan.tips.policies.may_request_reveal", lambda user, tip: False)
     assert not shows(client.get(page_url(tip)), reveal_text)
 
-    monkeypatch.setattr("toandan.tips.reveal.can_request_reveal", lambda user, tip: True)
+    monkeypatch.setattr("toandan.tips.policies.may_request_reveal", lambda user, tip: True)
     try:
         url = reverse("tips:reveal_request", kwargs={"reference": tip.reference})
     except NoReverseMatch:
