@@ -52,7 +52,7 @@ from toandan.accounts.models import User
 from toandan.audit.services import audit_record
 from toandan.core.sql import execute_together, values_rows
 from toandan.core.text import search_key
-from toandan.tips import crypto
+from toandan.tips import crypto, policies
 from toandan.tips.audit_actions import TipsAction
 from toandan.tips.download import download_name
 from toandan.tips.models import (
@@ -68,7 +68,6 @@ from toandan.tips.selectors import (
     AttachmentData,
     StaffMessage,
     attachment_read,
-    staff_can_open_tip,
     tip_data_key,
 )
 
@@ -545,7 +544,7 @@ def similar_open_tips(
     suggestions = []
     for result in scored:
         other = by_pk.get(result.tip_id)  # None: deleted meanwhile (retention purge)
-        if other is None or (actor is not None and not staff_can_open_tip(actor, other)):
+        if other is None or (actor is not None and not policies.may_open_tip(actor, other)):
             continue
         suggestions.append(
             DuplicateSuggestion(tip=other, score=result.similarity, reasons=_reasons(result))
@@ -597,7 +596,7 @@ class MergedTip:
 
 
 def _require_access(actor: AnyUser, tip: Tip) -> AbstractBaseUser:
-    if not isinstance(actor, AbstractBaseUser) or not staff_can_open_tip(actor, tip):
+    if not isinstance(actor, AbstractBaseUser) or not policies.may_open_tip(actor, tip):
         raise PermissionDenied
     return actor
 
@@ -667,7 +666,7 @@ def merged_attachment_for_staff(attachment: TipAttachment, *, actor: AnyUser) ->
     merged tip itself). Audited."""
     other = Tip.objects.select_related("merged_into").get(pk=attachment.tip_id)
     via = other.merged_into
-    if isinstance(actor, AbstractBaseUser) and staff_can_open_tip(actor, other):
+    if isinstance(actor, AbstractBaseUser) and policies.may_open_tip(actor, other):
         user: AbstractBaseUser = actor
     elif via is not None:
         user = _require_access(actor, via)

@@ -415,9 +415,9 @@ def _event_facts(event: TipEvent) -> tuple[tuple[str, str], ...]:
 def tip_history(tip: Tip, *, actor: AnyUser) -> list[HistoryEntry]:
     """The tip's history, oldest first, with reasons and notes decrypted. Only for a user who
     may open the tip; the caller has recorded the opening (`selectors.tip_content`)."""
-    from toandan.tips import selectors, timeline
+    from toandan.tips import policies, selectors, timeline
 
-    if not selectors.staff_can_open_tip(actor, tip):
+    if not policies.may_open_tip(actor, tip):
         raise PermissionDenied
     events = list(
         TipEvent.objects.filter(tip=tip)

@@ -19,11 +19,39 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 
 from toandan.accounts.models import POLICE_ROLES, REVEAL_ROLES
-from toandan.accounts.selectors import active_role_assignments, can_access_org_unit
+from toandan.accounts.selectors import (
+    active_role_assignments,
+    can_access_org_unit,
+    user_jurisdiction,
+)
 from toandan.orgs.models import OrgUnit
-from toandan.tips.models import ContactReveal, RevealStatus, Tip
+from toandan.tips.models import ContactReveal, RevealStatus, Tip, TipRoute
 
 AnyUser = AbstractBaseUser | AnonymousUser
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+
+def active_routes(tip: Tip) -> list[TipRoute]:
+    """The units the tip is routed to now (its handling unit and the information copies)."""
+    cache = getattr(tip, "_prefetched_objects_cache", {})
+    if "routes" in cache:
+        return [r for r in tip.routes.all() if r.active]
+    return list(tip.routes.filter(active=True).select_related("org_unit"))
+
+
+def may_open_tip(user: AnyUser, tip: Tip) -> bool:
+    """A police role (officer or leader) over one of the units the tip is routed to, or over
+    the unit it was forwarded to. Union cadres never read a tip's content, whatever their area:
+    they hold no police role."""
+    reach = user_jurisdiction(user, POLICE_ROLES)
+    if reach.is_empty:
+        return False
+    # The unit a tip was forwarded to reads it before accepting it or sending it back.
+    if tip.pending_unit is not None and reach.covers_org_path(tip.pending_unit.path):
+        return True
+    return any(reach.covers_org_path(route.org_unit.path) for route in active_routes(tip))
 
 
 # --- Handling ----------------------------------------------------------------------------------

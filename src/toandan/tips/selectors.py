@@ -2,7 +2,7 @@
 
 Content is decrypted only here and in the services that write it. Staff read a tip's content
 only through `tip_content` (and the other `*_for_staff` functions), which check the access
-rule once for everyone:
+rule (`toandan.tips.policies.may_open_tip`) once for everyone:
 
     a police role (officer or leader) held in a unit whose subtree contains one of the units
     the tip is routed to (active routes).
@@ -23,13 +23,11 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy
 
-from toandan.accounts.models import POLICE_ROLES
-from toandan.accounts.selectors import user_jurisdiction
 from toandan.audit.services import audit_record
 from toandan.core.process_cache import ProcessCache
 from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.orgs.models import OrgUnit
-from toandan.tips import crypto
+from toandan.tips import crypto, policies
 from toandan.tips.audit_actions import TipsAction
 from toandan.tips.download import download_name
 from toandan.tips.models import (
@@ -116,13 +114,6 @@ def _attachment_name(tip: Tip, attachment: TipAttachment, data_key: bytes) -> st
     return download_name(name, attachment.content_type)
 
 
-def _active_routes(tip: Tip) -> list[TipRoute]:
-    cache = getattr(tip, "_prefetched_objects_cache", {})
-    if "routes" in cache:
-        return [r for r in tip.routes.all() if r.active]
-    return list(tip.routes.filter(active=True).select_related("org_unit"))
-
-
 # --- What the tipster sees -----------------------------------------------------------------------
 
 
@@ -204,7 +195,7 @@ def tip_public_view(tip: Tip) -> PublicTipView:
     """The tip as its tipster may see it (after opening it with the receipt), decrypted."""
     data_key = tip_data_key(tip)
     content = _content(tip, data_key)
-    routes = _active_routes(tip)
+    routes = policies.active_routes(tip)
     units = _handling_units(tip, routes)
     attachments_by_message: dict[int, list[str]] = {}
     for attachment in tip.attachments.filter(message__isnull=False).order_by("created_at", "pk"):
@@ -227,7 +218,7 @@ def tip_public_view(tip: Tip) -> PublicTipView:
     if survivor is not None:
         # Merged: the matter is handled on the surviving tip, so its tipster follows that
         # tip's progress and is told its result (Art. 158); the messages stay their own.
-        units = _handling_units(survivor, _active_routes(survivor))
+        units = _handling_units(survivor, policies.active_routes(survivor))
         status = survivor.status
         text = status_text(status, units[-1].name)
         if status not in CLOSED_STATUSES:
@@ -267,7 +258,7 @@ class Open311TipView:
 
 
 def tip_open311_view(tip: Tip) -> Open311TipView:
-    units = _handling_units(tip, _active_routes(tip))
+    units = _handling_units(tip, policies.active_routes(tip))
     return Open311TipView(
         service_request_id=tip.reference,
         status="closed" if tip.status in CLOSED_STATUSES else "open",
@@ -280,17 +271,6 @@ def tip_open311_view(tip: Tip) -> Open311TipView:
 
 
 # --- Staff ---------------------------------------------------------------------------------------
-
-
-def staff_can_open_tip(user: AnyUser, tip: Tip) -> bool:
-    """A police role over one of the units the tip is routed to (see the module docstring)."""
-    reach = user_jurisdiction(user, POLICE_ROLES)
-    if reach.is_empty:
-        return False
-    # The unit a tip was forwarded to reads it before accepting it or sending it back.
-    if tip.pending_unit is not None and reach.covers_org_path(tip.pending_unit.path):
-        return True
-    return any(reach.covers_org_path(route.org_unit.path) for route in _active_routes(tip))
 
 
 def _staff_tips() -> QuerySet[Tip]:
@@ -307,7 +287,7 @@ def _staff_tips() -> QuerySet[Tip]:
 def tip_get_for_staff(*, user: AnyUser, reference: str) -> Tip | None:
     """The tip with this reference if the user may open it, else None (no hint either way)."""
     tip = _staff_tips().filter(reference=reference.strip().upper()).first()
-    if tip is None or not staff_can_open_tip(user, tip):
+    if tip is None or not policies.may_open_tip(user, tip):
         return None
     return tip
 
@@ -317,13 +297,13 @@ def tip_get_by_number_for_staff(*, user: AnyUser, unit_id: int, year: int, seq: 
     tip = (
         _staff_tips().filter(register_unit_id=unit_id, register_year=year, register_seq=seq).first()
     )
-    if tip is None or not staff_can_open_tip(user, tip):
+    if tip is None or not policies.may_open_tip(user, tip):
         return None
     return tip
 
 
 def _require_staff_access(user: AnyUser, tip: Tip) -> AbstractBaseUser:
-    if not staff_can_open_tip(user, tip) or not isinstance(user, AbstractBaseUser):
+    if not policies.may_open_tip(user, tip) or not isinstance(user, AbstractBaseUser):
         raise PermissionDenied
     return user
 

@@ -24,7 +24,7 @@ from toandan.accounts.models import User
 from toandan.accounts.tests.factories import unit
 from toandan.audit.models import AuditEvent
 from toandan.orgs.models import OrgUnit
-from toandan.tips import services
+from toandan.tips import policies, services
 from toandan.tips.models import (
     Channel,
     DueKind,
@@ -39,7 +39,6 @@ from toandan.tips.models import (
     ValuableReason,
 )
 from toandan.tips.selectors import (
-    staff_can_open_tip,
     tip_content,
     tip_data_key,
     tip_get_for_staff,
@@ -1040,7 +1039,7 @@ def test_a_womens_union_cadre_sees_no_tip_content_and_cannot_act(people: People)
     tip = receive()
 
     assert tip_get_for_staff(user=people.cadre, reference=tip.reference) is None
-    assert not staff_can_open_tip(people.cadre, tip)
+    assert not policies.may_open_tip(people.cadre, tip)
     with pytest.raises(PermissionDenied):
         tip_content(tip, actor=people.cadre)
     with pytest.raises(TipNotFoundError):
