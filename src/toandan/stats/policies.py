@@ -10,7 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from toandan.accounts.models import Role
-from toandan.accounts.selectors import active_role_assignments, user_jurisdiction
+from toandan.accounts.selectors import (
+    active_role_assignments,
+    can_access_org_unit,
+    user_jurisdiction,
+)
 from toandan.orgs.models import OrgKind, OrgUnit
 from toandan.stats import geography as geo
 from toandan.stats.models import DataSet, Report
@@ -35,7 +39,7 @@ def may_enter_report(user: AnyUser, dataset: DataSet, unit: OrgUnit) -> bool:
     roles = ENTRY_ROLES.get(unit.kind)
     if not roles or unit.kind != dataset.org_kind or unit.level not in dataset.levels:
         return False
-    return user_jurisdiction(user, roles).covers_org_path(unit.path)
+    return can_access_org_unit(user, unit, roles)
 
 
 def may_approve_report(user: AnyUser, dataset: DataSet, unit: OrgUnit) -> bool:
