@@ -206,17 +206,20 @@ def counts_on(
     target_provinces = set(
         AdminUnit.objects.filter(generation=target, level="province").values_list("pk", flat=True)
     )
-    mapping: dict[int, int] | None = None
+    foreign = [r.commune_id for r in rows if r.province_id not in target_provinces]
+    mapping: dict[int, int] = {}
+    mapped_province: dict[int, int] = {}
+    if foreign:
+        mapping = _successor_map(
+            Generation.CURRENT if target == Generation.LEGACY else Generation.LEGACY
+        )
+        mapped_province = province_ids_of(mapping[c] for c in foreign if c in mapping)
 
     def place(commune_id: int, province_id: int) -> tuple[int, int]:
-        nonlocal mapping
-        if province_id in target_provinces:
+        if province_id in target_provinces or commune_id not in mapping:
             return commune_id, province_id
-        if mapping is None:
-            mapping = _successor_map(
-                Generation.CURRENT if target == Generation.LEGACY else Generation.LEGACY
-            )
-        return mapping.get(commune_id, commune_id), mapping.get(province_id, province_id)
+        mapped = mapping[commune_id]
+        return mapped, mapped_province.get(mapped, province_id)
 
     totals: dict[Any, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for row in rows:
