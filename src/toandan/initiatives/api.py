@@ -14,7 +14,7 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from toandan.accounts.api_auth import ApiAuth
 from toandan.core.access import public
@@ -196,7 +196,7 @@ def _commune(code: str, *, generation: str = "current") -> AdminUnit | None:
     return AdminUnit.objects.filter(generation=generation, level=Level.COMMUNE, code=code).first()
 
 
-@router.get("/", response=list[InitiativeOut], auth=ApiAuth(), summary="List models")
+@router.get("", response=list[InitiativeOut], auth=ApiAuth(), summary="List models")
 def initiative_list(request: HttpRequest, query: Query[ListQuery]) -> Any:
     commune = _commune(query.commune) if query.commune else None
     rows = selectors.initiative_list(
@@ -280,7 +280,7 @@ def _refused(exc: WorkflowRefusedError) -> JsonResponse:
 
 
 @router.post(
-    "/",
+    "",
     response={201: InitiativeOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     auth=ApiAuth(),
     summary="Register a model",
@@ -319,7 +319,7 @@ def initiative_register(request: HttpRequest, payload: RegisterIn) -> Any:
         return _error(403, "forbidden", _("This unit is outside your area."), "host_unit")
     except WorkflowRefusedError as exc:
         return _refused(exc)
-    return 201, _initiative_out(initiative)
+    return Status(201, _initiative_out(initiative))
 
 
 class SiteIn(Schema):
@@ -353,13 +353,16 @@ def site_add(request: HttpRequest, initiative_id: int, payload: SiteIn) -> Any:
         return _not_found()
     except WorkflowRefusedError as exc:
         return _refused(exc)
-    return 201, {
-        "id": site.pk,
-        "name": site.name,
-        "commune": commune.code,
-        "started_on": site.started_on,
-        "ended_on": None,
-    }
+    return Status(
+        201,
+        {
+            "id": site.pk,
+            "name": site.name,
+            "commune": commune.code,
+            "started_on": site.started_on,
+            "ended_on": None,
+        },
+    )
 
 
 class TeamIn(Schema):
@@ -392,14 +395,17 @@ def team_add(request: HttpRequest, initiative_id: int, payload: TeamIn) -> Any:
         return _not_found()
     except WorkflowRefusedError as exc:
         return _refused(exc)
-    return 201, {
-        "id": team.pk,
-        "site_id": site.pk,
-        "name": team.name,
-        "member_count": team.member_count,
-        "started_on": team.started_on,
-        "ended_on": None,
-    }
+    return Status(
+        201,
+        {
+            "id": team.pk,
+            "site_id": site.pk,
+            "name": team.name,
+            "member_count": team.member_count,
+            "started_on": team.started_on,
+            "ended_on": None,
+        },
+    )
 
 
 class ReviewIn(Schema):
@@ -440,7 +446,7 @@ def review_file(request: HttpRequest, initiative_id: int, payload: ReviewIn) -> 
         return _not_found()
     except WorkflowRefusedError as exc:
         return _refused(exc)
-    return 201, _review_out(review)
+    return Status(201, _review_out(review))
 
 
 class StepIn(Schema):
@@ -475,4 +481,4 @@ def review_step(request: HttpRequest, review_id: int, payload: StepIn) -> Any:
     except WorkflowRefusedError as exc:
         return _refused(exc)
     review = Review.objects.select_related("grade").get(pk=review.pk)
-    return 200, _review_out(review)
+    return Status(200, _review_out(review))

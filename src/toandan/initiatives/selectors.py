@@ -152,6 +152,53 @@ def reviews_overdue(user: Any, *, year: int, today: dt.date) -> list[Overdue]:
     return out
 
 
+def review_scores(review: Review) -> list[tuple[Any, int | None]]:
+    """Each criterion with the points the model gave itself (None: not scored)."""
+    from toandan.initiatives.models import Criterion
+
+    return [(c, review.scores.get(c.code)) for c in Criterion.objects.all()]
+
+
+@dataclass
+class CommuneGap:
+    province: str
+    commune: AdminUnit
+
+
+def communes_without_effective_model(user: Any, *, day: dt.date) -> list[CommuneGap]:
+    """Today's communes of the user's area where no effective model runs on `day`: recognised
+    or active, and not graded below "effective" in its latest graded review (a commune must
+    keep at least one)."""
+    from toandan.accounts.selectors import jurisdiction_admin_units
+    from toandan.initiatives.models import Status
+
+    communes = (
+        jurisdiction_admin_units(user, policies.STAFF_ROLES)
+        .filter(generation=Generation.CURRENT, level="commune")
+        .select_related("parent")
+        .order_by("parent__code", "code")
+    )
+    running = list(
+        _active_on(day)
+        .filter(status__in=[Status.RECOGNISED, Status.ACTIVE])
+        .values_list("pk", "commune_id", "current_commune_id")
+    )
+    latest: dict[int, bool] = {}
+    for initiative_id, effective in (
+        Review.objects.filter(status=ReviewStatus.GRADED, graded_on__lte=day)
+        .order_by("year")
+        .values_list("initiative_id", "grade__effective")
+    ):
+        latest[initiative_id] = bool(effective)
+    covered: set[int] = set()
+    for pk, commune_id, current_id in running:
+        if latest.get(pk, True):
+            covered.add(current_id or commune_id)
+    return [
+        CommuneGap(c.parent.name if c.parent else "", c) for c in communes if c.pk not in covered
+    ]
+
+
 # --- Counts on a date -----------------------------------------------------------------------
 
 
