@@ -313,6 +313,22 @@ def counts_on(
     return result
 
 
+def count_date_in(start: dt.date, end: dt.date, today: dt.date) -> dt.date | None:
+    """The day a period's stock is stated on: the movement's count day (20/11, data of the
+    review calendar) of the period's last year when it falls inside the period, else the
+    period's last day; never after today (None: the period has not begun)."""
+    from toandan.initiatives.models import ReviewCalendar
+
+    calendar = ReviewCalendar.objects.filter(valid_from__lte=end).order_by("-valid_from").first()
+    day = end
+    if calendar is not None:
+        candidate = dt.date(end.year, calendar.count_month, calendar.count_day)
+        if start <= candidate <= end:
+            day = candidate
+    day = min(day, today)
+    return day if day >= start else None
+
+
 def _row(code: str, name: str, total: list[int]) -> dict[str, Any]:
     return {
         "code": code,
@@ -405,7 +421,7 @@ class AreaFigures:
     tips_received: int | None
     tips_via_union: int | None
     tips_valuable: int | None
-    days_to_first_action: float | None
+    days_to_decision: float | None
 
 
 AreaFiguresReader = Callable[[AdminUnit, dt.date, dt.date], AreaFigures | None]
