@@ -89,7 +89,7 @@ REVIEW = Machine(
             sources={ReviewStatus.DRAFT, ReviewStatus.RETURNED},
             target=ReviewStatus.SUBMITTED,
             by="host",
-            label=_("Submit"),
+            label=pgettext_lazy("review action", "Submit"),
         ),
         Transition(
             "confirm",

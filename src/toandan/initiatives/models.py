@@ -257,7 +257,7 @@ class Channel(models.Model):
 
     class Meta:
         ordering = ["started_on", "pk"]
-        verbose_name = _("channel")
+        verbose_name = pgettext_lazy("communication channel", "channel")
         verbose_name_plural = _("channels")
 
     def __str__(self) -> str:
@@ -349,7 +349,7 @@ class Grade(models.Model):
 
 class ReviewStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("review status", "Submitted")
     RETURNED = "returned", _("Returned")
     CONFIRMED = "confirmed", _("Confirmed by the commune police")
     GRADED = "graded", _("Graded")

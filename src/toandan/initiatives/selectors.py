@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from toandan.geo.models import AdminUnit, Generation, Succession
 from toandan.geo.services import reform_date
@@ -26,6 +27,9 @@ from toandan.initiatives.models import (
 from toandan.initiatives.stock import province_ids_of, stock_on
 
 BY_CHOICES = ("", "province", "commune", "theme", "grade")
+# Labels the statistics show for the models' own dimension (kept in this app's catalogue).
+THEME_LABEL = _("Theme of the model")
+ALL_THEMES_LABEL = _("All themes")
 GEOGRAPHIES = ("", "old", "current")
 
 

@@ -189,7 +189,7 @@ def test_a_model_younger_than_nine_months_is_not_graded(
         tips_passed=0,
     )
     review = review_step(actor=police, review=review, action="confirm")
-    with pytest.raises(WorkflowRefusedError, match="9 months"):
+    with pytest.raises(WorkflowRefusedError, match="9 tháng"):
         review_step(
             actor=province_police,
             review=review,

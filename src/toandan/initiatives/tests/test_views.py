@@ -123,7 +123,7 @@ def test_a_returned_review_shows_the_reason_required(cadre: User, police: User) 
         f"/initiatives/reviews/{review.pk}/steps/return/", {"reason": ""}, follow=True
     )
 
-    assert "Give a reason" in response.content.decode()
+    assert "Nêu lý do (bắt buộc)." in response.content.decode()
     review.refresh_from_db()
     assert review.status == ReviewStatus.SUBMITTED
 
