@@ -58,6 +58,7 @@ def province_map(counts: Counts) -> SafeString:
     label = escape(f"{counts.models}")
     return mark_safe(  # noqa: S308 - every text inside is escaped above
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="300" height="{HEIGHT * 300 // WIDTH}" '
         f'role="img" aria-label="{label}" class="initiatives-map">'
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#eef4f8"/>' + "".join(shapes) + "</svg>"
     )

@@ -5,10 +5,12 @@ JavaScript: every step is a form. A model outside the reader's area is a 404."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,7 +31,7 @@ from toandan.initiatives.forms import (
 from toandan.initiatives.machines import INITIATIVE, REVIEW
 from toandan.initiatives.models import Initiative, Review, ReviewStatus, Status, Theme
 from toandan.initiatives.svg import province_map
-from toandan.workflow.machine import WorkflowAccessError, WorkflowRefusedError
+from toandan.workflow.machine import Machine, WorkflowAccessError, WorkflowRefusedError
 from toandan.workflow.selectors import history_of
 
 PAGE_SIZE = 50
@@ -41,6 +43,38 @@ def _initiative_or_404(request: HttpRequest, pk: int) -> Initiative:
     if initiative is None:
         raise Http404
     return initiative
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """A workflow step as the page shows it: the step's and the state's names, translated."""
+
+    effective_on: dt.date | None
+    at: dt.datetime
+    label: str
+    state: str
+    document: str
+    reason: str
+    actor: Any
+
+
+def _history(obj: Any, machine: Machine, states: type[models.TextChoices]) -> list[HistoryLine]:
+    names = dict(states.choices)
+    labels = {t.action: str(t.label) for t in machine.transitions if t.label}
+    labels.setdefault("register", str(_("Registered")))
+    labels.setdefault("draft", str(states.DRAFT.label) if hasattr(states, "DRAFT") else "")
+    return [
+        HistoryLine(
+            c.effective_on,
+            c.at,
+            labels.get(c.action) or c.action,
+            str(names.get(c.to_state, c.to_state)),
+            c.document,
+            c.reason,
+            c.actor,
+        )
+        for c in history_of(obj)
+    ]
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -123,7 +157,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "initiatives/detail.html",
         {
             "initiative": initiative,
-            "history": history_of(initiative),
+            "history": _history(initiative, INITIATIVE, Status),
             "steps": [t for t in steps if t.action != "register"],
             "step_form": StepForm(),
             "may_edit": policies.may_edit(request.user, initiative)
@@ -284,7 +318,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "initiative": review.initiative,
             "steps": [t for t in REVIEW.available(request.user, review) if t.action != "submit"],
             "form": ReviewStepForm(),
-            "history": history_of(review),
+            "history": _history(review, REVIEW, ReviewStatus),
             "figures": selectors.area_figures(review),
             "criteria": selectors.review_scores(review),
         },
