@@ -83,6 +83,23 @@ class _Stock:
             stock_apply_change(self.before, contributions_of(fresh))
 
 
+# --- Reference data (the admin saves through here) -----------------------------------------
+
+
+def reference_save(*, actor: Any, obj: Any, changed: list[str]) -> None:
+    """Save a theme, calendar, criterion or grade an administrator edited, with its audit
+    event (the rules the guidance leaves open are data: who changed them is on record)."""
+    with transaction.atomic():
+        obj.full_clean()
+        obj.save()
+        audit_record(
+            actor=actor,
+            action=InitiativesAction.REFERENCE_SAVE,
+            target=obj,
+            data={"changed": sorted(changed)},
+        )
+
+
 # --- Registration ---------------------------------------------------------------------------
 
 
