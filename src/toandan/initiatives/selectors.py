@@ -299,10 +299,15 @@ def counts_on(
             result.teams += total[2]
             result.members += total[3]
     if by in ("province", "commune"):
-        units = AdminUnit.objects.in_bulk(list(totals))
+        names = {
+            pk: (code, name)
+            for pk, code, name in AdminUnit.objects.filter(pk__in=list(totals)).values_list(
+                "pk", "code", "name"
+            )
+        }
         for key, total in totals.items():
-            unit = units.get(key)
-            result.rows.append(_row(unit.code if unit else "", unit.name if unit else "", total))
+            code, name = names.get(key, ("", ""))
+            result.rows.append(_row(code, name, total))
         result.rows.sort(key=lambda r: (r["code"], r["name"]))
     elif by == "theme":
         themes = Theme.objects.in_bulk(list(totals))

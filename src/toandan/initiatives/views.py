@@ -28,6 +28,7 @@ from toandan.initiatives.forms import (
     StepForm,
     TeamForm,
 )
+from toandan.initiatives.importing import import_xlsx, template_xlsx
 from toandan.initiatives.machines import INITIATIVE, REVIEW
 from toandan.initiatives.models import Initiative, Review, ReviewStatus, Status, Theme
 from toandan.initiatives.svg import province_map
@@ -35,6 +36,7 @@ from toandan.workflow.machine import Machine, WorkflowAccessError, WorkflowRefus
 from toandan.workflow.selectors import history_of
 
 PAGE_SIZE = 50
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
 STAFF = sorted(policies.STAFF_ROLES)
 
 
@@ -453,3 +455,28 @@ def replicate(request: HttpRequest, pk: int) -> HttpResponse:
         "initiatives/form.html",
         {"form": form, "title": _("Replicate: %(name)s") % {"name": origin.name}},
     )
+
+
+@staff_required(STAFF, description="staff importing models of their area from a spreadsheet")
+def import_upload(request: HttpRequest) -> HttpResponse:
+    result = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None or upload.size is None or upload.size > IMPORT_MAX_BYTES:
+            messages.error(request, _("Choose an XLSX file of at most 5 MB."))
+        else:
+            result = import_xlsx(actor=request.user, data=upload.read())
+            if not result.errors:
+                messages.success(request, _("%(n)d models imported.") % {"n": result.created})
+                return redirect("initiatives:list")
+    return render(request, "initiatives/import.html", {"result": result})
+
+
+@staff_required(STAFF, description="staff: the import template")
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-mo-hinh.xlsx"'
+    return response
