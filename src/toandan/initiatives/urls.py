@@ -13,6 +13,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/channels/new/", views.channel_add, name="channel_add"),
     path("<int:pk>/reviews/new/", views.review_file, name="review_file"),
     path("<int:pk>/steps/<slug:action>/", views.initiative_step, name="step"),
+    path(
+        "<int:pk>/recognition.<str:fmt>",
+        views.recognition_document,
+        name="recognition_document",
+    ),
+    path("reviews/<int:pk>/report.<str:fmt>", views.review_document, name="review_document"),
     path("reviews/", views.review_list, name="reviews"),
     path("reviews/<int:pk>/", views.review_detail, name="review"),
     path("reviews/<int:pk>/steps/<slug:action>/", views.review_step, name="review_step"),

@@ -17,7 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from toandan.core.access import public, staff_required
+from toandan.documents.pdf import render_pdf
+from toandan.documents.word import render_docx
 from toandan.initiatives import policies, selectors, services
+from toandan.initiatives.documents import recognition_decision, review_report
 from toandan.initiatives.forms import (
     ChannelForm,
     InitiativeForm,
@@ -480,3 +483,37 @@ def import_template(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-mo-hinh.xlsx"'
     return response
+
+
+def _document_response(doc: Any, fmt: str, name: str) -> HttpResponse:
+    if fmt == "pdf":
+        response = HttpResponse(render_pdf(doc), content_type="application/pdf")
+    else:
+        response = HttpResponse(
+            render_docx(doc),
+            content_type=(
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            ),
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@staff_required(STAFF, description="staff whose area includes the model (404 otherwise)")
+def recognition_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    initiative = _initiative_or_404(request, pk)
+    if fmt not in ("pdf", "docx"):
+        raise Http404
+    return _document_response(
+        recognition_decision(initiative), fmt, f"quyet-dinh-cong-nhan-{initiative.pk}"
+    )
+
+
+@staff_required(STAFF, description="staff whose area includes the model (404 otherwise)")
+def review_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    review = _review_or_404(request, pk)
+    if fmt not in ("pdf", "docx"):
+        raise Http404
+    return _document_response(
+        review_report(review), fmt, f"bao-cao-tong-ket-{review.initiative_id}-{review.year}"
+    )
