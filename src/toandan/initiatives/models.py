@@ -407,9 +407,11 @@ class Review(models.Model):
 
 
 class StockKey(models.Model):
-    """One place (and theme) the counts are kept for: `theme` empty is the commune's total."""
+    """One place (and theme) the counts are kept for: a commune, or a whole province when
+    `commune` is empty (so the country's and the provinces' counts need one lookup per
+    province); `theme` empty is the place's total."""
 
-    commune = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="+")
+    commune = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, null=True, related_name="+")
     province = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="+")
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, null=True, related_name="+")
 
@@ -423,10 +425,20 @@ class StockKey(models.Model):
                 condition=models.Q(theme__isnull=True),
                 name="initiatives_stockkey_unique_total",
             ),
+            models.UniqueConstraint(
+                fields=["province", "theme"],
+                condition=models.Q(commune__isnull=True),
+                name="initiatives_stockkey_unique_province",
+            ),
+            models.UniqueConstraint(
+                fields=["province"],
+                condition=models.Q(commune__isnull=True, theme__isnull=True),
+                name="initiatives_stockkey_unique_province_total",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.commune_id}/{self.theme_id or '*'}"
+        return f"{self.commune_id or self.province_id}/{self.theme_id or '*'}"
 
 
 class StockPoint(models.Model):

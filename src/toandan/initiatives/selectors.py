@@ -235,7 +235,7 @@ def _successor_map(generation_from: str) -> dict[int, int]:
     return mapping
 
 
-def counts_on(
+def counts_on(  # noqa: PLR0912, PLR0915 - one pass over the rows for every breakdown
     day: dt.date,
     *,
     by: str = "",
@@ -248,67 +248,78 @@ def counts_on(
     recorded = Generation.LEGACY if day < reform_date() else Generation.CURRENT
     target = {"old": Generation.LEGACY, "current": Generation.CURRENT}.get(geography, recorded)
     result = Counts(on=day, by=by, geography=target)
-    rows = stock_on(day, by_theme=by == "theme")
     wanted = set(province_ids) if province_ids is not None else None
-    if wanted is not None:
-        rows = [r for r in rows if r.province_id in wanted]
-    # Rows recorded in the other generation (models of today's communes that began before
-    # the reform, or old communes after it) are mapped onto the target one.
     target_provinces = set(
         AdminUnit.objects.filter(generation=target, level="province").values_list("pk", flat=True)
     )
+    # Summed per province in the database when no row needs moving onto the other generation
+    # (models of today's communes that began before the reform, or old communes after it).
+    level = "commune" if by == "commune" else "province"
+    rows = stock_on(day, by_theme=by == "theme", level=level)
+    if level == "province" and any(r.province_id not in target_provinces for r in rows):
+        level = "commune"
+        rows = stock_on(day, by_theme=by == "theme", level=level)
+    if wanted is not None:
+        rows = [r for r in rows if r.province_id in wanted]
     foreign = [r.commune_id for r in rows if r.province_id not in target_provinces]
     mapping: dict[int, int] = {}
-    mapped_province: dict[int, int] = {}
+    mapped_units: dict[int, tuple[int, str, str]] = {}
     if foreign:
         mapping = _successor_map(
             Generation.CURRENT if target == Generation.LEGACY else Generation.LEGACY
         )
-        mapped_province = province_ids_of(mapping[c] for c in foreign if c in mapping)
+        ids = {mapping[c] for c in foreign if c in mapping}
+        provinces = province_ids_of(ids)
+        ids |= set(provinces.values())
+        names = {
+            pk: (code, name)
+            for pk, code, name in AdminUnit.objects.filter(pk__in=ids).values_list(
+                "pk", "code", "name"
+            )
+        }
+        for commune_id in {mapping[c] for c in foreign if c in mapping}:
+            province = provinces[commune_id]
+            mapped_units[commune_id] = (province, *names[commune_id])
+        for province in set(provinces.values()):
+            mapped_units.setdefault(-province, (province, *names[province]))
 
-    def place(commune_id: int, province_id: int) -> tuple[int, int]:
-        if province_id in target_provinces or commune_id not in mapping:
-            return commune_id, province_id
-        mapped = mapping[commune_id]
-        return mapped, mapped_province.get(mapped, province_id)
-
-    totals: dict[Any, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    totals: dict[Any, list[int]] = {}
+    labels: dict[Any, tuple[str, str]] = {}
     for row in rows:
-        if by != "theme":
-            result.models += row.models
-            result.sites += row.sites
-            result.teams += row.teams
-            result.members += row.members
-        commune_id, province_id = place(row.commune_id, row.province_id)
-        key: Any = {
-            "province": province_id,
-            "commune": commune_id,
-            "theme": row.theme_id,
-        }.get(by)
-        if key is None:
-            continue
-        total = totals[key]
+        commune_id, province_id, code, name = row.commune_id, row.province_id, row.code, row.name
+        if province_id not in target_provinces and commune_id in mapping:
+            commune_id = mapping[commune_id]
+            province_id, code, name = mapped_units[commune_id]
+            if by == "province":
+                _p, code, name = mapped_units[-province_id]
+        elif by == "province" and level == "commune":
+            code, name = "", ""  # filled below from the province
+        key: Any = {"province": province_id, "commune": commune_id, "theme": row.theme_id}.get(
+            by, 0
+        )
+        total = totals.setdefault(key, [0, 0, 0, 0])
         total[0] += row.models
         total[1] += row.sites
         total[2] += row.teams
         total[3] += row.members
-    if by == "theme":
-        for total in totals.values():
-            result.models += total[0]
-            result.sites += total[1]
-            result.teams += total[2]
-            result.members += total[3]
+        if code:
+            labels[key] = (code, name)
+    for total in totals.values():
+        result.models += total[0]
+        result.sites += total[1]
+        result.teams += total[2]
+        result.members += total[3]
     if by in ("province", "commune"):
-        names = {
-            pk: (code, name)
-            for pk, code, name in AdminUnit.objects.filter(pk__in=list(totals)).values_list(
+        missing = [key for key in totals if key not in labels]
+        if missing:
+            for pk, code, name in AdminUnit.objects.filter(pk__in=missing).values_list(
                 "pk", "code", "name"
-            )
-        }
-        for key, total in totals.items():
-            code, name = names.get(key, ("", ""))
-            result.rows.append(_row(code, name, total))
-        result.rows.sort(key=lambda r: (r["code"], r["name"]))
+            ):
+                labels[pk] = (code, name)
+        result.rows = sorted(
+            (_row(*labels.get(key, ("", "")), total) for key, total in totals.items()),
+            key=lambda r: (r["code"], r["name"]),
+        )
     elif by == "theme":
         themes = Theme.objects.in_bulk(list(totals))
         for key, total in totals.items():

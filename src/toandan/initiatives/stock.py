@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q
 
 from toandan.geo.models import AdminUnit, Generation
 from toandan.geo.services import reform_date
@@ -42,7 +42,7 @@ class Contribution(NamedTuple):
 
 
 Values = tuple[int, int, int, int]
-# (commune_id, theme_id or None) -> {day: values}
+# (commune_id, theme_id or None) -> {day: values}; a province's own key has -province_id.
 Deltas = dict[tuple[int, int | None], dict[dt.date, Values]]
 
 
@@ -128,16 +128,29 @@ def _add(deltas: Deltas, key: tuple[int, int | None], day: dt.date, v: Values, s
 
 
 def deltas_of(
-    contributions: Iterable[Contribution], sign: int = 1, into: Deltas | None = None
+    contributions: Iterable[Contribution],
+    sign: int = 1,
+    into: Deltas | None = None,
+    provinces: dict[int, int] | None = None,
 ) -> Deltas:
     """The changes per key and day: + at the start, - the day after the end; each on the
-    commune's total key and on its (commune, theme) key."""
+    commune's total and (commune, theme) keys and on its province's two keys. `provinces`
+    maps communes to their provinces (read from the database when not given)."""
     deltas: Deltas = into if into is not None else defaultdict(dict)
+    contributions = list(contributions)
+    if provinces is None:
+        provinces = province_ids_of(c.commune_id for c in contributions)
     for c in contributions:
         if c.end is not None and c.end < c.start:
             continue
         values = (c.models, c.sites, c.teams, c.members)
-        for key in ((c.commune_id, None), (c.commune_id, c.theme_id)):
+        province = -provinces[c.commune_id]
+        for key in (
+            (c.commune_id, None),
+            (c.commune_id, c.theme_id),
+            (province, None),
+            (province, c.theme_id),
+        ):
             _add(deltas, key, c.start, values, sign)
             if c.end is not None:
                 _add(deltas, key, c.end + ONE_DAY, values, -sign)
@@ -154,23 +167,29 @@ def province_ids_of(commune_ids: Iterable[int]) -> dict[int, int]:
 
 def _keys_for(wanted: Iterable[tuple[int, int | None]]) -> dict[tuple[int, int | None], int]:
     wanted = set(wanted)
-    communes = {c for c, _t in wanted}
-    found = {
-        (k.commune_id, k.theme_id): k.pk
-        for k in StockKey.objects.filter(commune_id__in=communes).only(
-            "pk", "commune_id", "theme_id"
-        )
-    }
+    communes = {c for c, _t in wanted if c > 0}
+    provinces = {-c for c, _t in wanted if c < 0}
+
+    def existing() -> dict[tuple[int, int | None], int]:
+        rows = StockKey.objects.filter(
+            Q(commune_id__in=communes) | Q(commune__isnull=True, province_id__in=provinces)
+        ).only("pk", "commune_id", "province_id", "theme_id")
+        return {(k.commune_id if k.commune_id else -k.province_id, k.theme_id): k.pk for k in rows}
+
+    found = existing()
     missing = [k for k in wanted if k not in found]
     if missing:
-        provinces = province_ids_of(c for c, _t in missing)
+        province_of = province_ids_of(c for c, _t in missing if c > 0)
         StockKey.objects.bulk_create(
-            [StockKey(commune_id=c, theme_id=t, province_id=provinces[c]) for c, t in missing]
+            [
+                StockKey(commune_id=c, theme_id=t, province_id=province_of[c])
+                if c > 0
+                else StockKey(commune_id=None, theme_id=t, province_id=-c)
+                for c, t in missing
+            ],
+            batch_size=5000,
         )
-        for k in StockKey.objects.filter(commune_id__in={c for c, _t in missing}).only(
-            "pk", "commune_id", "theme_id"
-        ):
-            found[(k.commune_id, k.theme_id)] = k.pk
+        found = existing()
     return found
 
 
@@ -260,6 +279,10 @@ def stock_rebuild() -> int:
     for team in Team.objects.select_related(None).annotate(iid=F("site__initiative_id")):
         teams_of[team.iid].append(team)
     deltas: Deltas = defaultdict(dict)
+    provinces = {
+        pk: int(path.strip("/").split("/")[0])
+        for pk, path in AdminUnit.objects.filter(level="commune").values_list("pk", "path")
+    }
     for initiative in Initiative.objects.all():
         deltas_of(
             contributions_of(
@@ -269,6 +292,7 @@ def stock_rebuild() -> int:
                 legacy_ids,
             ),
             into=deltas,
+            provinces=provinces,
         )
     return stock_rebuild_from(deltas)
 
@@ -276,31 +300,43 @@ def stock_rebuild() -> int:
 @dataclass(frozen=True)
 class StockRow:
     province_id: int
-    commune_id: int
+    commune_id: int  # 0 when summed per province
     theme_id: int | None
     models: int
     sites: int
     teams: int
     members: int
+    code: str = ""  # of the commune (per commune) or the province (per province)
+    name: str = ""
 
 
-def stock_on(day: dt.date, *, by_theme: bool = False) -> list[StockRow]:
-    """The counts per commune (and theme) at the end of `day`, read from the points."""
+def stock_on(day: dt.date, *, by_theme: bool = False, level: str = "commune") -> list[StockRow]:
+    """The counts at the end of `day` per commune, or per province from the provinces' own
+    keys (`level`), and per theme when asked: one index lookup per key, the place's code and
+    name joined in."""
     point = StockPoint._meta.db_table
     key = StockKey._meta.db_table
+    unit = AdminUnit._meta.db_table
     theme_condition = "k.theme_id IS NOT NULL" if by_theme else "k.theme_id IS NULL"
+    place = "k.commune_id" if level == "commune" else "k.province_id"
+    commune = "k.commune_id" if level == "commune" else "0"
+    level_condition = "k.commune_id IS NOT NULL" if level == "commune" else "k.commune_id IS NULL"
     sql = f"""
-        SELECT k.province_id, k.commune_id, k.theme_id,
-               p.models_count, p.sites, p.teams, p.members
+        SELECT k.province_id, {commune}, k.theme_id,
+               p.models_count, p.sites, p.teams, p.members, u.code, u.name
         FROM {key} k
         JOIN {point} p ON p.id = (
             SELECT p2.id FROM {point} p2
             WHERE p2.key_id = k.id AND p2.day <= %s
             ORDER BY p2.day DESC LIMIT 1
         )
-        WHERE {theme_condition}
+        JOIN {unit} u ON u.id = {place}
+        WHERE {theme_condition} AND {level_condition}
           AND (p.models_count <> 0 OR p.sites <> 0 OR p.teams <> 0 OR p.members <> 0)
     """  # noqa: S608 - table names from the models, the date a parameter
     with connection.cursor() as cursor:
         cursor.execute(sql, [day])
-        return [StockRow(*row) for row in cursor.fetchall()]
+        return [
+            StockRow(r[0], r[1], r[2], int(r[3]), int(r[4]), int(r[5]), int(r[6]), r[7], r[8])
+            for r in cursor.fetchall()
+        ]
