@@ -23,7 +23,7 @@ import random
 from collections import defaultdict
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from toandan.accounts.models import User
@@ -45,7 +45,7 @@ from toandan.initiatives.models import (
     Team,
     Theme,
 )
-from toandan.initiatives.stock import stock_rebuild
+from toandan.initiatives.stock import insert_rows, stock_rebuild
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
 from toandan.workflow.models import StateChange
 
@@ -401,7 +401,6 @@ def _reviews(rng: random.Random, initiatives: list[Initiative]) -> list[Review]:
 
 def _history(initiatives: list[Initiative], reviews: list[Review], now: dt.datetime) -> None:
     """Each model's history as the workflow writes it: its registration and its last step."""
-    changes: list[StateChange] = []
     step_of: dict[str, str] = {
         Status.PILOTED: "pilot",
         Status.RECOGNISED: "recognise",
@@ -410,50 +409,77 @@ def _history(initiatives: list[Initiative], reviews: list[Review], now: dt.datet
         Status.DISSOLVED: "dissolve",
         Status.MERGED: "merge",
     }
-    for initiative in initiatives:
-        common: dict[str, Any] = {
-            "machine": INITIATIVE.name,
-            "object_type": "initiatives.initiative",
-            "object_id": str(initiative.pk),
-            "at": now,
-        }
-        changes.append(
-            StateChange(
-                action="register",
-                from_state="",
-                to_state=Status.PROPOSED,
-                effective_on=initiative.started_on,
-                **common,
+    rows: list[tuple[Any, ...]] = []
+    kind = "initiatives.initiative"
+    for i in initiatives:
+        rows.append(
+            (
+                INITIATIVE.name,
+                kind,
+                str(i.pk),
+                "register",
+                "",
+                Status.PROPOSED,
+                "",
+                "",
+                i.started_on,
+                now,
+                "{}",
             )
         )
-        if initiative.status != Status.PROPOSED:
-            changes.append(
-                StateChange(
-                    action=step_of[initiative.status],
-                    from_state=Status.PROPOSED,
-                    to_state=initiative.status,
-                    document=initiative.decision_number,
-                    effective_on=initiative.ended_on
-                    or initiative.decision_date
-                    or initiative.started_on,
-                    reason="Nhập từ danh sách của tỉnh",
-                    **common,
+        if i.status != Status.PROPOSED:
+            rows.append(
+                (
+                    INITIATIVE.name,
+                    kind,
+                    str(i.pk),
+                    step_of[i.status],
+                    Status.PROPOSED,
+                    i.status,
+                    "Nhập từ danh sách của tỉnh",
+                    i.decision_number,
+                    i.ended_on or i.decision_date or i.started_on,
+                    now,
+                    "{}",
                 )
             )
     for review in reviews:
-        changes.append(
-            StateChange(
-                machine=REVIEW.name,
-                object_type="initiatives.review",
-                object_id=str(review.pk),
-                action="submit",
-                from_state=ReviewStatus.DRAFT,
-                to_state=review.status,
-                effective_on=review.submitted_on,
-                at=now,
+        rows.append(
+            (
+                REVIEW.name,
+                "initiatives.review",
+                str(review.pk),
+                "submit",
+                ReviewStatus.DRAFT,
+                review.status,
+                "",
+                "",
+                review.submitted_on,
+                now,
+                "{}",
             )
         )
-    StateChange.objects.bulk_create(changes, batch_size=5000)
+    columns = [
+        "machine",
+        "object_type",
+        "object_id",
+        "action",
+        "from_state",
+        "to_state",
+        "reason",
+        "document",
+        "effective_on",
+        "at",
+        "data",
+        "actor_unit",
+    ]
+    ops = connection.ops
+    at = ops.adapt_datetimefield_value(now)
+    insert_rows(
+        StateChange,
+        columns,
+        [(*r[:8], ops.adapt_datefield_value(r[8]), at, r[10], "") for r in rows],
+    )
 
 
 # --- Detailed models in Hoàn Kiếm and Ba Đình, through the services ---------------------------
