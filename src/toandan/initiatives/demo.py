@@ -19,6 +19,7 @@ are looked up by name. Names of people are invented; no phone numbers are stored
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from collections import defaultdict
 from typing import Any
@@ -287,7 +288,21 @@ def _load_registry() -> str:  # noqa: PLR0912, PLR0915 - one pass writing the ta
                         ended_on=site.ended_on,
                     )
                 )
-        Team.objects.bulk_create(teams, batch_size=5000)
+        ops = connection.ops
+        insert_rows(
+            Team,
+            ["site_id", "name", "member_count", "started_on", "ended_on"],
+            [
+                (
+                    t.site.pk,
+                    t.name,
+                    t.member_count,
+                    ops.adapt_datefield_value(t.started_on),
+                    ops.adapt_datefield_value(t.ended_on),
+                )
+                for t in teams
+            ],
+        )
 
         # Exemplary models and their replicas (origin recorded; same theme and practice).
         running = [i for i in initiatives if i.status in (Status.ACTIVE, Status.RECOGNISED)]
@@ -308,7 +323,7 @@ def _load_registry() -> str:  # noqa: PLR0912, PLR0915 - one pass writing the ta
         Initiative.objects.bulk_update(replicas, ["origin"], batch_size=2000)
 
         reviews = _reviews(rng, initiatives)
-        Review.objects.bulk_create(reviews, batch_size=5000)
+        _insert_reviews(reviews, now)
         _history(initiatives, reviews, now)
         audit_record(
             actor=None,
@@ -397,6 +412,64 @@ def _reviews(rng: random.Random, initiatives: list[Initiative]) -> list[Review]:
                 review.graded_on = due + dt.timedelta(days=rng.randint(5, 25))
             reviews.append(review)
     return reviews
+
+
+def _insert_reviews(reviews: list[Review], now: dt.datetime) -> None:
+    """The reviews in plain INSERTs, then their ids read back (the history names them)."""
+    ops = connection.ops
+    day = ops.adapt_datefield_value
+    columns = [
+        "initiative_id",
+        "year",
+        "period_start",
+        "period_end",
+        "due_on",
+        "activities",
+        "members",
+        "meetings",
+        "tips_passed",
+        "channel_posts",
+        "scores",
+        "self_assessment",
+        "status",
+        "submitted_on",
+        "grade_id",
+        "graded_on",
+        "created_at",
+    ]
+    created = ops.adapt_datetimefield_value(now)
+    insert_rows(
+        Review,
+        columns,
+        [
+            (
+                r.initiative.pk,
+                r.year,
+                day(r.period_start),
+                day(r.period_end),
+                day(r.due_on),
+                r.activities,
+                r.members,
+                r.meetings,
+                r.tips_passed,
+                r.channel_posts,
+                json.dumps(r.scores),
+                r.self_assessment,
+                r.status,
+                day(r.submitted_on),
+                r.grade.pk if r.grade else None,
+                day(r.graded_on),
+                created,
+            )
+            for r in reviews
+        ],
+    )
+    ids = {
+        (initiative, year): pk
+        for pk, initiative, year in Review.objects.values_list("pk", "initiative_id", "year")
+    }
+    for review in reviews:
+        review.pk = ids[(review.initiative.pk, review.year)]
 
 
 def _history(initiatives: list[Initiative], reviews: list[Review], now: dt.datetime) -> None:
