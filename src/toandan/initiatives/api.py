@@ -14,7 +14,7 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from toandan.accounts.api_auth import ApiAuth
 from toandan.core.access import public
@@ -156,8 +156,8 @@ class ListQuery(Schema):
     status: str = ""
     commune: str = ""
     active_on: dt.date | None = None
-    limit: int = 50
-    offset: int = 0
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
 
 
 def _initiative_out(i: Initiative) -> dict[str, Any]:
@@ -207,8 +207,7 @@ def initiative_list(request: HttpRequest, query: Query[ListQuery]) -> Any:
         commune=commune.pk if commune else (-1 if query.commune else None),
         active_on=query.active_on,
     )
-    limit = max(1, min(query.limit, 500))
-    return [_initiative_out(i) for i in rows[query.offset : query.offset + limit]]
+    return [_initiative_out(i) for i in rows[query.offset : query.offset + query.limit]]
 
 
 @router.get("/reviews", response=list[ReviewOut], auth=ApiAuth(), summary="List reviews")
