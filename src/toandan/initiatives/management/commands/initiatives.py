@@ -11,8 +11,10 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from toandan.initiatives.importing import import_xlsx, template_xlsx
+from toandan.initiatives.notices import review_reminders_send
 
 
 class Command(BaseCommand):
@@ -25,8 +27,14 @@ class Command(BaseCommand):
         run.add_argument("--as", dest="username", required=True, help="the importing account")
         template = sub.add_parser("template", help="write the template with an example row")
         template.add_argument("file", type=Path)
+        sub.add_parser("remind", help="tell the hosts of reviews due soon or overdue (daily)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "remind":
+            today = timezone.localdate()
+            sent = review_reminders_send(today=today, year=today.year)
+            self.stdout.write(f"{sent} notification(s) sent")
+            return
         if options["action"] == "template":
             options["file"].write_bytes(template_xlsx())
             self.stdout.write(f"template written: {options['file']}")
