@@ -104,3 +104,31 @@ def test_a_commune_sees_only_its_own_through_the_api(cadre: User, cadre_ba_dinh:
         content_type="application/json",
     )
     assert refused.status_code == 403
+
+
+def test_another_communes_police_cannot_confirm_a_review(cadre: User) -> None:
+    from toandan.accounts.models import Role
+    from toandan.accounts.tests.factories import make_user
+    from toandan.initiatives.services import review_file
+
+    initiative = register(cadre)
+    review = review_file(
+        actor=cadre,
+        initiative=initiative,
+        year=2026,
+        activities=1,
+        members=1,
+        meetings=1,
+        tips_passed=0,
+    )
+    ba_dinh_police = make_user("ca.bd", Role.POLICE_OFFICER, "CA-01-00004")
+
+    answer = logged_in(ba_dinh_police).post(
+        f"/api/v1/community-models/reviews/{review.pk}/steps",
+        {"action": "confirm"},
+        content_type="application/json",
+    )
+
+    assert answer.status_code == 404
+    review.refresh_from_db()
+    assert review.status == "submitted"
