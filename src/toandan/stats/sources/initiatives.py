@@ -11,21 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from toandan.geo.models import AdminUnit
 from toandan.initiatives.models import Theme
 from toandan.initiatives.selectors import (
+    ALL_THEMES_LABEL,
+    THEME_LABEL,
     AreaFigures,
     count_date_in,
     counts_on,
     register_area_figures,
 )
-from toandan.initiatives.stock import stock_on
+from toandan.initiatives.stock import StockRow, stock_on
 from toandan.stats.geography import LEVEL_COMMUNE, LEVEL_COUNTRY, LEVEL_PROVINCE
 from toandan.stats.models import TipCommuneFact
 from toandan.stats.registry import (
@@ -42,15 +42,15 @@ from toandan.stats.summary import month_end, next_month
 from toandan.stats.vietnamese import SummaryFigures, models_sentence
 
 SOURCE = "initiatives"
-# Indicator.source_key -> the stock's column.
-MEASURES = {"models": 3, "sites": 4, "teams": 5, "members": 6}
+# Indicator.source_key -> the stock row's field.
+MEASURES = {"models": "models", "sites": "sites", "teams": "teams", "members": "members"}
 
 
 def _themes() -> list[DimensionItem]:
     return [DimensionItem(t.pk, t.code, t.name) for t in Theme.objects.order_by("order", "code")]
 
 
-THEME = Dimension("model_theme", _("Theme of the model"), _themes, all_label=_("All themes"))
+THEME = Dimension("model_theme", THEME_LABEL, _themes, all_label=ALL_THEMES_LABEL)
 
 
 def _month_ends(start: dt.date, end: dt.date) -> Iterator[tuple[dt.date, dt.date]]:
@@ -72,7 +72,7 @@ def fetch_models(query: SourceQuery) -> Iterable[SourceRow]:
             if wanted_themes is not None and row.theme_id not in wanted_themes:
                 continue
             for indicator in query.indicators:
-                column = MEASURES.get(indicator.source_key or "models", 3)
+                column = MEASURES.get(indicator.source_key or "models", "models")
                 yield SourceRow(
                     indicator.code,
                     start,
@@ -84,18 +84,8 @@ def fetch_models(query: SourceQuery) -> Iterable[SourceRow]:
                 )
 
 
-def _value(row: Any, column: int) -> int:
-    return int(
-        (
-            row.province_id,
-            row.commune_id,
-            row.theme_id,
-            row.models,
-            row.sites,
-            row.teams,
-            row.members,
-        )[column]
-    )
+def _value(row: StockRow, column: str) -> int:
+    return int(getattr(row, column))
 
 
 def models_active(scope: SummaryScope) -> tuple[int, dt.date] | None:

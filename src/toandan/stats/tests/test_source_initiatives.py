@@ -85,3 +85,38 @@ def test_a_review_shows_no_tips_for_an_area_without_any() -> None:
 
     assert figures is not None
     assert (figures.tips_received, figures.tips_via_union, figures.days_to_decision) == (0, 0, None)
+
+
+def test_the_source_gives_the_stock_at_each_month_end() -> None:
+    from toandan.stats.models import Indicator
+    from toandan.stats.registry import SourceQuery
+    from toandan.stats.sources.initiatives import fetch_models
+
+    root = make_user("root", is_superuser=True)
+    for started in (dt.date(2023, 1, 10), dt.date(2023, 2, 20)):
+        initiative_register(
+            actor=root,
+            name=f"Mô hình {started}",
+            theme=Theme.objects.get(code="camera"),
+            host_unit=unit("PN-01"),
+            commune=_old_commune(0),
+            started_on=started,
+        )
+    indicator = Indicator(code="models_active", source="initiatives", source_key="models")
+
+    rows = list(
+        fetch_models(
+            SourceQuery(
+                indicators=(indicator,),
+                start=dt.date(2023, 1, 1),
+                end=dt.date(2023, 3, 31),
+                province_ids=None,
+            )
+        )
+    )
+
+    assert [(r.end, r.value) for r in rows] == [
+        (dt.date(2023, 1, 31), 1),
+        (dt.date(2023, 2, 28), 2),
+        (dt.date(2023, 3, 31), 2),
+    ]
