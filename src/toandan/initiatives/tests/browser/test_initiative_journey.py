@@ -143,3 +143,21 @@ def test_public_pages_show_the_demo_counts(desktop_page: Page) -> None:
     expect(page.locator("ul.cards li").first).to_be_visible()
     _shoot(page, "9-catalogue")
     check_page(page, "initiatives", "catalogue")
+
+
+def test_staff_pages_have_no_serious_accessibility_violation(desktop_page: Page) -> None:
+    page = desktop_page
+    _log_in(page, "pn.hoankiem")
+    for step, url in (
+        ("list", "/initiatives/"),
+        ("register", "/initiatives/new/"),
+        ("reviews", "/initiatives/reviews/"),
+        ("coverage", "/initiatives/coverage/"),
+        ("import", "/initiatives/import/"),
+    ):
+        page.goto(url)
+        check_page(page, "initiatives", step)
+    page.goto("/initiatives/?q=Camera")
+    page.locator("main table tbody tr a").first.click()
+    expect(page).to_have_url(re.compile(r"/initiatives/\d+/$"))
+    check_page(page, "initiatives", "detail")
