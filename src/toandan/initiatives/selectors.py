@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
+from toandan.core.process_cache import ProcessCache
 from toandan.geo.models import AdminUnit, Generation, Succession
 from toandan.geo.services import reform_date
 from toandan.initiatives import policies
@@ -19,6 +20,7 @@ from toandan.initiatives.models import (
     ENDED_STATUSES,
     Initiative,
     Review,
+    ReviewCalendar,
     ReviewStatus,
     Site,
     Team,
@@ -333,13 +335,21 @@ def counts_on(  # noqa: PLR0912, PLR0915 - one pass over the rows for every brea
     return result
 
 
+def _calendars(_key: int) -> tuple[ReviewCalendar, ...]:
+    return tuple(ReviewCalendar.objects.order_by("-valid_from"))
+
+
+# Read by every statistics summary: kept per process, dropped when an administrator edits one.
+_CALENDARS: ProcessCache[int, tuple[ReviewCalendar, ...]] = ProcessCache(
+    "initiatives-calendars", _calendars, senders=[ReviewCalendar]
+)
+
+
 def count_date_in(start: dt.date, end: dt.date, today: dt.date) -> dt.date | None:
     """The day a period's stock is stated on: the movement's count day (20/11, data of the
     review calendar) of the period's last year when it falls inside the period, else the
     period's last day; never after today (None: the period has not begun)."""
-    from toandan.initiatives.models import ReviewCalendar
-
-    calendar = ReviewCalendar.objects.filter(valid_from__lte=end).order_by("-valid_from").first()
+    calendar = next((c for c in _CALENDARS.get(0) or () if c.valid_from <= end), None)
     day = end
     if calendar is not None:
         candidate = dt.date(end.year, calendar.count_month, calendar.count_day)
@@ -347,6 +357,21 @@ def count_date_in(start: dt.date, end: dt.date, today: dt.date) -> dt.date | Non
             day = candidate
     day = min(day, today)
     return day if day >= start else None
+
+
+def _any_initiative(_key: int) -> bool:
+    return Initiative.objects.exists()
+
+
+_ANY: ProcessCache[int, bool] = ProcessCache(
+    "initiatives-any", _any_initiative, senders=[Initiative]
+)
+
+
+def registry_is_empty() -> bool:
+    """No model was ever registered (kept per process; a first registration is seen at once
+    in this process, within seconds in others)."""
+    return not _ANY.get(0)
 
 
 def _row(code: str, name: str, total: list[int]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Sum
 from django.utils import timezone
 
+from toandan.core.process_cache import ProcessCache
 from toandan.geo.models import AdminUnit
 from toandan.initiatives.models import Theme
 from toandan.initiatives.selectors import (
@@ -24,6 +25,7 @@ from toandan.initiatives.selectors import (
     count_date_in,
     counts_on,
     register_area_figures,
+    registry_is_empty,
 )
 from toandan.initiatives.stock import StockRow, stock_on
 from toandan.stats.geography import LEVEL_COMMUNE, LEVEL_COUNTRY, LEVEL_PROVINCE
@@ -46,8 +48,20 @@ SOURCE = "initiatives"
 MEASURES = {"models": "models", "sites": "sites", "teams": "teams", "members": "members"}
 
 
+def _load_themes(_key: int) -> tuple[DimensionItem, ...]:
+    return tuple(
+        DimensionItem(t.pk, t.code, t.name) for t in Theme.objects.order_by("order", "code")
+    )
+
+
+# Read at every roll-up: kept per process, dropped when an administrator edits a theme.
+_THEMES: ProcessCache[int, tuple[DimensionItem, ...]] = ProcessCache(
+    "initiatives-theme-items", _load_themes, senders=[Theme]
+)
+
+
 def _themes() -> list[DimensionItem]:
-    return [DimensionItem(t.pk, t.code, t.name) for t in Theme.objects.order_by("order", "code")]
+    return list(_THEMES.get(0) or ())
 
 
 THEME = Dimension("model_theme", THEME_LABEL, _themes, all_label=ALL_THEMES_LABEL)
@@ -91,8 +105,8 @@ def _value(row: StockRow, column: str) -> int:
 def models_active(scope: SummaryScope) -> tuple[int, dt.date] | None:
     """The models active on the count day of the summary's period, in its place."""
     day = count_date_in(scope.period.start, scope.period.end, timezone.localdate())
-    if day is None:
-        return None
+    if day is None or registry_is_empty():
+        return None  # an empty registry says nothing (not "0 models")
     place = scope.place
     if place.level == LEVEL_COUNTRY:
         return counts_on(day).models, day
