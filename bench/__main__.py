@@ -54,6 +54,7 @@ def main() -> int:
         "duplicates": "bench.bench_duplicates",
         "geo": "bench.bench_geo",
         "handling": "bench.bench_handling",
+        "initiatives": "bench.bench_initiatives",
         "intake": "bench.bench_intake",
         "stats": "bench.bench_stats",
     }

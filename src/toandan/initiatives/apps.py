@@ -6,3 +6,6 @@ class InitiativesConfig(AppConfig):
     name = "toandan.initiatives"
     label = "initiatives"
     verbose_name = _("Community models")
+
+    def ready(self) -> None:
+        import toandan.initiatives.notices  # noqa: F401 - registers the notification kinds

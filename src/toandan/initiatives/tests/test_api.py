@@ -1,0 +1,134 @@
+"""The API: public counts on a date; staff reads and writes within their jurisdiction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from toandan.accounts.models import User
+from toandan.accounts.tests.factories import logged_in
+from toandan.initiatives.tests.conftest import BA_DINH, register
+
+pytestmark = pytest.mark.django_db
+
+
+def test_counts_on_a_date_are_public_and_broken_down(cadre: User) -> None:
+    register(cadre)
+
+    body = Client().get("/api/v1/community-models/counts?on=2025-09-01&by=province").json()
+
+    assert (body["models"], body["sites"], body["teams"]) == (1, 1, 0)
+    assert body["rows"][0]["name"] == "Thành phố Hà Nội"
+    assert body["geography"] == "current"
+    old = (
+        Client()
+        .get("/api/v1/community-models/counts?on=2025-09-01&by=province&geography=old")
+        .json()
+    )
+    assert old["rows"][0]["name"] == "Thành phố Hà Nội"
+    assert old["geography"] == "old"
+    assert Client().get("/api/v1/community-models/counts?on=2025-09-01&by=x").status_code == 422
+
+
+def test_staff_register_add_a_team_and_file_a_review_through_the_api(
+    cadre: User, police: User, province_police: User
+) -> None:
+    client = logged_in(cadre)
+    created = client.post(
+        "/api/v1/community-models",
+        {
+            "name": "Mô hình 'Zalo an ninh trật tự' khu dân cư số 2",
+            "theme": "truyen-thong",
+            "host_unit": "PN-01-00070",
+            "police_unit": "CA-01-00070",
+            "commune": "00070",
+            "started_on": "2025-01-02",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    detail = client.get(f"/api/v1/community-models/{pk}").json()
+    team = client.post(
+        f"/api/v1/community-models/{pk}/teams",
+        {
+            "site_id": detail["sites"][0]["id"],
+            "name": "Tổ 1",
+            "member_count": 8,
+            "started_on": "2025-02-01",
+        },
+        content_type="application/json",
+    )
+    assert team.status_code == 201
+    review = client.post(
+        f"/api/v1/community-models/{pk}/reviews",
+        {"year": 2025, "activities": 5, "members": 8, "meetings": 4, "tips_passed": 1},
+        content_type="application/json",
+    ).json()
+    assert review["status"] == "submitted"
+
+    confirm = logged_in(police).post(
+        f"/api/v1/community-models/reviews/{review['id']}/steps",
+        {"action": "confirm"},
+        content_type="application/json",
+    )
+    graded = logged_in(province_police).post(
+        f"/api/v1/community-models/reviews/{review['id']}/steps",
+        {"action": "grade", "grade": "tot"},
+        content_type="application/json",
+    )
+
+    assert confirm.json()["status"] == "confirmed"
+    assert graded.json()["grade"] == "tot"
+
+
+def test_a_commune_sees_only_its_own_through_the_api(cadre: User, cadre_ba_dinh: User) -> None:
+    ours = register(cadre)
+    theirs = register(cadre_ba_dinh, code=BA_DINH, started_on=dt.date(2025, 9, 1))
+
+    listed = logged_in(cadre).get("/api/v1/community-models").json()
+
+    assert [row["id"] for row in listed] == [ours.pk]
+    assert logged_in(cadre).get(f"/api/v1/community-models/{theirs.pk}").status_code == 404
+    refused = logged_in(cadre).post(
+        "/api/v1/community-models",
+        {
+            "name": "X",
+            "theme": "camera",
+            "host_unit": "PN-01-00004",
+            "commune": "00004",
+            "started_on": "2025-01-02",
+        },
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+
+
+def test_another_communes_police_cannot_confirm_a_review(cadre: User) -> None:
+    from toandan.accounts.models import Role
+    from toandan.accounts.tests.factories import make_user
+    from toandan.initiatives.services import review_file
+
+    initiative = register(cadre)
+    review = review_file(
+        actor=cadre,
+        initiative=initiative,
+        year=2026,
+        activities=1,
+        members=1,
+        meetings=1,
+        tips_passed=0,
+    )
+    ba_dinh_police = make_user("ca.bd", Role.POLICE_OFFICER, "CA-01-00004")
+
+    answer = logged_in(ba_dinh_police).post(
+        f"/api/v1/community-models/reviews/{review.pk}/steps",
+        {"action": "confirm"},
+        content_type="application/json",
+    )
+
+    assert answer.status_code == 404
+    review.refresh_from_db()
+    assert review.status == "submitted"
