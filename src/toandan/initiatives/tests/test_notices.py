@@ -41,3 +41,19 @@ def test_a_submitted_review_stops_the_reminders(cadre: User) -> None:
     )
 
     assert review_reminders_send(today=dt.date(2025, 11, 21), year=2025) == 0
+
+
+def test_the_worker_reminds_every_day_of_the_current_review_year(
+    cadre: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from toandan.initiatives import tasks
+
+    register(cadre, started_on=dt.date(2024, 1, 1))
+    monkeypatch.setattr(tasks.timezone, "localdate", lambda: dt.date(2025, 11, 10))
+
+    tasks.send_review_reminders.call_local()
+    tasks.send_review_reminders.call_local()  # the same day again: nothing new
+
+    assert list(Notification.objects.filter(user=cadre).values_list("kind", flat=True)) == [
+        REVIEW_DUE_SOON
+    ]
