@@ -49,7 +49,7 @@ def test_the_worker_reminds_every_day_of_the_current_review_year(
     from toandan.initiatives import tasks
 
     register(cadre, started_on=dt.date(2024, 1, 1))
-    monkeypatch.setattr(tasks.timezone, "localdate", lambda: dt.date(2025, 11, 10))
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda: dt.date(2025, 11, 10))
 
     tasks.send_review_reminders.call_local()
     tasks.send_review_reminders.call_local()  # the same day again: nothing new
