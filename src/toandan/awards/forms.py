@@ -1,0 +1,113 @@
+"""Forms of the awards pages (parsing only: the rules are in the services)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from toandan.awards.models import AwardForm, Campaign, Criterion, SubjectType
+from toandan.orgs.models import OrgUnit
+
+
+class NominationForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Nominating unit"))
+    subject_type = forms.ChoiceField(label=_("Subject type"), choices=SubjectType.choices)
+    subject_name = forms.CharField(label=_("Name of the collective or person"), max_length=200)
+    women_led = forms.BooleanField(
+        label=_("A woman, or a collective of at least 70 % women"), required=False
+    )
+    form = forms.ModelChoiceField(queryset=AwardForm.objects.none(), label=_("Award form"))
+    achievement_summary = forms.CharField(label=_("Achievement in one line"), max_length=300)
+    achievement = forms.CharField(label=_("Achievement report"), widget=forms.Textarea)
+    achievement_key = forms.CharField(
+        label=_("Achievement key (model, case or initiative it rests on)"),
+        max_length=120,
+        required=False,
+    )
+    active_from = forms.DateField(label=_("Active in the movement since"))
+    police_opinion = forms.CharField(
+        label=_("Opinion of the commune police"), widget=forms.Textarea, required=False
+    )
+    minutes = forms.CharField(
+        label=_("Minutes of the assessment meeting (summary)"),
+        widget=forms.Textarea,
+        required=False,
+    )
+    consent_to_name = forms.BooleanField(
+        label=_("The individual agrees to be named publicly"), required=False
+    )
+
+    def __init__(self, *args: Any, campaign: Campaign, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field_unit: Any = self.fields["unit"]
+        field_unit.queryset = units
+        field_form: Any = self.fields["form"]
+        field_form.queryset = campaign.forms.filter(active=True)
+        subject: Any = self.fields["subject_type"]
+        subject.choices = [c for c in SubjectType.choices if c[0] in campaign.subject_types]
+
+
+class TipsterNominationForm(forms.Form):
+    reference = forms.CharField(label=_("Reference of the valuable tip"), max_length=16)
+    form = forms.ModelChoiceField(queryset=AwardForm.objects.none(), label=_("Award form"))
+    achievement_summary = forms.CharField(
+        label=_("What the tip made possible (no detail that could identify the sender)"),
+        max_length=300,
+    )
+
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field_form: Any = self.fields["form"]
+        field_form.queryset = campaign.forms.filter(active=True)
+
+
+class StepForm(forms.Form):
+    action = forms.CharField(max_length=20)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, required=False)
+
+
+class ScoreForm(forms.Form):
+    """One number per criterion; empty = abstain on it."""
+
+    def __init__(self, *args: Any, criteria: list[Criterion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for criterion in criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.IntegerField(
+                label=f"{criterion.name} (0–{criterion.max_score}, ×{criterion.weight})",
+                min_value=0,
+                max_value=criterion.max_score,
+                required=False,
+            )
+
+    def values(self) -> dict[int, int | None]:
+        return {
+            int(name.removeprefix("score_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("score_")
+        }
+
+
+class DecisionForm(forms.Form):
+    number = forms.CharField(label=_("Number and symbol"), max_length=60)
+    date = forms.DateField(label=pgettext_lazy("decision", "Date"))
+    place = forms.CharField(label=_("Place"), max_length=100, initial="Hà Nội")
+    signer_title = forms.CharField(label=_("Signer's title"), max_length=150)
+    signer_name = forms.CharField(label=_("Signed by"), max_length=150)
+    issuing_unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Issuing unit"))
+
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field_unit: Any = self.fields["issuing_unit"]
+        field_unit.queryset = campaign.organisers.all()
+
+
+class RevokeForm(forms.Form):
+    decision_ref = forms.CharField(label=_("Revocation decision (number, date)"), max_length=120)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea)
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(label=_("Certificate code"), max_length=12)

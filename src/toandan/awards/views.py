@@ -1,0 +1,470 @@
+"""Pages of awards: public honour roll and verify page; staff nominate, consolidate, score,
+vote, decide and revoke. Views parse, call one service or selector, and render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from toandan.accounts.models import Role
+from toandan.accounts.selectors import jurisdiction_org_units, user_has_any_role
+from toandan.awards import documents, policies, selectors, services
+from toandan.awards.forms import (
+    DecisionForm,
+    NominationForm,
+    RevokeForm,
+    ScoreForm,
+    StepForm,
+    TipsterNominationForm,
+    VerifyForm,
+)
+from toandan.awards.machine import NOMINATION, PAGE_ACTIONS
+from toandan.awards.models import (
+    Award,
+    BallotVoter,
+    Campaign,
+    CouncilPhase,
+    Nomination,
+    NominationStatus,
+    Recusal,
+    Score,
+)
+from toandan.core.access import public, staff_required
+from toandan.documents.pdf import render_pdf
+from toandan.documents.word import render_docx
+from toandan.orgs.models import OrgKind
+from toandan.workflow.machine import WorkflowAccessError, WorkflowRefusedError
+from toandan.workflow.selectors import history_of
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+STAFF = policies.STAFF_ROLES
+
+
+def _file(data: bytes, content_type: str, name: str, *, inline: bool = False) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    return response
+
+
+# --- Public -----------------------------------------------------------------------------------
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "awards/index.html", {"campaigns": selectors.campaigns_public()})
+
+
+public(index, description="the campaigns and their honour rolls")
+
+
+def honour_roll(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    return render(request, "awards/honour_roll.html", {"roll": selectors.honour_roll(campaign_id)})
+
+
+public(honour_roll, description="a campaign's public honour roll")
+
+
+def verify_form(request: HttpRequest) -> HttpResponse:
+    form = VerifyForm(request.GET or None)
+    if form.is_valid():
+        return redirect("awards:verify", code=form.cleaned_data["code"].strip().upper())
+    return render(request, "awards/verify.html", {"form": form, "result": None})
+
+
+public(verify_form, description="type a certificate's code")
+
+
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    result = selectors.verify(code)
+    response = render(
+        request,
+        "awards/verify.html",
+        {"form": VerifyForm(initial={"code": code}), "result": result},
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+public(verify, description="a certificate's status: valid, revoked or unknown")
+
+
+def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """The certificate of one award by its code (unguessable, printed on the certificate and
+    delivered to the awardee, or to a tipster through the receipt)."""
+    award = selectors.award_by_code(code)
+    if award.is_revoked:
+        raise Http404
+    return _file(documents.certificates_pdf([award]), "application/pdf", f"{award.code}.pdf")
+
+
+public(certificate_pdf, description="a certificate's PDF by its unguessable code")
+
+
+# --- Staff: nominations -----------------------------------------------------------------------
+
+
+@staff_required(STAFF, description="campaign work: nominations, council, decisions")
+def work(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    campaigns = list(Campaign.objects.prefetch_related("organisers").order_by("-ceremony_date"))
+    nominations = selectors.nominations_for(user).order_by("-id")[:200]
+    return render(
+        request,
+        "awards/work.html",
+        {
+            "open_campaigns": [c for c in campaigns if c.status == "open"],
+            "may_nominate": user_has_any_role(user, policies.NOMINATOR_ROLES),
+            "is_police_leader": user_has_any_role(user, {Role.POLICE_LEADER}),
+            "organised": [c for c in campaigns if policies.may_organise(user, c)],
+            "councils": [c for c in campaigns if policies.is_council_member(user, c)],
+            "nominations": nominations,
+        },
+    )
+
+
+@staff_required(policies.NOMINATOR_ROLES, description="a union nominates")
+@require_http_methods(["GET", "POST"])
+def nomination_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None:
+        raise Http404
+    units = jurisdiction_org_units(request.user, policies.NOMINATOR_ROLES).filter(
+        kind=OrgKind.WOMENS_UNION
+    )
+    form = NominationForm(request.POST or None, campaign=campaign, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit = data["unit"]
+        try:
+            nomination = services.nomination_create(
+                actor=request.user,
+                campaign=campaign,
+                data=services.NominationInput(
+                    subject_type=data["subject_type"],
+                    subject_name=data["subject_name"],
+                    unit=unit,
+                    place=unit.admin_unit,
+                    form=data["form"],
+                    achievement=data["achievement"],
+                    achievement_summary=data["achievement_summary"],
+                    achievement_key=data["achievement_key"],
+                    active_from=data["active_from"],
+                    women_led=data["women_led"],
+                    police_opinion=data["police_opinion"],
+                    minutes=data["minutes"],
+                    consent_to_name=data["consent_to_name"],
+                ),
+            )
+        except WorkflowAccessError:
+            raise Http404 from None
+        except WorkflowRefusedError as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The nomination is saved as a draft."))
+            return redirect("awards:nomination", nomination_id=nomination.pk)
+    return render(request, "awards/nomination_form.html", {"form": form, "campaign": campaign})
+
+
+@staff_required({Role.POLICE_LEADER}, description="a police leader nominates a tip's sender")
+@require_http_methods(["GET", "POST"])
+def tipster_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None:
+        raise Http404
+    form = TipsterNominationForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            nomination = services.tipster_nominate(
+                actor=request.user,
+                campaign=campaign,
+                reference=form.cleaned_data["reference"],
+                form=form.cleaned_data["form"],
+                achievement_summary=form.cleaned_data["achievement_summary"],
+            )
+        except WorkflowAccessError:
+            raise Http404 from None
+        except WorkflowRefusedError as refused:
+            form.add_error("reference" if refused.field == "reference" else None, refused.message)
+        else:
+            messages.success(
+                request, _("The sender of the tip is nominated; who it is stays sealed.")
+            )
+            return redirect("awards:nomination", nomination_id=nomination.pk)
+    return render(request, "awards/tipster_form.html", {"form": form, "campaign": campaign})
+
+
+@staff_required(STAFF, description="a nomination's dossier and its steps")
+@require_http_methods(["GET", "POST"])
+def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
+    nomination = selectors.nomination_for(request.user, nomination_id)
+    form = StepForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action = form.cleaned_data["action"]
+        if action not in PAGE_ACTIONS:
+            raise Http404
+        try:
+            services.nomination_step(
+                actor=request.user,
+                nomination=nomination,
+                action=action,
+                reason=form.cleaned_data["reason"],
+            )
+        except WorkflowAccessError:
+            raise Http404 from None
+        except WorkflowRefusedError as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("Done."))
+        return redirect("awards:nomination", nomination_id=nomination.pk)
+    actions = [
+        t for t in NOMINATION.available(request.user, nomination) if t.action in PAGE_ACTIONS
+    ]
+    return render(
+        request,
+        "awards/nomination.html",
+        {
+            "n": nomination,
+            "actions": actions,
+            "problems": services.eligibility_problems(
+                nomination, for_forward=nomination.status == NominationStatus.SUBMITTED
+            ),
+            "history": history_of(nomination),
+            "evidence": (nomination.evidence or {}).get("lines", []),
+            "award": Award.objects.filter(nomination=nomination).first(),
+        },
+    )
+
+
+@staff_required(STAFF, description="a nomination's submission (tờ trình) as DOCX")
+def nomination_submission(request: HttpRequest, nomination_id: int) -> HttpResponse:
+    nomination = selectors.nomination_for(request.user, nomination_id)
+    doc = documents.submission_document(nomination, date=timezone.localdate())
+    return _file(render_docx(doc), DOCX, f"to-trinh-{nomination.pk}.docx")
+
+
+# --- Staff: council ---------------------------------------------------------------------------
+
+
+@staff_required({Role.REVIEWER, *policies.ORGANISER_ROLES}, description="the council's page")
+@require_http_methods(["GET", "POST"])
+def council(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = selectors.campaign_for_staff(request.user, campaign_id)
+    council = getattr(campaign, "council", None)
+    if council is None:
+        raise Http404
+    member = council.members.filter(user=request.user).first()
+    is_organiser = policies.may_organise(request.user, campaign)
+    if member is None and not is_organiser:
+        raise Http404
+    if request.method == "POST":
+        return _council_post(request, campaign, member is not None)
+    criteria = list(campaign.criteria.all())
+    received = list(
+        Nomination.objects.filter(campaign=campaign, status=NominationStatus.RECEIVED)
+        .select_related("unit", "place", "form")
+        .order_by("province_unit__name", "province_rank", "id")
+    )
+    recused = (
+        set(Recusal.objects.filter(member=member).values_list("nomination_id", flat=True))
+        if member
+        else set()
+    )
+    mine: dict[int, dict[int, int | None]] = {}
+    if member:
+        for score in Score.objects.filter(member=member):
+            mine.setdefault(score.nomination_id, {})[score.criterion_id] = score.value
+    rows = [
+        {
+            "n": n,
+            "recused": n.pk in recused,
+            "form": ScoreForm(
+                criteria=criteria,
+                prefix=f"n{n.pk}",
+                initial={f"score_{k}": v for k, v in mine.get(n.pk, {}).items()},
+            ),
+            "scored": n.pk in mine,
+        }
+        for n in received
+    ]
+    voted = bool(member and BallotVoter.objects.filter(member=member).exists())
+    return render(
+        request,
+        "awards/council.html",
+        {
+            "campaign": campaign,
+            "council": council,
+            "member": member,
+            "is_chair": is_organiser
+            or (member is not None and member.role in {"chair", "secretary"}),
+            "rows": rows,
+            "voted": voted,
+            "recusals": Recusal.objects.filter(member__council=council).select_related(
+                "member__user", "nomination"
+            ),
+        },
+    )
+
+
+def _council_post(request: HttpRequest, campaign: Campaign, is_member: bool) -> HttpResponse:
+    action = request.POST.get("action", "")
+    try:
+        if action == "score" and is_member:
+            nomination = Nomination.objects.get(pk=int(request.POST.get("nomination", "0")))
+            form = ScoreForm(
+                request.POST, criteria=list(campaign.criteria.all()), prefix=f"n{nomination.pk}"
+            )
+            if not form.is_valid():
+                raise WorkflowRefusedError(_("A score is a whole number within the range."))
+            services.scores_record(actor=request.user, nomination=nomination, values=form.values())
+            messages.success(request, _("Your scores are saved."))
+        elif action == "recuse" and is_member:
+            nomination = Nomination.objects.get(pk=int(request.POST.get("nomination", "0")))
+            services.recusal_declare(
+                actor=request.user, nomination=nomination, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("Your recusal is recorded."))
+        elif action == "vote" and is_member:
+            choices = {
+                int(key.removeprefix("vote_")): str(value)
+                for key, value in request.POST.items()
+                if key.startswith("vote_") and key.removeprefix("vote_").isdigit()
+            }
+            count = services.ballot_cast(actor=request.user, campaign=campaign, choices=choices)
+            messages.success(
+                request, _("Your ballot paper is in the box (%(n)d nominations).") % {"n": count}
+            )
+        elif action == "open_ballot":
+            services.ballot_open(actor=request.user, campaign=campaign)
+            messages.success(request, _("The secret ballot is open."))
+        elif action == "close_ballot":
+            services.ballot_close(actor=request.user, campaign=campaign)
+            messages.success(request, _("The ballot is closed."))
+            return redirect("awards:results", campaign_id=campaign.pk)
+        else:
+            raise Http404
+    except (Nomination.DoesNotExist, ValueError, WorkflowAccessError):
+        raise Http404 from None
+    except WorkflowRefusedError as refused:
+        messages.error(request, refused.message)
+    return redirect("awards:council", campaign_id=campaign.pk)
+
+
+@staff_required({Role.REVIEWER, *policies.ORGANISER_ROLES}, description="the council's results")
+def results(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = selectors.campaign_for_staff(request.user, campaign_id)
+    if not (
+        policies.may_organise(request.user, campaign)
+        or policies.is_council_member(request.user, campaign)
+    ):
+        raise Http404
+    return render(
+        request,
+        "awards/results.html",
+        {
+            "campaign": campaign,
+            "results": selectors.results_for(campaign),
+            "ballot_done": getattr(getattr(campaign, "council", None), "phase", "")
+            == CouncilPhase.CLOSED,
+        },
+    )
+
+
+# --- Staff: decision, certificates, revocation -----------------------------------------------
+
+
+def _organised(request: HttpRequest, campaign_id: int) -> Campaign:
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None or not policies.may_organise(request.user, campaign):
+        raise Http404
+    return campaign
+
+
+@staff_required(policies.ORGANISER_ROLES, description="the organiser issues the decision")
+@require_http_methods(["GET", "POST"])
+def decision(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = _organised(request, campaign_id)
+    issued = getattr(campaign, "decision", None)
+    form = DecisionForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and issued is None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.decision_issue(
+                actor=request.user,
+                campaign=campaign,
+                number=data["number"],
+                signer_name=data["signer_name"],
+                signer_title=data["signer_title"],
+                date=data["date"],
+                place=data["place"],
+                issuing_unit=data["issuing_unit"],
+            )
+        except WorkflowAccessError:
+            raise Http404 from None
+        except WorkflowRefusedError as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The decision is issued."))
+            return redirect("awards:decision", campaign_id=campaign.pk)
+    awards = issued.awards.select_related("nomination", "form").order_by("line") if issued else []
+    return render(
+        request,
+        "awards/decision.html",
+        {"campaign": campaign, "decision": issued, "form": form, "awards": awards},
+    )
+
+
+@staff_required(policies.ORGANISER_ROLES, description="the decision as DOCX or PDF")
+def decision_file(request: HttpRequest, campaign_id: int, fmt: str) -> HttpResponse:
+    campaign = _organised(request, campaign_id)
+    issued = getattr(campaign, "decision", None)
+    if issued is None:
+        raise Http404
+    doc = documents.decision_document(issued)
+    if fmt == "docx":
+        return _file(render_docx(doc), DOCX, f"quyet-dinh-{campaign.pk}.docx")
+    return _file(render_pdf(doc), "application/pdf", f"quyet-dinh-{campaign.pk}.pdf")
+
+
+@staff_required(policies.ORGANISER_ROLES, description="every certificate in one PDF")
+def certificates_bulk(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = _organised(request, campaign_id)
+    issued = getattr(campaign, "decision", None)
+    if issued is None:
+        raise Http404
+    awards = list(
+        issued.awards.filter(revoked_at__isnull=True)
+        .select_related("nomination__unit", "nomination__place", "form", "decision__campaign")
+        .order_by("line")
+    )
+    blank = request.GET.get("blank") == "1"
+    name = f"giay-chung-nhan-{campaign.pk}{'-phoi' if blank else ''}.pdf"
+    return _file(documents.certificates_pdf(awards, blank=blank), "application/pdf", name)
+
+
+@staff_required(policies.ORGANISER_ROLES, description="revoke a certificate")
+@require_http_methods(["GET", "POST"])
+def revoke(request: HttpRequest, code: str) -> HttpResponse:
+    award = selectors.award_by_code(code)
+    if not policies.may_organise(request.user, award.decision.campaign):
+        raise Http404
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.award_revoke(
+                actor=request.user,
+                award=award,
+                reason=form.cleaned_data["reason"],
+                decision_ref=form.cleaned_data["decision_ref"],
+            )
+        except WorkflowAccessError:
+            raise Http404 from None
+        except WorkflowRefusedError as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The certificate is revoked."))
+            return redirect("awards:verify", code=award.code)
+    return render(request, "awards/revoke.html", {"award": award, "form": form})
