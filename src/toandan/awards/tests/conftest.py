@@ -4,11 +4,13 @@ central Women's Union, with real units created by loading the geography."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from toandan.accounts.tests.factories import make_user, unit
 from toandan.awards import services
@@ -67,6 +69,13 @@ def make_campaign(organiser: Any, *, quota: int = 5) -> Campaign:
         ceremony_date=dt.date(2026, 12, 20),
         ceremony_place="Hà Nội",
     )
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    # Messages are asserted in English; a page rendered earlier may leave Vietnamese active.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
