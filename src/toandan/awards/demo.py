@@ -15,7 +15,7 @@ are entered afterwards.
 Every person is fictional: names are combined from common family and given names; the units
 and communes are real, the achievements are of the real kinds the article lists (tips passed
 to the police, models built, offenders reintegrated, fraud prevention). Idempotent: the
-campaign is looked up by its title. About 2–3 s on SQLite.
+campaign is looked up by its title. 5.7 s on SQLite (measured in the test database).
 """
 
 from __future__ import annotations
@@ -314,6 +314,7 @@ def _nominate(
     return services.nomination_create(
         actor=office,
         campaign=campaign,
+        now=_at(dt.date(2024, 4, 15) + dt.timedelta(days=number % 20)),
         data=services.NominationInput(
             subject_type=subject,
             subject_name=name,

@@ -187,7 +187,9 @@ class NominationInput:
     consent_to_name: bool = False
 
 
-def nomination_create(*, actor: Any, campaign: Campaign, data: NominationInput) -> Nomination:
+def nomination_create(
+    *, actor: Any, campaign: Campaign, data: NominationInput, now: dt.datetime | None = None
+) -> Nomination:
     """A commune or branch union (or a police leader) nominates; the dossier starts as a draft
     the unit completes and sends (Law 06/2022 Art. 84)."""
     if not policies.may_nominate(actor, data.unit):
@@ -205,7 +207,7 @@ def nomination_create(*, actor: Any, campaign: Campaign, data: NominationInput) 
         raise _refuse(_("Give the nominee's name."), "subject_name")
     if not data.achievement.strip() or not data.achievement_summary.strip():
         raise _refuse(_("Describe the achievement."), "achievement")
-    now = timezone.now()
+    now = now or timezone.now()
     with transaction.atomic():
         nomination = Nomination.objects.create(
             campaign=campaign,
@@ -227,7 +229,9 @@ def nomination_create(*, actor: Any, campaign: Campaign, data: NominationInput) 
             consent_recorded_at=now if data.consent_to_name else None,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        workflow_record_creation(NOMINATION, nomination, actor=actor, actor_unit=data.unit.name)
+        workflow_record_creation(
+            NOMINATION, nomination, actor=actor, actor_unit=data.unit.name, now=now
+        )
         audit_record(
             actor=actor,
             action=AwardsAction.NOMINATION_CREATE,
