@@ -1,0 +1,165 @@
+"""Every page of awards: public pages open to anyone; staff pages send anonymous visitors to
+log in, refuse users without the role (403) and answer 404 outside the jurisdiction, the same
+as for what does not exist."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from toandan.accounts.tests.factories import make_user
+from toandan.awards import services
+from toandan.awards.models import Nomination
+from toandan.awards.tests.conftest import World, nominate, seat_council, up_to_centre
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: Any = None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _decided(world: World) -> tuple[Nomination, str]:
+    n = up_to_centre(world, nominate(world, name="Nguyễn Thị A", consent=True))
+    seat_council(world)
+    services.ballot_open(actor=world.reviewers[0], campaign=world.campaign)
+    for reviewer in world.reviewers[:2]:
+        services.ballot_cast(actor=reviewer, campaign=world.campaign, choices={n.pk: "yes"})
+    services.ballot_close(actor=world.reviewers[0], campaign=world.campaign)
+    decision = services.decision_issue(
+        actor=world.organiser,
+        campaign=world.campaign,
+        number="12/QĐ-BCA",
+        signer_name="Lê Văn Minh",
+        signer_title="Thứ trưởng",
+        date=dt.date(2026, 12, 20),
+        place="Hà Nội",
+        issuing_unit=world.campaign.organisers.get(code="CA-TW"),
+    )
+    return n, decision.awards.get().code
+
+
+def _staff_urls(world: World, n: Nomination, code: str) -> list[str]:
+    c = world.campaign.pk
+    return [
+        reverse("awards:work"),
+        reverse("awards:nomination_new", args=[c]),
+        reverse("awards:tipster_new", args=[c]),
+        reverse("awards:nomination", args=[n.pk]),
+        reverse("awards:submission", args=[n.pk]),
+        reverse("awards:council", args=[c]),
+        reverse("awards:results", args=[c]),
+        reverse("awards:decision", args=[c]),
+        reverse("awards:decision_file", args=[c, "docx"]),
+        reverse("awards:certificates", args=[c]),
+        reverse("awards:revoke", args=[code]),
+    ]
+
+
+def test_public_pages_open_to_anyone(world: World) -> None:
+    _n, code = _decided(world)
+    anonymous = _client()
+    assert anonymous.get(reverse("awards:index")).status_code == 200
+    roll = anonymous.get(reverse("awards:honour_roll", args=[world.campaign.pk]))
+    assert "Nguyễn Thị A" in roll.content.decode()
+    assert anonymous.get(reverse("awards:verify_form")).status_code == 200
+    assert anonymous.get(reverse("awards:verify_form") + f"?code={code}").status_code == 302
+    page = anonymous.get(reverse("awards:verify", args=[code])).content.decode()
+    assert 'data-status="valid"' in page
+    assert (
+        'data-status="unknown"'
+        in anonymous.get(reverse("awards:verify", args=["XXXX2222"])).content.decode()
+    )
+    pdf = anonymous.get(reverse("awards:certificate_pdf", args=[code]))
+    assert pdf.content.startswith(b"%PDF")
+    assert anonymous.get(reverse("awards:certificate_pdf", args=["XXXX2222"])).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_log_in_and_roleless_users_refused(world: World) -> None:
+    n, code = _decided(world)
+    nobody = make_user("no.role")
+    for url in _staff_urls(world, n, code):
+        answer = _client().get(url)
+        assert answer.status_code == 302, url
+        assert "/login" in answer["Location"] or "accounts" in answer["Location"], url
+        assert _client(nobody).get(url).status_code == 403, url
+
+
+def test_staff_outside_the_jurisdiction_get_404(world: World) -> None:
+    n, code = _decided(world)
+    lao_cai = world.leader_lao_cai  # a union leader of another province
+    other_organiser = make_user("thidua.laocai", "campaign_organiser", "PN-15")
+    outsider_reviewer = make_user("hd.khac", "reviewer", "PN-15")
+    c = world.campaign.pk
+    assert _client(lao_cai).get(reverse("awards:nomination", args=[n.pk])).status_code == 404
+    assert _client(lao_cai).get(reverse("awards:submission", args=[n.pk])).status_code == 404
+    assert (
+        _client(world.cadre_ba_dinh).get(reverse("awards:nomination", args=[n.pk])).status_code
+        == 404
+    )
+    for name, args in (
+        ("awards:decision", [c]),
+        ("awards:decision_file", [c, "pdf"]),
+        ("awards:certificates", [c]),
+        ("awards:revoke", [code]),
+        ("awards:results", [c]),
+        ("awards:council", [c]),
+    ):
+        assert _client(other_organiser).get(reverse(name, args=args)).status_code == 404, name
+    for name in ("awards:council", "awards:results"):
+        assert _client(outsider_reviewer).get(reverse(name, args=[c])).status_code == 404
+    assert _client(lao_cai).get(reverse("awards:nomination", args=[999999])).status_code == 404
+
+
+def test_each_role_sees_its_own_pages(world: World) -> None:
+    n, code = _decided(world)
+    c = world.campaign.pk
+    assert _client(world.cadre).get(reverse("awards:nomination", args=[n.pk])).status_code == 200
+    assert _client(world.leader).get(reverse("awards:nomination", args=[n.pk])).status_code == 200
+    organiser = _client(world.organiser)
+    for url in _staff_urls(world, n, code):
+        if "nominate" in url:
+            continue
+        assert organiser.get(url).status_code == 200, url
+    reviewer = _client(world.reviewers[0])
+    assert reviewer.get(reverse("awards:council", args=[c])).status_code == 200
+    assert reviewer.get(reverse("awards:results", args=[c])).status_code == 200
+    page = _client(world.cadre).get(reverse("awards:nomination_new", args=[c]))
+    assert page.status_code == 200
+
+
+def test_a_union_nominates_and_submits_through_the_pages(world: World) -> None:
+    cadre = _client(world.cadre)
+    union = world.cadre.role_assignments.get().org_unit
+    answer = cadre.post(
+        reverse("awards:nomination_new", args=[world.campaign.pk]),
+        {
+            "unit": union.pk,
+            "subject_type": "individual",
+            "subject_name": "Trần Thị Bích Hạnh",
+            "women_led": "on",
+            "form": world.form.pk,
+            "achievement_summary": "Vận động 9 hội viên cung cấp nguồn tin có giá trị",
+            "achievement": "Phối hợp Công an phường giải quyết 3 vụ việc.",
+            "active_from": "2022-03-08",
+        },
+    )
+    assert answer.status_code == 302
+    n = Nomination.objects.get(subject_name="Trần Thị Bích Hạnh")
+    cadre.post(reverse("awards:nomination", args=[n.pk]), {"action": "submit"})
+    n.refresh_from_db()
+    assert n.status == "submitted"
+    leader = _client(world.leader)
+    leader.post(reverse("awards:nomination", args=[n.pk]), {"action": "return", "reason": ""})
+    n.refresh_from_db()
+    assert n.status == "submitted"  # a return needs a reason
+    leader.post(reverse("awards:nomination", args=[n.pk]), {"action": "forward"})
+    n.refresh_from_db()
+    assert n.status == "forwarded"

@@ -1,0 +1,67 @@
+"""Commendation in statistics: the awards source breaks awards in force down by subject type
+and form, and the summary paragraph states the commended from data, in the seed article's
+words."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from toandan.accounts import demo as accounts_demo
+from toandan.awards import demo as awards_demo
+from toandan.awards.models import Award
+from toandan.stats.selectors import rollup, summary_figures
+from toandan.stats.sources.awards import awards_breakdown
+from toandan.stats.vietnamese import summary_paragraph
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article_campaign(db: None) -> None:
+    accounts_demo.load_demo()
+    awards_demo.load_demo()
+
+
+@pytest.mark.usefixtures("article_campaign")
+def test_the_2024_paragraph_states_66_as_31_and_35() -> None:
+    with translation.override("vi"):
+        text = summary_paragraph(summary_figures(None, unit="VN", period="2024", geography="old"))
+    assert "66 tập thể, cá nhân được khen thưởng, gồm 31 tập thể và 35 cá nhân" in text
+    with translation.override("en"):
+        text = summary_paragraph(summary_figures(None, unit="VN", period="2024", geography="old"))
+    assert (
+        "66 collectives and individuals were commended: 31 collectives and 35 individuals" in text
+    )
+
+
+@pytest.mark.usefixtures("article_campaign")
+def test_the_source_counts_by_subject_type_province_and_campaign() -> None:
+    table = rollup(
+        ["awards_total", "awards_collectives", "awards_individuals"],
+        "2024",
+        unit="VN",
+        level="country",
+        geography="old",
+        by=("award_subject",),
+    )
+    assert table.value("awards_total", "collective") == 31
+    assert table.value("awards_total", "individual") == 35
+    by_place = rollup(
+        ["awards_total"], "2024", unit="VN", level="province", geography="old", by=("place",)
+    )
+    places = [item.id for item in by_place.items["place"]]
+    assert sum(by_place.value("awards_total", key) or 0 for key in places) == 66
+    rows = awards_breakdown(awards_demo.dt.date(2024, 1, 1), awards_demo.dt.date(2024, 12, 31))
+    assert sum(r["count"] for r in rows) == 66
+    assert {r["level"] for r in rows} == {"central"}
+
+
+@pytest.mark.usefixtures("article_campaign")
+def test_a_revoked_award_no_longer_counts() -> None:
+    Award.objects.filter(pk=Award.objects.order_by("pk").first().pk).update(  # type: ignore[union-attr]
+        revoked_at=awards_demo.dt.datetime(2024, 9, 1, tzinfo=awards_demo.TZ)
+    )
+    with translation.override("vi"):
+        text = summary_paragraph(summary_figures(None, unit="VN", period="2024", geography="old"))
+    assert "65 tập thể, cá nhân" in text
