@@ -4,6 +4,8 @@ words."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.utils import translation
 
@@ -52,7 +54,7 @@ def test_the_source_counts_by_subject_type_province_and_campaign() -> None:
     )
     places = [item.id for item in by_place.items["place"]]
     assert sum(by_place.value("awards_total", key) or 0 for key in places) == 66
-    rows = awards_breakdown(awards_demo.dt.date(2024, 1, 1), awards_demo.dt.date(2024, 12, 31))
+    rows = awards_breakdown(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     assert sum(r["count"] for r in rows) == 66
     assert {r["level"] for r in rows} == {"central"}
 
@@ -60,7 +62,7 @@ def test_the_source_counts_by_subject_type_province_and_campaign() -> None:
 @pytest.mark.usefixtures("article_campaign")
 def test_a_revoked_award_no_longer_counts() -> None:
     Award.objects.filter(pk=Award.objects.order_by("pk").first().pk).update(  # type: ignore[union-attr]
-        revoked_at=awards_demo.dt.datetime(2024, 9, 1, tzinfo=awards_demo.TZ)
+        revoked_at=dt.datetime(2024, 9, 1, tzinfo=awards_demo.TZ)
     )
     with translation.override("vi"):
         text = summary_paragraph(summary_figures(None, unit="VN", period="2024", geography="old"))
