@@ -93,7 +93,9 @@ class ScoreForm(forms.Form):
 class DecisionForm(forms.Form):
     number = forms.CharField(label=_("Number and symbol"), max_length=60)
     date = forms.DateField(label=pgettext_lazy("decision", "Date"))
-    place = forms.CharField(label=_("Place"), max_length=100, initial="Hà Nội")
+    place = forms.CharField(
+        label=pgettext_lazy("decision", "Place"), max_length=100, initial="Hà Nội"
+    )
     signer_title = forms.CharField(label=_("Signer's title"), max_length=150)
     signer_name = forms.CharField(label=_("Signed by"), max_length=150)
     issuing_unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Issuing unit"))

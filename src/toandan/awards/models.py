@@ -27,6 +27,11 @@ class SubjectType(models.TextChoices):
     HOUSEHOLD = "household", _("Household")
 
 
+# Labels statistics uses for its breakdowns of awards (`toandan.stats.sources.awards`).
+ALL_SUBJECT_TYPES = _("All subject types")
+ALL_FORMS = _("All forms")
+
+
 class FormKind(models.TextChoices):
     BANG_KHEN = "bang_khen", _("Certificate of merit (Bằng khen)")
     GIAY_KHEN = "giay_khen", _("Letter of commendation (Giấy khen)")
@@ -46,7 +51,7 @@ class AwardForm(models.Model):
     granting_authority = models.CharField(_("granting authority"), max_length=200)
     subject_types = models.JSONField(_("subject types"), default=list, blank=True)
     legal_source = models.CharField(_("legal source"), max_length=300)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("award form", "active"), default=True)
 
     class Meta:
         ordering = ["code"]
@@ -138,7 +143,7 @@ class CampaignStatus(models.TextChoices):
 
 
 class Campaign(models.Model):
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("campaign", "title"), max_length=300)
     organisers = models.ManyToManyField(
         OrgUnit, related_name="awards_campaigns", verbose_name=_("organisers")
     )
@@ -148,7 +153,7 @@ class Campaign(models.Model):
     scope_provinces = models.ManyToManyField(
         AdminUnit, related_name="+", verbose_name=_("provinces in scope")
     )
-    region = models.CharField(_("region"), max_length=120, blank=True)
+    region = models.CharField(pgettext_lazy("campaign", "region"), max_length=120, blank=True)
     subject_types = models.JSONField(_("subject types"), default=list)
     forms = models.ManyToManyField(AwardForm, related_name="campaigns", verbose_name=_("forms"))
     nominations_close_commune = models.DateField(_("commune nominations close"))
@@ -214,7 +219,7 @@ class Quota(models.Model):
 
 
 class NominationStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
+    DRAFT = "draft", pgettext_lazy("nomination", "Draft")
     SUBMITTED = "submitted", _("Sent to the province")
     RETURNED = "returned", _("Returned")
     FORWARDED = "forwarded", _("Forwarded to the centre")

@@ -922,3 +922,34 @@ def award_revoke(*, actor: Any, award: Award, reason: str, decision_ref: str) ->
             data={"code": award.code, "decision": award.revocation_decision},
         )
     return award
+
+
+# --- Reference data (the admin) -------------------------------------------------------------------
+
+
+def reference_save(*, actor: Any, obj: Any, changed: Sequence[str] = ()) -> None:
+    """An administrator's edit of the reference data (forms, base salaries, multiples, ballot
+    rules, certificate layouts): saved and audited together, with the legal source it cites."""
+    with transaction.atomic():
+        obj.full_clean()
+        obj.save()
+        audit_record(
+            actor=actor,
+            action=AwardsAction.REFERENCE_EDIT,
+            target=obj,
+            data={
+                "changed": sorted(changed),
+                "legal_source": str(getattr(obj, "legal_source", "")),
+            },
+        )
+
+
+def reference_delete(*, actor: Any, obj: Any) -> None:
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=AwardsAction.REFERENCE_EDIT,
+            target=obj,
+            data={"deleted": True, "legal_source": str(getattr(obj, "legal_source", ""))},
+        )
+        obj.delete()

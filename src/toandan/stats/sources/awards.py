@@ -25,7 +25,7 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy
 
 from toandan.awards.evidence import EvidenceLine, EvidenceQuery, evidence_provider_register
-from toandan.awards.models import Award, AwardForm, SubjectType
+from toandan.awards.models import ALL_FORMS, ALL_SUBJECT_TYPES, Award, AwardForm, SubjectType
 from toandan.geo.models import AdminUnit
 from toandan.stats.registry import (
     Dimension,
@@ -60,11 +60,9 @@ def _form_items() -> list[DimensionItem]:
 
 
 SUBJECT = Dimension(
-    "award_subject", gettext_lazy("Subject type"), _subject_items, all_label=gettext_lazy("All")
+    "award_subject", gettext_lazy("Subject type"), _subject_items, all_label=ALL_SUBJECT_TYPES
 )
-FORM = Dimension(
-    "award_form", gettext_lazy("Award form"), _form_items, all_label=gettext_lazy("All forms")
-)
+FORM = Dimension("award_form", gettext_lazy("Award form"), _form_items, all_label=ALL_FORMS)
 
 
 def _in_force(start: dt.date, end: dt.date) -> Any:
