@@ -205,6 +205,75 @@ def _plan(provinces: list[AdminUnit]) -> list[tuple[AdminUnit, str, bool]]:
 
 
 def load_demo() -> str:
+    summary = _article_campaign()
+    return f"{summary}; {_open_campaign()}"
+
+
+OPEN_TITLE = (
+    "Biểu dương tập thể, cá nhân điển hình trong phong trào toàn dân bảo vệ an ninh Tổ quốc "
+    "năm 2026"
+)
+
+
+def _open_campaign() -> str:
+    """A campaign of today's geography open for nominations, with its council seated: where the
+    demo accounts try the whole chain (pn.hoankiem nominates, pn.hanoi forwards, thidua.bca
+    receives and decides, hoidong.tw and hoidong.bca score and vote)."""
+    if Campaign.objects.filter(title=OPEN_TITLE).exists():
+        return "open campaign already present"
+    organiser = User.objects.filter(username="thidua.bca").first()
+    chair = User.objects.filter(username="hoidong.tw").first()
+    member = User.objects.filter(username="hoidong.bca").first()
+    if organiser is None or chair is None or member is None:
+        return "open campaign skipped (no demo accounts)"
+    provinces = list(
+        AdminUnit.objects.filter(generation=Generation.CURRENT, level=Level.PROVINCE).order_by(
+            "code"
+        )
+    )
+    unions = OrgUnit.objects.filter(code__in=[f"PN-{p.code}" for p in provinces])
+    campaign = services.campaign_create(
+        actor=organiser,
+        title=OPEN_TITLE,
+        organisers=list(OrgUnit.objects.filter(code__in=["CA-TW", "PN-TW"])),
+        period_start=dt.date(2025, 7, 1),
+        period_end=dt.date(2026, 12, 31),
+        scope_provinces=provinces,
+        region="Toàn quốc",
+        subject_types=[SubjectType.COLLECTIVE, SubjectType.INDIVIDUAL, SubjectType.HOUSEHOLD],
+        forms=list(AwardForm.objects.filter(code__in=["bk-bca", "gk-gdcat", "bieu-duong"])),
+        criteria=[
+            services.CriterionInput(
+                "Phát hiện, tố giác tội phạm; nguồn tin có giá trị", Decimal(4)
+            ),
+            services.CriterionInput("Xây dựng, nhân rộng mô hình ở cơ sở", Decimal(3)),
+            services.CriterionInput("Sức lan tỏa, gương điển hình", Decimal(3)),
+        ],
+        quotas=[
+            services.QuotaInput(u, subject, 3, legal_source="Kế hoạch năm 2026 (demo)")
+            for u in unions
+            for subject in (SubjectType.COLLECTIVE, SubjectType.INDIVIDUAL)
+        ],
+        nominations_close_commune=dt.date(2026, 12, 15),
+        nominations_close_province=dt.date(2026, 12, 22),
+        council_date=dt.date(2026, 12, 28),
+        ceremony_date=dt.date(2027, 1, 8),
+        ceremony_place="Hà Nội",
+    )
+    services.council_create(
+        actor=organiser,
+        campaign=campaign,
+        name="Hội đồng xét biểu dương năm 2026",
+        ballot_rule=BallotRule.objects.order_by("pk").first(),  # type: ignore[arg-type]
+        members=[
+            services.MemberInput(chair, "chair", OrgUnit.objects.get(code="PN-TW")),
+            services.MemberInput(member, "member", OrgUnit.objects.get(code="CA-TW")),
+        ],
+    )
+    return "open campaign of 2026 with its council"
+
+
+def _article_campaign() -> str:
     if Campaign.objects.filter(title=TITLE).exists():
         return "campaign already present"
     organiser = User.objects.filter(username="thidua.bca").first()

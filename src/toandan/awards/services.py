@@ -549,6 +549,9 @@ def council_create(
     members: Sequence[MemberInput],
     blind: bool = False,
 ) -> Council:
+    """The organiser seats the council (members with roles and the units they come from); a
+    member is recused from the nominees of their own unit, recorded with the reason, for the
+    nominations received so far and for each one received later."""
     if not policies.may_organise(actor, campaign):
         raise WorkflowAccessError
     if not members:
@@ -564,8 +567,6 @@ def council_create(
             campaign=campaign, status=NominationStatus.RECEIVED
         ).select_related("unit")
         recused = _auto_recusals(council, received)
-        campaign.status = CampaignStatus.COUNCIL
-        campaign.save(update_fields=["status"])
         audit_record(
             actor=actor,
             action=AwardsAction.COUNCIL_CREATE,
@@ -677,6 +678,9 @@ def ballot_open(*, actor: Any, campaign: Campaign) -> Council:
     with transaction.atomic():
         council.phase = CouncilPhase.BALLOT
         council.save(update_fields=["phase"])
+        # Nominations close when the ballot opens: the council votes on a fixed list.
+        campaign.status = CampaignStatus.COUNCIL
+        campaign.save(update_fields=["status"])
         received = Nomination.objects.filter(campaign=campaign, status=NominationStatus.RECEIVED)
         BallotTally.objects.bulk_create(
             [BallotTally(council=council, nomination=n) for n in received],
