@@ -86,6 +86,9 @@ GIVEN = (
     "Phương Thảo", "Thị Hằng", "Thanh Huyền", "Thị Liên", "Hồng Nhung", "Thị Phương",
     "Thị Quyên", "Thu Trang", "Thị Vân", "Thị Xuân", "Thị Tuyết", "Thị Loan", "Bích Ngọc",
 )  # fmt: skip
+# Every pair of a family and a given name, in a fixed shuffled order: no two nominees share one.
+NAMES = [f"{family} {given}" for family in FAMILY for given in GIVEN]
+random.Random(19).shuffle(NAMES)  # noqa: S311 - demo names, not security
 HAMLETS = ("thôn Đoài", "thôn Đông", "xóm Trung", "tổ dân phố số 3", "bản Nà", "thôn Hạ")
 INDIVIDUAL_DEEDS = (
     "Vận động hội viên cung cấp {n} nguồn tin có giá trị, giúp Công an xã phá tụ điểm đánh bạc",
@@ -369,16 +372,17 @@ def _nominate(
     rng: random.Random,
     over_quota: bool,
 ) -> Nomination:
-    commune_union = f"Hội LHPN {place.unit_type.lower()} {place.short_name}"
+    place_words = f"{place.unit_type.lower()} {place.short_name}"
+    commune_union = f"Hội LHPN {place_words}"
     if subject == SubjectType.COLLECTIVE:
         name = (
             commune_union
             if number % 3 == 0
-            else f"Chi hội Phụ nữ {HAMLETS[number % len(HAMLETS)]}, {place.name.lower()}"
+            else f"Chi hội Phụ nữ {HAMLETS[number % len(HAMLETS)]}, {place_words}"
         )
         deed = COLLECTIVE_DEEDS[number % len(COLLECTIVE_DEEDS)].format(n=rng.randint(12, 60))
     else:
-        name = f"{FAMILY[number % len(FAMILY)]} {GIVEN[(number * 7) % len(GIVEN)]}"
+        name = NAMES[number % len(NAMES)]
         deed = INDIVIDUAL_DEEDS[number % len(INDIVIDUAL_DEEDS)].format(n=rng.randint(3, 25))
     return services.nomination_create(
         actor=office,

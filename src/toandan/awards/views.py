@@ -3,11 +3,14 @@ vote, decide and revoke. Views parse, call one service or selector, and render."
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from toandan.accounts.models import Role
@@ -232,11 +235,33 @@ def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
             "problems": services.eligibility_problems(
                 nomination, for_forward=nomination.status == NominationStatus.SUBMITTED
             ),
-            "history": history_of(nomination),
+            "history": _history(nomination),
             "evidence": (nomination.evidence or {}).get("lines", []),
             "award": Award.objects.filter(nomination=nomination).first(),
         },
     )
+
+
+ACTION_LABELS = {
+    "create": pgettext_lazy("nomination step", "Created"),
+    "award": pgettext_lazy("nomination step", "Awarded by the decision"),
+    "decline": pgettext_lazy("nomination step", "Not passed by the council"),
+    "revoke": pgettext_lazy("nomination step", "Revoked"),
+}
+
+
+def _history(nomination: Nomination) -> list[dict[str, Any]]:
+    states = dict(NominationStatus.choices)
+    labels = {t.action: t.label for t in NOMINATION.transitions if t.label}
+    return [
+        {
+            "at": change.at,
+            "action": labels.get(change.action) or ACTION_LABELS.get(change.action, change.action),
+            "to": states.get(change.to_state, change.to_state),
+            "reason": change.reason,
+        }
+        for change in history_of(nomination)
+    ]
 
 
 @staff_required(STAFF, description="a nomination's submission (tờ trình) as DOCX")

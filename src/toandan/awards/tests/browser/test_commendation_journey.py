@@ -117,8 +117,8 @@ def _council(people: People) -> str:
     chair = people.page("hoidong.tw")
     chair.goto("/awards/work/")
     chair.locator("li", has_text=OPEN_CAMPAIGN).get_by_role(
-        "link", name="Hội đồng", exact=True
-    ).first.click()
+        "link", name=re.compile(OPEN_CAMPAIGN)
+    ).click()
     card = chair.locator("article.score-card", has_text=NOMINEE)
     for field in card.locator("input[type=number]").all():
         field.fill("9")
