@@ -28,6 +28,7 @@ from toandan.core.numbers import format_number_vi
 from toandan.core.text import vi_date_words
 from toandan.documents.decree30 import AdministrativeDocument, Paragraph, Signature
 from toandan.documents.pdf import FONT_FAMILY, font_faces_css, write_pdf
+from toandan.orgs.models import OrgUnit
 
 SUBJECT_VI = {
     SubjectType.COLLECTIVE: "tập thể",
@@ -44,8 +45,9 @@ class AnnexTable:
     notes: Sequence[str] = field(default_factory=list)
 
 
-def _parent_name(unit_name: str) -> str:
-    return "BỘ CÔNG AN" if unit_name.startswith("Bộ Công an") else ""
+def _parent_name(unit: OrgUnit) -> str:
+    """The issuing body's superior (Decree 30): none for a ministry or a central union."""
+    return unit.parent.name.upper() if unit.parent is not None else ""
 
 
 def decision_document(decision: Decision) -> AdministrativeDocument:
@@ -118,7 +120,7 @@ def decision_document(decision: Decision) -> AdministrativeDocument:
                 )
             )
     return AdministrativeDocument(
-        issuing_parent=_parent_name(decision.issuing_unit.name),
+        issuing_parent=_parent_name(decision.issuing_unit),
         issuing_unit=decision.issuing_unit.name.upper(),
         number=decision.number,
         place=decision.place,
@@ -213,7 +215,7 @@ def _certificate_fields(award: Award) -> dict[str, str]:
 
 
 def _full_page(award: Award) -> str:
-    f = {k: escape(v) for k, v in _certificate_fields(award).items()}
+    f = {k: escape(v).replace("\n", "<br>") for k, v in _certificate_fields(award).items()}
     return (
         '<section class="cert"><div class="frame">'
         f'<p class="authority">{f["authority"]}</p>'
@@ -221,7 +223,7 @@ def _full_page(award: Award) -> str:
         f'<p class="for">Tặng</p><p class="name">{f["name"]}</p>'
         f'<p class="unit">{f["unit"]}</p>'
         f'<p class="ach">Đã có thành tích: {f["achievement"]}</p>'
-        f'<p class="camp">trong {f["campaign"]}</p>'
+        f'<p class="camp">{f["campaign"]}</p>'
         f'<p class="dec">{f["decision"]}</p>'
         f'<div class="foot"><div class="qr">{qr_svg(verify_url(award.code))}'
         f'<p class="code">Mã kiểm tra: <b>{f["code"]}</b></p></div>'
@@ -254,11 +256,12 @@ body { margin: 0; font-family: '%(font)s', serif; }
 .frame { border: 3mm double #b22222; height: 100%%; box-sizing: border-box; padding: 8mm 16mm;
          text-align: center; }
 .authority { font-size: 14pt; font-weight: bold; margin: 0; }
-h1 { font-size: 40pt; color: #b22222; margin: 6mm 0 2mm; letter-spacing: 1pt; }
+h1 { font-size: 34pt; color: #b22222; margin: 6mm 0 2mm; letter-spacing: 1pt; }
 .for { font-style: italic; font-size: 14pt; margin: 2mm 0; }
 .name { font-size: 24pt; font-weight: bold; margin: 2mm 0; }
 .unit { font-size: 14pt; margin: 1mm 0; }
-.ach, .camp { font-size: 13pt; margin: 2mm 10mm; }
+.ach { font-size: 13pt; margin: 2mm 10mm; }
+.camp { font-size: 12pt; font-style: italic; margin: 2mm 14mm; }
 .dec { font-size: 11pt; font-style: italic; }
 .foot { display: flex; justify-content: space-between; align-items: flex-end; margin-top: 4mm; }
 .qr { text-align: left; } .qr p { margin: 0; font-size: 10pt; }
@@ -271,12 +274,17 @@ h1 { font-size: 40pt; color: #b22222; margin: 6mm 0 2mm; letter-spacing: 1pt; }
 def certificates_pdf(awards: Sequence[Award], *, blank: bool = False) -> bytes:
     """One A4 landscape page per award; `blank` prints only the variable fields at the
     coordinates of the pre-printed blank (`CertificateLayout` "default", else the defaults)."""
+    return write_pdf(certificates_html(awards, blank=blank))
+
+
+def certificates_html(awards: Sequence[Award], *, blank: bool = False) -> str:
+    """The HTML `certificates_pdf` prints (also a preview in a browser)."""
     positions: dict[str, list[float]] = {}
     if blank:
         layout = CertificateLayout.objects.filter(name="default").first()
         positions = dict(layout.positions) if layout else {}
     pages = [_blank_page(a, positions) if blank else _full_page(a) for a in awards]
-    html = (
+    return (
         "<!doctype html><html lang='vi'><head><meta charset='utf-8'><style>"
         + font_faces_css()
         + CSS % {"font": FONT_FAMILY}
@@ -284,4 +292,3 @@ def certificates_pdf(awards: Sequence[Award], *, blank: bool = False) -> bytes:
         + "".join(pages)
         + "</body></html>"
     )
-    return write_pdf(html)
