@@ -209,7 +209,94 @@ def _plan(provinces: list[AdminUnit]) -> list[tuple[AdminUnit, str, bool]]:
 
 def load_demo() -> str:
     summary = _article_campaign()
-    return f"{summary}; {_open_campaign()}"
+    return f"{summary}; {_open_campaign()}; {_tipster_campaign()}"
+
+
+TIPSTER_TITLE = "Khen thưởng người cung cấp nguồn tin có giá trị năm 2026, thành phố Hà Nội"
+DEMO_TIP = "DEMO05"  # a concluded tip found valuable in the tips demo (receipt printed there)
+
+
+def _tipster_campaign() -> str:
+    """The anonymous sender of the tips demo's valuable tip DEMO05 is commended without being
+    unmasked: ca.hanoi nominates "the sender of tip DEMO05", the council votes, the decision is
+    issued, and the follow-up page of its receipt shows the commendation and the certificate."""
+    if Campaign.objects.filter(title=TIPSTER_TITLE).exists():
+        return "tipster campaign already present"
+    leader = User.objects.filter(username="ca.hanoi").first()
+    organiser = User.objects.filter(username="thidua.bca").first()
+    members = list(
+        User.objects.filter(username__in=["hoidong.bca", "hoidong.v05"]).order_by("username")
+    )
+    hanoi = AdminUnit.objects.filter(
+        generation=Generation.CURRENT, level=Level.PROVINCE, code="01"
+    ).first()
+    if leader is None or organiser is None or len(members) < 2 or hanoi is None:
+        return "tipster campaign skipped (no demo accounts)"
+    from toandan.tips.interface.commendation import (
+        TipNotAvailableError,
+        TipNotNominableError,
+        valuable_tip_for_nomination,
+    )
+
+    try:
+        valuable_tip_for_nomination(leader, DEMO_TIP)
+    except (TipNotAvailableError, TipNotNominableError):
+        return "tipster campaign skipped (tip DEMO05 is not in the tips demo)"
+    police = OrgUnit.objects.get(code="CA-01")
+    form = AwardForm.objects.get(code="gk-gdcat")
+    campaign = services.campaign_create(
+        actor=organiser,
+        title=TIPSTER_TITLE,
+        organisers=[police],
+        period_start=dt.date(2025, 7, 1),
+        period_end=dt.date(2026, 12, 31),
+        scope_provinces=[hanoi],
+        region="Thành phố Hà Nội",
+        subject_types=[SubjectType.INDIVIDUAL],
+        forms=[form],
+        criteria=[services.CriterionInput("Giá trị của nguồn tin", Decimal(1))],
+        quotas=[],
+        nominations_close_commune=dt.date(2026, 11, 30),
+        nominations_close_province=dt.date(2026, 12, 5),
+        council_date=dt.date(2026, 12, 10),
+        ceremony_date=dt.date(2026, 12, 19),
+        ceremony_place="Hà Nội",
+    )
+    nomination = services.tipster_nominate(
+        actor=leader,
+        campaign=campaign,
+        reference=DEMO_TIP,
+        form=form,
+        achievement_summary="Nguồn tin giúp Công an phường bắt quả tang một vụ trộm cắp tài sản",
+    )
+    nomination = services.nomination_step(actor=leader, nomination=nomination, action="submit")
+    nomination = services.nomination_step(actor=leader, nomination=nomination, action="forward")
+    services.nomination_step(actor=organiser, nomination=nomination, action="receive")
+    services.council_create(
+        actor=organiser,
+        campaign=campaign,
+        name="Hội đồng thi đua, khen thưởng Công an thành phố Hà Nội",
+        ballot_rule=BallotRule.objects.order_by("pk").first(),  # type: ignore[arg-type]
+        members=[
+            services.MemberInput(members[0], "chair", OrgUnit.objects.get(code="CA-TW")),
+            services.MemberInput(members[1], "member", OrgUnit.objects.get(code="CA-TW")),
+        ],
+    )
+    services.ballot_open(actor=organiser, campaign=campaign)
+    for member in members:
+        services.ballot_cast(actor=member, campaign=campaign, choices={nomination.pk: "yes"})
+    services.ballot_close(actor=organiser, campaign=campaign)
+    services.decision_issue(
+        actor=organiser,
+        campaign=campaign,
+        number="1219/QĐ-CATP-PV05",
+        signer_name="Trần Quang Vĩnh",
+        signer_title="KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC",
+        date=dt.date(2026, 12, 1),
+        place="Hà Nội",
+        issuing_unit=police,
+    )
+    return "the sender of tip DEMO05 commended (see its follow-up page)"
 
 
 OPEN_TITLE = (

@@ -40,5 +40,5 @@ def test_the_demo_honour_roll_shows_66_as_31_plus_35() -> None:
     assert Recusal.objects.filter(declared=True).exists()
     assert Council.objects.get(campaign_id=counts["campaign"]).phase == "closed"
 
-    assert demo.load_demo() == "campaign already present; open campaign already present"
+    assert demo.load_demo().startswith("campaign already present; open campaign already present")
     assert Nomination.objects.filter(status=NominationStatus.AWARDED).count() == 66
