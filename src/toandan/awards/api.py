@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 
 from toandan.accounts.api_auth import ApiAuth
 from toandan.awards import policies, selectors, services
@@ -185,7 +185,12 @@ def honour_roll(request: HttpRequest, campaign_id: int) -> Any:
 
 @router.get("/verify/{code}", response=VerifyOut, auth=None, summary="Check a certificate")
 @public
-def verify(request: HttpRequest, response: HttpResponse, code: str) -> dict[str, Any]:
+def verify(
+    request: HttpRequest,
+    response: HttpResponse,
+    code: Annotated[str, Path(min_length=1, max_length=12, pattern=r"^[A-Za-z0-9]+$")],
+) -> dict[str, Any]:
+    """The status of a certificate by the code printed on it (letters and digits)."""
     response["Cache-Control"] = "no-cache"
     return selectors.verify(code).__dict__
 
