@@ -13,6 +13,7 @@ class AwardsAction(StrEnum):
     NOMINATION_STEP = "awards.nomination.step"
     NOMINATION_RANK = "awards.nomination.rank"
     NOMINATION_CONSENT = "awards.nomination.consent"
+    NOMINATION_FILE = "awards.nomination.file"
     TIPSTER_NOMINATE = "awards.nomination.tipster"
     COUNCIL_CREATE = "awards.council.create"
     RECUSAL_DECLARE = "awards.council.recusal"

@@ -44,6 +44,7 @@ from toandan.awards.models import (
     Decision,
     MemberRole,
     Nomination,
+    NominationFile,
     NominationStatus,
     Quota,
     Recusal,
@@ -52,6 +53,7 @@ from toandan.awards.models import (
 )
 from toandan.core.events import publish
 from toandan.geo.models import AdminUnit
+from toandan.media.files import RejectedFileError, UploadData, clean_upload
 from toandan.orgs.models import OrgLevel, OrgUnit
 from toandan.workflow.machine import Transition, WorkflowAccessError, WorkflowRefusedError
 from toandan.workflow.services import workflow_apply, workflow_record_creation
@@ -957,3 +959,41 @@ def reference_delete(*, actor: Any, obj: Any) -> None:
             data={"deleted": True, "legal_source": str(getattr(obj, "legal_source", ""))},
         )
         obj.delete()
+
+
+# --- Dossier files ------------------------------------------------------------------------------
+
+FILE_MAX_BYTES = 10 * 1024 * 1024
+FILES_PER_NOMINATION = 10
+
+
+def nomination_file_add(
+    *, actor: Any, nomination: Nomination, upload: UploadData
+) -> NominationFile:
+    """A file of the dossier (the achievement report signed, photos), cleaned of identifying
+    metadata like every upload (`toandan.media.files`); while the unit may still edit it."""
+    if not policies.may_file(actor, nomination):
+        raise WorkflowAccessError
+    if nomination.status not in {NominationStatus.DRAFT, NominationStatus.RETURNED}:
+        raise _refuse(_("Files are added while the nomination is a draft or returned."))
+    if nomination.files.count() >= FILES_PER_NOMINATION:
+        raise _refuse(_("A dossier holds at most %(n)d files.") % {"n": FILES_PER_NOMINATION})
+    try:
+        clean = clean_upload(upload, max_bytes=FILE_MAX_BYTES)
+    except RejectedFileError as rejected:
+        raise _refuse(rejected.message, "file") from None
+    stem = (upload.name.rsplit(".", 1)[0] or "tep")[:150]
+    with transaction.atomic():
+        stored = NominationFile.objects.create(
+            nomination=nomination,
+            name=f"{stem}{clean.extension}",
+            content_type=clean.content_type,
+            data=clean.data,
+        )
+        audit_record(
+            actor=actor,
+            action=AwardsAction.NOMINATION_FILE,
+            target=nomination,
+            data={"file": stored.pk, "size": len(clean.data)},
+        )
+    return stored

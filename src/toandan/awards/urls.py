@@ -22,6 +22,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.nomination_submission,
         name="submission",
     ),
+    path(
+        "nominations/<int:nomination_id>/files/<int:file_id>/",
+        views.nomination_file,
+        name="nomination_file",
+    ),
     path("campaigns/<int:campaign_id>/council/", views.council, name="council"),
     path("campaigns/<int:campaign_id>/results/", views.results, name="results"),
     path("campaigns/<int:campaign_id>/decision/", views.decision, name="decision"),

@@ -39,6 +39,7 @@ from toandan.awards.models import (
 from toandan.core.access import public, staff_required
 from toandan.documents.pdf import render_pdf
 from toandan.documents.word import render_docx
+from toandan.media.files import UploadData
 from toandan.orgs.models import OrgKind
 from toandan.workflow.machine import WorkflowAccessError, WorkflowRefusedError
 from toandan.workflow.selectors import history_of
@@ -205,6 +206,8 @@ def tipster_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
 def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
     nomination = selectors.nomination_for(request.user, nomination_id)
     form = StepForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("action") in {"consent", "file"}:
+        return _dossier_post(request, nomination)
     if request.method == "POST" and form.is_valid():
         action = form.cleaned_data["action"]
         if action not in PAGE_ACTIONS:
@@ -238,8 +241,53 @@ def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
             "history": _history(nomination),
             "evidence": (nomination.evidence or {}).get("lines", []),
             "award": Award.objects.filter(nomination=nomination).first(),
+            "files": nomination.files.only("pk", "name"),
+            "may_edit": policies.may_file(request.user, nomination)
+            and nomination.status in {NominationStatus.DRAFT, NominationStatus.RETURNED},
+            "may_consent": (
+                policies.may_file(request.user, nomination)
+                or policies.may_organise(request.user, nomination.campaign)
+            )
+            and nomination.subject_type == "individual"
+            and not nomination.is_tipster,
         },
     )
+
+
+def _dossier_post(request: HttpRequest, nomination: Nomination) -> HttpResponse:
+    """The unit completes the dossier: a file, or the individual's consent to be named."""
+    try:
+        if request.POST["action"] == "consent":
+            services.consent_record(
+                actor=request.user,
+                nomination=nomination,
+                consent=request.POST.get("consent") == "yes",
+            )
+        else:
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise WorkflowRefusedError(_("Choose a file."), field="file")
+            services.nomination_file_add(
+                actor=request.user,
+                nomination=nomination,
+                upload=UploadData(name=upload.name or "", data=upload.read()),
+            )
+    except WorkflowAccessError:
+        raise Http404 from None
+    except WorkflowRefusedError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("awards:nomination", nomination_id=nomination.pk)
+
+
+@staff_required(STAFF, description="a file of a nomination's dossier")
+def nomination_file(request: HttpRequest, nomination_id: int, file_id: int) -> HttpResponse:
+    nomination = selectors.nomination_for(request.user, nomination_id)
+    stored = nomination.files.filter(pk=file_id).first()
+    if stored is None:
+        raise Http404
+    return _file(bytes(stored.data), stored.content_type, stored.name)
 
 
 ACTION_LABELS = {

@@ -163,3 +163,26 @@ def test_a_union_nominates_and_submits_through_the_pages(world: World) -> None:
     leader.post(reverse("awards:nomination", args=[n.pk]), {"action": "forward"})
     n.refresh_from_db()
     assert n.status == "forwarded"
+
+
+def test_the_unit_adds_a_file_cleaned_and_records_consent(world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from toandan.media.tests import samples
+
+    n = nominate(world, consent=False)
+    cadre = _client(world.cadre)
+    url = reverse("awards:nomination", args=[n.pk])
+    photo = SimpleUploadedFile("le-trao-bang.jpg", samples.jpeg_with_gps(), "image/jpeg")
+    cadre.post(url, {"action": "file", "file": photo})
+    stored = n.files.get()
+    assert stored.name == "le-trao-bang.jpg"
+    assert b"GPS" not in bytes(stored.data)  # identifying metadata removed
+    file_url = reverse("awards:nomination_file", args=[n.pk, stored.pk])
+    assert cadre.get(file_url).status_code == 200
+    assert _client(world.leader_lao_cai).get(file_url).status_code == 404
+    assert _client().get(file_url).status_code == 302
+    assert _client(make_user("no.role.2")).get(file_url).status_code == 403
+    cadre.post(url, {"action": "consent", "consent": "yes"})
+    n.refresh_from_db()
+    assert n.consent_to_name
