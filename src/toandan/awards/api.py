@@ -20,6 +20,7 @@ from toandan.accounts.api_auth import ApiAuth
 from toandan.awards import policies, selectors, services
 from toandan.awards.models import Campaign, Nomination
 from toandan.core.access import public
+from toandan.orgs.models import OrgUnit
 from toandan.workflow.machine import WorkflowAccessError, WorkflowRefusedError
 
 router = Router(tags=["awards"])
@@ -98,6 +99,11 @@ class NominationOut(Schema):
 class StepIn(Schema):
     action: str = Field(description="submit, forward, return, receive, send_back, freeze, unfreeze")
     reason: str = ""
+
+
+class RankingIn(Schema):
+    province_unit_id: int
+    order: list[int] = Field(description="nomination ids, first = rank 1", max_length=500)
 
 
 class ScoresIn(Schema):
@@ -286,6 +292,29 @@ def scores(request: HttpRequest, nomination_id: int, payload: ScoresIn) -> Any:
     except WorkflowRefusedError as refused:
         return _refused(refused)
     return {"saved": len(saved)}
+
+
+@router.post(
+    "/campaigns/{campaign_id}/ranking",
+    response={200: list[NominationOut], 404: ErrorOut},
+    auth=ApiAuth(),
+    summary="The province ranks its nominations",
+)
+def ranking(request: HttpRequest, campaign_id: int, payload: RankingIn) -> Any:
+    """The province's order of its nominations before it forwards them within its quota."""
+    user = _user(request)
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    unit = OrgUnit.objects.filter(pk=payload.province_unit_id).first()
+    if campaign is None or unit is None:
+        return Status(404, NOT_FOUND)
+    try:
+        services.nominations_rank(
+            actor=user, campaign=campaign, province_unit=unit, ordered_ids=payload.order
+        )
+    except WorkflowAccessError:
+        return Status(404, NOT_FOUND)
+    rows = selectors.nominations_for(user, campaign).filter(province_unit=unit)
+    return [_nomination_out(n) for n in rows.order_by("province_rank", "id")]
 
 
 def _campaign_in_reach(user: Any, campaign_id: int) -> Campaign:

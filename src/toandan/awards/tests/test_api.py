@@ -101,3 +101,28 @@ def test_a_reviewer_scores_through_the_api(world: World) -> None:
     )
     results = reviewer.get(f"/api/v1/awards/campaigns/{world.campaign.pk}/results").json()
     assert results["rows"][0]["score"] == "80.00"
+
+
+def test_the_province_ranks_its_nominations(world: World) -> None:
+    first = nominate(world, name="Nguyễn Thị A")
+    second = nominate(world, name="Trần Thị B")
+    leader = Client()
+    leader.force_login(world.leader)
+    unit_id = first.province_unit_id
+    answer = leader.post(
+        f"/api/v1/awards/campaigns/{world.campaign.pk}/ranking",
+        {"province_unit_id": unit_id, "order": [second.pk, first.pk]},
+        content_type="application/json",
+    )
+    assert [(n["name"], n["province_rank"]) for n in answer.json()] == [
+        ("Trần Thị B", 1),
+        ("Nguyễn Thị A", 2),
+    ]
+    other = Client()
+    other.force_login(world.leader_lao_cai)
+    refused = other.post(
+        f"/api/v1/awards/campaigns/{world.campaign.pk}/ranking",
+        {"province_unit_id": unit_id, "order": [first.pk]},
+        content_type="application/json",
+    )
+    assert refused.status_code == 404
