@@ -80,6 +80,10 @@ def _english() -> Iterator[None]:
 
 @pytest.fixture
 def world(db: None) -> World:
+    return make_world()
+
+
+def make_world() -> World:
     organiser = make_user(
         "thidua.test", "campaign_organiser", CENTRAL_POLICE, full_name="Hoàng Văn Nam"
     )

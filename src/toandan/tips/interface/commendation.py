@@ -15,8 +15,12 @@ from typing import Any, cast
 from django.db import transaction
 from django.utils import timezone
 
-from toandan.accounts.models import Role, User
-from toandan.accounts.selectors import user_has_any_role, user_jurisdiction
+from toandan.accounts.models import POLICE_ROLES, Role, User
+from toandan.accounts.selectors import (
+    can_access_org_unit,
+    user_has_any_role,
+    user_jurisdiction,
+)
 from toandan.audit.services import audit_record
 from toandan.tips import crypto, timeline
 from toandan.tips.audit_actions import TipsAction
@@ -52,6 +56,12 @@ def _leader_covers(user: Any, tip: Tip) -> bool:
     reach = user_jurisdiction(user, {Role.POLICE_LEADER})
     units = [u for u in (tip.responsible_unit, tip.register_unit) if u is not None]
     return any(reach.covers_org_path(unit.path) for unit in units)
+
+
+def _handles(user: Any, tip: Tip) -> bool:
+    """Police of the unit handling the tip or of the unit it was forwarded to."""
+    units = [u for u in (tip.responsible_unit, tip.pending_unit) if u is not None]
+    return any(can_access_org_unit(user, unit, POLICE_ROLES) for unit in units)
 
 
 def valuable_tip_for_nomination(user: Any, reference: str) -> TipForNomination:
@@ -95,7 +105,7 @@ def tipster_message_send(*, actor: Any, tip_id: int, text: str, link: str = "") 
     tip = Tip.objects.select_related("responsible_unit", "pending_unit").filter(pk=tip_id).first()
     if tip is None:
         raise TipNotAvailableError
-    if not (timeline.may_handle(actor, tip) or user_has_any_role(actor, {Role.CAMPAIGN_ORGANISER})):
+    if not (_handles(actor, tip) or user_has_any_role(actor, {Role.CAMPAIGN_ORGANISER})):
         raise TipNotAvailableError
     body = (text or "").strip()
     link = (link or "").strip()

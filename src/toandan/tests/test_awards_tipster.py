@@ -1,21 +1,24 @@
 """Commending the anonymous sender of a valuable tip without unmasking them, end to end: a
 police leader nominates "the sender of tip X", the council and the decision run as for anyone,
 the sender reads the commendation on the follow-up page their receipt opens and downloads the
-certificate, and no staff page or API answer of awards ever shows who it is."""
+certificate, and no staff page or API answer of awards ever shows who it is.
+
+It crosses two domains (awards and tips), which only project-wide tests may import together."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from toandan.accounts.tests.factories import make_user
 from toandan.awards import services
 from toandan.awards.models import Nomination
-from toandan.awards.tests.conftest import World, seat_council
+from toandan.awards.tests.conftest import World, make_world, seat_council
 from toandan.tips import services as tip_services
 from toandan.tips.models import Tip, TipMessage, ValuableReason
 from toandan.tips.tests.conftest import commune, tip_input
@@ -23,6 +26,18 @@ from toandan.tips.timeline import ActionInput, tip_act
 from toandan.workflow.machine import WorkflowRefusedError
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return make_world()
+
 
 NAME = "Phan Thị Quỳnh Như"
 PHONE = "0899 555 017"  # fictional
