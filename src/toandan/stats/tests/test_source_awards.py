@@ -5,6 +5,7 @@ words."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.utils import translation
@@ -67,3 +68,63 @@ def test_a_revoked_award_no_longer_counts() -> None:
     with translation.override("vi"):
         text = summary_paragraph(summary_figures(None, unit="VN", period="2024", geography="old"))
     assert "65 tập thể, cá nhân" in text
+
+
+def test_the_initiatives_evidence_reads_the_published_interface(monkeypatch: Any) -> None:
+    """Community models publish `hosted_initiatives`; until they do, the provider says nothing."""
+    import sys
+    import types
+    from dataclasses import dataclass
+
+    from toandan.awards.evidence import EvidenceQuery
+    from toandan.stats.sources.awards import initiatives_evidence
+
+    query = EvidenceQuery(org_unit_ids=(7, 8), start=dt.date(2019, 1, 1), end=dt.date(2024, 6, 30))
+    monkeypatch.delitem(sys.modules, "toandan.initiatives.interface", raising=False)
+
+    @dataclass(frozen=True)
+    class HostedInitiative:
+        id: int
+        name: str
+        org_unit_id: int
+        exemplary: bool
+        grades: dict[int, str]
+        reviews_due: int
+        reviews_on_time: int
+
+    asked: list[tuple[Any, ...]] = []
+
+    def hosted_initiatives(ids: Any, start: dt.date, end: dt.date) -> list[HostedInitiative]:
+        asked.append((tuple(ids), start, end))
+        return [
+            HostedInitiative(
+                1,
+                "Camera an ninh",
+                7,
+                exemplary=True,
+                grades={2022: "Tốt", 2023: "Xuất sắc"},
+                reviews_due=4,
+                reviews_on_time=3,
+            ),
+            HostedInitiative(
+                2,
+                "Địa chỉ tin cậy",
+                8,
+                exemplary=False,
+                grades={2023: "Khá"},
+                reviews_due=2,
+                reviews_on_time=2,
+            ),
+        ]
+
+    fake = types.ModuleType("toandan.initiatives.interface")
+    fake.hosted_initiatives = hosted_initiatives  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "toandan.initiatives.interface", fake)
+    lines = {line.code: line.value for line in initiatives_evidence(query)}
+    assert asked == [((7, 8), dt.date(2019, 1, 1), dt.date(2024, 6, 30))]
+    assert lines == {
+        "models_hosted": 2,
+        "models_exemplary": 1,
+        "models_grades": "Tốt, Xuất sắc, Khá",
+        "reviews_on_time": "5/6",
+    }
