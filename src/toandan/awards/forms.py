@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from toandan.awards.models import AwardForm, Campaign, Criterion, SubjectType
+from toandan.geo.models import AdminUnit, Level
 from toandan.orgs.models import OrgUnit
 
 
@@ -113,3 +115,105 @@ class RevokeForm(forms.Form):
 
 class VerifyForm(forms.Form):
     code = forms.CharField(label=_("Certificate code"), max_length=12)
+
+
+class CampaignForm(forms.Form):
+    """A campaign's essentials; the rubric as lines "criterion | weight", one quota for every
+    province unit of the organising Women's Union (edited per province in the admin later)."""
+
+    title = forms.CharField(label=pgettext_lazy("campaign", "Title"), max_length=300)
+    period_start = forms.DateField(label=_("Period honoured from"))
+    period_end = forms.DateField(label=_("Period honoured until"))
+    generation = forms.ChoiceField(
+        label=_("Geography of the period"),
+        choices=[
+            ("legacy", _("Before 01/07/2025 (63 provinces)")),
+            ("current", _("From 01/07/2025 (34 provinces)")),
+        ],
+    )
+    provinces = forms.ModelMultipleChoiceField(
+        queryset=AdminUnit.objects.none(),
+        label=_("Provinces in scope (none: all of that geography)"),
+        required=False,
+    )
+    region = forms.CharField(label=_("Region"), max_length=120, required=False)
+    subject_types = forms.MultipleChoiceField(
+        label=_("Subject types"), choices=SubjectType.choices, widget=forms.CheckboxSelectMultiple
+    )
+    award_forms = forms.ModelMultipleChoiceField(
+        queryset=AwardForm.objects.filter(active=True),
+        label=_("Award forms"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    criteria = forms.CharField(
+        label=_("Criteria, one a line: name | weight"),
+        widget=forms.Textarea,
+        initial="Phát hiện, tố giác tội phạm | 4\nXây dựng, nhân rộng mô hình | 3\nSức lan tỏa | 3",
+    )
+    quota = forms.IntegerField(
+        label=_("Quota per province and subject type"), min_value=0, initial=3
+    )
+    nominations_close_commune = forms.DateField(label=_("Commune nominations close"))
+    nominations_close_province = forms.DateField(label=_("Province nominations close"))
+    council_date = forms.DateField(label=_("Council date"))
+    ceremony_date = forms.DateField(label=_("Ceremony date"))
+    ceremony_place = forms.CharField(label=_("Ceremony place"), max_length=200, initial="Hà Nội")
+
+    organisers = forms.ModelMultipleChoiceField(
+        queryset=OrgUnit.objects.none(),
+        label=_("Organising units"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, organisers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units: Any = self.fields["organisers"]
+        units.queryset = organisers
+        field: Any = self.fields["provinces"]
+        field.queryset = AdminUnit.objects.filter(level=Level.PROVINCE).order_by(
+            "generation", "code"
+        )
+
+    def clean_criteria(self) -> list[tuple[str, Decimal]]:
+        rows: list[tuple[str, Decimal]] = []
+        for line in str(self.cleaned_data["criteria"]).splitlines():
+            if not line.strip():
+                continue
+            name, _sep, weight = line.rpartition("|")
+            try:
+                rows.append((name.strip(), Decimal(weight.strip())))
+            except InvalidOperation:
+                raise forms.ValidationError(_("Write each criterion as: name | weight.")) from None
+            if not name.strip():
+                raise forms.ValidationError(_("Write each criterion as: name | weight."))
+        if not rows:
+            raise forms.ValidationError(_("Give at least one criterion."))
+        return rows
+
+
+class CouncilForm(forms.Form):
+    name = forms.CharField(label=pgettext_lazy("council", "Name"), max_length=300)
+    chair = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Chair"))
+    members = forms.ModelMultipleChoiceField(
+        queryset=OrgUnit.objects.none(), label=_("Members"), widget=forms.CheckboxSelectMultiple
+    )
+    blind = forms.BooleanField(label=_("Blind scoring (names hidden)"), required=False)
+
+    def __init__(self, *args: Any, reviewers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chair: Any = self.fields["chair"]
+        members: Any = self.fields["members"]
+        chair.queryset = reviewers
+        members.queryset = reviewers
+        chair.label_from_instance = members.label_from_instance = _reviewer_label
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chair = data.get("chair")
+        others = [a for a in data.get("members", []) if chair is None or a.pk != chair.pk]
+        data["others"] = others
+        return data
+
+
+def _reviewer_label(assignment: Any) -> str:
+    return f"{assignment.user.get_full_name()} ({assignment.org_unit.name})"

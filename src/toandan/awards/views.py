@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,10 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from toandan.accounts.models import Role
+from toandan.accounts.models import Role, RoleAssignment
 from toandan.accounts.selectors import jurisdiction_org_units, user_has_any_role
 from toandan.awards import documents, policies, selectors, services
 from toandan.awards.forms import (
+    CampaignForm,
+    CouncilForm,
     DecisionForm,
     NominationForm,
     RevokeForm,
@@ -28,9 +31,11 @@ from toandan.awards.forms import (
 from toandan.awards.machine import NOMINATION, PAGE_ACTIONS
 from toandan.awards.models import (
     Award,
+    BallotRule,
     BallotVoter,
     Campaign,
     CouncilPhase,
+    MemberRole,
     Nomination,
     NominationStatus,
     Recusal,
@@ -39,8 +44,9 @@ from toandan.awards.models import (
 from toandan.core.access import public, staff_required
 from toandan.documents.pdf import render_pdf
 from toandan.documents.word import render_docx
+from toandan.geo.models import AdminUnit, Level
 from toandan.media.files import UploadData
-from toandan.orgs.models import OrgKind
+from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
 from toandan.workflow.machine import WorkflowAccessError, WorkflowRefusedError
 from toandan.workflow.selectors import history_of
 
@@ -317,6 +323,106 @@ def nomination_submission(request: HttpRequest, nomination_id: int) -> HttpRespo
     nomination = selectors.nomination_for(request.user, nomination_id)
     doc = documents.submission_document(nomination, date=timezone.localdate())
     return _file(render_docx(doc), DOCX, f"to-trinh-{nomination.pk}.docx")
+
+
+# --- Staff: campaign and council set-up ----------------------------------------------------------
+
+
+@staff_required(policies.ORGANISER_ROLES, description="an organiser opens a campaign")
+@require_http_methods(["GET", "POST"])
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    own = RoleAssignment.objects.filter(
+        user_id=int(request.user.pk or 0), role=Role.CAMPAIGN_ORGANISER
+    ).values_list("org_unit_id", flat=True)
+    organisers = OrgUnit.objects.filter(Q(level=OrgLevel.CENTRAL) | Q(pk__in=list(own)))
+    form = CampaignForm(request.POST or None, organisers=organisers)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        generation = data["generation"]
+        provinces = list(data["provinces"]) or list(
+            AdminUnit.objects.filter(level=Level.PROVINCE, generation=generation)
+        )
+        provinces = [p for p in provinces if p.generation == generation]
+        prefix = "PN-L" if generation == "legacy" else "PN-"
+        unions = OrgUnit.objects.filter(code__in=[f"{prefix}{p.code}" for p in provinces])
+        try:
+            campaign = services.campaign_create(
+                actor=request.user,
+                title=data["title"],
+                organisers=list(data["organisers"]),
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                scope_provinces=provinces,
+                region=data["region"],
+                subject_types=data["subject_types"],
+                forms=list(data["award_forms"]),
+                criteria=[services.CriterionInput(n, w) for n, w in data["criteria"]],
+                quotas=[
+                    services.QuotaInput(u, t, data["quota"])
+                    for u in unions
+                    for t in data["subject_types"]
+                ],
+                nominations_close_commune=data["nominations_close_commune"],
+                nominations_close_province=data["nominations_close_province"],
+                council_date=data["council_date"],
+                ceremony_date=data["ceremony_date"],
+                ceremony_place=data["ceremony_place"],
+            )
+        except WorkflowAccessError:
+            raise Http404 from None
+        except WorkflowRefusedError as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The campaign is open for nominations."))
+            return redirect("awards:council_new", campaign_id=campaign.pk)
+    return render(request, "awards/campaign_form.html", {"form": form})
+
+
+@staff_required(policies.ORGANISER_ROLES, description="the organiser seats the council")
+@require_http_methods(["GET", "POST"])
+def council_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = _organised(request, campaign_id)
+    if hasattr(campaign, "council"):
+        return redirect("awards:council", campaign_id=campaign.pk)
+    reviewers = (
+        RoleAssignment.objects.filter(role=Role.REVIEWER, valid_to__isnull=True)
+        .select_related("user", "org_unit")
+        .order_by("user__full_name")
+    )
+    form = CouncilForm(request.POST or None, reviewers=reviewers)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chair = data["chair"]
+        members = [services.MemberInput(chair.user, MemberRole.CHAIR, chair.org_unit)] + [
+            services.MemberInput(a.user, MemberRole.MEMBER, a.org_unit)
+            for a in data["others"]
+            if a.user_id != chair.user_id
+        ]
+        today = timezone.localdate()
+        rule = (
+            BallotRule.objects.filter(valid_from__lte=today)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+            .order_by("-valid_from")
+            .first()
+        )
+        if rule is None:
+            form.add_error(None, _("No ballot rule is in force today (admin data)."))
+        else:
+            try:
+                services.council_create(
+                    actor=request.user,
+                    campaign=campaign,
+                    name=data["name"],
+                    ballot_rule=rule,
+                    members=members,
+                    blind=data["blind"],
+                )
+            except WorkflowRefusedError as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(request, _("The council is seated."))
+                return redirect("awards:council", campaign_id=campaign.pk)
+    return render(request, "awards/council_form.html", {"form": form, "campaign": campaign})
 
 
 # --- Staff: council ---------------------------------------------------------------------------

@@ -85,7 +85,12 @@ def test_public_pages_open_to_anyone(world: World) -> None:
 def test_anonymous_visitors_are_sent_to_log_in_and_roleless_users_refused(world: World) -> None:
     n, code = _decided(world)
     nobody = make_user("no.role")
-    for url in _staff_urls(world, n, code):
+    setup = [
+        reverse("awards:campaign_new"),
+        reverse("awards:council_new", args=[world.campaign.pk]),
+        reverse("awards:nomination_file", args=[n.pk, 1]),
+    ]
+    for url in _staff_urls(world, n, code) + setup:
         answer = _client().get(url)
         assert answer.status_code == 302, url
         assert "/login" in answer["Location"] or "accounts" in answer["Location"], url
@@ -186,3 +191,55 @@ def test_the_unit_adds_a_file_cleaned_and_records_consent(world: World) -> None:
     cadre.post(url, {"action": "consent", "consent": "yes"})
     n.refresh_from_db()
     assert n.consent_to_name
+
+
+def test_an_organiser_opens_a_campaign_and_seats_its_council(world: World) -> None:
+    from toandan.awards.models import Campaign, Council, Quota
+    from toandan.geo.models import AdminUnit
+
+    organiser = _client(world.organiser)
+    hanoi = AdminUnit.objects.get(generation="current", level="province", code="01")
+    answer = organiser.post(
+        reverse("awards:campaign_new"),
+        {
+            "title": "Biểu dương điển hình phòng, chống lừa đảo qua mạng năm 2027",
+            "period_start": "01/01/2026",
+            "period_end": "31/12/2026",
+            "generation": "current",
+            "provinces": [hanoi.pk],
+            "region": "Thành phố Hà Nội",
+            "subject_types": ["collective", "individual"],
+            "award_forms": [world.form.pk],
+            "criteria": "Ngăn chặn giao dịch lừa đảo | 5\nTuyên truyền | 2",
+            "quota": "4",
+            "nominations_close_commune": "15/01/2027",
+            "nominations_close_province": "25/01/2027",
+            "council_date": "05/02/2027",
+            "ceremony_date": "15/02/2027",
+            "ceremony_place": "Hà Nội",
+            "organisers": [world.campaign.organisers.get(code="CA-TW").pk],
+        },
+    )
+    assert answer.status_code == 302, answer.content.decode()[:3000]
+    campaign = Campaign.objects.get(title__contains="lừa đảo qua mạng năm 2027")
+    assert list(campaign.criteria.values_list("name", "weight")) == [
+        ("Ngăn chặn giao dịch lừa đảo", 5),
+        ("Tuyên truyền", 2),
+    ]
+    assert set(
+        Quota.objects.filter(campaign=campaign).values_list("org_unit__code", "max_count")
+    ) == {("PN-01", 4)}
+    chair, member = (a.role_assignments.get() for a in world.reviewers[:2])
+    seated = organiser.post(
+        reverse("awards:council_new", args=[campaign.pk]),
+        {"name": "Hội đồng 2027", "chair": chair.pk, "members": [chair.pk, member.pk]},
+    )
+    assert seated.status_code == 302
+    council = Council.objects.get(campaign=campaign)
+    assert sorted(council.members.values_list("role", flat=True)) == ["chair", "member"]
+    # Not an organiser: refused (a union leader has no organiser role).
+    assert _client(world.leader).get(reverse("awards:campaign_new")).status_code == 403
+    outsider = make_user("thidua.khac", "campaign_organiser", "PN-15")
+    assert (
+        _client(outsider).get(reverse("awards:council_new", args=[campaign.pk])).status_code == 404
+    )
