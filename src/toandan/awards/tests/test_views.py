@@ -5,6 +5,7 @@ as for what does not exist."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -223,8 +224,8 @@ def test_an_organiser_opens_a_campaign_and_seats_its_council(world: World) -> No
     assert answer.status_code == 302, answer.content.decode()[:3000]
     campaign = Campaign.objects.get(title__contains="lừa đảo qua mạng năm 2027")
     assert list(campaign.criteria.values_list("name", "weight")) == [
-        ("Ngăn chặn giao dịch lừa đảo", 5),
-        ("Tuyên truyền", 2),
+        ("Ngăn chặn giao dịch lừa đảo", Decimal(5)),
+        ("Tuyên truyền", Decimal(2)),
     ]
     assert set(
         Quota.objects.filter(campaign=campaign).values_list("org_unit__code", "max_count")
