@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("work/", views.work, name="work"),
     path("campaigns/new/", views.campaign_new, name="campaign_new"),
     path("campaigns/<int:campaign_id>/council/new/", views.council_new, name="council_new"),
+    path("campaigns/<int:campaign_id>/province/", views.province, name="province"),
     path("campaigns/<int:campaign_id>/nominate/", views.nomination_new, name="nomination_new"),
     path("campaigns/<int:campaign_id>/nominate-tipster/", views.tipster_new, name="tipster_new"),
     path("nominations/<int:nomination_id>/", views.nomination_detail, name="nomination"),

@@ -38,6 +38,7 @@ from toandan.awards.models import (
     MemberRole,
     Nomination,
     NominationStatus,
+    Quota,
     Recusal,
     Score,
 )
@@ -129,6 +130,7 @@ def work(request: HttpRequest) -> HttpResponse:
             "open_campaigns": [c for c in campaigns if c.status == "open"],
             "may_nominate": user_has_any_role(user, policies.NOMINATOR_ROLES),
             "is_police_leader": user_has_any_role(user, {Role.POLICE_LEADER}),
+            "may_consolidate": user_has_any_role(user, policies.PROVINCE_ROLES),
             "organised": [c for c in campaigns if policies.may_organise(user, c)],
             "councils": [c for c in campaigns if policies.is_council_member(user, c)],
             "nominations": nominations,
@@ -423,6 +425,65 @@ def council_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
                 messages.success(request, _("The council is seated."))
                 return redirect("awards:council", campaign_id=campaign.pk)
     return render(request, "awards/council_form.html", {"form": form, "campaign": campaign})
+
+
+# --- Staff: the province consolidates ----------------------------------------------------------
+
+
+@staff_required(policies.PROVINCE_ROLES, description="the province ranks within its quota")
+@require_http_methods(["GET", "POST"])
+def province(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """The province's nominations in this campaign, its quota used per subject type, and their
+    order (rank 1 first) before it forwards them."""
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None:
+        raise Http404
+    rows = [
+        n
+        for n in selectors.nominations_for(request.user, campaign).exclude(
+            status=NominationStatus.DRAFT
+        )
+        if policies.may_consolidate(request.user, n)
+    ]
+    if not rows:
+        raise Http404
+    units = {n.province_unit_id: n.province_unit for n in rows}
+    if request.method == "POST":
+        for unit in units.values():
+            ranked = sorted(
+                (n for n in rows if n.province_unit_id == unit.pk),
+                key=lambda n: (_rank_of(request, n), n.pk),
+            )
+            services.nominations_rank(
+                actor=request.user,
+                campaign=campaign,
+                province_unit=unit,
+                ordered_ids=[n.pk for n in ranked],
+            )
+        messages.success(request, _("The order is saved."))
+        return redirect("awards:province", campaign_id=campaign.pk)
+    quotas = []
+    for unit in units.values():
+        for quota in Quota.objects.filter(campaign=campaign, org_unit=unit):
+            quotas.append(
+                {
+                    "unit": unit.name,
+                    "subject": quota.get_subject_type_display(),
+                    "max": quota.max_count,
+                    "used": services.quota_used(campaign, unit, quota.subject_type),
+                }
+            )
+    rows.sort(key=lambda n: (n.province_unit_id, n.province_rank or 9999, n.pk))
+    return render(
+        request,
+        "awards/province.html",
+        {"campaign": campaign, "rows": rows, "quotas": quotas},
+    )
+
+
+def _rank_of(request: HttpRequest, nomination: Nomination) -> int:
+    raw = request.POST.get(f"rank_{nomination.pk}", "")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 10_000 else 9_999
 
 
 # --- Staff: council ---------------------------------------------------------------------------

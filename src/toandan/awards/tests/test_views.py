@@ -244,3 +244,24 @@ def test_an_organiser_opens_a_campaign_and_seats_its_council(world: World) -> No
     assert (
         _client(outsider).get(reverse("awards:council_new", args=[campaign.pk])).status_code == 404
     )
+
+
+def test_the_province_orders_its_nominations_and_sees_its_quota(world: World) -> None:
+    first = services.nomination_step(
+        actor=world.cadre, nomination=nominate(world, name="Nguyễn Thị A"), action="submit"
+    )
+    second = services.nomination_step(
+        actor=world.cadre, nomination=nominate(world, name="Trần Thị B"), action="submit"
+    )
+    url = reverse("awards:province", args=[world.campaign.pk])
+    leader = _client(world.leader)
+    page = leader.get(url).content.decode()
+    assert "Nguyễn Thị A" in page
+    assert "Hội LHPN thành phố Hà Nội" in page  # its quota line
+    leader.post(url, {f"rank_{second.pk}": "1", f"rank_{first.pk}": "2"})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (second.province_rank, first.province_rank) == (1, 2)
+    assert _client(world.leader_lao_cai).get(url).status_code == 404
+    assert _client(world.cadre).get(url).status_code == 403  # a commune cadre does not rank
+    assert _client().get(url).status_code == 302
