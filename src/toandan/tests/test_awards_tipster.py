@@ -115,6 +115,11 @@ def test_the_sender_of_a_valuable_tip_is_commended_without_being_unmasked(world:
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
     assert TipMessage.objects.filter(tip=tip, link=f"/awards/certificates/{code}.pdf").exists()
+    # The same through the tipsters' API (a phone app).
+    answer = Client().post(
+        "/api/v1/tips/follow-up", {"receipt": receipt}, content_type="application/json"
+    )
+    assert answer.json()["messages"][-1]["link"] == f"/awards/certificates/{code}.pdf"
 
     # No page or API answer of awards, for anyone, shows the sender's name or phone.
     pages = [
