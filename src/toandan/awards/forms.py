@@ -171,8 +171,9 @@ class CampaignForm(forms.Form):
         units.queryset = organisers
         field: Any = self.fields["provinces"]
         field.queryset = AdminUnit.objects.filter(level=Level.PROVINCE).order_by(
-            "generation", "code"
+            "-generation", "code"
         )
+        field.label_from_instance = _province_label
 
     def clean_criteria(self) -> list[tuple[str, Decimal]]:
         rows: list[tuple[str, Decimal]] = []
@@ -213,6 +214,12 @@ class CouncilForm(forms.Form):
         others = [a for a in data.get("members", []) if chair is None or a.pk != chair.pk]
         data["others"] = others
         return data
+
+
+def _province_label(province: AdminUnit) -> str:
+    """Both generations are listed: the period decides which one a campaign uses."""
+    when = _("before 01/07/2025") if province.generation == "legacy" else _("from 01/07/2025")
+    return f"{province.name} ({when})"
 
 
 def _reviewer_label(assignment: Any) -> str:

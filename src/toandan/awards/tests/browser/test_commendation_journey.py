@@ -104,6 +104,14 @@ def _nominate(people: People) -> str:
 def _up_to_the_centre(people: People, nomination_url: str) -> Page:
     """The province forwards it to the centre; the centre receives it."""
     province = people.page("pn.hanoi")
+    province.goto("/awards/work/")
+    province.locator("li", has_text=OPEN_CAMPAIGN).get_by_role(
+        "link", name="Cấp tỉnh: thứ tự và chỉ tiêu"
+    ).click()
+    province.get_by_label(re.compile(f"Thứ tự: {NOMINEE}")).fill("1")
+    province.get_by_role("button", name="Lưu thứ tự").click()
+    expect(province.get_by_text("Đã lưu thứ tự.")).to_be_visible()
+    check_page(province, JOURNEY, "4b-province")
     province.goto(nomination_url)
     _step(province, "Chuyển lên Trung ương", "Đã chuyển Trung ương")
     organiser = people.page("thidua.bca")
@@ -144,6 +152,9 @@ def _council(people: People) -> str:
 
 def _decide(organiser: Page, council_url: str) -> str:
     """The organiser issues the decision; the certificate's code is in the annex."""
+    organiser.goto("/awards/campaigns/new/")
+    expect(organiser.locator("h1")).to_have_text("Đợt thi đua mới")
+    check_page(organiser, JOURNEY, "7b-new-campaign")
     decision_url = council_url.replace("/council/", "/decision/")
     organiser.goto(decision_url)
     organiser.locator("input[name=number]").fill("3107/QĐ-BCA-V05")
