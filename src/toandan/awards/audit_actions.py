@@ -10,6 +10,7 @@ from toandan.audit.actions import register_actions
 class AwardsAction(StrEnum):
     CAMPAIGN_CREATE = "awards.campaign.create"
     NOMINATION_CREATE = "awards.nomination.create"
+    NOMINATION_UPDATE = "awards.nomination.update"
     NOMINATION_STEP = "awards.nomination.step"
     NOMINATION_RANK = "awards.nomination.rank"
     NOMINATION_CONSENT = "awards.nomination.consent"

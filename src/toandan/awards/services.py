@@ -243,6 +243,48 @@ def nomination_create(
     return nomination
 
 
+def nomination_update(*, actor: Any, nomination: Nomination, data: NominationInput) -> Nomination:
+    """The unit corrects its dossier while it is a draft or after it was returned (the reason
+    says what to fix); the history keeps the return, the audit event what changed."""
+    if not policies.may_file(actor, nomination) or not policies.may_nominate(actor, data.unit):
+        raise WorkflowAccessError
+    if nomination.status not in {NominationStatus.DRAFT, NominationStatus.RETURNED}:
+        raise _refuse(_("Only a draft or a returned nomination can be corrected."))
+    if nomination.is_tipster:
+        raise _refuse(_("A tip's sender is nominated by the police, not edited here."))
+    if data.subject_type not in nomination.campaign.subject_types:
+        raise _refuse(_("This campaign does not commend this kind of subject."), "subject_type")
+    if not data.subject_name.strip() or not data.achievement.strip():
+        raise _refuse(_("Give the nominee's name."), "subject_name")
+    values = {
+        "subject_type": data.subject_type,
+        "subject_name": data.subject_name.strip(),
+        "women_led": data.women_led,
+        "unit": data.unit,
+        "province_unit": province_unit_of(data.unit),
+        "place": data.place,
+        "form": data.form,
+        "achievement": data.achievement.strip(),
+        "achievement_summary": data.achievement_summary.strip()[:300],
+        "achievement_key": data.achievement_key.strip(),
+        "active_from": data.active_from,
+        "police_opinion": data.police_opinion.strip(),
+        "minutes": data.minutes.strip(),
+    }
+    changed = sorted(k for k, v in values.items() if getattr(nomination, k) != v)
+    with transaction.atomic():
+        for key, value in values.items():
+            setattr(nomination, key, value)
+        nomination.save()
+        audit_record(
+            actor=actor,
+            action=AwardsAction.NOMINATION_UPDATE,
+            target=nomination,
+            data={"changed": changed},
+        )
+    return nomination
+
+
 def tipster_nominate(
     *,
     actor: Any,

@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("campaigns/<int:campaign_id>/nominate/", views.nomination_new, name="nomination_new"),
     path("campaigns/<int:campaign_id>/nominate-tipster/", views.tipster_new, name="tipster_new"),
     path("nominations/<int:nomination_id>/", views.nomination_detail, name="nomination"),
+    path("nominations/<int:nomination_id>/edit/", views.nomination_edit, name="nomination_edit"),
     path(
         "nominations/<int:nomination_id>/submission.docx",
         views.nomination_submission,

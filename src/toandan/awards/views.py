@@ -181,6 +181,61 @@ def nomination_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
     return render(request, "awards/nomination_form.html", {"form": form, "campaign": campaign})
 
 
+@staff_required(policies.NOMINATOR_ROLES, description="the unit corrects its dossier")
+@require_http_methods(["GET", "POST"])
+def nomination_edit(request: HttpRequest, nomination_id: int) -> HttpResponse:
+    nomination = selectors.nomination_for(request.user, nomination_id)
+    if not policies.may_file(request.user, nomination) or nomination.is_tipster:
+        raise Http404
+    units = jurisdiction_org_units(request.user, policies.NOMINATOR_ROLES).filter(
+        kind=OrgKind.WOMENS_UNION
+    )
+    initial = {
+        field: getattr(nomination, field)
+        for field in (
+            "unit", "subject_type", "subject_name", "women_led", "form", "achievement_summary",
+            "achievement", "achievement_key", "active_from", "police_opinion", "minutes",
+        )
+    }  # fmt: skip
+    form = NominationForm(
+        request.POST or None, campaign=nomination.campaign, units=units, initial=initial
+    )
+    form.fields.pop("consent_to_name")  # recorded on the nomination's page
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.nomination_update(
+                actor=request.user,
+                nomination=nomination,
+                data=services.NominationInput(
+                    subject_type=data["subject_type"],
+                    subject_name=data["subject_name"],
+                    unit=data["unit"],
+                    place=data["unit"].admin_unit or nomination.place,
+                    form=data["form"],
+                    achievement=data["achievement"],
+                    achievement_summary=data["achievement_summary"],
+                    achievement_key=data["achievement_key"],
+                    active_from=data["active_from"],
+                    women_led=data["women_led"],
+                    police_opinion=data["police_opinion"],
+                    minutes=data["minutes"],
+                ),
+            )
+        except WorkflowAccessError:
+            raise Http404 from None
+        except WorkflowRefusedError as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The dossier is corrected."))
+            return redirect("awards:nomination", nomination_id=nomination.pk)
+    return render(
+        request,
+        "awards/nomination_form.html",
+        {"form": form, "campaign": nomination.campaign, "editing": nomination},
+    )
+
+
 @staff_required({Role.POLICE_LEADER}, description="a police leader nominates a tip's sender")
 @require_http_methods(["GET", "POST"])
 def tipster_new(request: HttpRequest, campaign_id: int) -> HttpResponse:

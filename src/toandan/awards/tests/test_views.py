@@ -265,3 +265,48 @@ def test_the_province_orders_its_nominations_and_sees_its_quota(world: World) ->
     assert _client(world.leader_lao_cai).get(url).status_code == 404
     assert _client(world.cadre).get(url).status_code == 403  # a commune cadre does not rank
     assert _client().get(url).status_code == 302
+
+
+def test_a_returned_dossier_is_corrected_and_sent_again(world: World) -> None:
+    n = services.nomination_step(actor=world.cadre, nomination=nominate(world), action="submit")
+    n = services.nomination_step(
+        actor=world.leader, nomination=n, action="return", reason="Thiếu biên bản bình xét"
+    )
+    url = reverse("awards:nomination_edit", args=[n.pk])
+    cadre = _client(world.cadre)
+    assert cadre.get(url).status_code == 200
+    answer = cadre.post(
+        url,
+        {
+            "unit": n.unit_id,
+            "subject_type": "individual",
+            "subject_name": n.subject_name,
+            "women_led": "on",
+            "form": n.form_id,
+            "achievement_summary": n.achievement_summary,
+            "achievement": n.achievement,
+            "active_from": "08/03/2021",
+            "minutes": "Biên bản bình xét ngày 12/11/2026, 15/15 đại biểu nhất trí.",
+        },
+    )
+    assert answer.status_code == 302
+    n.refresh_from_db()
+    assert n.minutes.startswith("Biên bản bình xét ngày 12/11/2026")
+    services.nomination_step(actor=world.cadre, nomination=n, action="submit")
+    assert _client(world.cadre).get(url).status_code == 200  # the page, but no longer savable
+    refused = cadre.post(
+        url,
+        {
+            "unit": n.unit_id,
+            "subject_type": "individual",
+            "subject_name": "X",
+            "form": n.form_id,
+            "achievement_summary": "x",
+            "achievement": "x",
+            "active_from": "08/03/2021",
+        },
+    )
+    assert "dự thảo" in refused.content.decode() or "draft" in refused.content.decode()
+    assert _client(world.cadre_ba_dinh).get(url).status_code == 404
+    assert _client(world.leader_lao_cai).get(url).status_code == 404
+    assert _client().get(url).status_code == 302
