@@ -6,3 +6,8 @@ class AwardsConfig(AppConfig):
     name = "toandan.awards"
     label = "awards"
     verbose_name = _("Commendation")
+
+    def ready(self) -> None:
+        from toandan.awards import notices
+
+        notices.connect()

@@ -347,6 +347,7 @@ def followup_payload(tip: Tip) -> dict[str, Any]:
                 "body": message.body,
                 "created_at": message.created_at,
                 "attachments": list(message.attachments),
+                "link": message.link,
             }
             for message in view.messages
         ],

@@ -611,6 +611,9 @@ class TipMessage(models.Model):
         related_name="+",
     )
     body = models.BinaryField()
+    # A page of this site the tipster may open from the message (a commendation's
+    # certificate): a site-relative path, written only through `tips.interface`.
+    link = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

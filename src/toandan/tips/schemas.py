@@ -148,6 +148,9 @@ class MessageOut(Schema):
     body: str
     created_at: dt.datetime
     attachments: list[str] = Field(default_factory=list, description="File names.")
+    link: str = Field(
+        default="", description="A page of this site to open (e.g. a commendation's certificate)."
+    )
 
 
 class ResultOut(Schema):

@@ -123,6 +123,7 @@ class PublicMessage:
     body: str
     created_at: dt.datetime
     attachments: tuple[str, ...]  # original file names
+    link: str = ""  # a page of this site (a commendation's certificate)
 
     @property
     def from_police(self) -> bool:
@@ -209,6 +210,7 @@ def tip_public_view(tip: Tip) -> PublicTipView:
             body=_message_body(tip, message, data_key),
             created_at=message.created_at,
             attachments=tuple(attachments_by_message.get(message.pk, ())),
+            link=message.link,
         )
         for message in tip.messages.order_by("created_at", "pk")
     )
