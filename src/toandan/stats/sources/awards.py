@@ -8,13 +8,12 @@
    (`stats.vietnamese.commended_sentence`), counted from the decisions of the period.
 3. Evidence providers for `toandan.awards.evidence`: tips passed via the nominee's union unit
    and how many were valuable (the statistics tables: `TipFact.union_unit_id`), and the models
-   the unit hosts (community models' published interface, imported only when it exists).
+   the unit hosts (community models' published interface).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from toandan.awards.evidence import EvidenceLine, EvidenceQuery, evidence_provider_register
 from toandan.awards.models import ALL_FORMS, ALL_SUBJECT_TYPES, Award, AwardForm, SubjectType
 from toandan.geo.models import AdminUnit
+from toandan.initiatives.interface import hosted_initiatives
 from toandan.stats.registry import (
     Dimension,
     DimensionItem,
@@ -201,15 +201,8 @@ def tips_evidence(query: EvidenceQuery) -> Sequence[EvidenceLine]:
 
 def initiatives_evidence(query: EvidenceQuery) -> Sequence[EvidenceLine]:
     """Models the nominee's units host, their grades and reviews on time, from the community
-    models' published interface (absent in a build without it: no lines)."""
-    try:
-        interface = importlib.import_module("toandan.initiatives.interface")
-    except ImportError:
-        return []
-    hosted_initiatives = getattr(interface, "hosted_initiatives", None)
-    if hosted_initiatives is None:  # not published yet (a build without community models)
-        return []
-    hosted: list[Any] = hosted_initiatives(list(query.org_unit_ids), query.start, query.end)
+    models' published interface."""
+    hosted = hosted_initiatives(list(query.org_unit_ids), query.start, query.end)
     if not hosted:
         return []
     source = "Mô hình phong trào (toandan)"

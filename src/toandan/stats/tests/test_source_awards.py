@@ -70,61 +70,27 @@ def test_a_revoked_award_no_longer_counts() -> None:
     assert "65 tập thể, cá nhân" in text
 
 
-def test_the_initiatives_evidence_reads_the_published_interface(monkeypatch: Any) -> None:
-    """Community models publish `hosted_initiatives`; until they do, the provider says nothing."""
-    import sys
-    import types
-    from dataclasses import dataclass
-
+def test_the_initiatives_evidence_counts_the_models_a_unit_hosts() -> None:
+    """A nomination's evidence names the community models its unit hosts, read through the
+    community models' published interface (the registry itself, not a typed claim)."""
+    from toandan.accounts.models import Role
+    from toandan.accounts.tests.factories import make_user, unit
     from toandan.awards.evidence import EvidenceQuery
+    from toandan.initiatives.tests.conftest import register
     from toandan.stats.sources.awards import initiatives_evidence
 
-    query = EvidenceQuery(org_unit_ids=(7, 8), start=dt.date(2019, 1, 1), end=dt.date(2024, 6, 30))
-    monkeypatch.delitem(sys.modules, "toandan.initiatives.interface", raising=False)
+    cadre = make_user("pn.hk", Role.UNION_CADRE, "PN-01-00070")
+    register(cadre, started_on=dt.date(2024, 1, 1))
+    host = unit("PN-01-00070")
+    elsewhere = unit("PN-01-00004")
 
-    @dataclass(frozen=True)
-    class HostedInitiative:
-        id: int
-        name: str
-        org_unit_id: int
-        exemplary: bool
-        grades: dict[int, str]
-        reviews_due: int
-        reviews_on_time: int
+    def evidence(unit_id: int) -> dict[str, Any]:
+        query = EvidenceQuery(
+            org_unit_ids=(unit_id,), start=dt.date(2019, 1, 1), end=dt.date(2024, 12, 31)
+        )
+        return {line.code: line.value for line in initiatives_evidence(query)}
 
-    asked: list[tuple[Any, ...]] = []
-
-    def hosted_initiatives(ids: Any, start: dt.date, end: dt.date) -> list[HostedInitiative]:
-        asked.append((tuple(ids), start, end))
-        return [
-            HostedInitiative(
-                1,
-                "Camera an ninh",
-                7,
-                exemplary=True,
-                grades={2022: "Tốt", 2023: "Xuất sắc"},
-                reviews_due=4,
-                reviews_on_time=3,
-            ),
-            HostedInitiative(
-                2,
-                "Địa chỉ tin cậy",
-                8,
-                exemplary=False,
-                grades={2023: "Khá"},
-                reviews_due=2,
-                reviews_on_time=2,
-            ),
-        ]
-
-    fake = types.ModuleType("toandan.initiatives.interface")
-    fake.hosted_initiatives = hosted_initiatives  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "toandan.initiatives.interface", fake)
-    lines = {line.code: line.value for line in initiatives_evidence(query)}
-    assert asked == [((7, 8), dt.date(2019, 1, 1), dt.date(2024, 6, 30))]
-    assert lines == {
-        "models_hosted": 2,
-        "models_exemplary": 1,
-        "models_grades": "Tốt, Xuất sắc, Khá",
-        "reviews_on_time": "5/6",
-    }
+    lines = evidence(host.pk)
+    assert lines["models_hosted"] == 1
+    assert lines["models_exemplary"] == 0
+    assert evidence(elsewhere.pk) == {}
