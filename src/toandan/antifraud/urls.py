@@ -1,5 +1,22 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from toandan.antifraud import views
 
 app_name = "antifraud"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.check_page, name="check"),
+    path("report/", views.report_redirect, name="report"),
+    path("appeal/", views.appeal_new, name="appeal"),
+    path("appeal/receipt/", views.appeal_receipt, name="appeal_receipt"),
+    path("appeal/status/", views.appeal_status, name="appeal_status"),
+    path("staff/", views.staff_queue, name="staff_queue"),
+    path("staff/tips/<int:tip_id>/", views.staff_tip, name="staff_tip"),
+    path("staff/indicators/<int:indicator_id>/", views.staff_indicator, name="staff_indicator"),
+    path(
+        "staff/indicators/<int:indicator_id>/<str:action>/",
+        views.staff_indicator_act,
+        name="staff_indicator_act",
+    ),
+    path("staff/appeals/<int:appeal_id>/", views.staff_appeal, name="staff_appeal"),
+]

@@ -1,0 +1,267 @@
+"""Reads of antifraud: the verdict for each identifier of a lookup, the hash-prefix range,
+the staff lists (access-checked).
+
+The verdict is one of four, never "safe" from absence:
+- ``official``: on the curated official list (banks' hotlines, government);
+- ``verified``: verified as fraud by a second officer (or imported from a named partner,
+  labelled as such), not delisted, not expired;
+- ``under_verification``: reported by officers from at least the listing rule's number of
+  independent tips, not yet verified;
+- ``no_information``: nothing known, which says nothing about safety.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from toandan.accounts.models import POLICE_ROLES
+from toandan.accounts.selectors import user_jurisdiction
+from toandan.antifraud.hashing import PREFIX_LENGTH
+from toandan.antifraud.models import (
+    Appeal,
+    AppealStatus,
+    Indicator,
+    IndicatorReport,
+    IndicatorSource,
+    IndicatorStatus,
+    OfficialEntry,
+    ScamType,
+)
+from toandan.identifiers import Identifier, Kind
+from toandan.identifiers.links import host_of, registrable_domain
+
+VERIFIED = "verified"
+UNDER_VERIFICATION = "under_verification"
+NO_INFORMATION = "no_information"
+OFFICIAL = "official"
+VERDICTS = (VERIFIED, UNDER_VERIFICATION, NO_INFORMATION, OFFICIAL)
+RANGE_PADDED_SIZE = 64
+MAX_IDENTIFIERS = 20
+
+
+@dataclass(frozen=True)
+class Verdict:
+    identifier: Identifier
+    verdict: str
+    # What the public may know, for verified / under verification / official.
+    scam_type: ScamType | None = None
+    report_count: int = 0
+    first_seen: dt.datetime | None = None
+    last_seen: dt.datetime | None = None
+    listed_since: dt.datetime | None = None
+    source: str = ""  # "police" or "imported"
+    source_name: str = ""  # an imported indicator's partner
+    verified_level: str = ""  # "province" / "commune": the level of the unit that verified
+    official_owner: str = ""
+    matched: str = ""  # what matched when not the identifier itself (the site's domain)
+    indicator_id: int | None = None
+
+
+def _candidates(identifier: Identifier) -> list[tuple[str, str]]:
+    keys = [identifier.key]
+    if identifier.kind == Kind.URL:
+        domain = registrable_domain(host_of(identifier.value))
+        if domain:
+            keys.append((Kind.DOMAIN.value, domain))
+    elif identifier.kind == Kind.EWALLET:
+        wallet_of = identifier.value.partition(":")[2]
+        if wallet_of.startswith("+"):
+            keys.append((Kind.PHONE.value, wallet_of))
+    return keys
+
+
+def _visible(indicator: Indicator, now: dt.datetime, reports_to_show: int) -> str | None:
+    if indicator.expires_at is not None and indicator.expires_at < now:
+        return None
+    if indicator.status == IndicatorStatus.VERIFIED:
+        return VERIFIED
+    if indicator.status == IndicatorStatus.REPORTED and indicator.report_count >= reports_to_show:
+        return UNDER_VERIFICATION
+    return None
+
+
+def verdicts_for(identifiers: list[Identifier], *, now: dt.datetime | None = None) -> list[Verdict]:
+    """One verdict per identifier (at most `MAX_IDENTIFIERS`), in three queries."""
+    from toandan.antifraud.services import listing_rule
+
+    now = now or timezone.now()
+    identifiers = identifiers[:MAX_IDENTIFIERS]
+    keys = {key: identifier for identifier in identifiers for key in _candidates(identifier)}
+    if not keys:
+        return []
+    match = Q()
+    for kind, value in keys:
+        match |= Q(kind=kind, value=value)
+    officials = {(o.kind, o.value): o for o in OfficialEntry.objects.filter(match)}
+    listed: dict[tuple[str, str], list[Indicator]] = {}
+    for indicator in (
+        Indicator.objects.filter(match)
+        .filter(status__in=(IndicatorStatus.REPORTED, IndicatorStatus.VERIFIED))
+        .select_related("scam_type")
+    ):
+        listed.setdefault((indicator.kind, indicator.value), []).append(indicator)
+    reports_to_show = listing_rule().reports_to_show
+    result = []
+    for identifier in identifiers:
+        result.append(_verdict(identifier, officials, listed, now, reports_to_show))
+    return result
+
+
+def _verdict(
+    identifier: Identifier,
+    officials: dict[tuple[str, str], OfficialEntry],
+    listed: dict[tuple[str, str], list[Indicator]],
+    now: dt.datetime,
+    reports_to_show: int,
+) -> Verdict:
+    candidates = _candidates(identifier)
+    for key in candidates:
+        official = officials.get(key)
+        if official is not None:
+            return Verdict(identifier, OFFICIAL, official_owner=official.owner)
+    best: tuple[int, Indicator, str, str] | None = None
+    rank = {VERIFIED: 2, UNDER_VERIFICATION: 1}
+    for key in candidates:
+        for indicator in listed.get(key, []):
+            shown = _visible(indicator, now, reports_to_show)
+            if shown is None:
+                continue
+            # Police-verified first, then imported; a stronger verdict first.
+            score = rank[shown] * 2 + (1 if indicator.source == IndicatorSource.POLICE else 0)
+            if best is None or score > best[0]:
+                matched = indicator.display if key != identifier.key else ""
+                best = (score, indicator, shown, matched)
+    if best is None:
+        return Verdict(identifier, NO_INFORMATION)
+    _score, indicator, shown, matched = best
+    return Verdict(
+        identifier,
+        shown,
+        scam_type=indicator.scam_type,
+        report_count=indicator.report_count,
+        first_seen=indicator.first_seen,
+        last_seen=indicator.last_seen,
+        listed_since=indicator.verified_at if shown == VERIFIED else indicator.first_seen,
+        source=indicator.source,
+        source_name=indicator.source_name,
+        verified_level=indicator.verified_level,
+        matched=matched,
+        indicator_id=indicator.pk,
+    )
+
+
+def listed_indicator(text: str) -> Indicator | None:
+    """The publicly listed indicator (verified or being verified) the text names, if any:
+    what an appeal is about."""
+    from toandan.identifiers.extract import identify
+
+    for verdict in verdicts_for(identify(text)[:1]):
+        if verdict.indicator_id is not None and verdict.verdict in (VERIFIED, UNDER_VERIFICATION):
+            return Indicator.objects.get(pk=verdict.indicator_id)
+    return None
+
+
+# --- Hash-prefix range -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RangeEntry:
+    suffix: str
+    verdict: str
+
+
+def range_lookup(prefix: str, *, now: dt.datetime | None = None) -> list[RangeEntry]:
+    """The suffixes of listed indicators whose digest starts with `prefix` (lower-case hex of
+    `PREFIX_LENGTH` characters), padded with random suffixes to `RANGE_PADDED_SIZE` entries
+    (or the next multiple of it) so the answer's size does not tell how many are listed."""
+    from toandan.antifraud.services import listing_rule
+
+    now = now or timezone.now()
+    reports_to_show = listing_rule().reports_to_show
+    entries = []
+    rows = Indicator.objects.filter(
+        digest__startswith=prefix,
+        status__in=(IndicatorStatus.REPORTED, IndicatorStatus.VERIFIED),
+    ).only("digest", "status", "report_count", "expires_at")
+    for indicator in rows:
+        shown = _visible(indicator, now, reports_to_show)
+        if shown is not None:
+            entries.append(RangeEntry(indicator.digest[len(prefix) :], shown))
+    size = max(RANGE_PADDED_SIZE, -(-len(entries) // RANGE_PADDED_SIZE) * RANGE_PADDED_SIZE)
+    suffix_length = 64 - len(prefix)
+    while len(entries) < size:
+        entries.append(RangeEntry(secrets.token_hex(32)[:suffix_length], NO_INFORMATION))
+    entries.sort(key=lambda entry: entry.suffix)
+    return entries
+
+
+def valid_prefix(prefix: str) -> bool:
+    return len(prefix) == PREFIX_LENGTH and all(ch in "0123456789abcdef" for ch in prefix)
+
+
+# --- Staff -----------------------------------------------------------------------------------
+
+
+def indicators_for_staff(user: Any, *, status: str = "") -> QuerySet[Indicator]:
+    """Verified indicators are public; the others only where one of their reports is in the
+    user's jurisdiction (imported ones: every police officer)."""
+    queryset = Indicator.objects.select_related("scam_type").order_by("-last_seen", "-id")
+    if status:
+        queryset = queryset.filter(status=status)
+    reach = user_jurisdiction(user, POLICE_ROLES)
+    if reach.is_empty:
+        return queryset.none()
+    if status == IndicatorStatus.VERIFIED:
+        return queryset
+    if reach.all_org_units:
+        return queryset
+    within = Q()
+    for path in reach.org_paths:
+        within |= Q(reports__unit__path__startswith=path)
+    return queryset.filter(
+        Q(status=IndicatorStatus.VERIFIED) | Q(source=IndicatorSource.IMPORTED) | within
+    ).distinct()
+
+
+def indicator_for_staff(user: Any, indicator_id: int) -> Indicator | None:
+    return indicators_for_staff(user).filter(pk=indicator_id).first()
+
+
+def reports_of_tip(tip_id: int) -> dict[tuple[str, str], Indicator]:
+    reports = IndicatorReport.objects.filter(tip_id=tip_id).select_related("indicator")
+    return {(r.indicator.kind, r.indicator.value): r.indicator for r in reports}
+
+
+def indicator_reports(indicator: Indicator) -> QuerySet[IndicatorReport]:
+    return indicator.reports.select_related("unit", "confirmed_by").order_by("received_at")
+
+
+def appeals_for_staff(user: Any) -> QuerySet[Appeal]:
+    ids = indicators_for_staff(user).values("pk")
+    return (
+        Appeal.objects.filter(indicator__in=ids)
+        .select_related("indicator")
+        .order_by("status", "-created_at")
+    )
+
+
+def appeal_for_staff(user: Any, appeal_id: int) -> Appeal | None:
+    return appeals_for_staff(user).filter(pk=appeal_id).first()
+
+
+def open_appeals_count(user: Any) -> int:
+    return appeals_for_staff(user).filter(status=AppealStatus.SUBMITTED).count()
+
+
+@dataclass
+class TipIdentifierRow:
+    identifier: Identifier
+    indicator: Indicator | None
+    reported_here: bool
+    extra: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,466 @@
+"""Writes of antifraud: reports from tips, verification, delisting, expiry, appeals, the
+public check (which only counts, by kind and verdict), imports.
+
+Every write is keyword-only, atomic and audited; state changes go through
+`toandan.workflow.services.workflow_apply` with the machines of `antifraud.machines`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Max, Min, Sum
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from toandan.accounts.models import POLICE_ROLES
+from toandan.accounts.selectors import active_role_assignments
+from toandan.antifraud import events, machines
+from toandan.antifraud.audit_actions import AntifraudAction
+from toandan.antifraud.hashing import digest_of
+from toandan.antifraud.models import (
+    Appeal,
+    Indicator,
+    IndicatorReport,
+    IndicatorSource,
+    IndicatorStatus,
+    ListingRule,
+    LookupCount,
+    ScamType,
+)
+from toandan.audit.services import audit_record
+from toandan.identifiers import Identifier
+from toandan.orgs.models import OrgUnit
+from toandan.tips.interface.fraud import FraudTipIdentifiers
+from toandan.workflow.machine import WorkflowRefusedError
+from toandan.workflow.services import workflow_apply, workflow_record_creation
+
+AnyUser = AbstractBaseUser | AnonymousUser
+RECEIPT_DIGITS = 20
+STATEMENT_MAX = 4000
+DEFAULT_RULE = ListingRule(
+    reports_to_show=2, expiry_days=365, legal_source="built-in default (no rule configured)"
+)
+
+
+class AntifraudError(Exception):
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def listing_rule() -> ListingRule:
+    """The rule in force: the newest active row (seeded by migration 0002)."""
+    return ListingRule.objects.filter(active=True).first() or DEFAULT_RULE
+
+
+def _expiry(last_seen: dt.datetime, rule: ListingRule) -> dt.datetime:
+    return last_seen + dt.timedelta(days=rule.expiry_days)
+
+
+def _refresh_counts(indicator: Indicator) -> None:
+    agg = indicator.reports.aggregate(
+        n=Count("tip_id", distinct=True), first=Min("received_at"), last=Max("received_at"),
+        loss=Sum("loss_vnd"),
+    )  # fmt: skip
+    indicator.report_count = agg["n"] or 0
+    indicator.first_seen = agg["first"] or indicator.first_seen
+    indicator.last_seen = agg["last"] or indicator.last_seen
+    indicator.loss_vnd = agg["loss"] or 0
+    if indicator.status in (IndicatorStatus.VERIFIED, IndicatorStatus.REPORTED):
+        indicator.expires_at = _expiry(indicator.last_seen, listing_rule())
+
+
+def _actor_unit_name(actor: Any) -> str:
+    assignment = active_role_assignments(actor, POLICE_ROLES).order_by("-org_unit__depth").first()
+    return assignment.org_unit.name if assignment is not None else ""
+
+
+def _actor_level(actor: Any) -> str:
+    assignment = active_role_assignments(actor, POLICE_ROLES).order_by("org_unit__depth").first()
+    return str(assignment.org_unit.level) if assignment is not None else ""
+
+
+def scam_type_for_category(category_code: str) -> ScamType | None:
+    return (
+        ScamType.objects.filter(category_code=category_code).first()
+        or ScamType.objects.filter(code="other").first()
+    )
+
+
+@dataclass(frozen=True)
+class ConfirmResult:
+    indicator: Indicator
+    created: bool  # a new report (False: this tip had already reported it)
+
+
+def indicator_report_confirm(
+    *,
+    actor: AbstractBaseUser,
+    tip: FraudTipIdentifiers,
+    identifier: Identifier,
+    loss_vnd: int = 0,
+    now: dt.datetime | None = None,
+) -> ConfirmResult:
+    """An officer confirms, on a fraud tip they may handle, that this identifier is the
+    fraudster's: one report per identifier per tip. The indicator is created (reported) if
+    new, reopened if it had expired; a delisted one keeps its status (relisting is a decision).
+    It shows publicly only once verified by a second officer, or as "being verified" once the
+    listing rule's number of independent reports is reached."""
+    if not any(found.key == identifier.key for found in tip.identifiers):
+        raise AntifraudError(_("This identifier was not found in the tip."), field="identifier")
+    now = now or timezone.now()
+    unit = OrgUnit.objects.get(pk=tip.unit_id)
+    scam_type = scam_type_for_category(tip.category_code)
+    with transaction.atomic():
+        indicator = (
+            Indicator.objects.select_for_update()
+            .filter(kind=identifier.kind, value=identifier.value, source=IndicatorSource.POLICE)
+            .first()
+        )
+        created_indicator = indicator is None
+        if indicator is None:
+            indicator = Indicator.objects.create(
+                kind=identifier.kind,
+                value=identifier.value,
+                display=identifier.shown(),
+                digest=digest_of(identifier.kind, identifier.value),
+                status=IndicatorStatus.REPORTED,
+                source=IndicatorSource.POLICE,
+                scam_type=scam_type,
+                first_seen=tip.received_at,
+                last_seen=tip.received_at,
+            )
+            workflow_record_creation(
+                machines.INDICATOR, indicator, actor=actor, action="confirm",
+                actor_unit=unit.name, now=now,
+            )  # fmt: skip
+        if IndicatorReport.objects.filter(indicator=indicator, tip_id=tip.tip_id).exists():
+            return ConfirmResult(indicator, created=False)
+        IndicatorReport.objects.create(
+            indicator=indicator,
+            tip_id=tip.tip_id,
+            tip_reference=tip.reference,
+            unit=unit,
+            province_code=tip.province_code,
+            category_code=tip.category_code,
+            channel=tip.channel,
+            loss_vnd=max(0, int(loss_vnd)),
+            confirmed_by_id=actor.pk,
+            received_at=tip.received_at,
+            created_at=now,
+        )
+        _refresh_counts(indicator)
+        if indicator.scam_type is None:
+            indicator.scam_type = scam_type
+        indicator.save()
+        audit_record(
+            actor=actor,
+            action=AntifraudAction.REPORT_CONFIRM,
+            target=indicator,
+            data={"tip": tip.reference, "kind": indicator.kind, "new": created_indicator},
+        )
+        if indicator.status == IndicatorStatus.EXPIRED:
+            indicator, _change = workflow_apply(
+                machines.INDICATOR, indicator, action="reopen", actor=None,
+                audit_action=AntifraudAction.INDICATOR_REOPEN, now=now,
+            )  # fmt: skip
+        events.publish_indicator_changed(indicator)
+    return ConfirmResult(indicator, created=True)
+
+
+def indicator_verify(
+    *, actor: AbstractBaseUser, indicator: Indicator, now: dt.datetime | None = None
+) -> Indicator:
+    """A second officer (not one who confirmed a report), or the province, verifies: from now
+    on the public check says "verified as fraud"."""
+    now = now or timezone.now()
+
+    def execute(obj: Indicator, transition: Any) -> dict[str, Any]:
+        obj.verified_at = now
+        obj.verified_by = actor  # type: ignore[assignment]
+        obj.verified_level = _actor_level(actor)
+        obj.expires_at = _expiry(obj.last_seen, listing_rule())
+        return {"reports": obj.report_count}
+
+    with transaction.atomic():
+        result, _change = workflow_apply(
+            machines.INDICATOR, indicator, action="verify", actor=actor,
+            audit_action=AntifraudAction.INDICATOR_VERIFY, actor_unit=_actor_unit_name(actor),
+            execute=execute, now=now,
+        )  # fmt: skip
+        events.publish_indicator_changed(result)
+    return result
+
+
+_END_ACTIONS = {
+    "reject": AntifraudAction.INDICATOR_REJECT,
+    "delist": AntifraudAction.INDICATOR_DELIST,
+    "relist": AntifraudAction.INDICATOR_RELIST,
+}
+
+
+def indicator_decide(
+    *,
+    actor: AbstractBaseUser,
+    indicator: Indicator,
+    action: str,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Indicator:
+    """Reject a reported indicator, delist a verified one (it disappears from the check, the
+    hash-prefix range and the exports at once), or list a delisted one again for
+    verification. A reason is required and audited."""
+    if action not in _END_ACTIONS:
+        raise WorkflowRefusedError(_("Unknown action."), field="action")
+    now = now or timezone.now()
+
+    def execute(obj: Indicator, transition: Any) -> None:
+        obj.ended_at = None if action == "relist" else now
+
+    with transaction.atomic():
+        result, _change = workflow_apply(
+            machines.INDICATOR, indicator, action=action, actor=actor, reason=reason,
+            audit_action=_END_ACTIONS[action], actor_unit=_actor_unit_name(actor),
+            execute=execute, now=now,
+        )  # fmt: skip
+        events.publish_indicator_changed(result)
+    return result
+
+
+def indicators_expire(*, now: dt.datetime | None = None) -> int:
+    """Expire the listed indicators with no new report for the listing rule's period (the
+    check already treats them as expired from `expires_at`; this makes it the status)."""
+    now = now or timezone.now()
+    due = Indicator.objects.filter(
+        status__in=(IndicatorStatus.REPORTED, IndicatorStatus.VERIFIED), expires_at__lt=now
+    )
+    count = 0
+    for indicator in due.iterator():
+        with transaction.atomic():
+            workflow_apply(
+                machines.INDICATOR, indicator, action="expire", actor=None,
+                audit_action=AntifraudAction.INDICATOR_EXPIRE, now=now,
+            )  # fmt: skip
+        count += 1
+    return count
+
+
+# --- Appeals ---------------------------------------------------------------------------------
+
+
+def _receipt_hash(digits: str) -> str:
+    return salted_hmac("toandan.antifraud.appeal", digits, algorithm="sha256").hexdigest()
+
+
+def receipt_digits(text: str) -> str | None:
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return digits if len(digits) == RECEIPT_DIGITS else None
+
+
+def receipt_format(digits: str) -> str:
+    return " ".join(digits[i : i + 4] for i in range(0, len(digits), 4))
+
+
+@dataclass(frozen=True)
+class SubmittedAppeal:
+    appeal: Appeal
+    receipt: str
+
+
+def appeal_submit(
+    *, indicator: Indicator, statement: str, contact: str = "", now: dt.datetime | None = None
+) -> SubmittedAppeal:
+    """The holder of a listed identifier asks for review. Returns the receipt (shown once; only
+    its keyed hash is kept) to follow the decision."""
+    statement = statement.strip()
+    if not statement:
+        raise AntifraudError(_("Say why it should be delisted."), field="statement")
+    if len(statement) > STATEMENT_MAX:
+        raise AntifraudError(_("The text is too long."), field="statement")
+    if indicator.status not in (IndicatorStatus.REPORTED, IndicatorStatus.VERIFIED):
+        raise AntifraudError(_("This identifier is not listed."), field="identifier")
+    now = now or timezone.now()
+    for _attempt in range(5):
+        digits = f"{secrets.randbelow(10**RECEIPT_DIGITS):0{RECEIPT_DIGITS}d}"
+        reference = "KN" + secrets.token_hex(4).upper()
+        try:
+            with transaction.atomic():
+                appeal = Appeal.objects.create(
+                    reference=reference,
+                    receipt_hash=_receipt_hash(digits),
+                    indicator=indicator,
+                    statement=statement,
+                    contact=contact.strip()[:200],
+                    created_at=now,
+                )
+                workflow_record_creation(machines.APPEAL, appeal, actor=None, action="submit")
+                audit_record(
+                    actor=None,
+                    action=AntifraudAction.APPEAL_SUBMIT,
+                    target=appeal,
+                    data={"indicator": indicator.pk},
+                )
+        except IntegrityError:
+            continue
+        return SubmittedAppeal(appeal, receipt_format(digits))
+    msg = "could not draw a unique appeal receipt"
+    raise RuntimeError(msg)
+
+
+def appeal_by_receipt(receipt: str) -> Appeal | None:
+    digits = receipt_digits(receipt)
+    if digits is None:
+        return None
+    return (
+        Appeal.objects.select_related("indicator")
+        .filter(receipt_hash=_receipt_hash(digits))
+        .first()
+    )
+
+
+def appeal_decide(
+    *,
+    actor: AbstractBaseUser,
+    appeal: Appeal,
+    uphold: bool,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Appeal:
+    """An officer over the indicator's reports decides with a reason. Upholding delists the
+    indicator in the same transaction (it disappears everywhere)."""
+    now = now or timezone.now()
+    action = "uphold" if uphold else "reject"
+
+    def execute(obj: Appeal, transition: Any) -> None:
+        obj.decision_reason = reason.strip()
+        obj.decided_by = actor  # type: ignore[assignment]
+        obj.decided_at = now
+
+    with transaction.atomic():
+        result, _change = workflow_apply(
+            machines.APPEAL, appeal, action=action, actor=actor, reason=reason,
+            audit_action=AntifraudAction.APPEAL_UPHOLD if uphold else AntifraudAction.APPEAL_REJECT,
+            actor_unit=_actor_unit_name(actor), execute=execute, now=now,
+        )  # fmt: skip
+        indicator = Indicator.objects.get(pk=appeal.indicator_id)
+        if uphold and indicator.status != IndicatorStatus.DELISTED:
+            end = "delist" if indicator.status == IndicatorStatus.VERIFIED else "reject"
+            indicator_decide(
+                actor=actor,
+                indicator=indicator,
+                action=end,
+                reason=_("Appeal %(reference)s upheld: %(reason)s")
+                % {"reference": appeal.reference, "reason": reason.strip()},
+                now=now,
+            )
+    return result
+
+
+# --- Lookups: counted, never recorded ----------------------------------------------------------
+
+
+def lookups_count(counts: dict[tuple[str, str], int], *, day: dt.date | None = None) -> None:
+    """Add to the per-day counters by (identifier kind, verdict). Nothing else about a lookup
+    is kept: not the identifier, not the client."""
+    if not counts:
+        return
+    day = day or timezone.localdate()
+    with transaction.atomic():
+        for (kind, verdict), number in counts.items():
+            updated = LookupCount.objects.filter(day=day, kind=kind, verdict=verdict).update(
+                count=F("count") + number
+            )
+            if not updated:
+                try:
+                    with transaction.atomic():
+                        LookupCount.objects.create(
+                            day=day, kind=kind, verdict=verdict, count=number
+                        )
+                except IntegrityError:
+                    LookupCount.objects.filter(day=day, kind=kind, verdict=verdict).update(
+                        count=F("count") + number
+                    )
+
+
+# --- Imports -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+def indicators_import(
+    *,
+    actor: AbstractBaseUser,
+    source_name: str,
+    rows: list[tuple[Identifier, dt.datetime | None, dt.datetime | None]],
+    now: dt.datetime | None = None,
+) -> ImportResult:
+    """Indicators from a partner (a bank, a telecom, NCSC): kept with their source and expiry,
+    labelled "imported" and never merged with the police-verified ones (a separate row per
+    source). Each row: (identifier, first seen, expires at)."""
+    from toandan.accounts.selectors import user_has_any_role
+
+    if not user_has_any_role(actor, POLICE_ROLES):
+        raise AntifraudError(_("Only the police may import indicators."))
+    source_name = source_name.strip()[:200]
+    if not source_name:
+        raise AntifraudError(_("Name the source."), field="source")
+    now = now or timezone.now()
+    result = ImportResult()
+    with transaction.atomic():
+        for identifier, first_seen, expires_at in rows:
+            seen = first_seen or now
+            _obj, created = Indicator.objects.update_or_create(
+                kind=identifier.kind,
+                value=identifier.value,
+                source=IndicatorSource.IMPORTED,
+                defaults={
+                    "display": identifier.shown(),
+                    "digest": digest_of(identifier.kind, identifier.value),
+                    "status": IndicatorStatus.VERIFIED,
+                    "source_name": source_name,
+                    "first_seen": seen,
+                    "last_seen": seen,
+                    "verified_at": now,
+                    "expires_at": expires_at,
+                },
+            )
+            if created:
+                result.created += 1
+            else:
+                result.updated += 1
+        audit_record(
+            actor=actor,
+            action=AntifraudAction.INDICATORS_IMPORT,
+            object_type="antifraud.indicator",
+            data={"source": source_name, "created": result.created, "updated": result.updated},
+        )
+    return result
+
+
+def fraud_check(text: str) -> list[Any]:
+    """The public check: every identifier in `text` with its verdict
+    (`selectors.verdicts_for`). Only the counters by kind and verdict are written; the text
+    and the identifiers are not kept anywhere."""
+    from toandan.antifraud.selectors import verdicts_for
+    from toandan.identifiers.extract import identify
+
+    verdicts = verdicts_for(identify(text))
+    counts: dict[tuple[str, str], int] = {}
+    for verdict in verdicts:
+        key = (verdict.identifier.kind, verdict.verdict)
+        counts[key] = counts.get(key, 0) + 1
+    lookups_count(counts)
+    return verdicts
