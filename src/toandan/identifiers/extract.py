@@ -172,9 +172,9 @@ def _number(text: str, folded: str, start: int, end: int) -> Identifier | None:
     phone_word = _PHONE_WORDS.search(before[-22:])
     if phone_word is None and 6 <= len(digits) <= 19 and not raw.startswith("+"):
         account_word = _ACCOUNT_WORDS.search(folded[max(0, start - 40) : start])
-        bank = _nearest_bank(text, start, end)
+        bank = _nearest_bank(folded, start, end)
         if bank is not None and (
-            account_word is not None or phone is None or _bank_adjacent(text, start, end, bank)
+            account_word is not None or phone is None or _bank_adjacent(folded, start, end, bank)
         ):
             account = normalise_bank_account(bank, digits)
             if account is not None:

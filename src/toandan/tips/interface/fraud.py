@@ -106,3 +106,14 @@ def fraud_tip_for_report(
         received_at=tip.received_at,
         identifiers=[],
     )
+
+
+def fraud_tip_id(user: AbstractBaseUser | AnonymousUser, reference: str) -> int | None:
+    """The id of the fraud tip with this reference if the user may open it, else None."""
+    from toandan.tips import selectors
+    from toandan.tips.models import CategoryGroup
+
+    tip = selectors.tip_get_for_staff(user=user, reference=reference)
+    if tip is None or tip.category.group != CategoryGroup.FRAUD:
+        return None
+    return int(tip.pk)
