@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.test import Client
 
 from toandan.accounts.models import User
@@ -160,14 +161,20 @@ SCENARIOS = (
 
 def _send_tip(category: str, report: DemoReport, address: str) -> str | None:
     """A citizen's tip through the public intake API; its reference, or None if refused."""
-    client = Client(REMOTE_ADDR=address)
+    host = next((h.lstrip(".") for h in settings.ALLOWED_HOSTS if h not in ("*", "")), "localhost")
+    client = Client(REMOTE_ADDR=address, HTTP_HOST=host)
     body = {
         "category": category,
         "description": report.description,
         "province": HANOI,
         "commune": report.commune,
     }
-    response = client.post("/api/v1/tips", json.dumps(body), content_type="application/json")
+    response = client.post(
+        "/api/v1/tips",
+        json.dumps(body),
+        content_type="application/json",
+        secure=bool(getattr(settings, "SECURE_SSL_REDIRECT", False)),
+    )
     if response.status_code != 201:
         return None
     return str(response.json()["reference"])
