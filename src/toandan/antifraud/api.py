@@ -276,3 +276,19 @@ def appeal(request: HttpRequest, payload: AppealIn) -> Status[Any]:
             "status": submitted.appeal.status,
         },
     )
+
+
+class BareOut(Schema):
+    items: list[CheckItemOut]
+
+
+@router.get("/bench/bare", response={200: BareOut}, auth=None, include_in_schema=False)
+@public
+def bench_bare(request: HttpRequest, q: str = "") -> dict[str, Any]:
+    """`make bench BENCH_ARGS=fraud`'s baseline: the same route, middleware and schema as the
+    check with no work behind it. Answers 404 unless TOANDAN_BENCH_ENDPOINTS is on."""
+    from django.conf import settings
+
+    if not settings.TOANDAN_BENCH_ENDPOINTS:
+        raise HttpError(404, "not found")
+    return {"items": []}

@@ -33,6 +33,7 @@ from toandan.antifraud.models import (
     OfficialEntry,
     ScamType,
 )
+from toandan.core.process_cache import ProcessCache
 from toandan.identifiers import Identifier, Kind
 from toandan.identifiers.links import host_of, registrable_domain
 
@@ -42,6 +43,7 @@ NO_INFORMATION = "no_information"
 OFFICIAL = "official"
 VERDICTS = (VERIFIED, UNDER_VERIFICATION, NO_INFORMATION, OFFICIAL)
 RANGE_PADDED_SIZE = 64
+LISTED = frozenset({IndicatorStatus.REPORTED.value, IndicatorStatus.VERIFIED.value})
 MAX_IDENTIFIERS = 20
 
 
@@ -61,6 +63,16 @@ class Verdict:
     official_owner: str = ""
     matched: str = ""  # what matched when not the identifier itself (the site's domain)
     indicator_id: int | None = None
+
+
+def _load_officials(_key: None) -> dict[tuple[str, str], OfficialEntry]:
+    return {(o.kind, o.value): o for o in OfficialEntry.objects.all()}
+
+
+# The curated list is short and changes rarely: kept per process, dropped on a save.
+_officials: ProcessCache[None, dict[tuple[str, str], OfficialEntry]] = ProcessCache(
+    "antifraud.officials", _load_officials, senders=[OfficialEntry]
+)
 
 
 def _candidates(identifier: Identifier) -> list[tuple[str, str]]:
@@ -95,17 +107,17 @@ def verdicts_for(identifiers: list[Identifier], *, now: dt.datetime | None = Non
     keys = {key: identifier for identifier in identifiers for key in _candidates(identifier)}
     if not keys:
         return []
-    match = Q()
-    for kind, value in keys:
-        match |= Q(kind=kind, value=value)
-    officials = {(o.kind, o.value): o for o in OfficialEntry.objects.filter(match)}
+    # IN on both columns of the (kind, value, source) index: one index probe per pair on
+    # SQLite and PostgreSQL (an OR of pairs made SQLite scan); stray pairs are dropped below.
+    match = Q(kind__in={kind for kind, _value in keys}, value__in={value for _kind, value in keys})
+    official_list = _officials.get(None) or {}
+    officials = {key: official_list[key] for key in keys if key in official_list}
     listed: dict[tuple[str, str], list[Indicator]] = {}
-    for indicator in (
-        Indicator.objects.filter(match)
-        .filter(status__in=(IndicatorStatus.REPORTED, IndicatorStatus.VERIFIED))
-        .select_related("scam_type")
-    ):
-        listed.setdefault((indicator.kind, indicator.value), []).append(indicator)
+    # The status is checked here, not in SQL: a condition on it lets a planner prefer the
+    # status index (nearly every row is verified) and scan the table.
+    for indicator in Indicator.objects.filter(match).select_related("scam_type"):
+        if (indicator.kind, indicator.value) in keys and indicator.status in LISTED:
+            listed.setdefault((indicator.kind, indicator.value), []).append(indicator)
     reports_to_show = listing_rule().reports_to_show
     result = []
     for identifier in identifiers:
@@ -185,12 +197,13 @@ def range_lookup(prefix: str, *, now: dt.datetime | None = None) -> list[RangeEn
     now = now or timezone.now()
     reports_to_show = listing_rule().reports_to_show
     entries = []
-    rows = Indicator.objects.filter(
-        digest__startswith=prefix,
-        status__in=(IndicatorStatus.REPORTED, IndicatorStatus.VERIFIED),
-    ).only("digest", "status", "report_count", "expires_at")
+    # A range, not LIKE: both SQLite and PostgreSQL (non-C collations) use the index for it.
+    upper = f"{int(prefix, 16) + 1:0{len(prefix)}x}" if prefix != "f" * len(prefix) else "g"
+    rows = Indicator.objects.filter(digest__gte=prefix, digest__lt=upper).only(
+        "digest", "status", "report_count", "expires_at"
+    )
     for indicator in rows:
-        shown = _visible(indicator, now, reports_to_show)
+        shown = _visible(indicator, now, reports_to_show) if indicator.status in LISTED else None
         if shown is not None:
             entries.append(RangeEntry(indicator.digest[len(prefix) :], shown))
     size = max(RANGE_PADDED_SIZE, -(-len(entries) // RANGE_PADDED_SIZE) * RANGE_PADDED_SIZE)

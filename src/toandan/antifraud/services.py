@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +37,7 @@ from toandan.antifraud.models import (
     ScamType,
 )
 from toandan.audit.services import audit_record
+from toandan.core.process_cache import ProcessCache
 from toandan.identifiers import Identifier
 from toandan.orgs.models import OrgUnit
 from toandan.tips.interface.fraud import FraudTipIdentifiers
@@ -56,9 +59,19 @@ class AntifraudError(Exception):
         self.field = field
 
 
+def _load_rule(_key: None) -> ListingRule | None:
+    return ListingRule.objects.filter(active=True).first()
+
+
+_rule_cache: ProcessCache[None, ListingRule] = ProcessCache(
+    "antifraud.listing_rule", _load_rule, senders=[ListingRule]
+)
+
+
 def listing_rule() -> ListingRule:
-    """The rule in force: the newest active row (seeded by migration 0002)."""
-    return ListingRule.objects.filter(active=True).first() or DEFAULT_RULE
+    """The rule in force: the newest active row (seeded by migration 0002), kept per process
+    (`toandan.core.process_cache`: dropped on a save, at most 10 s old otherwise)."""
+    return _rule_cache.get(None) or DEFAULT_RULE
 
 
 def _expiry(last_seen: dt.datetime, rule: ListingRule) -> dt.datetime:
@@ -367,14 +380,38 @@ def appeal_decide(
 # --- Lookups: counted, never recorded ----------------------------------------------------------
 
 
+# Counts wait in the process and reach the database at most every FLUSH_SECONDS (a lookup
+# costs no write and no transaction; a crash loses at most those seconds of counts).
+FLUSH_SECONDS = 5.0
+_pending: dict[tuple[dt.date, str, str], int] = {}
+_pending_lock = threading.Lock()
+_last_flush = [time.monotonic()]
+
+
 def lookups_count(counts: dict[tuple[str, str], int], *, day: dt.date | None = None) -> None:
     """Add to the per-day counters by (identifier kind, verdict). Nothing else about a lookup
     is kept: not the identifier, not the client."""
     if not counts:
         return
     day = day or timezone.localdate()
-    with transaction.atomic():
+    with _pending_lock:
         for (kind, verdict), number in counts.items():
+            _pending[(day, kind, verdict)] = _pending.get((day, kind, verdict), 0) + number
+        due = time.monotonic() - _last_flush[0] >= FLUSH_SECONDS
+    if due:
+        lookups_flush()
+
+
+def lookups_flush() -> int:
+    """Write the waiting counts (statistics and the tests call it before reading)."""
+    with _pending_lock:
+        batch = dict(_pending)
+        _pending.clear()
+        _last_flush[0] = time.monotonic()
+    if not batch:
+        return 0
+    with transaction.atomic():
+        for (day, kind, verdict), number in batch.items():
             updated = LookupCount.objects.filter(day=day, kind=kind, verdict=verdict).update(
                 count=F("count") + number
             )
@@ -388,6 +425,7 @@ def lookups_count(counts: dict[tuple[str, str], int], *, day: dt.date | None = N
                     LookupCount.objects.filter(day=day, kind=kind, verdict=verdict).update(
                         count=F("count") + number
                     )
+    return sum(batch.values())
 
 
 # --- Imports -----------------------------------------------------------------------------------
@@ -464,3 +502,37 @@ def fraud_check(text: str) -> list[Any]:
         counts[key] = counts.get(key, 0) + 1
     lookups_count(counts)
     return verdicts
+
+
+# --- Reference data (the admin saves through these) ---------------------------------------------
+
+
+def reference_save(*, actor: Any, obj: Any, changed: list[str]) -> None:
+    """Save a scam type, listing rule or official entry, with its audit event."""
+    from toandan.antifraud.models import ListingRule, OfficialEntry, ScamType
+
+    actions = {
+        ScamType: AntifraudAction.SCAM_TYPE_SAVE,
+        ListingRule: AntifraudAction.LISTING_RULE_SAVE,
+        OfficialEntry: AntifraudAction.OFFICIAL_ENTRY_SAVE,
+    }
+    with transaction.atomic():
+        obj.full_clean()
+        obj.save()
+        audit_record(
+            actor=actor,
+            action=actions[type(obj)],
+            target=obj,
+            data={"changed": sorted(changed), "shown": str(obj)},
+        )
+
+
+def official_entry_delete(*, actor: Any, entry: Any) -> None:
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=AntifraudAction.OFFICIAL_ENTRY_DELETE,
+            target=entry,
+            data={"shown": str(entry)},
+        )
+        entry.delete()

@@ -32,7 +32,10 @@ SCAM_SMS = (
 def _fresh(settings: LazySettings) -> Iterator[None]:
     settings.TOANDAN_RECEIPT_ARGON2_TIME_COST = 1
     settings.TOANDAN_RECEIPT_ARGON2_MEMORY_KIB = 64
+    from toandan.antifraud import services
+
     forget_cached_reference_data()
+    services.lookups_flush()  # no count of another test's lookups
     yield
     forget_cached_reference_data()
 

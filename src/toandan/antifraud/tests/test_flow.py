@@ -168,6 +168,7 @@ def test_a_new_report_reopens_an_expired_indicator(
 
 def test_checks_are_counted_not_recorded(fraud_tip: Any) -> None:
     services.fraud_check("Gọi 0531 234 567 hoặc vào hotro-vcb.example")
+    services.lookups_flush()
     counts = {(c.kind, c.verdict): c.count for c in LookupCount.objects.all()}
     assert counts == {("phone", "no_information"): 1, ("url", "no_information"): 1}
     stored = " ".join(str(v) for row in LookupCount.objects.values() for v in row.values())

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from toandan.web.tests.browser.checks import serious_violations
+from toandan.web.tests.browser.checks import serious_violations as axe_violations
 from toandan.web.tests.browser.conftest import DEMO_PASSWORD, _context
 
 pytestmark = pytest.mark.browser
@@ -27,6 +27,23 @@ SCAM_SMS = (
     "giaohang-nhanh.example/thanh-toan hoac goi " + NEW_NUMBER + ". Chuyen khoan vao "
     "STK 0000 5555 6666 MinhHoaBank. Khong phai hotline 1900 54 54 13 cua Vietcombank."
 )
+
+
+def serious_violations(page: Page) -> list[str]:
+    """axe on a scriptable copy of the page: axe never settles in a page without JavaScript
+    (the same trick as the tips journeys: same DOM and styles, scripts blocked)."""
+    browser = page.context.browser
+    assert browser is not None
+    origin = re.match(r"https?://[^/]+", page.url)
+    assert origin is not None
+    copy = browser.new_context(viewport=page.viewport_size, locale="vi-VN").new_page()
+    try:
+        copy.route(re.compile(r"\.js(\?.*)?$"), lambda route: route.abort())
+        copy.goto(f"{origin.group(0)}/healthz")
+        copy.set_content(page.content(), wait_until="load")
+        return axe_violations(copy)
+    finally:
+        copy.context.close()
 
 
 def shoot(page: Page, step: str) -> None:
