@@ -209,6 +209,29 @@ def indicators(
     }
 
 
+@router.get(
+    "/indicators/export",
+    response={200: Any, 403: ErrorOut, 422: ErrorOut},
+    auth=ApiAuth(),
+    summary="Verified indicators as STIX 2.1 or CSV (staff)",
+)
+def indicators_export(request: HttpRequest, format: str = "stix", source: str = "police") -> Any:
+    """`format`: stix (a STIX 2.1 bundle) or csv; `source`: police (default) or imported,
+    never both in one file."""
+    from django.http import HttpResponse
+
+    from toandan.antifraud import exchange
+    from toandan.antifraud.models import IndicatorSource
+
+    _police(request)
+    if format not in ("stix", "csv") or source not in IndicatorSource.values:
+        raise HttpError(422, "format must be stix or csv; source police or imported")
+    indicators = exchange.indicators_in_force(source=source)
+    if format == "stix":
+        return HttpResponse(exchange.export_stix(indicators), content_type="application/json")
+    return HttpResponse(exchange.export_csv(indicators), content_type="text/csv")
+
+
 class DecisionIn(Schema):
     action: str = Field(description="verify, reject, delist or relist")
     reason: str = ""

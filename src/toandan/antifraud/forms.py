@@ -58,3 +58,15 @@ class AppealForm(forms.Form):
 
 class ReceiptForm(forms.Form):
     receipt = forms.CharField(label=_("Appeal receipt (20 digits)"), max_length=40)
+
+
+class ImportForm(forms.Form):
+    source = forms.CharField(
+        label=_("Source (the partner the list comes from)"),
+        max_length=200,
+        help_text=_("E.g. “Ngân hàng X – danh sách cảnh báo”: shown next to each imported entry."),
+    )
+    upload = forms.FileField(
+        label=_("File (STIX 2.1 JSON bundle or CSV)"),
+        help_text=_("CSV columns: kind, value, first_seen, expires_at (the export's columns)."),
+    )

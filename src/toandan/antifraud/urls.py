@@ -19,4 +19,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="staff_indicator_act",
     ),
     path("staff/appeals/<int:appeal_id>/", views.staff_appeal, name="staff_appeal"),
+    path("staff/export/<str:fmt>/", views.staff_export, name="staff_export"),
+    path("staff/import/", views.staff_import, name="staff_import"),
 ]

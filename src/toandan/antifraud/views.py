@@ -19,9 +19,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from toandan.accounts.models import POLICE_ROLES
+from toandan.accounts.models import POLICE_ROLES, Role
 from toandan.antifraud import machines, selectors, services
-from toandan.antifraud.forms import AppealForm, CheckForm, ConfirmForm, ReasonForm, ReceiptForm
+from toandan.antifraud.forms import (
+    AppealForm,
+    CheckForm,
+    ConfirmForm,
+    ImportForm,
+    ReasonForm,
+    ReceiptForm,
+)
 from toandan.antifraud.models import IndicatorStatus, ScamType
 from toandan.core.access import public, staff_required
 from toandan.tips.interface import fraud as tips_fraud
@@ -263,3 +270,61 @@ def staff_appeal(request: HttpRequest, appeal_id: int) -> HttpResponse:
             messages.success(request, _("The appeal was decided."))
             return redirect("antifraud:staff_appeal", appeal_id=appeal_id)
     return render(request, "antifraud/staff_appeal.html", {"appeal": appeal, "form": form})
+
+
+EXPORT_MAX_BYTES = 20 * 1024 * 1024
+
+
+@staff_required(POLICE_ROLES, description="police: export verified indicators")
+@require_http_methods(["GET"])
+def staff_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Verified indicators in force as STIX 2.1 or CSV; `?source=imported` exports the
+    imported ones instead (labelled with their source), never both in one file."""
+    from toandan.antifraud import exchange
+    from toandan.antifraud.models import IndicatorSource
+
+    source = request.GET.get("source", IndicatorSource.POLICE)
+    if source not in IndicatorSource.values or fmt not in ("stix", "csv"):
+        raise Http404
+    indicators = exchange.indicators_in_force(source=source)
+    if fmt == "stix":
+        response = HttpResponse(exchange.export_stix(indicators), content_type="application/json")
+        name = f"toandan-indicators-{source}.stix.json"
+    else:
+        response = HttpResponse(exchange.export_csv(indicators), content_type="text/csv")
+        name = f"toandan-indicators-{source}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@staff_required({Role.POLICE_LEADER.value}, description="police leaders: import a partner list")
+@require_http_methods(["GET", "POST"])
+def staff_import(request: HttpRequest) -> HttpResponse:
+    from toandan.antifraud import exchange
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    rejected: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["upload"]
+        if upload.size > EXPORT_MAX_BYTES:
+            form.add_error("upload", _("The file is too large."))
+        else:
+            text = upload.read().decode("utf-8", errors="replace")
+            parsed = (
+                exchange.parse_stix(text)
+                if text.lstrip().startswith("{")
+                else exchange.parse_csv(text)
+            )
+            rejected = parsed.rejected[:50]
+            try:
+                result = services.indicators_import(
+                    actor=_user(request), source_name=form.cleaned_data["source"], rows=parsed.rows
+                )
+            except services.AntifraudError as error:
+                form.add_error(error.field or None, error.message)
+    return render(
+        request,
+        "antifraud/staff_import.html",
+        {"form": form, "result": result, "rejected": rejected},
+    )

@@ -128,3 +128,16 @@ def test_appeal_through_the_api_returns_a_receipt(
     body["identifier"] = "Vietcombank 0011009999999"
     response = client.post("/api/v1/fraud/appeals", json.dumps(body), "application/json")
     assert response.status_code == 422
+
+
+def test_staff_export_as_stix_and_csv(
+    fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any
+) -> None:
+    _verified(fraud_tip, officer_hoan_kiem, officer2_hoan_kiem)
+    staff = _bearer(officer_hoan_kiem)
+    stix = staff.get("/api/v1/fraud/indicators/export", {"format": "stix"})
+    assert stix.status_code == 200
+    assert "x-toandan-bank-account" in stix.content.decode()
+    csv_text = staff.get("/api/v1/fraud/indicators/export", {"format": "csv"}).content.decode()
+    assert "970436:0011004567890" in csv_text
+    assert Client().get("/api/v1/fraud/indicators/export").status_code == 401
