@@ -19,6 +19,8 @@ class AntifraudAction(StrEnum):
     APPEAL_SUBMIT = "antifraud.appeal.submit"
     APPEAL_UPHOLD = "antifraud.appeal.uphold"
     APPEAL_REJECT = "antifraud.appeal.reject"
+    WARNING_CREATE = "antifraud.warning.create"
+    WARNING_PUBLISH = "antifraud.warning.publish"
     # Edits in the admin.
     SCAM_TYPE_SAVE = "antifraud.scam_type.save"
     LISTING_RULE_SAVE = "antifraud.listing_rule.save"

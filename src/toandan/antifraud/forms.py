@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from toandan.antifraud.models import IdentifierKind
+from toandan.antifraud.models import IdentifierKind, ScamType
+from toandan.orgs.models import OrgUnit
 
 CHECK_MAX = 5000
 
@@ -70,3 +73,26 @@ class ImportForm(forms.Form):
         label=_("File (STIX 2.1 JSON bundle or CSV)"),
         help_text=_("CSV columns: kind, value, first_seen, expires_at (the export's columns)."),
     )
+
+
+class WarningForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    scam_type = forms.ModelChoiceField(
+        label=_("Scam"), queryset=ScamType.objects.all(), required=False
+    )
+    how_it_works = forms.CharField(
+        label=_("How the scam works"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    what_to_do = forms.CharField(
+        label=_("What to do"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    audience = forms.ModelChoiceField(
+        label=_("Audience: the members of this unit and of the units below it"),
+        queryset=OrgUnit.objects.none(),
+    )
+
+    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["audience"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = units if units is not None else OrgUnit.objects.none()

@@ -235,3 +235,60 @@ class LookupCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind} {self.verdict}: {self.count}"
+
+
+class WarningStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class FraudWarning(models.Model):
+    """A warning (cảnh báo) written by police or union staff for an audience: the members of
+    a unit's subtree (a province's communes, a district's union branches) are told in the app
+    and by email; the public page and the Atom feed list it once published."""
+
+    title = models.CharField(_("title"), max_length=200)
+    scam_type = models.ForeignKey(
+        ScamType, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("scam type"),
+    )  # fmt: skip
+    how_it_works = models.TextField(_("how the scam works"))
+    what_to_do = models.TextField(_("what to do"))
+    audience = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("audience (unit and the units below it)"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=WarningStatus.choices, default=WarningStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-published_at", "-created_at")
+        verbose_name = _("fraud warning")
+        verbose_name_plural = _("fraud warnings")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WarningReach(models.Model):
+    """How far a warning went, per unit: notifications sent to its members, and visits
+    through the link they got. Never per person."""
+
+    warning = models.ForeignKey(FraudWarning, on_delete=models.CASCADE, related_name="reach")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    sent = models.PositiveIntegerField(default=0)
+    opened = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["warning", "unit"], name="af_reach_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.warning_id}@{self.unit_id}: {self.sent}/{self.opened}"

@@ -16,18 +16,20 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Min, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from toandan.accounts.models import POLICE_ROLES
+from toandan.accounts.models import POLICE_ROLES, Role
 from toandan.accounts.selectors import active_role_assignments
-from toandan.antifraud import events, machines
+from toandan.antifraud import events, machines, notices  # noqa: F401 - registers the kind
 from toandan.antifraud.audit_actions import AntifraudAction
 from toandan.antifraud.hashing import digest_of
 from toandan.antifraud.models import (
     Appeal,
+    FraudWarning,
     Indicator,
     IndicatorReport,
     IndicatorSource,
@@ -35,6 +37,8 @@ from toandan.antifraud.models import (
     ListingRule,
     LookupCount,
     ScamType,
+    WarningReach,
+    WarningStatus,
 )
 from toandan.audit.services import audit_record
 from toandan.core.process_cache import ProcessCache
@@ -536,3 +540,118 @@ def official_entry_delete(*, actor: Any, entry: Any) -> None:
             data={"shown": str(entry)},
         )
         entry.delete()
+
+
+# --- Warnings ----------------------------------------------------------------------------------
+
+WARNING_ROLES = POLICE_ROLES | {Role.UNION_CADRE.value, Role.UNION_LEADER.value}
+
+
+def may_write_warning(actor: Any, audience: OrgUnit) -> bool:
+    """Police and union staff, for an audience inside their jurisdiction."""
+    from toandan.accounts.selectors import user_jurisdiction
+
+    return user_jurisdiction(actor, WARNING_ROLES).covers_org_path(audience.path)
+
+
+def warning_create(
+    *,
+    actor: AbstractBaseUser,
+    title: str,
+    how_it_works: str,
+    what_to_do: str,
+    audience: OrgUnit,
+    scam_type: ScamType | None = None,
+    now: dt.datetime | None = None,
+) -> FraudWarning:
+    if not may_write_warning(actor, audience):
+        raise AntifraudError(_("You may not warn this audience."), field="audience")
+    warning = FraudWarning(
+        title=title.strip(),
+        how_it_works=how_it_works.strip(),
+        what_to_do=what_to_do.strip(),
+        audience=audience,
+        scam_type=scam_type,
+        created_by_id=actor.pk,
+        created_at=now or timezone.now(),
+    )
+    with transaction.atomic():
+        warning.full_clean()
+        warning.save()
+        audit_record(
+            actor=actor,
+            action=AntifraudAction.WARNING_CREATE,
+            target=warning,
+            data={"audience": audience.code},
+        )
+    return warning
+
+
+def warning_publish(
+    *, actor: AbstractBaseUser, warning: FraudWarning, now: dt.datetime | None = None
+) -> int:
+    """Publish: on the public page and feed, and each member of the audience's units (every
+    active role holder in the subtree) gets an in-app notification and, with an address, an
+    email. Reach is counted per unit. Returns the number of members told."""
+    from toandan.accounts.models import RoleAssignment
+    from toandan.antifraud.notices import FRAUD_WARNING
+    from toandan.notifications.services import Notice, email_text, notices_send
+
+    if not may_write_warning(actor, warning.audience):
+        raise AntifraudError(_("You may not warn this audience."))
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        locked = FraudWarning.objects.select_for_update().get(pk=warning.pk)
+        if locked.status == WarningStatus.PUBLISHED:
+            raise AntifraudError(_("This warning is already published."))
+        assignments = (
+            RoleAssignment.objects.filter(org_unit__path__startswith=locked.audience.path)
+            .filter(valid_from__lte=today)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+            .select_related("user", "org_unit")
+            .order_by("org_unit_id", "user_id")
+        )
+        unit_of: dict[int, int] = {}
+        emails: dict[int, str] = {}
+        for assignment in assignments:
+            if assignment.user.is_active:
+                unit_of.setdefault(assignment.user_id, assignment.org_unit_id)
+                emails[assignment.user_id] = assignment.user.email or ""
+        sent: dict[int, int] = {}
+        notices = []
+        for user_id, unit_id in unit_of.items():
+            sent[unit_id] = sent.get(unit_id, 0) + 1
+            link = reverse("antifraud:warning", args=[locked.pk]) + f"?u={unit_id}"
+            notices.append(
+                Notice(
+                    user_id=user_id,
+                    kind=FRAUD_WARNING,
+                    title=_("Fraud warning: %(title)s") % {"title": locked.title},
+                    body=locked.what_to_do[:300],
+                    link=link,
+                    email=emails[user_id],
+                    email_body=email_text(locked.title, locked.how_it_works, locked.what_to_do),
+                )
+            )
+        notices_send(notices=notices)
+        WarningReach.objects.bulk_create(
+            [WarningReach(warning=locked, unit_id=unit, sent=count) for unit, count in sent.items()]
+        )
+        locked.status = WarningStatus.PUBLISHED
+        locked.published_at = now
+        locked.save(update_fields=["status", "published_at"])
+        audit_record(
+            actor=actor,
+            action=AntifraudAction.WARNING_PUBLISH,
+            target=locked,
+            data={"members": len(unit_of), "units": len(sent)},
+        )
+    return len(unit_of)
+
+
+def warning_opened(*, warning: FraudWarning, unit_id: int | None) -> None:
+    """A visit through the link a unit's members got: +1 for that unit, nothing per person."""
+    if unit_id is None:
+        return
+    WarningReach.objects.filter(warning=warning, unit_id=unit_id).update(opened=F("opened") + 1)

@@ -10,7 +10,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("appeal/", views.appeal_new, name="appeal"),
     path("appeal/receipt/", views.appeal_receipt, name="appeal_receipt"),
     path("appeal/status/", views.appeal_status, name="appeal_status"),
+    path("warnings/", views.warnings_list, name="warnings"),
+    path("warnings/feed.atom", views.warnings_feed, name="warnings_feed"),
+    path("warnings/<int:warning_id>/", views.warning_detail, name="warning"),
+    path("warnings/<int:warning_id>/card.png", views.warning_card, name="warning_card"),
     path("staff/", views.staff_queue, name="staff_queue"),
+    path("staff/warnings/", views.staff_warnings, name="staff_warnings"),
+    path("staff/warnings/<int:warning_id>/", views.staff_warning, name="staff_warning"),
     path("staff/tips/<int:tip_id>/", views.staff_tip, name="staff_tip"),
     path("staff/indicators/<int:indicator_id>/", views.staff_indicator, name="staff_indicator"),
     path(

@@ -12,9 +12,11 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -28,6 +30,7 @@ from toandan.antifraud.forms import (
     ImportForm,
     ReasonForm,
     ReceiptForm,
+    WarningForm,
 )
 from toandan.antifraud.models import IndicatorStatus, ScamType
 from toandan.core.access import public, staff_required
@@ -328,3 +331,137 @@ def staff_import(request: HttpRequest) -> HttpResponse:
         "antifraud/staff_import.html",
         {"form": form, "result": result, "rejected": rejected},
     )
+
+
+# --- Warnings ----------------------------------------------------------------------------------
+
+
+def _published() -> Any:
+    from toandan.antifraud.models import FraudWarning, WarningStatus
+
+    return FraudWarning.objects.filter(status=WarningStatus.PUBLISHED).select_related(
+        "scam_type", "audience"
+    )
+
+
+@require_http_methods(["GET"])
+def warnings_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "antifraud/warnings.html", {"warnings": _published()[:50]})
+
+
+warnings_list = public(warnings_list, description="published fraud warnings")
+
+
+@require_http_methods(["GET"])
+def warning_detail(request: HttpRequest, warning_id: int) -> HttpResponse:
+    """A warning; `?u=<unit>` (the link its members got) counts one visit for that unit."""
+    warning = _published().filter(pk=warning_id).first()
+    if warning is None:
+        raise Http404
+    unit = request.GET.get("u", "")
+    services.warning_opened(warning=warning, unit_id=int(unit) if unit.isdigit() else None)
+    return render(request, "antifraud/warning.html", {"warning": warning})
+
+
+warning_detail = public(warning_detail)
+
+
+@require_http_methods(["GET"])
+def warning_card(request: HttpRequest, warning_id: int) -> HttpResponse:
+    from toandan.antifraud.card import warning_card_png
+
+    warning = _published().filter(pk=warning_id).first()
+    if warning is None:
+        raise Http404
+    png = warning_card_png(
+        heading=_("Fraud warning"),
+        title=warning.title,
+        advice=warning.what_to_do,
+        footer=_("Check a number or link: %(site)s/fraud/") % {"site": request.get_host()},
+    )
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+warning_card = public(warning_card)
+
+
+class WarningsFeed(Feed):  # type: ignore[type-arg]
+    feed_type = Atom1Feed
+    link = "/fraud/warnings/"
+
+    def title(self) -> str:
+        return _("Fraud warnings")
+
+    def subtitle(self) -> str:
+        return _("Warnings about scams from the police and the Women's Union.")
+
+    def items(self) -> Any:
+        return _published()[:30]
+
+    def item_title(self, item: Any) -> str:
+        return str(item.title)
+
+    def item_description(self, item: Any) -> str:
+        return f"{item.how_it_works}\n\n{item.what_to_do}"
+
+    def item_link(self, item: Any) -> str:
+        return reverse("antifraud:warning", args=[item.pk])
+
+    def item_pubdate(self, item: Any) -> Any:
+        return item.published_at
+
+
+warnings_feed = public(WarningsFeed(), description="Atom feed of published fraud warnings")
+
+
+@staff_required(services.WARNING_ROLES, description="police and union staff: warnings")
+@require_http_methods(["GET", "POST"])
+def staff_warnings(request: HttpRequest) -> HttpResponse:
+    """Write a warning for an audience in one's jurisdiction; the list of one's warnings."""
+    from toandan.accounts.selectors import jurisdiction_org_units
+    from toandan.antifraud.models import FraudWarning
+
+    user = _user(request)
+    units = jurisdiction_org_units(user, services.WARNING_ROLES).order_by("path")[:500]
+    form = WarningForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            warning = services.warning_create(
+                actor=user,
+                title=form.cleaned_data["title"],
+                how_it_works=form.cleaned_data["how_it_works"],
+                what_to_do=form.cleaned_data["what_to_do"],
+                audience=form.cleaned_data["audience"],
+                scam_type=form.cleaned_data["scam_type"],
+            )
+        except services.AntifraudError as error:
+            form.add_error(error.field or None, error.message)
+        else:
+            return redirect("antifraud:staff_warning", warning_id=warning.pk)
+    mine = FraudWarning.objects.filter(created_by_id=user.pk).select_related("audience")[:50]
+    return render(request, "antifraud/staff_warnings.html", {"form": form, "mine": mine})
+
+
+@staff_required(services.WARNING_ROLES, description="police and union staff: one warning")
+@require_http_methods(["GET", "POST"])
+def staff_warning(request: HttpRequest, warning_id: int) -> HttpResponse:
+    from toandan.antifraud.models import FraudWarning
+
+    user = _user(request)
+    warning = FraudWarning.objects.filter(pk=warning_id).select_related("audience").first()
+    if warning is None or not services.may_write_warning(user, warning.audience):
+        raise Http404
+    if request.method == "POST":
+        try:
+            told = services.warning_publish(actor=user, warning=warning)
+        except services.AntifraudError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Published: %(count)s members were told.") % {"count": told}
+            )
+        return redirect("antifraud:staff_warning", warning_id=warning_id)
+    reach = warning.reach.select_related("unit").order_by("unit__path")
+    return render(request, "antifraud/staff_warning.html", {"warning": warning, "reach": reach})
