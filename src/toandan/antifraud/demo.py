@@ -216,6 +216,42 @@ def _already_loaded(scenario: Scenario) -> bool:
     )
 
 
+DEMO_WARNING = (
+    "Cảnh báo: giả danh bưu tá thu phí giao hàng qua đường dẫn lạ",
+    (
+        "Đối tượng gọi điện hoặc nhắn tin báo bạn có bưu kiện bị giữ, yêu cầu bấm vào đường "
+        "dẫn (ví dụ giaohang-nhanh.example) để trả phí vài chục nghìn đồng. Trang giả yêu cầu "
+        "nhập số thẻ và mã OTP, sau đó tài khoản bị trừ tiền."
+    ),
+    (
+        "Không bấm đường dẫn trong tin nhắn lạ, không cung cấp mã OTP. Kiểm tra số điện thoại, "
+        "đường dẫn tại trang Tra cứu lừa đảo. Nếu đã chuyển tiền, gọi ngay tổng đài ngân hàng "
+        "và báo Công an nơi gần nhất."
+    ),
+)
+
+
+def _demo_warning(users: dict[str, User]) -> bool:
+    from toandan.antifraud.models import FraudWarning, ScamType
+    from toandan.orgs.models import OrgUnit
+
+    leader = users.get(VERIFIER)
+    audience = OrgUnit.objects.filter(code="CA-01").first()
+    title, how, what = DEMO_WARNING
+    if leader is None or audience is None or FraudWarning.objects.filter(title=title).exists():
+        return False
+    warning = services.warning_create(
+        actor=leader,
+        title=title,
+        how_it_works=how,
+        what_to_do=what,
+        audience=audience,
+        scam_type=ScamType.objects.filter(code="parcel-prize").first(),
+    )
+    services.warning_publish(actor=leader, warning=warning)
+    return True
+
+
 def load_demo() -> str:
     users = {
         user.username: user
@@ -228,8 +264,10 @@ def load_demo() -> str:
         if _already_loaded(scenario):
             continue
         created += _load_scenario(scenario, users, number)
+    warned = _demo_warning(users)
     verified = Indicator.objects.filter(status=IndicatorStatus.VERIFIED).count()
     return (
-        f"{created} indicators created from demo fraud tips ({verified} verified). "
+        f"{created} indicators created from demo fraud tips ({verified} verified)"
+        f"{', a warning published' if warned else ''}. "
         "Try /fraud/ with: 0531 000 113, 0548 765 432, STK 0000 2222 3333 MinhHoaBank"
     )

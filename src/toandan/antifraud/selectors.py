@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from toandan.accounts.models import POLICE_ROLES
 from toandan.accounts.selectors import user_jurisdiction
@@ -36,6 +37,7 @@ from toandan.antifraud.models import (
 from toandan.core.process_cache import ProcessCache
 from toandan.identifiers import Identifier, Kind
 from toandan.identifiers.links import host_of, registrable_domain
+from toandan.tips.interface.fraud import channel_labels
 
 VERIFIED = "verified"
 UNDER_VERIFICATION = "under_verification"
@@ -278,3 +280,115 @@ class TipIdentifierRow:
     indicator: Indicator | None
     reported_here: bool
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+# --- Public monthly statistics -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthlyStats:
+    month: dt.date  # its first day
+    reports: int
+    identifiers_reported: int
+    verified: int
+    lookups: int
+    loss_vnd: int
+    by_scam_type: list[tuple[str, int, int]]  # (name, reports, loss)
+    by_kind: list[tuple[str, int]]
+    by_channel: list[tuple[str, int]]
+    by_province: list[tuple[str, int, int]]
+    lookups_by_verdict: list[tuple[str, int]]
+
+
+def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = month.replace(day=1)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    tz = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        dt.datetime.combine(end, dt.time.min, tzinfo=tz),
+    )
+
+
+def monthly_stats(month: dt.date) -> MonthlyStats:
+    """Counts for one month, like Scamwatch's monthly page: officers' reports (one per
+    identifier per tip), identifiers verified, lookups, losses reported, by scam type,
+    identifier kind, channel and province. Only counts: no tip, no identifier."""
+    from django.db.models import Count, Sum
+
+    from toandan.antifraud.models import IdentifierKind, LookupCount
+    from toandan.geo.models import AdminUnit, Generation, Level
+
+    start, end = month_bounds(month)
+    reports = IndicatorReport.objects.filter(created_at__gte=start, created_at__lt=end)
+    totals = reports.aggregate(
+        n=Count("id"), ids=Count("indicator_id", distinct=True), loss=Sum("loss_vnd")
+    )
+    verified = Indicator.objects.filter(
+        source=IndicatorSource.POLICE, verified_at__gte=start, verified_at__lt=end
+    ).count()
+    lookups = LookupCount.objects.filter(day__gte=start.date(), day__lt=end.date())
+    by_type = (
+        reports.values("indicator__scam_type__name_vi", "indicator__scam_type__name_en")
+        .annotate(n=Count("id"), loss=Sum("loss_vnd"))
+        .order_by("-n")
+    )
+    english = _english()
+    provinces = {
+        unit.code: unit.name
+        for unit in AdminUnit.objects.filter(generation=Generation.CURRENT, level=Level.PROVINCE)
+    }
+    kinds = dict(IdentifierKind.choices)
+    channels = channel_labels()
+    verdict_labels = {
+        VERIFIED: _("verified as fraud"),
+        UNDER_VERIFICATION: _("being verified"),
+        NO_INFORMATION: _("no information"),
+        OFFICIAL: _("official"),
+    }
+    return MonthlyStats(
+        month=start.date(),
+        reports=totals["n"] or 0,
+        identifiers_reported=totals["ids"] or 0,
+        verified=verified,
+        lookups=lookups.aggregate(n=Sum("count"))["n"] or 0,
+        loss_vnd=totals["loss"] or 0,
+        by_scam_type=[
+            (
+                (row["indicator__scam_type__name_en"] if english else None)
+                or row["indicator__scam_type__name_vi"]
+                or str(_("other")),
+                row["n"],
+                row["loss"] or 0,
+            )
+            for row in by_type
+        ],
+        by_kind=[
+            (str(kinds.get(row["indicator__kind"], row["indicator__kind"])), row["n"])
+            for row in reports.values("indicator__kind").annotate(n=Count("id")).order_by("-n")
+        ],
+        by_channel=[
+            (channels.get(row["channel"], row["channel"] or "—"), row["n"])
+            for row in reports.values("channel").annotate(n=Count("id")).order_by("-n")
+        ],
+        by_province=[
+            (
+                provinces.get(row["province_code"], row["province_code"] or "—"),
+                row["n"],
+                row["loss"] or 0,
+            )
+            for row in reports.values("province_code")
+            .annotate(n=Count("id"), loss=Sum("loss_vnd"))
+            .order_by("-n")
+        ],
+        lookups_by_verdict=[
+            (str(verdict_labels.get(row["verdict"], row["verdict"])), row["n"])
+            for row in lookups.values("verdict").annotate(n=Sum("count")).order_by("-n")
+        ],
+    )
+
+
+def _english() -> bool:
+    from django.utils import translation
+
+    return (translation.get_language() or "vi").startswith("en")

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("appeal/", views.appeal_new, name="appeal"),
     path("appeal/receipt/", views.appeal_receipt, name="appeal_receipt"),
     path("appeal/status/", views.appeal_status, name="appeal_status"),
+    path("statistics/", views.statistics_page, name="statistics"),
     path("warnings/", views.warnings_list, name="warnings"),
     path("warnings/feed.atom", views.warnings_feed, name="warnings_feed"),
     path("warnings/<int:warning_id>/", views.warning_detail, name="warning"),

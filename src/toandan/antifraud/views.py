@@ -465,3 +465,37 @@ def staff_warning(request: HttpRequest, warning_id: int) -> HttpResponse:
         return redirect("antifraud:staff_warning", warning_id=warning_id)
     reach = warning.reach.select_related("unit").order_by("unit__path")
     return render(request, "antifraud/staff_warning.html", {"warning": warning, "reach": reach})
+
+
+@require_http_methods(["GET"])
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    """The public monthly figures (`?month=2026-12`, default this month)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    month = today.replace(day=1)
+    raw = request.GET.get("month", "")
+    try:
+        if raw:
+            month = dt.date.fromisoformat(f"{raw[:7]}-01")
+    except ValueError:
+        month = today.replace(day=1)
+    if month > today:
+        month = today.replace(day=1)
+    stats = selectors.monthly_stats(month)
+    previous = (month - dt.timedelta(days=1)).replace(day=1)
+    following = (month + dt.timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "antifraud/statistics.html",
+        {
+            "stats": stats,
+            "previous": previous.strftime("%Y-%m"),
+            "following": following.strftime("%Y-%m") if following <= today else "",
+        },
+    )
+
+
+statistics_page = public(statistics_page, description="public monthly anti-fraud figures")

@@ -213,3 +213,28 @@ def test_walk_every_indicator_edge(
     _confirm(officer_hoan_kiem, fraud_tip())
     taken = set(StateChange.objects.filter(machine=INDICATOR.name).values_list("action", flat=True))
     assert taken == {t.action for t in INDICATOR.transitions}
+
+
+def test_the_public_monthly_page_counts_without_naming(
+    client: Any, fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any
+) -> None:
+    indicator = _confirm(officer_hoan_kiem, fraud_tip()).indicator
+    services.indicator_verify(actor=officer2_hoan_kiem, indicator=indicator)
+    services.fraud_check("0539 000 111")
+    services.lookups_flush()
+    response = client.get("/fraud/statistics/")
+    assert response.status_code == 200
+    stats = response.context["stats"]
+    assert stats.reports == 1
+    assert stats.verified == 1
+    assert stats.lookups == 1
+    assert stats.by_scam_type[0][1] == 1
+    page = response.content.decode()
+    assert "0011004567890" not in page
+    assert tip_reference_absent(page, fraud_tip)
+
+
+def tip_reference_absent(page: str, fraud_tip: Any) -> bool:
+    from toandan.antifraud.models import IndicatorReport
+
+    return all(r.tip_reference not in page for r in IndicatorReport.objects.all())

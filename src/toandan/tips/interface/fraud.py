@@ -117,3 +117,10 @@ def fraud_tip_id(user: AbstractBaseUser | AnonymousUser, reference: str) -> int 
     if tip is None or tip.category.group != CategoryGroup.FRAUD:
         return None
     return int(tip.pk)
+
+
+def channel_labels() -> dict[str, str]:
+    """How a tip came in (code -> label in the current language), for counts by channel."""
+    from toandan.tips.models import Channel
+
+    return {str(code): str(label) for code, label in Channel.choices}
