@@ -238,3 +238,32 @@ def tip_reference_absent(page: str, fraud_tip: Any) -> bool:
     from toandan.antifraud.models import IndicatorReport
 
     return all(r.tip_reference not in page for r in IndicatorReport.objects.all())
+
+
+def test_report_from_the_check_prefills_the_tip_intake(client: Any) -> None:
+    response = client.get(
+        "/fraud/report/", {"category": "fraud-parcel-prize", "identifier": "0549 111 222"}
+    )
+    assert response.status_code == 302
+    form = client.get(response["Location"]).context["form"]
+    assert form.initial["category"] == "fraud-parcel-prize"
+    assert "0549 111 222" in form.initial["description"]
+    # An unknown category is ignored, the identifier still comes through.
+    form = client.get("/tips/new/", {"category": "nope", "identifier": "x.example"}).context["form"]
+    assert "category" not in form.initial
+    assert "x.example" in form.initial["description"]
+
+
+def test_the_tip_page_links_to_the_identifiers_for_fraud_tips_only(
+    fraud_tip: Any, officer_hoan_kiem: Any
+) -> None:
+    from toandan.accounts.tests.factories import logged_in
+
+    browser = logged_in(officer_hoan_kiem)
+    fraud = fraud_tip()
+    theft = fraud_tip(description="Mất xe máy", category="theft")
+    page = browser.get(f"/tips/staff/t/{fraud.reference}/").content.decode()
+    assert f"/fraud/staff/tips/{fraud.pk}/" in page
+    page = browser.get(f"/tips/staff/t/{theft.reference}/").content.decode()
+    assert "/fraud/staff/tips/" not in page
+    assert browser.get(f"/fraud/staff/tips/{theft.pk}/").status_code == 404
