@@ -189,3 +189,22 @@ def test_check_report_verify_appeal_without_javascript(  # noqa: PLR0915 - one j
     page.get_by_role("button", name="Mở kiến nghị").click()
     expect(page.locator("main")).to_contain_text("Chủ thuê bao chứng minh SIM bị chiếm dụng.")
     shoot(page, "9-appeal-status")
+
+
+def test_warnings_and_monthly_figures_without_javascript(nojs: Page) -> None:
+    page = nojs
+    page.goto("/fraud/warnings/")
+    link = page.locator("main h2 a").first
+    expect(link).to_contain_text("giả danh bưu tá")
+    shoot(page, "10-warnings")
+    link.click()
+    expect(page.locator("main")).to_contain_text("Không bấm đường dẫn trong tin nhắn lạ")
+    image = page.locator("main img")
+    expect(image).to_be_visible()
+    assert page.evaluate("() => document.querySelector('main img').naturalWidth") == 1200
+    shoot(page, "11-warning")
+    feed = page.request.get("/fraud/warnings/feed.atom")
+    assert feed.headers["content-type"].startswith("application/atom+xml")
+    page.goto("/fraud/statistics/")
+    expect(page.locator("#fraud-summary")).to_contain_text("được xác minh là lừa đảo")
+    shoot(page, "12-statistics")
