@@ -17,6 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.params.functions import Path
 
 from toandan.accounts.api_auth import ApiAuth
 from toandan.accounts.models import POLICE_ROLES
@@ -30,6 +31,7 @@ from toandan.workflow.machine import WorkflowAccessError, WorkflowRefusedError
 router = Router(tags=["antifraud"])
 
 CHECK_MAX = 5000
+PREFIX_RE = r"^[0-9a-fA-F]+$"
 PAGE_MAX = 500
 
 
@@ -136,7 +138,10 @@ class RangeOut(Schema):
     summary="Hash-prefix lookup (k-anonymity)",
 )
 @public
-def range_(request: HttpRequest, prefix: str) -> dict[str, Any]:
+def range_(
+    request: HttpRequest,
+    prefix: str = Path(..., min_length=PREFIX_LENGTH, max_length=PREFIX_LENGTH, pattern=PREFIX_RE),
+) -> dict[str, Any]:
     """`prefix`: the first 5 lower-case hex characters of HMAC-SHA256(key, "kind:value"). The
     answer lists the remaining 59 characters of every listed digest with that prefix, padded
     with random ones to a fixed size; the client compares locally. See
