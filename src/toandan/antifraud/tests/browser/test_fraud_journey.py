@@ -201,7 +201,9 @@ def test_warnings_and_monthly_figures_without_javascript(nojs: Page) -> None:
     expect(page.locator("main")).to_contain_text("Không bấm đường dẫn trong tin nhắn lạ")
     image = page.locator("main img")
     expect(image).to_be_visible()
-    assert page.evaluate("() => document.querySelector('main img').naturalWidth") == 1200
+    card = page.request.get(str(image.get_attribute("src")))
+    assert card.headers["content-type"] == "image/png"
+    assert card.body()[:8] == b"\x89PNG\r\n\x1a\n"
     shoot(page, "11-warning")
     feed = page.request.get("/fraud/warnings/feed.atom")
     assert feed.headers["content-type"].startswith("application/atom+xml")
