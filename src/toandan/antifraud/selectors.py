@@ -253,14 +253,49 @@ def reports_of_tip(tip_id: int) -> dict[tuple[str, str], Indicator]:
     return {(r.indicator.kind, r.indicator.value): r.indicator for r in reports}
 
 
-def indicator_reports(indicator: Indicator) -> QuerySet[IndicatorReport]:
-    return indicator.reports.select_related("unit", "confirmed_by").order_by("received_at")
+def _within(user: Any) -> Q | None:
+    """Indicators with a report in the user's police jurisdiction (None: everywhere)."""
+    reach = user_jurisdiction(user, POLICE_ROLES)
+    if reach.all_org_units:
+        return None
+    within = Q(pk__in=[])
+    for path in reach.org_paths:
+        within |= Q(reports__unit__path__startswith=path)
+    return within
+
+
+def indicator_reports(indicator: Indicator, user: Any) -> QuerySet[IndicatorReport]:
+    """The reports of an indicator from the user's jurisdiction only: another unit's tip
+    references, units and officers are not shown to every police officer of the country."""
+    reports = indicator.reports.select_related("unit", "confirmed_by").order_by("received_at")
+    reach = user_jurisdiction(user, POLICE_ROLES)
+    if reach.all_org_units:
+        return reports
+    within = Q(pk__in=[])
+    for path in reach.org_paths:
+        within |= Q(unit__path__startswith=path)
+    return reports.filter(within)
 
 
 def appeals_for_staff(user: Any) -> QuerySet[Appeal]:
-    ids = indicators_for_staff(user).values("pk")
+    """Appeals the user may decide: on indicators with a report in their jurisdiction (an
+    appellant's statement and contact go no further), or imported ones for police leaders."""
+    from toandan.accounts.models import Role
+    from toandan.accounts.selectors import user_has_any_role
+
+    if user_jurisdiction(user, POLICE_ROLES).is_empty:
+        return Appeal.objects.none()
+    indicators = Indicator.objects.all()
+    within = _within(user)
+    if within is not None:
+        imported = (
+            Q(source=IndicatorSource.IMPORTED)
+            if user_has_any_role(user, {Role.POLICE_LEADER.value})
+            else Q(pk__in=[])
+        )
+        indicators = indicators.filter(within | imported).distinct()
     return (
-        Appeal.objects.filter(indicator__in=ids)
+        Appeal.objects.filter(indicator__in=indicators.values("pk"))
         .select_related("indicator")
         .order_by("status", "-created_at")
     )

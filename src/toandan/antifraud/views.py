@@ -220,7 +220,7 @@ def staff_indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
         "antifraud/staff_indicator.html",
         {
             "indicator": indicator,
-            "reports": selectors.indicator_reports(indicator),
+            "reports": selectors.indicator_reports(indicator, user),
             "actions": [a for a in actions if a.by != "system"],
             "form": ReasonForm(),
         },

@@ -267,3 +267,17 @@ def test_the_tip_page_links_to_the_identifiers_for_fraud_tips_only(
     page = browser.get(f"/tips/staff/t/{theft.reference}/").content.decode()
     assert "/fraud/staff/tips/" not in page
     assert browser.get(f"/fraud/staff/tips/{theft.pk}/").status_code == 404
+
+
+def test_officers_elsewhere_see_neither_the_reports_nor_the_appeals(
+    fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any, officer_ba_dinh: Any
+) -> None:
+    """A verified indicator is public, but which tips reported it and what its holder wrote
+    in an appeal stay with the police over those tips."""
+    indicator = _confirm(officer_hoan_kiem, fraud_tip()).indicator
+    services.indicator_verify(actor=officer2_hoan_kiem, indicator=indicator)
+    services.appeal_submit(indicator=indicator, statement="Số tài khoản của tôi.", contact="x")
+    assert selectors.indicator_reports(indicator, officer_ba_dinh).count() == 0
+    assert selectors.indicator_reports(indicator, officer2_hoan_kiem).count() == 1
+    assert not selectors.appeals_for_staff(officer_ba_dinh).exists()
+    assert selectors.appeals_for_staff(officer2_hoan_kiem).count() == 1
