@@ -50,6 +50,7 @@ def main() -> int:
 
     benchmarks = {
         "audit": "bench.bench_audit",
+        "fraud": "bench.bench_antifraud",
         "exports": "bench.bench_exports",
         "duplicates": "bench.bench_duplicates",
         "geo": "bench.bench_geo",

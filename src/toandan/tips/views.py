@@ -184,12 +184,31 @@ def _language_cookie(response: HttpResponse, code: str) -> HttpResponse:
     return response
 
 
+PREFILL_IDENTIFIER_MAX = 200
+
+
+def _prefill(request: HttpRequest) -> dict[str, Any] | None:
+    """ "Report it" from the fraud check: `?category=<code>&identifier=<what contacted me>`."""
+    if request.method != "GET":
+        return None
+    initial: dict[str, Any] = {}
+    category = request.GET.get("category", "")[:40]
+    if category and selectors.active_category(category) is not None:
+        initial["category"] = category
+    identifier = request.GET.get("identifier", "").strip()[:PREFILL_IDENTIFIER_MAX]
+    if identifier:
+        initial["description"] = (
+            _("I was contacted by: %(identifier)s") % {"identifier": identifier} + "\n"
+        )
+    return initial or None
+
+
 @require_http_methods(["GET", "POST"])
 @never_cache
 def tip_new(request: HttpRequest) -> HttpResponse:
     """The citizen's tip form. Each step of the place picker re-renders it with everything typed."""
     switch_to = _language_switched(request)
-    form = TipForm(request.POST or None, request.FILES or None)
+    form = TipForm(request.POST or None, request.FILES or None, initial=_prefill(request))
     context: dict[str, Any] = {
         "form": form,
         "form_action": reverse("tips:new"),

@@ -1,0 +1,187 @@
+"""Anti-fraud: the public check and the hash-prefix range at scale, against a bare endpoint of
+the same app in the same run; identifier extraction recall on the labelled messages.
+
+Indicators are loaded in bulk by SQL (INSERT … SELECT over a generated series: phone
+indicators with distinct values and uniformly distributed digests, verified), then a few
+hundred through the services' hashing so the check and the range find real entries. The size
+is TOANDAN_BENCH_FRAUD_INDICATORS (default 10,000,000; loading takes minutes on PostgreSQL,
+longer on SQLite: give a smaller size where the time is short and say so).
+
+Requests go through Django's test client (the whole middleware stack, routing and ninja
+schemas, in process, one at a time): `GET /api/v1/fraud/check?q=…` with a pasted message of
+three identifiers (one listed, two not), `GET /api/v1/fraud/range/<prefix>` and the baseline
+`GET /api/v1/fraud/bench/bare` (same router and schema, no work). Goal: check and range at
+≥ 0.8 × the baseline's rate, p99 < 50 ms.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+REQUESTS = 400
+WARMUP = 30
+SIZE = int(os.environ.get("TOANDAN_BENCH_FRAUD_INDICATORS", "10000000"))
+REAL = 300
+BASE = 500_000_000  # fictional 050x numbers: +84 50 0000000 …
+
+
+def _load(size: int) -> float:
+    """The bulk rows; none again when a kept database (TOANDAN_BENCH_SCRATCH=0) has them."""
+    from toandan.antifraud.models import Indicator
+
+    start = time.perf_counter()
+    if (
+        Indicator.objects.filter(
+            kind="phone", value__gt="+84500000000", value__lte=f"+84{BASE + size}"
+        ).count()
+        >= size
+    ):
+        return 0.0
+    now = timezone.now().isoformat()
+    columns = (
+        "kind, value, display, digest, status, source, source_name, report_count, loss_vnd, "
+        "first_seen, last_seen, verified_at, verified_level, created_at"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO antifraud_indicator ({columns}) "
+                "SELECT 'phone', '+84' || (%s + i)::text, '0' || (%s + i)::text, "
+                "md5(i::text) || md5((i * 7 + 1)::text), 'verified', 'police', '', 3, 0, "
+                "%s, %s, %s, 'province', %s FROM generate_series(1, %s) AS i",
+                [BASE, BASE, now, now, now, now, size],
+            )
+        else:
+            cursor.execute(
+                "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < %s) "
+                f"INSERT INTO antifraud_indicator ({columns}) "
+                "SELECT 'phone', '+84' || (%s + i), '0' || (%s + i), "
+                "lower(hex(randomblob(32))), 'verified', 'police', '', 3, 0, %s, %s, %s, "
+                "'province', %s FROM s",
+                [size, BASE, BASE, now, now, now, now],
+            )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE antifraud_indicator")
+    return time.perf_counter() - start
+
+
+def _real_indicators() -> list[str]:
+    """A few hundred indicators written with the real digest, in 054x (fictional)."""
+    from toandan.antifraud.hashing import digest_of
+    from toandan.antifraud.models import Indicator, IndicatorSource, IndicatorStatus
+
+    now = timezone.now()
+    rows = []
+    for i in range(REAL):
+        value = f"+84540{i:06d}"
+        rows.append(
+            Indicator(
+                kind="phone",
+                value=value,
+                display="0" + value[3:],
+                digest=digest_of("phone", value),
+                status=IndicatorStatus.VERIFIED,
+                source=IndicatorSource.POLICE,
+                report_count=3,
+                first_seen=now,
+                last_seen=now,
+                verified_at=now,
+            )
+        )
+    Indicator.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return [row.display for row in rows]
+
+
+def _timed(client: Client, paths: list[str]) -> list[float]:
+    samples = []
+    for path in paths:
+        start = time.perf_counter()
+        response = client.get(path)
+        samples.append((time.perf_counter() - start) * 1000)
+        if response.status_code != 200:
+            msg = f"{path} answered {response.status_code}"
+            raise RuntimeError(msg)
+    return samples
+
+
+def _p99(samples: list[float]) -> float:
+    return sorted(samples)[max(0, int(len(samples) * 0.99) - 1)]
+
+
+def _line(name: str, samples: list[float], baseline: list[float]) -> str:
+    rate = 1000 / statistics.mean(samples)
+    base_rate = 1000 / statistics.mean(baseline)
+    return (
+        f"{name}: {rate:.0f} req/s, p50 {statistics.median(samples):.2f} ms, "
+        f"p99 {_p99(samples):.2f} ms; {rate / base_rate:.2f}x the bare endpoint's rate "
+        "(goal >= 0.8x, p99 < 50 ms)"
+    )
+
+
+def _interleaved(client: Client, makers: dict[str, Callable[[int], str]]) -> dict[str, list[float]]:
+    """Each endpoint in turn, request by request, so machine noise falls on all alike."""
+    for make in makers.values():
+        _timed(client, [make(i) for i in range(WARMUP)])
+    samples: dict[str, list[float]] = {name: [] for name in makers}
+    for i in range(REQUESTS):
+        for name, make in makers.items():
+            samples[name] += _timed(client, [make(i)])
+    return samples
+
+
+def _recall_line() -> str:
+    from toandan.identifiers.tests.test_recall import recall
+
+    start = time.perf_counter()
+    value, expected, _misses = recall()
+    seconds = time.perf_counter() - start
+    return (
+        f"extraction recall on 500 labelled messages: {value:.4f} ({expected} identifiers; "
+        f"{seconds * 1000 / 500:.2f} ms per message; goal >= 0.95)"
+    )
+
+
+def run() -> list[str]:
+    settings.TOANDAN_BENCH_ENDPOINTS = True
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    lines = [_recall_line()]
+    seconds = _load(SIZE)
+    listed = _real_indicators()
+    from toandan.antifraud.models import Indicator
+
+    total = Indicator.objects.count()
+    lines.append(f"indicators loaded: {total:,} ({seconds:.0f} s for the bulk {SIZE:,})")
+    rng = random.Random(15)
+    client = Client()
+
+    def message(i: int) -> str:
+        text = (
+            f"Goi {rng.choice(listed)} hoac chuyen vao STK 0000{rng.randrange(10**8):08d} "
+            f"Vietcombank, vao trang hotro{i}.example"
+        )
+        return "/api/v1/fraud/check?" + f"q={text.replace(' ', '+')}"
+
+    def prefix(i: int) -> str:
+        return f"/api/v1/fraud/range/{rng.randrange(16**5):05x}"
+
+    def bare(i: int) -> str:
+        return "/api/v1/fraud/bench/bare?q=x"
+
+    samples = _interleaved(client, {"bare": bare, "check": message, "range": prefix})
+    lines.append(
+        f"bare endpoint: {1000 / statistics.mean(samples['bare']):.0f} req/s, "
+        f"p50 {statistics.median(samples['bare']):.2f} ms, p99 {_p99(samples['bare']):.2f} ms"
+    )
+    lines.append(_line("check (3 identifiers, 1 listed)", samples["check"], samples["bare"]))
+    lines.append(_line("hash-prefix range (padded to 64)", samples["range"], samples["bare"]))
+    return lines

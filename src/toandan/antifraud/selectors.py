@@ -1,0 +1,429 @@
+"""Reads of antifraud: the verdict for each identifier of a lookup, the hash-prefix range,
+the staff lists (access-checked).
+
+The verdict is one of four, never "safe" from absence:
+- ``official``: on the curated official list (banks' hotlines, government);
+- ``verified``: verified as fraud by a second officer (or imported from a named partner,
+  labelled as such), not delisted, not expired;
+- ``under_verification``: reported by officers from at least the listing rule's number of
+  independent tips, not yet verified;
+- ``no_information``: nothing known, which says nothing about safety.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from toandan.accounts.models import POLICE_ROLES
+from toandan.accounts.selectors import user_jurisdiction
+from toandan.antifraud.hashing import PREFIX_LENGTH
+from toandan.antifraud.models import (
+    Appeal,
+    AppealStatus,
+    Indicator,
+    IndicatorReport,
+    IndicatorSource,
+    IndicatorStatus,
+    OfficialEntry,
+    ScamType,
+)
+from toandan.core.process_cache import ProcessCache
+from toandan.identifiers import Identifier, Kind
+from toandan.identifiers.links import host_of, registrable_domain
+from toandan.tips.interface.fraud import channel_labels
+
+VERIFIED = "verified"
+UNDER_VERIFICATION = "under_verification"
+NO_INFORMATION = "no_information"
+OFFICIAL = "official"
+VERDICTS = (VERIFIED, UNDER_VERIFICATION, NO_INFORMATION, OFFICIAL)
+RANGE_PADDED_SIZE = 64
+LISTED = frozenset({IndicatorStatus.REPORTED.value, IndicatorStatus.VERIFIED.value})
+MAX_IDENTIFIERS = 20
+
+
+@dataclass(frozen=True)
+class Verdict:
+    identifier: Identifier
+    verdict: str
+    # What the public may know, for verified / under verification / official.
+    scam_type: ScamType | None = None
+    report_count: int = 0
+    first_seen: dt.datetime | None = None
+    last_seen: dt.datetime | None = None
+    listed_since: dt.datetime | None = None
+    source: str = ""  # "police" or "imported"
+    source_name: str = ""  # an imported indicator's partner
+    verified_level: str = ""  # "province" / "commune": the level of the unit that verified
+    official_owner: str = ""
+    matched: str = ""  # what matched when not the identifier itself (the site's domain)
+    indicator_id: int | None = None
+
+
+def _load_officials(_key: None) -> dict[tuple[str, str], OfficialEntry]:
+    return {(o.kind, o.value): o for o in OfficialEntry.objects.all()}
+
+
+# The curated list is short and changes rarely: kept per process, dropped on a save.
+_officials: ProcessCache[None, dict[tuple[str, str], OfficialEntry]] = ProcessCache(
+    "antifraud.officials", _load_officials, senders=[OfficialEntry]
+)
+
+
+def _candidates(identifier: Identifier) -> list[tuple[str, str]]:
+    keys = [identifier.key]
+    if identifier.kind == Kind.URL:
+        domain = registrable_domain(host_of(identifier.value))
+        if domain:
+            keys.append((Kind.DOMAIN.value, domain))
+    elif identifier.kind == Kind.EWALLET:
+        wallet_of = identifier.value.partition(":")[2]
+        if wallet_of.startswith("+"):
+            keys.append((Kind.PHONE.value, wallet_of))
+    return keys
+
+
+def _visible(indicator: Indicator, now: dt.datetime, reports_to_show: int) -> str | None:
+    if indicator.expires_at is not None and indicator.expires_at < now:
+        return None
+    if indicator.status == IndicatorStatus.VERIFIED:
+        return VERIFIED
+    if indicator.status == IndicatorStatus.REPORTED and indicator.report_count >= reports_to_show:
+        return UNDER_VERIFICATION
+    return None
+
+
+def verdicts_for(identifiers: list[Identifier], *, now: dt.datetime | None = None) -> list[Verdict]:
+    """One verdict per identifier (at most `MAX_IDENTIFIERS`), in three queries."""
+    from toandan.antifraud.services import listing_rule
+
+    now = now or timezone.now()
+    identifiers = identifiers[:MAX_IDENTIFIERS]
+    keys = {key: identifier for identifier in identifiers for key in _candidates(identifier)}
+    if not keys:
+        return []
+    # IN on both columns of the (kind, value, source) index: one index probe per pair on
+    # SQLite and PostgreSQL (an OR of pairs made SQLite scan); stray pairs are dropped below.
+    match = Q(kind__in={kind for kind, _value in keys}, value__in={value for _kind, value in keys})
+    official_list = _officials.get(None) or {}
+    officials = {key: official_list[key] for key in keys if key in official_list}
+    listed: dict[tuple[str, str], list[Indicator]] = {}
+    # The status is checked here, not in SQL: a condition on it lets a planner prefer the
+    # status index (nearly every row is verified) and scan the table.
+    for indicator in Indicator.objects.filter(match).select_related("scam_type"):
+        if (indicator.kind, indicator.value) in keys and indicator.status in LISTED:
+            listed.setdefault((indicator.kind, indicator.value), []).append(indicator)
+    reports_to_show = listing_rule().reports_to_show
+    result = []
+    for identifier in identifiers:
+        result.append(_verdict(identifier, officials, listed, now, reports_to_show))
+    return result
+
+
+def _verdict(
+    identifier: Identifier,
+    officials: dict[tuple[str, str], OfficialEntry],
+    listed: dict[tuple[str, str], list[Indicator]],
+    now: dt.datetime,
+    reports_to_show: int,
+) -> Verdict:
+    candidates = _candidates(identifier)
+    for key in candidates:
+        official = officials.get(key)
+        if official is not None:
+            return Verdict(identifier, OFFICIAL, official_owner=official.owner)
+    best: tuple[int, Indicator, str, str] | None = None
+    rank = {VERIFIED: 2, UNDER_VERIFICATION: 1}
+    for key in candidates:
+        for indicator in listed.get(key, []):
+            shown = _visible(indicator, now, reports_to_show)
+            if shown is None:
+                continue
+            # Police-verified first, then imported; a stronger verdict first.
+            score = rank[shown] * 2 + (1 if indicator.source == IndicatorSource.POLICE else 0)
+            if best is None or score > best[0]:
+                matched = indicator.display if key != identifier.key else ""
+                best = (score, indicator, shown, matched)
+    if best is None:
+        return Verdict(identifier, NO_INFORMATION)
+    _score, indicator, shown, matched = best
+    return Verdict(
+        identifier,
+        shown,
+        scam_type=indicator.scam_type,
+        report_count=indicator.report_count,
+        first_seen=indicator.first_seen,
+        last_seen=indicator.last_seen,
+        listed_since=indicator.verified_at if shown == VERIFIED else indicator.first_seen,
+        source=indicator.source,
+        source_name=indicator.source_name,
+        verified_level=indicator.verified_level,
+        matched=matched,
+        indicator_id=indicator.pk,
+    )
+
+
+def listed_indicator(text: str) -> Indicator | None:
+    """The publicly listed indicator (verified or being verified) the text names, if any:
+    what an appeal is about."""
+    from toandan.identifiers.extract import identify
+
+    for verdict in verdicts_for(identify(text)[:1]):
+        if verdict.indicator_id is not None and verdict.verdict in (VERIFIED, UNDER_VERIFICATION):
+            return Indicator.objects.get(pk=verdict.indicator_id)
+    return None
+
+
+# --- Hash-prefix range -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RangeEntry:
+    suffix: str
+    verdict: str
+
+
+def range_lookup(prefix: str, *, now: dt.datetime | None = None) -> list[RangeEntry]:
+    """The suffixes of listed indicators whose digest starts with `prefix` (lower-case hex of
+    `PREFIX_LENGTH` characters), padded with random suffixes to `RANGE_PADDED_SIZE` entries
+    (or the next multiple of it) so the answer's size does not tell how many are listed."""
+    from toandan.antifraud.services import listing_rule
+
+    now = now or timezone.now()
+    reports_to_show = listing_rule().reports_to_show
+    entries = []
+    # A range, not LIKE: both SQLite and PostgreSQL (non-C collations) use the index for it.
+    upper = f"{int(prefix, 16) + 1:0{len(prefix)}x}" if prefix != "f" * len(prefix) else "g"
+    rows = Indicator.objects.filter(digest__gte=prefix, digest__lt=upper).only(
+        "digest", "status", "report_count", "expires_at"
+    )
+    for indicator in rows:
+        shown = _visible(indicator, now, reports_to_show) if indicator.status in LISTED else None
+        if shown is not None:
+            entries.append(RangeEntry(indicator.digest[len(prefix) :], shown))
+    size = max(RANGE_PADDED_SIZE, -(-len(entries) // RANGE_PADDED_SIZE) * RANGE_PADDED_SIZE)
+    suffix_length = 64 - len(prefix)
+    while len(entries) < size:
+        entries.append(RangeEntry(secrets.token_hex(32)[:suffix_length], NO_INFORMATION))
+    entries.sort(key=lambda entry: entry.suffix)
+    return entries
+
+
+def valid_prefix(prefix: str) -> bool:
+    return len(prefix) == PREFIX_LENGTH and all(ch in "0123456789abcdef" for ch in prefix)
+
+
+# --- Staff -----------------------------------------------------------------------------------
+
+
+def indicators_for_staff(user: Any, *, status: str = "") -> QuerySet[Indicator]:
+    """Verified indicators are public; the others only where one of their reports is in the
+    user's jurisdiction (imported ones: every police officer)."""
+    queryset = Indicator.objects.select_related("scam_type").order_by("-last_seen", "-id")
+    if status:
+        queryset = queryset.filter(status=status)
+    reach = user_jurisdiction(user, POLICE_ROLES)
+    if reach.is_empty:
+        return queryset.none()
+    if status == IndicatorStatus.VERIFIED:
+        return queryset
+    if reach.all_org_units:
+        return queryset
+    within = Q()
+    for path in reach.org_paths:
+        within |= Q(reports__unit__path__startswith=path)
+    return queryset.filter(
+        Q(status=IndicatorStatus.VERIFIED) | Q(source=IndicatorSource.IMPORTED) | within
+    ).distinct()
+
+
+def indicator_for_staff(user: Any, indicator_id: int) -> Indicator | None:
+    return indicators_for_staff(user).filter(pk=indicator_id).first()
+
+
+def reports_of_tip(tip_id: int) -> dict[tuple[str, str], Indicator]:
+    reports = IndicatorReport.objects.filter(tip_id=tip_id).select_related("indicator")
+    return {(r.indicator.kind, r.indicator.value): r.indicator for r in reports}
+
+
+def _within(user: Any) -> Q | None:
+    """Indicators with a report in the user's police jurisdiction (None: everywhere)."""
+    reach = user_jurisdiction(user, POLICE_ROLES)
+    if reach.all_org_units:
+        return None
+    within = Q(pk__in=[])
+    for path in reach.org_paths:
+        within |= Q(reports__unit__path__startswith=path)
+    return within
+
+
+def indicator_reports(indicator: Indicator, user: Any) -> QuerySet[IndicatorReport]:
+    """The reports of an indicator from the user's jurisdiction only: another unit's tip
+    references, units and officers are not shown to every police officer of the country."""
+    reports = indicator.reports.select_related("unit", "confirmed_by").order_by("received_at")
+    reach = user_jurisdiction(user, POLICE_ROLES)
+    if reach.all_org_units:
+        return reports
+    within = Q(pk__in=[])
+    for path in reach.org_paths:
+        within |= Q(unit__path__startswith=path)
+    return reports.filter(within)
+
+
+def appeals_for_staff(user: Any) -> QuerySet[Appeal]:
+    """Appeals the user may decide: on indicators with a report in their jurisdiction (an
+    appellant's statement and contact go no further), or imported ones for police leaders."""
+    from toandan.accounts.models import Role
+    from toandan.accounts.selectors import user_has_any_role
+
+    if user_jurisdiction(user, POLICE_ROLES).is_empty:
+        return Appeal.objects.none()
+    indicators = Indicator.objects.all()
+    within = _within(user)
+    if within is not None:
+        imported = (
+            Q(source=IndicatorSource.IMPORTED)
+            if user_has_any_role(user, {Role.POLICE_LEADER.value})
+            else Q(pk__in=[])
+        )
+        indicators = indicators.filter(within | imported).distinct()
+    return (
+        Appeal.objects.filter(indicator__in=indicators.values("pk"))
+        .select_related("indicator")
+        .order_by("status", "-created_at")
+    )
+
+
+def appeal_for_staff(user: Any, appeal_id: int) -> Appeal | None:
+    return appeals_for_staff(user).filter(pk=appeal_id).first()
+
+
+def open_appeals_count(user: Any) -> int:
+    return appeals_for_staff(user).filter(status=AppealStatus.SUBMITTED).count()
+
+
+@dataclass
+class TipIdentifierRow:
+    identifier: Identifier
+    indicator: Indicator | None
+    reported_here: bool
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# --- Public monthly statistics -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthlyStats:
+    month: dt.date  # its first day
+    reports: int
+    identifiers_reported: int
+    verified: int
+    lookups: int
+    loss_vnd: int
+    by_scam_type: list[tuple[str, int, int]]  # (name, reports, loss)
+    by_kind: list[tuple[str, int]]
+    by_channel: list[tuple[str, int]]
+    by_province: list[tuple[str, int, int]]
+    lookups_by_verdict: list[tuple[str, int]]
+
+
+def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = month.replace(day=1)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    tz = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        dt.datetime.combine(end, dt.time.min, tzinfo=tz),
+    )
+
+
+def monthly_stats(month: dt.date) -> MonthlyStats:
+    """Counts for one month, like Scamwatch's monthly page: officers' reports (one per
+    identifier per tip), identifiers verified, lookups, losses reported, by scam type,
+    identifier kind, channel and province. Only counts: no tip, no identifier."""
+    from django.db.models import Count, Sum
+
+    from toandan.antifraud.models import IdentifierKind, LookupCount
+    from toandan.geo.models import AdminUnit, Generation, Level
+
+    start, end = month_bounds(month)
+    reports = IndicatorReport.objects.filter(created_at__gte=start, created_at__lt=end)
+    totals = reports.aggregate(
+        n=Count("id"), ids=Count("indicator_id", distinct=True), loss=Sum("loss_vnd")
+    )
+    verified = Indicator.objects.filter(
+        source=IndicatorSource.POLICE, verified_at__gte=start, verified_at__lt=end
+    ).count()
+    lookups = LookupCount.objects.filter(day__gte=start.date(), day__lt=end.date())
+    by_type = (
+        reports.values("indicator__scam_type__name_vi", "indicator__scam_type__name_en")
+        .annotate(n=Count("id"), loss=Sum("loss_vnd"))
+        .order_by("-n")
+    )
+    english = _english()
+    provinces = {
+        unit.code: unit.name
+        for unit in AdminUnit.objects.filter(generation=Generation.CURRENT, level=Level.PROVINCE)
+    }
+    kinds = dict(IdentifierKind.choices)
+    channels = channel_labels()
+    verdict_labels = {
+        VERIFIED: _("verified as fraud"),
+        UNDER_VERIFICATION: _("being verified"),
+        NO_INFORMATION: _("no information"),
+        OFFICIAL: _("official"),
+    }
+    return MonthlyStats(
+        month=start.date(),
+        reports=totals["n"] or 0,
+        identifiers_reported=totals["ids"] or 0,
+        verified=verified,
+        lookups=lookups.aggregate(n=Sum("count"))["n"] or 0,
+        loss_vnd=totals["loss"] or 0,
+        by_scam_type=[
+            (
+                (row["indicator__scam_type__name_en"] if english else None)
+                or row["indicator__scam_type__name_vi"]
+                or str(_("other")),
+                row["n"],
+                row["loss"] or 0,
+            )
+            for row in by_type
+        ],
+        by_kind=[
+            (str(kinds.get(row["indicator__kind"], row["indicator__kind"])), row["n"])
+            for row in reports.values("indicator__kind").annotate(n=Count("id")).order_by("-n")
+        ],
+        by_channel=[
+            (channels.get(row["channel"], row["channel"] or "—"), row["n"])
+            for row in reports.values("channel").annotate(n=Count("id")).order_by("-n")
+        ],
+        by_province=[
+            (
+                provinces.get(row["province_code"], row["province_code"] or "—"),
+                row["n"],
+                row["loss"] or 0,
+            )
+            for row in reports.values("province_code")
+            .annotate(n=Count("id"), loss=Sum("loss_vnd"))
+            .order_by("-n")
+        ],
+        lookups_by_verdict=[
+            (str(verdict_labels.get(row["verdict"], row["verdict"])), row["n"])
+            for row in lookups.values("verdict").annotate(n=Sum("count")).order_by("-n")
+        ],
+    )
+
+
+def _english() -> bool:
+    from django.utils import translation
+
+    return (translation.get_language() or "vi").startswith("en")

@@ -1,0 +1,143 @@
+"""The API: the public check, the hash-prefix range (the identifier never leaves the client),
+the staff list and decisions, appeals."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from toandan.antifraud import services
+from toandan.antifraud.hashing import range_key
+from toandan.antifraud.range_client import range_check
+from toandan.antifraud.selectors import RANGE_PADDED_SIZE
+from toandan.identifiers.extract import identify
+from toandan.tips.interface.fraud import fraud_tip_identifiers
+
+pytestmark = pytest.mark.django_db
+
+
+def _verified(fraud_tip: Any, officer: Any, verifier: Any) -> Any:
+    facts = fraud_tip_identifiers(officer, fraud_tip().pk)
+    assert facts is not None
+    (account,) = [i for i in facts.identifiers if i.kind == "bank_account"]
+    indicator = services.indicator_report_confirm(
+        actor=officer, tip=facts, identifier=account
+    ).indicator
+    return services.indicator_verify(actor=verifier, indicator=indicator)
+
+
+def _bearer(user: Any) -> Client:
+    from toandan.accounts.services import api_token_create
+
+    _row, token = api_token_create(user=user, actor=user, name="test")
+    return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+def test_check_answers_one_item_per_identifier(
+    client: Client, fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any
+) -> None:
+    _verified(fraud_tip, officer_hoan_kiem, officer2_hoan_kiem)
+    text = "Chuyển vào STK 0011004567890 Vietcombank, gọi 0531 234 567, vào t.me/hotro_vcb"
+    response = client.get("/api/v1/fraud/check", {"q": text})
+    assert response.status_code == 200
+    items = response.json()["items"]
+    assert [(i["kind"], i["value"], i["verdict"]) for i in items] == [
+        ("bank_account", "970436:0011004567890", "verified"),
+        ("phone", "+84531234567", "no_information"),
+        ("social", "telegram:hotro_vcb", "no_information"),
+    ]
+    assert items[0]["scam_type"] == "fake-bank"
+    assert items[0]["report_count"] == 1
+
+
+def test_the_hash_prefix_lookup_never_receives_the_identifier(
+    client: Client, fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any
+) -> None:
+    indicator = _verified(fraud_tip, officer_hoan_kiem, officer2_hoan_kiem)
+    sent: list[str] = []
+
+    def fetch(url: str) -> dict[str, Any]:
+        sent.append(url)
+        response = client.get(url)
+        assert response.status_code == 200
+        return dict(response.json())
+
+    (listed,) = identify("Vietcombank 0011004567890")
+    (unknown,) = identify("0539 111 222")
+    assert range_check(listed, key=range_key(), fetch=fetch) == "verified"
+    assert range_check(unknown, key=range_key(), fetch=fetch) == "no_information"
+    assert len(sent) == 2
+    for url in sent:
+        path_end = url.rsplit("/", 1)[1]
+        assert len(path_end) == 5
+        for secret in ("0011004567890", "970436", "0539111222", "539111222", indicator.digest):
+            assert secret not in url
+        assert indicator.digest[5:] not in url
+
+
+def test_range_answers_are_padded_to_a_fixed_size(client: Client) -> None:
+    response = client.get("/api/v1/fraud/range/abcde")
+    entries = response.json()["entries"]
+    assert len(entries) == RANGE_PADDED_SIZE
+    assert all(len(e["suffix"]) == 59 for e in entries)
+    assert client.get("/api/v1/fraud/range/xyz12").status_code == 422
+
+
+def test_staff_list_of_verified_indicators(
+    client: Client, fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any
+) -> None:
+    _verified(fraud_tip, officer_hoan_kiem, officer2_hoan_kiem)
+    assert client.get("/api/v1/fraud/indicators").status_code == 401
+    response = _bearer(officer_hoan_kiem).get("/api/v1/fraud/indicators", {"status": "verified"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 1
+    assert body["items"][0]["kind"] == "bank_account"
+    assert body["items"][0]["value"] == "970436:0011004567890"
+
+
+def test_staff_verify_through_the_api(
+    client: Client, fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any
+) -> None:
+    facts = fraud_tip_identifiers(officer_hoan_kiem, fraud_tip().pk)
+    assert facts is not None
+    (phone,) = [i for i in facts.identifiers if i.kind == "phone"]
+    indicator = services.indicator_report_confirm(
+        actor=officer_hoan_kiem, tip=facts, identifier=phone
+    ).indicator
+    url = f"/api/v1/fraud/indicators/{indicator.pk}/decision"
+    body = json.dumps({"action": "verify"})
+    own = _bearer(officer_hoan_kiem).post(url, body, "application/json")
+    assert own.status_code == 403
+    other = _bearer(officer2_hoan_kiem).post(url, body, "application/json")
+    assert other.status_code == 200
+    assert other.json()["status"] == "verified"
+
+
+def test_appeal_through_the_api_returns_a_receipt(
+    client: Client, fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any
+) -> None:
+    _verified(fraud_tip, officer_hoan_kiem, officer2_hoan_kiem)
+    body = {"identifier": "Vietcombank 0011004567890", "statement": "Tài khoản của tôi."}
+    response = client.post("/api/v1/fraud/appeals", json.dumps(body), "application/json")
+    assert response.status_code == 201
+    assert len(response.json()["receipt"].replace(" ", "")) == 20
+    body["identifier"] = "Vietcombank 0011009999999"
+    response = client.post("/api/v1/fraud/appeals", json.dumps(body), "application/json")
+    assert response.status_code == 422
+
+
+def test_staff_export_as_stix_and_csv(
+    fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any
+) -> None:
+    _verified(fraud_tip, officer_hoan_kiem, officer2_hoan_kiem)
+    staff = _bearer(officer_hoan_kiem)
+    stix = staff.get("/api/v1/fraud/indicators/export", {"format": "stix"})
+    assert stix.status_code == 200
+    assert "x-toandan-bank-account" in stix.content.decode()
+    csv_text = staff.get("/api/v1/fraud/indicators/export", {"format": "csv"}).content.decode()
+    assert "970436:0011004567890" in csv_text
+    assert Client().get("/api/v1/fraud/indicators/export").status_code == 401

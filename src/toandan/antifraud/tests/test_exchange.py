@@ -1,0 +1,70 @@
+"""STIX 2.1 and CSV: what is exported reads back the same; imports stay labelled imported."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import stix2
+
+from toandan.antifraud import exchange, selectors, services
+from toandan.antifraud.models import Indicator, IndicatorSource
+from toandan.tips.interface.fraud import fraud_tip_identifiers
+
+pytestmark = pytest.mark.django_db
+
+
+def _verified_all(fraud_tip: Any, officer: Any, verifier: Any) -> None:
+    facts = fraud_tip_identifiers(officer, fraud_tip().pk)
+    assert facts is not None
+    for identifier in facts.identifiers:
+        indicator = services.indicator_report_confirm(
+            actor=officer, tip=facts, identifier=identifier
+        ).indicator
+        services.indicator_verify(actor=verifier, indicator=indicator)
+
+
+def test_stix_export_is_a_valid_bundle_that_reads_back(
+    fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any, leader_hanoi: Any
+) -> None:
+    _verified_all(fraud_tip, officer_hoan_kiem, officer2_hoan_kiem)
+    text = exchange.export_stix(exchange.indicators_in_force())
+    bundle = stix2.parse(text, allow_custom=True)
+    patterns = sorted(o.pattern for o in bundle.objects if o.type == "indicator")
+    assert "[x-toandan-bank-account:value = '970436:0011004567890']" in patterns
+    assert any(p.startswith("[url:value = 'http://xn--") for p in patterns)
+    parsed = exchange.parse_stix(text)
+    assert parsed.rejected == []
+    assert {row[0].key for row in parsed.rows} == {
+        (i.kind, i.value) for i in Indicator.objects.all()
+    }
+
+
+def test_imports_are_labelled_and_never_mixed(
+    fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any, leader_hanoi: Any
+) -> None:
+    _verified_all(fraud_tip, officer_hoan_kiem, officer2_hoan_kiem)
+    csv_text = exchange.export_csv(exchange.indicators_in_force())
+    csv_text += (
+        "phone,0539 000 999,,,,,,,,,2099-01-01T00:00:00+00:00\nphone,not a number,,,,,,,,,\n"
+    )
+    parsed = exchange.parse_csv(csv_text)
+    assert parsed.rejected == ["phone:not a number"]
+    result = services.indicators_import(
+        actor=leader_hanoi, source_name="Ngân hàng Minh Họa", rows=parsed.rows
+    )
+    assert result.created == 4
+    imported = Indicator.objects.filter(source=IndicatorSource.IMPORTED)
+    assert imported.count() == 4
+    # The same identifier exists twice, once per source; the check prefers the police's.
+    (verdict,) = services.fraud_check("0531 234 567")
+    assert verdict.verdict == selectors.VERIFIED
+    assert verdict.source == IndicatorSource.POLICE
+    (only_imported,) = services.fraud_check("0539 000 999")
+    assert only_imported.verdict == selectors.VERIFIED
+    assert only_imported.source == IndicatorSource.IMPORTED
+    assert only_imported.source_name == "Ngân hàng Minh Họa"
+    # Exports never mix the two.
+    police_csv = exchange.export_csv(exchange.indicators_in_force())
+    assert "Ngân hàng Minh Họa" not in police_csv
+    assert "0539000999" not in police_csv

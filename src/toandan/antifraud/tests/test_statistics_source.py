@@ -1,0 +1,38 @@
+"""The "antifraud" statistics source: the roll-up counts confirmed reports and losses by
+province and scam type, verified indicators and checks, from antifraud's tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from toandan.antifraud import services
+from toandan.stats.selectors import rollup
+from toandan.tips.interface.fraud import fraud_tip_identifiers
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_rollup_reads_reports_losses_and_verified(
+    fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any
+) -> None:
+    facts = fraud_tip_identifiers(officer_hoan_kiem, fraud_tip().pk)
+    assert facts is not None
+    (account,) = [i for i in facts.identifiers if i.kind == "bank_account"]
+    indicator = services.indicator_report_confirm(
+        actor=officer_hoan_kiem, tip=facts, identifier=account, loss_vnd=18_000_000
+    ).indicator
+    services.indicator_verify(actor=officer2_hoan_kiem, indicator=indicator)
+    year = str(timezone.localdate().year)
+
+    table = rollup(["fraud_reports", "fraud_losses_vnd"], year, unit="01", level="province", by=())
+    assert table.value("fraud_reports") == 1
+    assert table.value("fraud_losses_vnd") == 18_000_000
+
+    national = rollup(["fraud_verified"], year, level="country", by=())
+    assert national.value("fraud_verified") == 1
+
+    by_type = rollup(["fraud_reports"], year, level="country", by=("fraud_scam_type",))
+    assert by_type.value("fraud_reports", "fake-bank") == 1

@@ -1,0 +1,224 @@
+"""Links and domains: Safe-Browsing-style canonical URLs, registrable domains from a bundled
+public-suffix list, and look-alikes of protected brands.
+
+Canonicalisation follows Google Safe Browsing v4 ("URLs and hashing"): strip tab/CR/LF and the
+fragment, percent-unescape repeatedly, lower-case the host, drop leading/trailing dots and
+collapse repeated ones, read decimal/hex/octal IPv4 forms, IDN to punycode, always a path.
+The registrable domain comes from `publicsuffixlist`'s shipped list (private suffixes such as
+``github.io`` included, so one user's site never lists the whole host); nothing is fetched.
+
+The look-alike skeleton folds accents (``vietcombạnk`` is single-script Latin and passes any
+mixed-script check), maps the common confusables to Latin, drops separators and compares with
+the protected brands of `data/protected_brands.json`.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from urllib.parse import quote, unquote, urlsplit
+
+from publicsuffixlist import PublicSuffixList
+
+from toandan.core.text import strip_accents
+from toandan.identifiers import Identifier, Kind
+
+# Cyrillic and Greek letters that look like Latin ones, and digits used as letters.
+CONFUSABLES = str.maketrans(
+    {
+        "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i",
+        "ј": "j", "ѕ": "s", "һ": "h", "ԁ": "d", "ɡ": "g", "ⅼ": "l", "ɩ": "i", "ο": "o",
+        "α": "a", "ν": "v", "τ": "t", "κ": "k", "ι": "i", "ρ": "p", "ѵ": "v", "ԝ": "w",
+        "0": "o", "1": "l", "3": "e", "5": "s", "@": "a",
+    }
+)  # fmt: skip
+
+
+@functools.cache
+def _psl() -> PublicSuffixList:
+    return PublicSuffixList(only_icann=False)
+
+
+@dataclass(frozen=True)
+class Brand:
+    name: str
+    domains: tuple[str, ...]
+    skeleton: str
+
+
+@functools.cache
+def protected_brands() -> tuple[Brand, ...]:
+    raw = json.loads(
+        resources.files("toandan.identifiers")
+        .joinpath("data/protected_brands.json")
+        .read_text("utf-8")
+    )
+    result = []
+    for row in raw["brands"]:
+        domains = tuple(row["domains"])
+        first_label = domains[0].split(".")[0]
+        result.append(Brand(row["name"], domains, skeleton(first_label)))
+    return tuple(result)
+
+
+def skeleton(text: str) -> str:
+    """``vietcombạnk`` -> ``vietcombank``, ``vіetcоmbank`` (Cyrillic) -> ``vietcombank``."""
+    folded = strip_accents(unicodedata.normalize("NFKC", text)).lower()
+    folded = folded.translate(CONFUSABLES)
+    folded = folded.replace("rn", "m").replace("vv", "w")
+    return re.sub(r"[^a-z]", "", folded)
+
+
+def _host_to_ascii(host: str) -> str | None:
+    labels = []
+    for label in host.split("."):
+        if not label:
+            continue
+        try:
+            labels.append(label.encode("idna").decode("ascii") if not label.isascii() else label)
+        except UnicodeError:
+            return None
+    return ".".join(labels)
+
+
+def _ipv4(host: str) -> str | None:
+    parts = host.split(".")
+    if not 1 <= len(parts) <= 4 or not all(parts):
+        return None
+    try:
+        values = [int(p, 0) if not re.fullmatch(r"0\d+", p) else int(p, 8) for p in parts]
+    except ValueError:
+        return None
+    number = 0
+    for value in values[:-1]:
+        if value > 255:
+            return None
+        number = number * 256 + value
+    last_width = 4 - len(values) + 1
+    if values[-1] >= 256**last_width:
+        return None
+    number = number * 256**last_width + values[-1]
+    return str(ipaddress.IPv4Address(number))
+
+
+def _unescape(text: str) -> str:
+    for _ in range(8):
+        unescaped = unquote(text)
+        if unescaped == text:
+            break
+        text = unescaped
+    return text
+
+
+def _escape(text: str) -> str:
+    return quote(text, safe="!\"$&'()*+,-./:;=?@[\\]^_`{|}~")
+
+
+def canonical_url(text: str) -> str | None:
+    """The Safe Browsing canonical form of a URL or bare domain; None if it has no host."""
+    raw = re.sub(r"[\t\r\n]", "", text.strip())
+    raw = raw.split("#", 1)[0]
+    if not raw:
+        return None
+    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://", raw):
+        raw = "http://" + raw
+    parts = urlsplit(_unescape(raw))
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        return None
+    host = (parts.hostname or "").strip(".")
+    host = re.sub(r"\.{2,}", ".", host).lower()
+    if not host:
+        return None
+    host = _ipv4(host) or _host_to_ascii(host) or ""
+    if not host or not re.fullmatch(r"[a-z0-9.\-]+", host):
+        return None
+    if "." not in host:
+        return None
+    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    path = re.sub(r"/{2,}", "/", parts.path or "/")
+    segments: list[str] = []
+    for segment in path.split("/"):
+        if segment == "..":
+            if segments:
+                segments.pop()
+        elif segment != ".":
+            segments.append(segment)
+    path = "/".join(segments) or "/"
+    if not path.startswith("/"):
+        path = "/" + path
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{scheme}://{host}{port}{_escape(path)}{_escape(query)}"
+
+
+def registrable_domain(host: str) -> str | None:
+    """``a.b.vietcombank.com.vn`` -> ``vietcombank.com.vn``; ``x.github.io`` stays itself."""
+    if _ipv4(host):
+        return host
+    return _psl().privatesuffix(host.lower()) or None
+
+
+def host_of(url: str) -> str:
+    return urlsplit(url).hostname or ""
+
+
+def lookalike_of(host: str) -> str:
+    """The protected brand this host imitates ("" if none or if it is the brand's own)."""
+    domain = registrable_domain(host) or host
+    for brand in protected_brands():
+        if any(domain == own or domain.endswith("." + own) for own in brand.domains):
+            return ""
+    unicode_host = _to_unicode(host)
+    labels = unicode_host.split(".")
+    for brand in protected_brands():
+        for label in labels:
+            shape = skeleton(label)
+            if len(brand.skeleton) >= 3 and brand.skeleton in shape:
+                return brand.name
+    return ""
+
+
+def _to_unicode(host: str) -> str:
+    labels = []
+    for label in host.split("."):
+        if label.startswith("xn--"):
+            try:
+                labels.append(label.encode("ascii").decode("idna"))
+            except UnicodeError:
+                labels.append(label)
+        else:
+            labels.append(label)
+    return ".".join(labels)
+
+
+def normalise_url(text: str) -> Identifier | None:
+    url = canonical_url(text)
+    if url is None:
+        return None
+    host = host_of(url)
+    if registrable_domain(host) is None:
+        return None
+    return Identifier(Kind.URL, url, _display_url(url), lookalike_of(host))
+
+
+def normalise_domain(text: str) -> Identifier | None:
+    url = canonical_url(text)
+    if url is None:
+        return None
+    host = host_of(url)
+    domain = registrable_domain(host)
+    if domain is None:
+        return None
+    return Identifier(Kind.DOMAIN, domain, _to_unicode(domain), lookalike_of(host))
+
+
+def _display_url(url: str) -> str:
+    parts = urlsplit(url)
+    host = _to_unicode(parts.hostname or "")
+    rest = url.split(parts.netloc, 1)[1]
+    return host + ("" if rest == "/" else rest)

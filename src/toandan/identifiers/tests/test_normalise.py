@@ -1,0 +1,125 @@
+"""Each kind of identifier written one way, whatever spelling a victim copies."""
+
+from __future__ import annotations
+
+import pytest
+
+from toandan.identifiers.banks import bank_find, normalise_bank_account
+from toandan.identifiers.links import canonical_url, normalise_domain, normalise_url, skeleton
+from toandan.identifiers.phones import normalise_phone
+from toandan.identifiers.social import normalise_social
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0912345678",
+        "091 234 5678",
+        "+84 912 345 678",
+        "84912345678",
+        "0084912345678",
+        "+840912345678",
+        "(+84) 91-234-5678",
+        "091.234.5678",
+        "+84 (0) 91 234 5678",
+    ],
+)
+def test_spellings_of_one_mobile_are_one_phone(text: str) -> None:
+    phone = normalise_phone(text)
+    assert phone is not None
+    assert phone.value == "+84912345678"
+
+
+def test_old_eleven_digit_mobiles_map_to_ten_digits() -> None:
+    phone = normalise_phone("01695678945")  # Viettel 0169 -> 039
+    assert phone is not None
+    assert phone.value == "+84395678945"
+    phone = normalise_phone("0123 456 7890")  # VinaPhone 0123 -> 083
+    assert phone is not None
+    assert phone.value == "+84834567890"
+
+
+def test_short_codes_and_service_numbers_stay_listable() -> None:
+    assert normalise_phone("113") is not None
+    service = normalise_phone("1900 54 54 13")
+    assert service is not None
+    assert service.value == "1900545413"
+
+
+def test_foreign_and_nonsense_numbers_are_not_vietnamese_phones() -> None:
+    assert normalise_phone("+1 202 555 0100") is None
+    assert normalise_phone("12") is None
+    assert normalise_phone("abc") is None
+
+
+def test_bank_accounts_key_on_the_napas_bin() -> None:
+    for bank in ("Vietcombank", "VCB", "vietcombank", "970436"):
+        account = normalise_bank_account(bank, "0011 0045 67890")
+        assert account is not None
+        assert account.value == "970436:0011004567890"
+    renamed = bank_find("LienVietPostBank")
+    assert renamed is not None
+    assert renamed.short_name == "LPBank"
+    assert normalise_bank_account("Ngân hàng không có", "0011004567890") is None
+    assert normalise_bank_account("VCB", "12") is None
+
+
+def test_url_canonicalisation_follows_safe_browsing() -> None:
+    assert canonical_url("HTTP://WWW.Example.COM/a/../b/./c#frag") == "http://www.example.com/b/c"
+    assert canonical_url("http://3279880203/") == "http://195.127.0.11/"
+    assert canonical_url("example.invalid") == "http://example.invalid/"
+    assert canonical_url("http://%77%77%77.example.com/") == "http://www.example.com/"
+
+
+def test_idn_to_punycode_and_registrable_domain() -> None:
+    url = normalise_url("https://đăngnhập.vietcombank-hotro.example/x")
+    assert url is not None
+    assert url.value.startswith("https://xn--")
+    domain = normalise_domain("a.b.c.vietcombank.com.vn")
+    assert domain is not None
+    assert domain.value == "vietcombank.com.vn"
+    # A private suffix: one user's site never lists the whole host.
+    github = normalise_domain("scam.github.io")
+    assert github is not None
+    assert github.value == "scam.github.io"
+
+
+def test_lookalikes_of_protected_brands_are_caught() -> None:
+    assert skeleton("vietcombạnk") == "vietcombank"
+    for text in ("vietcombạnk.com.vn", "vіetcombank-secure.invalid", "vietc0mbank.example"):
+        url = normalise_url(text)
+        assert url is not None
+        assert url.lookalike_of == "Vietcombank", text
+    own = normalise_url("https://www.vietcombank.com.vn/")
+    assert own is not None
+    assert own.lookalike_of == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("https://www.facebook.com/profile.php?id=100000000000001", "facebook:id=100000000000001"),
+        ("m.facebook.com/people/Nguyen-Van-A/100000000000002", "facebook:id=100000000000002"),
+        ("fb.com/Nguyen.Van.A", "facebook:nguyenvana"),
+        ("t.me/HoTro_VCB", "telegram:hotro_vcb"),
+        ("hotro_vcb.t.me", "telegram:hotro_vcb"),
+        ("tg://resolve?domain=HoTro_VCB", "telegram:hotro_vcb"),
+        ("@HoTro_VCB", "telegram:hotro_vcb"),
+        ("tiktok.com/@Qua_Tang", "tiktok:@qua_tang"),
+        ("zalo.me/g/abcxyz", "zalo:g/abcxyz"),
+    ],
+)
+def test_social_accounts_to_a_canonical_handle(text: str, value: str) -> None:
+    social = normalise_social(text)
+    assert social is not None
+    assert social.value == value
+
+
+def test_a_zalo_personal_link_is_the_phone_number() -> None:
+    zalo = normalise_social("https://zalo.me/0531234567")
+    assert zalo is not None
+    assert (zalo.kind, zalo.value) == ("phone", "+84531234567")
+
+
+def test_reserved_telegram_paths_are_not_accounts() -> None:
+    assert normalise_social("t.me/joinchat/AAAA") is None
