@@ -9,10 +9,8 @@ from toandan.audit.actions import register_actions
 
 class InitiativesAction(StrEnum):
     REGISTER = "initiatives.initiative.register"
-    UPDATE = "initiatives.initiative.update"
     STEP = "initiatives.initiative.step"
     SITE_ADD = "initiatives.site.add"
-    SITE_END = "initiatives.site.end"
     TEAM_ADD = "initiatives.team.add"
     TEAM_END = "initiatives.team.end"
     CHANNEL_ADD = "initiatives.channel.add"
@@ -20,7 +18,6 @@ class InitiativesAction(StrEnum):
     REVIEW_STEP = "initiatives.review.step"
     IMPORT = "initiatives.import"
     BULK_LOAD = "initiatives.bulk_load"
-    STOCK_REBUILD = "initiatives.stock.rebuild"
     REFERENCE_SAVE = "initiatives.reference.save"
 
 

@@ -58,6 +58,22 @@ STORED_ACTIONS = {
     "tips.tip.reroute", "tips.tip.resume", "tips.tip.return", "tips.tip.send_to_procuracy",
     "tips.tip.suspend", "tips.tip.take", "tips.unit_counts.rebuild",
     "workdays.change.delete", "workdays.change.save",
+    "antifraud.appeal.reject", "antifraud.appeal.submit", "antifraud.appeal.uphold",
+    "antifraud.indicator.delist", "antifraud.indicator.expire", "antifraud.indicator.reject",
+    "antifraud.indicator.relist", "antifraud.indicator.reopen", "antifraud.indicator.verify",
+    "antifraud.indicators.import", "antifraud.listing_rule.save", "antifraud.official_entry.delete",
+    "antifraud.official_entry.save", "antifraud.report.confirm", "antifraud.scam_type.save",
+    "antifraud.warning.create", "antifraud.warning.publish",
+    "awards.award.revoke", "awards.ballot.cast", "awards.ballot.close", "awards.ballot.open",
+    "awards.campaign.create", "awards.council.create", "awards.council.recusal",
+    "awards.council.score", "awards.decision.issue", "awards.nomination.consent",
+    "awards.nomination.create", "awards.nomination.file", "awards.nomination.rank",
+    "awards.nomination.step", "awards.nomination.tipster", "awards.nomination.update",
+    "awards.reference.edit",
+    "initiatives.bulk_load", "initiatives.channel.add", "initiatives.import",
+    "initiatives.initiative.register", "initiatives.initiative.step", "initiatives.reference.save",
+    "initiatives.review.file", "initiatives.review.step", "initiatives.site.add",
+    "initiatives.team.add", "initiatives.team.end",
 }  # fmt: skip
 
 

@@ -48,9 +48,10 @@ def fraud_tip_identifiers(
     no such tip, the user may not open it, or it is not about fraud (no hint which)."""
     from toandan.tips import selectors
     from toandan.tips.models import CategoryGroup
+    from toandan.tips.policies import may_open_tip
 
     tip = selectors._staff_tips().filter(pk=tip_id).first()
-    if tip is None or not selectors.staff_can_open_tip(user, tip):
+    if tip is None or not may_open_tip(user, tip):
         return None
     if tip.category.group != CategoryGroup.FRAUD:
         return None
@@ -88,9 +89,10 @@ def fraud_tip_for_report(
     it: what a report on it keeps (unit, category, channel, date)."""
     from toandan.tips import selectors
     from toandan.tips.models import CategoryGroup
+    from toandan.tips.policies import may_open_tip
 
     tip = selectors._staff_tips().filter(pk=tip_id).first()
-    if tip is None or not selectors.staff_can_open_tip(user, tip):
+    if tip is None or not may_open_tip(user, tip):
         return None
     if tip.category.group != CategoryGroup.FRAUD:
         return None
@@ -112,6 +114,7 @@ def fraud_tip_id(user: AbstractBaseUser | AnonymousUser, reference: str) -> int 
     """The id of the fraud tip with this reference if the user may open it, else None."""
     from toandan.tips import selectors
     from toandan.tips.models import CategoryGroup
+    from toandan.tips.policies import may_open_tip
 
     tip = selectors.tip_get_for_staff(user=user, reference=reference)
     if tip is None or tip.category.group != CategoryGroup.FRAUD:
