@@ -114,7 +114,6 @@ def fraud_tip_id(user: AbstractBaseUser | AnonymousUser, reference: str) -> int 
     """The id of the fraud tip with this reference if the user may open it, else None."""
     from toandan.tips import selectors
     from toandan.tips.models import CategoryGroup
-    from toandan.tips.policies import may_open_tip
 
     tip = selectors.tip_get_for_staff(user=user, reference=reference)
     if tip is None or tip.category.group != CategoryGroup.FRAUD:
