@@ -22,6 +22,7 @@ ANONYMOUS_MENU = [
     ("Trang chủ", "/"),
     ("Gửi tin báo", "/tips/new/"),
     ("Theo dõi tin báo", "/tips/follow-up/"),
+    ("Kiểm tra lừa đảo", "/fraud/"),
     ("Đăng nhập", "/accounts/login/"),
 ]
 
@@ -37,9 +38,12 @@ def test_police_officer_sees_the_staff_pages(client, make_staff):
         ("Trang chủ", "/"),
         ("Gửi tin báo", "/tips/new/"),
         ("Theo dõi tin báo", "/tips/follow-up/"),
+        ("Kiểm tra lừa đảo", "/fraud/"),
         ("Tin báo của đơn vị", "/tips/staff/inbox/"),
         ("Tổng quan đơn vị", "/tips/staff/dashboard/"),
         ("Nhập tin báo", "/tips/staff/new/"),
+        ("Chống lừa đảo", "/fraud/staff/"),
+        ("Mô hình phong trào", "/initiatives/"),
         ("Đơn vị tổ chức", "/orgs/"),
         ("Chọn địa bàn", "/geo/picker/"),
         ("Thông báo", "/notifications/"),
@@ -58,10 +62,23 @@ def test_account_without_a_role_sees_only_what_it_may_open(client, make_staff):
         "Trang chủ",
         "Gửi tin báo",
         "Theo dõi tin báo",
+        "Kiểm tra lừa đảo",
         "Chọn địa bàn",
         "Tài khoản của tôi",
         "Tài liệu API",
     ]
+
+
+def test_union_cadre_finds_the_movement_pages(client, settings):
+    from toandan.accounts.tests.factories import make_user
+
+    client.force_login(make_user("pn.thu", Role.UNION_CADRE, "PN-01-00070"))
+
+    links = dict(menu(client))
+
+    assert links["Mô hình phong trào"] == "/initiatives/"
+    assert links["Thi đua, khen thưởng"] == "/awards/work/"
+    assert "Chống lừa đảo" not in links  # the indicators are the police's
 
 
 def test_system_administrator_also_sees_the_admin(client, make_staff):
@@ -106,6 +123,7 @@ def test_menu_labels_follow_the_language(rf: RequestFactory):
             "Home",
             "Send a tip",
             "Follow a tip",
+            "Check for fraud",
             "Log in",
         ]
 
@@ -133,12 +151,19 @@ def test_the_staff_menu_is_grouped_by_task(client, make_staff):
         ("Trang chủ", []),
         ("Gửi tin báo", []),
         ("Theo dõi tin báo", []),
+        ("Kiểm tra lừa đảo", []),
         (
             "Tin báo",
-            ["Tin báo của đơn vị", "Tổng quan đơn vị", "Nhập tin báo", "Thông báo"],
+            [
+                "Tin báo của đơn vị",
+                "Tổng quan đơn vị",
+                "Nhập tin báo",
+                "Chống lừa đảo",
+                "Thông báo",
+            ],
         ),
         ("Thống kê", []),
-        ("Phong trào", ["Đơn vị tổ chức", "Chọn địa bàn"]),
+        ("Phong trào", ["Mô hình phong trào", "Đơn vị tổ chức", "Chọn địa bàn"]),
         ("Cài đặt", ["Tài khoản của tôi", "Tài liệu API"]),
     ]
     html = response.content.decode()
