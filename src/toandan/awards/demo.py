@@ -28,6 +28,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from toandan.accounts.audit_actions import AccountsAction
 from toandan.accounts.demo import DEMO_PASSWORD
@@ -62,6 +63,11 @@ INDIVIDUALS_AWARDED = 35
 COLLECTIVES_RECEIVED = 35
 INDIVIDUALS_RECEIVED = 40
 QUOTA = 2  # per province and subject type (Hà Nội: 3), set by the campaign's plan
+
+
+def _after(days: int) -> dt.date:
+    """A calendar date `days` after the day the demo is loaded."""
+    return timezone.localdate() + dt.timedelta(days=days)
 
 
 @dataclass(frozen=True)
@@ -256,10 +262,11 @@ def _tipster_campaign() -> str:
         forms=[form],
         criteria=[services.CriterionInput("Giá trị của nguồn tin", Decimal(1))],
         quotas=[],
-        nominations_close_commune=dt.date(2026, 11, 30),
-        nominations_close_province=dt.date(2026, 12, 5),
-        council_date=dt.date(2026, 12, 10),
-        ceremony_date=dt.date(2026, 12, 19),
+        # Dated from the day the demo is loaded: the chain below runs today, within the calendar.
+        nominations_close_commune=_after(10),
+        nominations_close_province=_after(15),
+        council_date=_after(20),
+        ceremony_date=_after(30),
         ceremony_place="Hà Nội",
     )
     nomination = services.tipster_nominate(
@@ -344,10 +351,11 @@ def _open_campaign() -> str:
             for u in unions
             for subject in (SubjectType.COLLECTIVE, SubjectType.INDIVIDUAL)
         ],
-        nominations_close_commune=dt.date(2026, 12, 15),
-        nominations_close_province=dt.date(2026, 12, 22),
-        council_date=dt.date(2026, 12, 28),
-        ceremony_date=dt.date(2027, 1, 8),
+        # Open for a month from the day the demo is loaded, so the chain can be tried.
+        nominations_close_commune=_after(30),
+        nominations_close_province=_after(40),
+        council_date=_after(50),
+        ceremony_date=_after(60),
         ceremony_place="Hà Nội",
     )
     services.council_create(

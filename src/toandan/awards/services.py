@@ -459,7 +459,23 @@ def nomination_step(
     eligibility as its guard: a frozen nomination goes nowhere, the province forwards within
     its quota, and the dossier keeps the evidence from data as it was when sent."""
 
+    day = timezone.localdate(now) if now is not None else timezone.localdate()
+
     def guard(locked: Nomination, transition: Transition) -> None:
+        # The campaign's calendar (Law 06/2022 Art. 84: each level sends by the date the
+        # organiser sets): a commune's dossier after its closing date, or the province's
+        # forward after its own, is refused; a return or a freeze is not.
+        campaign = locked.campaign
+        if transition.action == "submit" and day > campaign.nominations_close_commune:
+            raise _refuse(
+                _("Nominations from communes and branches closed on %(day)s.")
+                % {"day": campaign.nominations_close_commune.strftime("%d/%m/%Y")}
+            )
+        if transition.action == "forward" and day > campaign.nominations_close_province:
+            raise _refuse(
+                _("Provinces could forward nominations until %(day)s.")
+                % {"day": campaign.nominations_close_province.strftime("%d/%m/%Y")}
+            )
         if transition.action in {"submit", "forward", "receive", "award"}:
             problems = eligibility_problems(locked, for_forward=transition.action == "forward")
             if problems:

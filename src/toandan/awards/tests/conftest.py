@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from toandan.accounts.tests.factories import make_user, unit
 from toandan.awards import services
@@ -63,10 +63,11 @@ def make_campaign(organiser: Any, *, quota: int = 5) -> Campaign:
             services.QuotaInput(unit(HANOI_UNION), SubjectType.INDIVIDUAL, quota),
             services.QuotaInput(unit(HANOI_UNION), SubjectType.COLLECTIVE, quota),
         ],
-        nominations_close_commune=dt.date(2026, 12, 1),
-        nominations_close_province=dt.date(2026, 12, 10),
-        council_date=dt.date(2026, 12, 15),
-        ceremony_date=dt.date(2026, 12, 20),
+        # The calendar runs from today: nominations are open while the tests run.
+        nominations_close_commune=timezone.localdate() + dt.timedelta(days=30),
+        nominations_close_province=timezone.localdate() + dt.timedelta(days=40),
+        council_date=timezone.localdate() + dt.timedelta(days=50),
+        ceremony_date=timezone.localdate() + dt.timedelta(days=60),
         ceremony_place="Hà Nội",
     )
 

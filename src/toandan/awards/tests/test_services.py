@@ -95,6 +95,47 @@ def test_a_nominee_outside_the_period_is_refused(world: World) -> None:
         services.nomination_step(actor=world.cadre, nomination=n, action="submit")
 
 
+def test_a_dossier_after_the_communes_closing_date_is_refused(world: World) -> None:
+    n = nominate(world)
+    late = world.campaign.nominations_close_commune + dt.timedelta(days=1)
+
+    with pytest.raises(WorkflowRefusedError, match="closed on"):
+        services.nomination_step(actor=world.cadre, nomination=n, action="submit", now=_noon(late))
+
+    n.refresh_from_db()
+    assert n.status == "draft"
+    on_time = services.nomination_step(
+        actor=world.cadre,
+        nomination=n,
+        action="submit",
+        now=_noon(world.campaign.nominations_close_commune),
+    )
+    assert on_time.status == "submitted"
+
+
+def test_a_province_forwarding_after_its_closing_date_is_refused(world: World) -> None:
+    n = services.nomination_step(actor=world.cadre, nomination=nominate(world), action="submit")
+    late = world.campaign.nominations_close_province + dt.timedelta(days=1)
+
+    with pytest.raises(WorkflowRefusedError, match="until"):
+        services.nomination_step(
+            actor=world.leader, nomination=n, action="forward", now=_noon(late)
+        )
+    # Returning the dossier is still possible: the calendar closes sending, not answering.
+    returned = services.nomination_step(
+        actor=world.leader,
+        nomination=n,
+        action="return",
+        reason="Thiếu biên bản",
+        now=_noon(late),
+    )
+    assert returned.status == "returned"
+
+
+def _noon(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(12), tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+
 def test_members_of_the_nominees_unit_are_recused_automatically(world: World) -> None:
     n = up_to_centre(world, nominate(world))
     seat_council(world)
