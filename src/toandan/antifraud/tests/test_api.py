@@ -141,3 +141,15 @@ def test_staff_export_as_stix_and_csv(
     csv_text = staff.get("/api/v1/fraud/indicators/export", {"format": "csv"}).content.decode()
     assert "970436:0011004567890" in csv_text
     assert Client().get("/api/v1/fraud/indicators/export").status_code == 401
+
+
+def test_a_scam_sms_with_a_bad_port_link_gets_an_answer_not_a_500(client: Client) -> None:
+    text = (
+        "Nhan qua tai http://qua-tang.example:99999/nhan hoac http://[qua-tang.example "
+        "goi 0531234567"
+    )
+    response = client.get("/api/v1/fraud/check", {"q": text})
+    assert response.status_code == 200
+    assert [item["kind"] for item in response.json()["items"]] == ["phone"]
+    page = client.post("/fraud/", {"q": text})
+    assert page.status_code == 200

@@ -123,3 +123,33 @@ def test_a_zalo_personal_link_is_the_phone_number() -> None:
 
 def test_reserved_telegram_paths_are_not_accounts() -> None:
     assert normalise_social("t.me/joinchat/AAAA") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "http://evil.example:99999/x",
+        "http://evil.example:abc/",
+        "http://[evil.example/",
+        "Bấm https://[::1/x ngay",
+        "xem tai http://vietcombank-hotro.example:70000",
+    ],
+)
+def test_a_link_with_a_bad_port_or_bracket_is_no_crash(text: str) -> None:
+    """urlsplit and .port raise ValueError on these: a pasted scam SMS gave a 500."""
+    from toandan.identifiers.extract import extract, identify
+
+    normalise_url(text)
+    normalise_domain(text)
+    extract(text)
+    identify(text)
+
+
+def test_a_link_too_long_to_store_is_kept_as_its_domain() -> None:
+    """An indicator's value holds 500 characters: a longer phishing link (tracking tokens)
+    confirmed by an officer failed on PostgreSQL; its domain still identifies the site."""
+    from toandan.identifiers.extract import extract
+
+    found = extract("Xac thuc tai https://vcb-hotro.example/login?t=" + "a" * 700)
+    assert [(i.kind, i.value) for i in found] == [("domain", "vcb-hotro.example")]
+    assert all(len(i.value) <= 500 and len(i.shown()) <= 500 for i in found)
