@@ -68,3 +68,46 @@ def test_imports_are_labelled_and_never_mixed(
     police_csv = exchange.export_csv(exchange.indicators_in_force())
     assert "Ngân hàng Minh Họa" not in police_csv
     assert "0539000999" not in police_csv
+
+
+BAD_DATE_CSV = (
+    "kind,value,expires_at\nphone,0539 000 111,2026-13-45T00:00:00\nphone,0539 000 222,\n"
+)
+BAD_STIX = (
+    '{"type": "bundle", "id": "bundle--6b0d7a7e-2f4f-4b8e-9d4e-1c7a2b3c4d5e", "objects": [1]}'
+)
+
+
+def test_an_import_row_with_an_impossible_date_is_rejected_not_a_500() -> None:
+    """parse_datetime raises ValueError on "2026-13-45T…": the import page answered 500. The
+    row is refused (kept with no expiry it would stay listed for ever)."""
+    parsed = exchange.parse_csv(BAD_DATE_CSV)
+    assert [identifier.value for identifier, _first, _expires in parsed.rows] == ["+84539000222"]
+    assert len(parsed.rejected) == 1
+    assert "0539 000 111" in parsed.rejected[0]
+
+
+@pytest.mark.parametrize(
+    "upload",
+    [
+        BAD_DATE_CSV,
+        BAD_STIX,
+        "kind,value\nphone," + "1" * 200_000 + "\n",
+        "kind,value,expires_at\nphone,0539000333,2026-12-01T10:00:00+99:00\n",
+    ],
+)
+def test_a_malformed_import_file_gets_a_clear_message(leader_hanoi: Any, upload: str) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from toandan.accounts.tests.factories import logged_in
+
+    client = logged_in(leader_hanoi)
+    response = client.post(
+        "/fraud/staff/import/",
+        {
+            "source": "Ngân hàng Minh Họa",
+            "upload": SimpleUploadedFile("list.txt", upload.encode(), "text/plain"),
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["rejected"], "the refused rows or file are listed"
