@@ -464,24 +464,34 @@ def indicators_import(
     with transaction.atomic():
         for identifier, first_seen, expires_at in rows:
             seen = first_seen or now
-            _obj, created = Indicator.objects.update_or_create(
-                kind=identifier.kind,
-                value=identifier.value,
-                source=IndicatorSource.IMPORTED,
-                defaults={
-                    "display": identifier.shown(),
-                    "digest": digest_of(identifier.kind, identifier.value),
-                    "status": IndicatorStatus.VERIFIED,
-                    "source_name": source_name,
-                    "first_seen": seen,
-                    "last_seen": seen,
-                    "verified_at": now,
-                    "expires_at": expires_at,
-                },
+            existing = (
+                Indicator.objects.select_for_update()
+                .filter(
+                    kind=identifier.kind, value=identifier.value, source=IndicatorSource.IMPORTED
+                )
+                .first()
             )
-            if created:
+            if existing is None:
+                Indicator.objects.create(
+                    kind=identifier.kind,
+                    value=identifier.value,
+                    source=IndicatorSource.IMPORTED,
+                    display=identifier.shown(),
+                    digest=digest_of(identifier.kind, identifier.value),
+                    status=IndicatorStatus.VERIFIED,
+                    source_name=source_name,
+                    first_seen=seen,
+                    last_seen=seen,
+                    verified_at=now,
+                    expires_at=expires_at,
+                )
                 result.created += 1
+            elif existing.status == IndicatorStatus.DELISTED:
+                # The police delisted it (an appeal upheld): a routine re-import does not
+                # list it again; a leader relists it if the partner is right.
+                result.skipped.append(identifier.shown())
             else:
+                _merge_import(existing, source_name, seen, expires_at, now)
                 result.updated += 1
         audit_record(
             actor=actor,
@@ -490,6 +500,31 @@ def indicators_import(
             data={"source": source_name, "created": result.created, "updated": result.updated},
         )
     return result
+
+
+def _merge_import(
+    indicator: Indicator,
+    source_name: str,
+    seen: dt.datetime,
+    expires_at: dt.datetime | None,
+    now: dt.datetime,
+) -> None:
+    """The same identifier from another list: every partner that sent it stays named, the
+    later expiry holds (an expired entry is renewed)."""
+    names = [name.strip() for name in indicator.source_name.split(";") if name.strip()]
+    if source_name not in names:
+        indicator.source_name = "; ".join([*names, source_name])[:200]
+    if indicator.status == IndicatorStatus.EXPIRED or (
+        indicator.expires_at is not None
+        and (expires_at is None or expires_at > indicator.expires_at)
+    ):
+        indicator.expires_at = expires_at
+    if indicator.status == IndicatorStatus.EXPIRED:
+        indicator.status = IndicatorStatus.VERIFIED
+        indicator.verified_at = now
+    indicator.first_seen = min(indicator.first_seen, seen)
+    indicator.last_seen = max(indicator.last_seen, seen)
+    indicator.save()
 
 
 def fraud_check(text: str) -> list[Any]:

@@ -111,3 +111,56 @@ def test_a_malformed_import_file_gets_a_clear_message(leader_hanoi: Any, upload:
     )
     assert response.status_code == 200
     assert response.context["rejected"], "the refused rows or file are listed"
+
+
+def test_a_partner_reimport_does_not_relist_what_the_police_delisted(leader_hanoi: Any) -> None:
+    """An appeal upheld (or a leader's delisting) on an imported number was undone by the
+    partner's next routine import: the number showed "verified as fraud" again."""
+    from toandan.antifraud.models import IndicatorStatus
+
+    rows = exchange.parse_csv("kind,value\nphone,0539 000 444\n").rows
+    services.indicators_import(actor=leader_hanoi, source_name="Ngân hàng Minh Họa", rows=rows)
+    indicator = Indicator.objects.get(source=IndicatorSource.IMPORTED)
+    services.indicator_decide(
+        actor=leader_hanoi, indicator=indicator, action="delist", reason="Số của người bị hại"
+    )
+    result = services.indicators_import(
+        actor=leader_hanoi, source_name="Ngân hàng Minh Họa", rows=rows
+    )
+    assert result.created == 0
+    indicator.refresh_from_db()
+    assert indicator.status == IndicatorStatus.DELISTED
+    (verdict,) = services.fraud_check("0539 000 444")
+    assert verdict.verdict == selectors.NO_INFORMATION
+
+
+def test_a_second_partner_does_not_take_over_the_first_partners_entry(leader_hanoi: Any) -> None:
+    rows = exchange.parse_csv("kind,value\nphone,0539 000 555\n").rows
+    services.indicators_import(actor=leader_hanoi, source_name="Ngân hàng Minh Họa", rows=rows)
+    services.indicators_import(actor=leader_hanoi, source_name="Nhà mạng Ví Dụ", rows=rows)
+    (verdict,) = services.fraud_check("0539 000 555")
+    assert verdict.verdict == selectors.VERIFIED
+    assert "Ngân hàng Minh Họa" in verdict.source_name
+
+
+def test_the_import_page_names_the_rows_kept_delisted(leader_hanoi: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from toandan.accounts.tests.factories import logged_in
+
+    rows = exchange.parse_csv("kind,value\nphone,0539 000 666\n").rows
+    services.indicators_import(actor=leader_hanoi, source_name="Ngân hàng Minh Họa", rows=rows)
+    services.indicator_decide(
+        actor=leader_hanoi,
+        indicator=Indicator.objects.get(source=IndicatorSource.IMPORTED),
+        action="delist",
+        reason="Số của người bị hại",
+    )
+    response = logged_in(leader_hanoi).post(
+        "/fraud/staff/import/",
+        {
+            "source": "Ngân hàng Minh Họa",
+            "upload": SimpleUploadedFile("l.csv", b"kind,value\nphone,0539 000 666\n", "text/csv"),
+        },
+    )
+    assert "0539 000 666" in response.content.decode()
