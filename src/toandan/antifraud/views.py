@@ -422,9 +422,13 @@ def staff_warnings(request: HttpRequest) -> HttpResponse:
     """Write a warning for an audience in one's jurisdiction; the list of one's warnings."""
     from toandan.accounts.selectors import jurisdiction_org_units
     from toandan.antifraud.models import FraudWarning
+    from toandan.orgs.models import OrgUnit
 
     user = _user(request)
-    units = jurisdiction_org_units(user, services.WARNING_ROLES).order_by("path")[:500]
+    # Not a sliced queryset: the form filters it to validate the choice (Django refuses that).
+    first = jurisdiction_org_units(user, services.WARNING_ROLES).order_by("path")[:500]
+    units = OrgUnit.objects.filter(pk__in=list(first.values_list("pk", flat=True)))
+    units = units.order_by("path")
     form = WarningForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         try:
