@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from toandan.accounts.models import POLICE_ROLES, Role
 from toandan.accounts.selectors import active_role_assignments
-from toandan.antifraud import events, machines, notices  # noqa: F401 - registers the kind
+from toandan.antifraud import events, machines, notices, policies  # noqa: F401 - registers the kind
 from toandan.antifraud.audit_actions import AntifraudAction
 from toandan.antifraud.hashing import digest_of
 from toandan.antifraud.models import (
@@ -368,17 +368,35 @@ def appeal_decide(
             actor_unit=_actor_unit_name(actor), execute=execute, now=now,
         )  # fmt: skip
         indicator = Indicator.objects.get(pk=appeal.indicator_id)
-        if uphold and indicator.status != IndicatorStatus.DELISTED:
-            end = "delist" if indicator.status == IndicatorStatus.VERIFIED else "reject"
-            indicator_decide(
-                actor=actor,
-                indicator=indicator,
-                action=end,
-                reason=_("Appeal %(reference)s upheld: %(reason)s")
-                % {"reference": appeal.reference, "reason": reason.strip()},
-                now=now,
-            )
+        if uphold:
+            # The appeal is about the identifier: its other row (police-verified or imported
+            # from a partner) goes too, when the officer may delist it, else the check would
+            # still list what the appellant was told is delisted.
+            same = Indicator.objects.filter(kind=indicator.kind, value=indicator.value)
+            for row in same.exclude(pk=indicator.pk).filter(status__in=_UPHELD_ENDS):
+                if policies.may_manage(actor, row):
+                    _end_on_appeal(actor, row, appeal, reason, now)
+            _end_on_appeal(actor, indicator, appeal, reason, now)
     return result
+
+
+_UPHELD_ENDS = {IndicatorStatus.VERIFIED: "delist", IndicatorStatus.REPORTED: "reject"}
+
+
+def _end_on_appeal(
+    actor: AbstractBaseUser, indicator: Indicator, appeal: Appeal, reason: str, now: dt.datetime
+) -> None:
+    end = _UPHELD_ENDS.get(IndicatorStatus(indicator.status))
+    if end is None:
+        return  # already delisted or expired
+    indicator_decide(
+        actor=actor,
+        indicator=indicator,
+        action=end,
+        reason=_("Appeal %(reference)s upheld: %(reason)s")
+        % {"reference": appeal.reference, "reason": reason.strip()},
+        now=now,
+    )
 
 
 # --- Lookups: counted, never recorded ----------------------------------------------------------

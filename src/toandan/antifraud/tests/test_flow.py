@@ -281,3 +281,27 @@ def test_officers_elsewhere_see_neither_the_reports_nor_the_appeals(
     assert selectors.indicator_reports(indicator, officer2_hoan_kiem).count() == 1
     assert not selectors.appeals_for_staff(officer_ba_dinh).exists()
     assert selectors.appeals_for_staff(officer2_hoan_kiem).count() == 1
+
+
+def test_an_upheld_appeal_also_delists_the_partners_copy_of_the_identifier(
+    fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any, leader_hanoi: Any
+) -> None:
+    """The police's row and a bank's imported row of the same account are two indicators:
+    upholding the appeal delisted one, and the check still said "verified as fraud" from the
+    other while the appellant read "Upheld: delisted"."""
+    from toandan.antifraud import exchange
+
+    indicator = _verified(fraud_tip, officer_hoan_kiem, officer2_hoan_kiem)
+    rows = exchange.parse_csv("kind,value\nbank_account,970436:0011004567890\n").rows
+    services.indicators_import(actor=leader_hanoi, source_name="Ngân hàng Minh Họa", rows=rows)
+    submitted = services.appeal_submit(indicator=indicator, statement="Tài khoản của tôi bị mượn.")
+    appeal = services.appeal_by_receipt(submitted.receipt)
+    assert appeal is not None
+    services.appeal_decide(
+        actor=leader_hanoi, appeal=appeal, uphold=True, reason="Chủ tài khoản chứng minh."
+    )
+    assert _verdict("Vietcombank 0011004567890") == selectors.NO_INFORMATION
+    assert all(
+        e.suffix != indicator.digest[5:] for e in selectors.range_lookup(indicator.digest[:5])
+    )
+    assert not exchange.indicators_in_force(source="imported").exists()
