@@ -194,6 +194,9 @@ def staff_tip(request: HttpRequest, tip_id: int) -> HttpResponse:
                     _("Confirmed as the fraudster's: %(identifier)s. A second officer verifies it.")
                     % {"identifier": identifier.shown()},
                 )
+        else:  # the loss amount: say why nothing was confirmed
+            for errors in form.errors.values():
+                messages.error(request, " ".join(str(error) for error in errors))
         return redirect("antifraud:staff_tip", tip_id=tip_id)
     reported = selectors.reports_of_tip(tip.tip_id)
     rows = [

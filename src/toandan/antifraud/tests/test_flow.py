@@ -305,3 +305,23 @@ def test_an_upheld_appeal_also_delists_the_partners_copy_of_the_identifier(
         e.suffix != indicator.digest[5:] for e in selectors.range_lookup(indicator.digest[:5])
     )
     assert not exchange.indicators_in_force(source="imported").exists()
+
+
+def test_an_absurd_loss_amount_is_a_form_error_not_a_500(
+    fraud_tip: Any, officer_hoan_kiem: Any
+) -> None:
+    """The loss field had no maximum: 10^20 VND overflowed the 64-bit column (500 on
+    PostgreSQL, OverflowError on SQLite) and the confirmation was lost."""
+    from toandan.accounts.tests.factories import logged_in
+
+    browser = logged_in(officer_hoan_kiem)
+    tip = fraud_tip()
+    url = f"/fraud/staff/tips/{tip.pk}/"
+    body = {"kind": ACCOUNT[0], "value": ACCOUNT[1], "loss_vnd": str(10**20)}
+    response = browser.post(url, body, follow=True)
+    assert response.status_code == 200
+    assert not selectors.reports_of_tip(tip.pk)
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    body["loss_vnd"] = "25000000"
+    browser.post(url, body)
+    assert ACCOUNT in selectors.reports_of_tip(tip.pk)
