@@ -91,7 +91,12 @@ def _refresh_counts(indicator: Indicator) -> None:
     indicator.first_seen = agg["first"] or indicator.first_seen
     indicator.last_seen = agg["last"] or indicator.last_seen
     indicator.loss_vnd = agg["loss"] or 0
-    if indicator.status in (IndicatorStatus.VERIFIED, IndicatorStatus.REPORTED):
+    # An expired one is about to reopen (a new report): it gets a new expiry too.
+    if indicator.status in (
+        IndicatorStatus.VERIFIED,
+        IndicatorStatus.REPORTED,
+        IndicatorStatus.EXPIRED,
+    ):
         indicator.expires_at = _expiry(indicator.last_seen, listing_rule())
 
 

@@ -325,3 +325,26 @@ def test_an_absurd_loss_amount_is_a_form_error_not_a_500(
     body["loss_vnd"] = "25000000"
     browser.post(url, body)
     assert ACCOUNT in selectors.reports_of_tip(tip.pk)
+
+
+def test_a_reopened_indicator_gets_a_new_expiry_and_shows_again(
+    fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any
+) -> None:
+    """A new report on an expired indicator reopened it with its old, past expiry: it never
+    showed "being verified" again and the next expiry run closed it at once."""
+    from toandan.antifraud.models import Indicator, IndicatorReport
+
+    indicator = _verified(fraud_tip, officer_hoan_kiem, officer2_hoan_kiem)
+    long_ago = timezone.now() - dt.timedelta(days=400)
+    IndicatorReport.objects.update(received_at=long_ago)
+    Indicator.objects.filter(pk=indicator.pk).update(
+        first_seen=long_ago, last_seen=long_ago, expires_at=long_ago + dt.timedelta(days=365)
+    )
+    assert services.indicators_expire() == 1
+    again = _confirm(officer_hoan_kiem, fraud_tip()).indicator
+    assert again.status == IndicatorStatus.REPORTED
+    assert again.report_count == 2
+    assert again.expires_at is not None
+    assert again.expires_at > timezone.now()
+    assert _verdict("Vietcombank 0011004567890") == selectors.UNDER_VERIFICATION
+    assert services.indicators_expire() == 0
