@@ -348,3 +348,19 @@ def test_a_reopened_indicator_gets_a_new_expiry_and_shows_again(
     assert again.expires_at > timezone.now()
     assert _verdict("Vietcombank 0011004567890") == selectors.UNDER_VERIFICATION
     assert services.indicators_expire() == 0
+
+
+def test_an_appeal_on_an_indicator_that_expired_meanwhile_can_be_upheld(
+    fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any
+) -> None:
+    """Upholding tried to "reject" the expired indicator, which the machine refuses: the
+    appeal could never be decided."""
+    indicator = _verified(fraud_tip, officer_hoan_kiem, officer2_hoan_kiem)
+    submitted = services.appeal_submit(indicator=indicator, statement="Tài khoản của tôi.")
+    services.indicators_expire(now=timezone.now() + dt.timedelta(days=400))
+    appeal = services.appeal_by_receipt(submitted.receipt)
+    assert appeal is not None
+    decided = services.appeal_decide(
+        actor=officer2_hoan_kiem, appeal=appeal, uphold=True, reason="Chủ tài khoản chứng minh."
+    )
+    assert decided.status == AppealStatus.UPHELD
