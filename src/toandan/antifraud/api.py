@@ -124,6 +124,7 @@ def range_key_get(request: HttpRequest) -> dict[str, Any]:
 class RangeEntryOut(Schema):
     suffix: str
     verdict: str
+    source: str = Field("", description="police, or imported (from a partner); empty: padding")
 
 
 class RangeOut(Schema):
@@ -152,7 +153,9 @@ def range_(
     entries = selectors.range_lookup(prefix)
     return {
         "prefix": prefix,
-        "entries": [{"suffix": e.suffix, "verdict": e.verdict} for e in entries],
+        "entries": [
+            {"suffix": e.suffix, "verdict": e.verdict, "source": e.source} for e in entries
+        ],
     }
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -175,11 +174,12 @@ def normalise(kind: str, value: str) -> Identifier | None:  # noqa: PLR0911 - on
 
 
 def _datetime(value: Any) -> dt.datetime | None:
+    """None when empty; raises ValueError on a date that cannot be read or does not exist."""
     if isinstance(value, dt.datetime):
         return value
     if not value:
         return None
-    parsed = parse_datetime(str(value))
+    parsed = parse_datetime(str(value))  # ValueError on "2026-13-45T…", an offset of +99:00
     if parsed is not None and timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, dt.UTC)
     return parsed
@@ -189,11 +189,17 @@ def parse_stix(text: str) -> ParsedRows:
     result = ParsedRows([], [])
     try:
         bundle = stix2.parse(text, allow_custom=True)
-    except (stix2.exceptions.STIXError, json.JSONDecodeError, ValueError) as error:
-        result.rejected.append(f"not a STIX bundle: {error}")
+    except (
+        stix2.exceptions.STIXError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        RecursionError,
+    ) as error:  # stix2 meets `"objects": [1]` with a TypeError
+        result.rejected.append(f"not a STIX bundle: {error}"[:300])
         return result
     for obj in getattr(bundle, "objects", None) or []:
-        if obj.get("type") != "indicator":
+        if not hasattr(obj, "get") or obj.get("type") != "indicator":
             continue
         kind, value = obj.get("x_toandan_kind"), obj.get("x_toandan_value")
         if not (kind and value):
@@ -205,23 +211,36 @@ def parse_stix(text: str) -> ParsedRows:
                 continue
             kind, value = types[match.group(1)], match.group(2).replace("\\'", "'")
         identifier = normalise(str(kind), str(value))
+        try:
+            dates = (_datetime(obj.get("valid_from")), _datetime(obj.get("valid_until")))
+        except ValueError:
+            identifier = None
         if identifier is None:
             result.rejected.append(f"{kind}:{value}"[:200])
             continue
-        result.rows.append(
-            (identifier, _datetime(obj.get("valid_from")), _datetime(obj.get("valid_until")))
-        )
+        result.rows.append((identifier, *dates))
     return result
 
 
 def parse_csv(text: str) -> ParsedRows:
     result = ParsedRows([], [])
     reader = csv.DictReader(io.StringIO(text))
-    for row in reader:
-        identifier = normalise(row.get("kind") or "", row.get("value") or "")
-        if identifier is None:
-            result.rejected.append(f"{row.get('kind')}:{row.get('value')}"[:200])
-            continue
-        first = _datetime(row.get("first_seen") or row.get("verified_at"))
-        result.rows.append((identifier, first, _datetime(row.get("expires_at"))))
+    try:
+        for row in reader:
+            _csv_row(row, result)
+    except csv.Error as error:  # a field over the csv module's limit, a broken quote
+        result.rejected.append(f"not a CSV file (line {reader.line_num}): {error}"[:300])
     return result
+
+
+def _csv_row(row: dict[str, Any], result: ParsedRows) -> None:
+    identifier = normalise(str(row.get("kind") or ""), str(row.get("value") or ""))
+    try:
+        first = _datetime(row.get("first_seen") or row.get("verified_at"))
+        expires = _datetime(row.get("expires_at"))
+    except ValueError:
+        identifier = None
+    if identifier is None:
+        result.rejected.append(f"{row.get('kind')}:{row.get('value')}"[:200])
+        return
+    result.rows.append((identifier, first, expires))

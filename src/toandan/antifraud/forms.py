@@ -11,6 +11,7 @@ from toandan.antifraud.models import IdentifierKind, ScamType
 from toandan.orgs.models import OrgUnit
 
 CHECK_MAX = 5000
+LOSS_MAX_VND = 10**15
 
 
 class CheckForm(forms.Form):
@@ -28,8 +29,12 @@ class CheckForm(forms.Form):
 class ConfirmForm(forms.Form):
     kind = forms.ChoiceField(choices=IdentifierKind.choices, widget=forms.HiddenInput)
     value = forms.CharField(max_length=500, widget=forms.HiddenInput)
+    # At most 10^15 VND (the column holds 64 bits): above it, a typing slip.
     loss_vnd = forms.IntegerField(
-        label=_("Loss reported in this tip (VND)"), min_value=0, required=False
+        label=_("Loss reported in this tip (VND)"),
+        min_value=0,
+        max_value=LOSS_MAX_VND,
+        required=False,
     )
 
 

@@ -188,6 +188,7 @@ def listed_indicator(text: str) -> Indicator | None:
 class RangeEntry:
     suffix: str
     verdict: str
+    source: str = ""  # "police" or "imported" (from a partner); "" for padding
 
 
 def range_lookup(prefix: str, *, now: dt.datetime | None = None) -> list[RangeEntry]:
@@ -202,12 +203,12 @@ def range_lookup(prefix: str, *, now: dt.datetime | None = None) -> list[RangeEn
     # A range, not LIKE: both SQLite and PostgreSQL (non-C collations) use the index for it.
     upper = f"{int(prefix, 16) + 1:0{len(prefix)}x}" if prefix != "f" * len(prefix) else "g"
     rows = Indicator.objects.filter(digest__gte=prefix, digest__lt=upper).only(
-        "digest", "status", "report_count", "expires_at"
+        "digest", "status", "report_count", "expires_at", "source"
     )
     for indicator in rows:
         shown = _visible(indicator, now, reports_to_show) if indicator.status in LISTED else None
         if shown is not None:
-            entries.append(RangeEntry(indicator.digest[len(prefix) :], shown))
+            entries.append(RangeEntry(indicator.digest[len(prefix) :], shown, indicator.source))
     size = max(RANGE_PADDED_SIZE, -(-len(entries) // RANGE_PADDED_SIZE) * RANGE_PADDED_SIZE)
     suffix_length = 64 - len(prefix)
     while len(entries) < size:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from toandan.accounts.models import POLICE_ROLES, Role
 from toandan.accounts.selectors import active_role_assignments
-from toandan.antifraud import events, machines, notices  # noqa: F401 - registers the kind
+from toandan.antifraud import events, machines, notices, policies  # noqa: F401 - registers the kind
 from toandan.antifraud.audit_actions import AntifraudAction
 from toandan.antifraud.hashing import digest_of
 from toandan.antifraud.models import (
@@ -91,7 +91,12 @@ def _refresh_counts(indicator: Indicator) -> None:
     indicator.first_seen = agg["first"] or indicator.first_seen
     indicator.last_seen = agg["last"] or indicator.last_seen
     indicator.loss_vnd = agg["loss"] or 0
-    if indicator.status in (IndicatorStatus.VERIFIED, IndicatorStatus.REPORTED):
+    # An expired one is about to reopen (a new report): it gets a new expiry too.
+    if indicator.status in (
+        IndicatorStatus.VERIFIED,
+        IndicatorStatus.REPORTED,
+        IndicatorStatus.EXPIRED,
+    ):
         indicator.expires_at = _expiry(indicator.last_seen, listing_rule())
 
 
@@ -368,17 +373,35 @@ def appeal_decide(
             actor_unit=_actor_unit_name(actor), execute=execute, now=now,
         )  # fmt: skip
         indicator = Indicator.objects.get(pk=appeal.indicator_id)
-        if uphold and indicator.status != IndicatorStatus.DELISTED:
-            end = "delist" if indicator.status == IndicatorStatus.VERIFIED else "reject"
-            indicator_decide(
-                actor=actor,
-                indicator=indicator,
-                action=end,
-                reason=_("Appeal %(reference)s upheld: %(reason)s")
-                % {"reference": appeal.reference, "reason": reason.strip()},
-                now=now,
-            )
+        if uphold:
+            # The appeal is about the identifier: its other row (police-verified or imported
+            # from a partner) goes too, when the officer may delist it, else the check would
+            # still list what the appellant was told is delisted.
+            same = Indicator.objects.filter(kind=indicator.kind, value=indicator.value)
+            for row in same.exclude(pk=indicator.pk).filter(status__in=_UPHELD_ENDS):
+                if policies.may_manage(actor, row):
+                    _end_on_appeal(actor, row, appeal, reason, now)
+            _end_on_appeal(actor, indicator, appeal, reason, now)
     return result
+
+
+_UPHELD_ENDS = {IndicatorStatus.VERIFIED: "delist", IndicatorStatus.REPORTED: "reject"}
+
+
+def _end_on_appeal(
+    actor: AbstractBaseUser, indicator: Indicator, appeal: Appeal, reason: str, now: dt.datetime
+) -> None:
+    end = _UPHELD_ENDS.get(IndicatorStatus(indicator.status))
+    if end is None:
+        return  # already delisted or expired
+    indicator_decide(
+        actor=actor,
+        indicator=indicator,
+        action=end,
+        reason=_("Appeal %(reference)s upheld: %(reason)s")
+        % {"reference": appeal.reference, "reason": reason.strip()},
+        now=now,
+    )
 
 
 # --- Lookups: counted, never recorded ----------------------------------------------------------
@@ -464,24 +487,34 @@ def indicators_import(
     with transaction.atomic():
         for identifier, first_seen, expires_at in rows:
             seen = first_seen or now
-            _obj, created = Indicator.objects.update_or_create(
-                kind=identifier.kind,
-                value=identifier.value,
-                source=IndicatorSource.IMPORTED,
-                defaults={
-                    "display": identifier.shown(),
-                    "digest": digest_of(identifier.kind, identifier.value),
-                    "status": IndicatorStatus.VERIFIED,
-                    "source_name": source_name,
-                    "first_seen": seen,
-                    "last_seen": seen,
-                    "verified_at": now,
-                    "expires_at": expires_at,
-                },
+            existing = (
+                Indicator.objects.select_for_update()
+                .filter(
+                    kind=identifier.kind, value=identifier.value, source=IndicatorSource.IMPORTED
+                )
+                .first()
             )
-            if created:
+            if existing is None:
+                Indicator.objects.create(
+                    kind=identifier.kind,
+                    value=identifier.value,
+                    source=IndicatorSource.IMPORTED,
+                    display=identifier.shown(),
+                    digest=digest_of(identifier.kind, identifier.value),
+                    status=IndicatorStatus.VERIFIED,
+                    source_name=source_name,
+                    first_seen=seen,
+                    last_seen=seen,
+                    verified_at=now,
+                    expires_at=expires_at,
+                )
                 result.created += 1
+            elif existing.status == IndicatorStatus.DELISTED:
+                # The police delisted it (an appeal upheld): a routine re-import does not
+                # list it again; a leader relists it if the partner is right.
+                result.skipped.append(identifier.shown())
             else:
+                _merge_import(existing, source_name, seen, expires_at, now)
                 result.updated += 1
         audit_record(
             actor=actor,
@@ -490,6 +523,31 @@ def indicators_import(
             data={"source": source_name, "created": result.created, "updated": result.updated},
         )
     return result
+
+
+def _merge_import(
+    indicator: Indicator,
+    source_name: str,
+    seen: dt.datetime,
+    expires_at: dt.datetime | None,
+    now: dt.datetime,
+) -> None:
+    """The same identifier from another list: every partner that sent it stays named, the
+    later expiry holds (an expired entry is renewed)."""
+    names = [name.strip() for name in indicator.source_name.split(";") if name.strip()]
+    if source_name not in names:
+        indicator.source_name = "; ".join([*names, source_name])[:200]
+    if indicator.status == IndicatorStatus.EXPIRED or (
+        indicator.expires_at is not None
+        and (expires_at is None or expires_at > indicator.expires_at)
+    ):
+        indicator.expires_at = expires_at
+    if indicator.status == IndicatorStatus.EXPIRED:
+        indicator.status = IndicatorStatus.VERIFIED
+        indicator.verified_at = now
+    indicator.first_seen = min(indicator.first_seen, seen)
+    indicator.last_seen = max(indicator.last_seen, seen)
+    indicator.save()
 
 
 def fraud_check(text: str) -> list[Any]:

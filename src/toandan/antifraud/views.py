@@ -194,6 +194,9 @@ def staff_tip(request: HttpRequest, tip_id: int) -> HttpResponse:
                     _("Confirmed as the fraudster's: %(identifier)s. A second officer verifies it.")
                     % {"identifier": identifier.shown()},
                 )
+        else:  # the loss amount: say why nothing was confirmed
+            for errors in form.errors.values():
+                messages.error(request, " ".join(str(error) for error in errors))
         return redirect("antifraud:staff_tip", tip_id=tip_id)
     reported = selectors.reports_of_tip(tip.tip_id)
     rows = [
@@ -422,9 +425,13 @@ def staff_warnings(request: HttpRequest) -> HttpResponse:
     """Write a warning for an audience in one's jurisdiction; the list of one's warnings."""
     from toandan.accounts.selectors import jurisdiction_org_units
     from toandan.antifraud.models import FraudWarning
+    from toandan.orgs.models import OrgUnit
 
     user = _user(request)
-    units = jurisdiction_org_units(user, services.WARNING_ROLES).order_by("path")[:500]
+    # Not a sliced queryset: the form filters it to validate the choice (Django refuses that).
+    first = jurisdiction_org_units(user, services.WARNING_ROLES).order_by("path")[:500]
+    units = OrgUnit.objects.filter(pk__in=list(first.values_list("pk", flat=True)))
+    units = units.order_by("path")
     form = WarningForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         try:

@@ -19,6 +19,7 @@ Values, per kind (what is stored, hashed and compared):
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -47,3 +48,15 @@ class Identifier:
 
     def shown(self) -> str:
         return self.display or self.value
+
+
+def plain_text(text: str) -> str:
+    """Text as the normalisers read it: NFKC (composed Vietnamese, fullwidth and mathematical
+    digits and letters folded) and every remaining script's digits as ASCII digits ("٠" ->
+    "0"), so two spellings of one number compare equal."""
+    text = unicodedata.normalize("NFKC", text)
+    if text.isascii():
+        return text
+    return "".join(
+        str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text
+    )

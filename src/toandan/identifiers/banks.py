@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from importlib import resources
 
 from toandan.core.text import strip_accents
-from toandan.identifiers import Identifier, Kind
+from toandan.identifiers import Identifier, Kind, plain_text
 
-ACCOUNT_DIGITS = re.compile(r"\d{6,19}")
+ACCOUNT_DIGITS = re.compile(r"[0-9]{6,19}")
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def normalise_bank_account(bank: str, number: str) -> Identifier | None:
     """(bank as written, account number with spaces or dots) -> ``BIN:digits``; None if the
     bank is unknown or the number has not 6–19 digits."""
     found = bank_find(bank)
-    digits = re.sub(r"[\s.\-]", "", number or "")
+    digits = re.sub(r"[\s.\-]", "", plain_text(number or ""))
     if found is None or not ACCOUNT_DIGITS.fullmatch(digits):
         return None
     return Identifier(Kind.BANK_ACCOUNT, f"{found.bin}:{digits}", f"{found.short_name} {digits}")
@@ -106,7 +106,7 @@ def normalise_bank_account(bank: str, number: str) -> Identifier | None:
 
 def bank_account_from_value(value: str) -> Identifier | None:
     """``970436:0011004567890`` (as stored) back to an identifier with its display."""
-    bin_, _, digits = value.partition(":")
+    bin_, _, digits = plain_text(value).partition(":")
     found = bank_by_bin(bin_)
     if found is None or not ACCOUNT_DIGITS.fullmatch(digits):
         return None

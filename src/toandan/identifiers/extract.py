@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from toandan.core.text import strip_accents
-from toandan.identifiers import Identifier, Kind
+from toandan.identifiers import Identifier, Kind, plain_text
 from toandan.identifiers.banks import bank_find, bank_name_pattern, normalise_bank_account
 from toandan.identifiers.links import normalise_url
 from toandan.identifiers.phones import normalise_phone
@@ -213,7 +213,7 @@ def _numbers(text: str, folded: str, taken: list[tuple[int, int]]) -> list[Found
 
 def extract(text: str) -> list[Identifier]:
     """Every identifier in `text`, in order of appearance, each once."""
-    text = (text or "")[:MAX_TEXT]
+    text = plain_text((text or "")[:MAX_TEXT])
     # Folding keeps positions: one character in, one out (đ -> d; marks are dropped per char).
     folded = "".join((strip_accents(ch) or ch)[:1] for ch in text).lower()
     taken: list[tuple[int, int]] = []
@@ -233,7 +233,7 @@ def extract(text: str) -> list[Identifier]:
 def identify(text: str) -> list[Identifier]:
     """What one search box holds: a single identifier typed alone ("Vietcombank 0011…",
     "0912 345 678", "t.me/name", "bit.ly/x") or a message to extract from."""
-    one = (text or "").strip()
+    one = plain_text(text or "").strip()
     if not one:
         return []
     if "\n" not in one and len(one) <= 200:

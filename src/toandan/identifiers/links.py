@@ -119,7 +119,7 @@ def _escape(text: str) -> str:
     return quote(text, safe="!\"$&'()*+,-./:;=?@[\\]^_`{|}~")
 
 
-def canonical_url(text: str) -> str | None:
+def canonical_url(text: str) -> str | None:  # noqa: PLR0911 - one exit per refusal
     """The Safe Browsing canonical form of a URL or bare domain; None if it has no host."""
     raw = re.sub(r"[\t\r\n]", "", text.strip())
     raw = raw.split("#", 1)[0]
@@ -127,7 +127,11 @@ def canonical_url(text: str) -> str | None:
         return None
     if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://", raw):
         raw = "http://" + raw
-    parts = urlsplit(_unescape(raw))
+    try:
+        parts = urlsplit(_unescape(raw))
+        port_number = parts.port  # raises on "…:99999" and "…:abc"
+    except ValueError:  # also "http://[host" (an unclosed IPv6 bracket)
+        return None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         return None
@@ -140,7 +144,7 @@ def canonical_url(text: str) -> str | None:
         return None
     if "." not in host:
         return None
-    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    port = f":{port_number}" if port_number and port_number not in (80, 443) else ""
     path = re.sub(r"/{2,}", "/", parts.path or "/")
     segments: list[str] = []
     for segment in path.split("/"):
@@ -196,10 +200,17 @@ def _to_unicode(host: str) -> str:
     return ".".join(labels)
 
 
+# What an indicator's value holds (`antifraud.models.Indicator.value`).
+VALUE_MAX = 500
+
+
 def normalise_url(text: str) -> Identifier | None:
+    """The canonical URL; its registrable domain when the URL is too long to store."""
     url = canonical_url(text)
     if url is None:
         return None
+    if len(url) > VALUE_MAX:
+        return normalise_domain(url)
     host = host_of(url)
     if registrable_domain(host) is None:
         return None

@@ -40,6 +40,13 @@ TIKTOK_HOSTS = frozenset({"tiktok.com", "www.tiktok.com", "m.tiktok.com", "vm.ti
 
 def _split(text: str) -> tuple[str, list[str], dict[str, list[str]]] | None:
     raw = text.strip()
+    try:
+        return _split_url(raw)
+    except ValueError:  # "https://[host" (an unclosed IPv6 bracket): not an account link
+        return None
+
+
+def _split_url(raw: str) -> tuple[str, list[str], dict[str, list[str]]] | None:
     if raw.lower().startswith("tg://"):
         query = parse_qs(urlsplit(raw).query)
         name = (query.get("domain") or [""])[0]

@@ -141,3 +141,31 @@ def test_staff_export_as_stix_and_csv(
     csv_text = staff.get("/api/v1/fraud/indicators/export", {"format": "csv"}).content.decode()
     assert "970436:0011004567890" in csv_text
     assert Client().get("/api/v1/fraud/indicators/export").status_code == 401
+
+
+def test_a_scam_sms_with_a_bad_port_link_gets_an_answer_not_a_500(client: Client) -> None:
+    text = (
+        "Nhan qua tai http://qua-tang.example:99999/nhan hoac http://[qua-tang.example "
+        "goi 0531234567"
+    )
+    response = client.get("/api/v1/fraud/check", {"q": text})
+    assert response.status_code == 200
+    assert [item["kind"] for item in response.json()["items"]] == ["phone"]
+    page = client.post("/fraud/", {"q": text})
+    assert page.status_code == 200
+
+
+def test_the_range_says_which_entries_are_imported(client: Client, leader_hanoi: Any) -> None:
+    """A partner app read a bank's imported entry as "verified" with nothing to tell it from
+    a police-verified one: the range mixed the two silently."""
+    from toandan.antifraud import exchange
+    from toandan.antifraud.models import Indicator
+
+    rows = exchange.parse_csv("kind,value\nphone,0539 000 777\n").rows
+    services.indicators_import(actor=leader_hanoi, source_name="Ngân hàng Minh Họa", rows=rows)
+    digest = Indicator.objects.get().digest
+    entries = client.get(f"/api/v1/fraud/range/{digest[:5]}").json()["entries"]
+    (entry,) = [e for e in entries if e["suffix"] == digest[5:]]
+    assert entry["verdict"] == "verified"
+    assert entry["source"] == "imported"
+    assert {e["source"] for e in entries if e["suffix"] != digest[5:]} == {""}

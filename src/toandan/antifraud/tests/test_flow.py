@@ -281,3 +281,86 @@ def test_officers_elsewhere_see_neither_the_reports_nor_the_appeals(
     assert selectors.indicator_reports(indicator, officer2_hoan_kiem).count() == 1
     assert not selectors.appeals_for_staff(officer_ba_dinh).exists()
     assert selectors.appeals_for_staff(officer2_hoan_kiem).count() == 1
+
+
+def test_an_upheld_appeal_also_delists_the_partners_copy_of_the_identifier(
+    fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any, leader_hanoi: Any
+) -> None:
+    """The police's row and a bank's imported row of the same account are two indicators:
+    upholding the appeal delisted one, and the check still said "verified as fraud" from the
+    other while the appellant read "Upheld: delisted"."""
+    from toandan.antifraud import exchange
+
+    indicator = _verified(fraud_tip, officer_hoan_kiem, officer2_hoan_kiem)
+    rows = exchange.parse_csv("kind,value\nbank_account,970436:0011004567890\n").rows
+    services.indicators_import(actor=leader_hanoi, source_name="Ngân hàng Minh Họa", rows=rows)
+    submitted = services.appeal_submit(indicator=indicator, statement="Tài khoản của tôi bị mượn.")
+    appeal = services.appeal_by_receipt(submitted.receipt)
+    assert appeal is not None
+    services.appeal_decide(
+        actor=leader_hanoi, appeal=appeal, uphold=True, reason="Chủ tài khoản chứng minh."
+    )
+    assert _verdict("Vietcombank 0011004567890") == selectors.NO_INFORMATION
+    assert all(
+        e.suffix != indicator.digest[5:] for e in selectors.range_lookup(indicator.digest[:5])
+    )
+    assert not exchange.indicators_in_force(source="imported").exists()
+
+
+def test_an_absurd_loss_amount_is_a_form_error_not_a_500(
+    fraud_tip: Any, officer_hoan_kiem: Any
+) -> None:
+    """The loss field had no maximum: 10^20 VND overflowed the 64-bit column (500 on
+    PostgreSQL, OverflowError on SQLite) and the confirmation was lost."""
+    from toandan.accounts.tests.factories import logged_in
+
+    browser = logged_in(officer_hoan_kiem)
+    tip = fraud_tip()
+    url = f"/fraud/staff/tips/{tip.pk}/"
+    body = {"kind": ACCOUNT[0], "value": ACCOUNT[1], "loss_vnd": str(10**20)}
+    response = browser.post(url, body, follow=True)
+    assert response.status_code == 200
+    assert not selectors.reports_of_tip(tip.pk)
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    body["loss_vnd"] = "25000000"
+    browser.post(url, body)
+    assert ACCOUNT in selectors.reports_of_tip(tip.pk)
+
+
+def test_a_reopened_indicator_gets_a_new_expiry_and_shows_again(
+    fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any
+) -> None:
+    """A new report on an expired indicator reopened it with its old, past expiry: it never
+    showed "being verified" again and the next expiry run closed it at once."""
+    from toandan.antifraud.models import Indicator, IndicatorReport
+
+    indicator = _verified(fraud_tip, officer_hoan_kiem, officer2_hoan_kiem)
+    long_ago = timezone.now() - dt.timedelta(days=400)
+    IndicatorReport.objects.update(received_at=long_ago)
+    Indicator.objects.filter(pk=indicator.pk).update(
+        first_seen=long_ago, last_seen=long_ago, expires_at=long_ago + dt.timedelta(days=365)
+    )
+    assert services.indicators_expire() == 1
+    again = _confirm(officer_hoan_kiem, fraud_tip()).indicator
+    assert again.status == IndicatorStatus.REPORTED
+    assert again.report_count == 2
+    assert again.expires_at is not None
+    assert again.expires_at > timezone.now()
+    assert _verdict("Vietcombank 0011004567890") == selectors.UNDER_VERIFICATION
+    assert services.indicators_expire() == 0
+
+
+def test_an_appeal_on_an_indicator_that_expired_meanwhile_can_be_upheld(
+    fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any
+) -> None:
+    """Upholding tried to "reject" the expired indicator, which the machine refuses: the
+    appeal could never be decided."""
+    indicator = _verified(fraud_tip, officer_hoan_kiem, officer2_hoan_kiem)
+    submitted = services.appeal_submit(indicator=indicator, statement="Tài khoản của tôi.")
+    services.indicators_expire(now=timezone.now() + dt.timedelta(days=400))
+    appeal = services.appeal_by_receipt(submitted.receipt)
+    assert appeal is not None
+    decided = services.appeal_decide(
+        actor=officer2_hoan_kiem, appeal=appeal, uphold=True, reason="Chủ tài khoản chứng minh."
+    )
+    assert decided.status == AppealStatus.UPHELD

@@ -73,3 +73,26 @@ def test_a_draft_is_not_public(leader_hanoi: Any) -> None:
         audience=OrgUnit.objects.get(code="CA-01"),
     )
     assert Client().get(f"/fraud/warnings/{warning.pk}/").status_code == 404
+
+
+def test_writing_a_warning_through_the_staff_page(leader_hanoi: Any) -> None:
+    """The audience field's choices were a sliced queryset: validating a choice filters it,
+    which Django refuses (TypeError, turned into "not a valid choice"), so no warning could
+    be written through the page."""
+    from toandan.accounts.tests.factories import logged_in
+    from toandan.antifraud.models import FraudWarning
+
+    client = logged_in(leader_hanoi)
+    body = {
+        "title": "Cảnh báo cuộc gọi giả danh công an",
+        "how_it_works": "Đối tượng gọi video, mặc sắc phục, yêu cầu chuyển tiền.",
+        "what_to_do": "Công an không làm việc qua điện thoại.",
+        "audience": OrgUnit.objects.get(code="CA-01-00070").pk,
+    }
+    response = client.post("/fraud/staff/warnings/", body)
+    assert response.status_code == 302
+    assert FraudWarning.objects.get().audience.code == "CA-01-00070"
+    outside = {**body, "audience": OrgUnit.objects.get(code="CA-15").pk}
+    response = client.post("/fraud/staff/warnings/", outside)
+    assert response.status_code == 200
+    assert FraudWarning.objects.count() == 1

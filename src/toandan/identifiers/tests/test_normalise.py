@@ -123,3 +123,76 @@ def test_a_zalo_personal_link_is_the_phone_number() -> None:
 
 def test_reserved_telegram_paths_are_not_accounts() -> None:
     assert normalise_social("t.me/joinchat/AAAA") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "http://evil.example:99999/x",
+        "http://evil.example:abc/",
+        "http://[evil.example/",
+        "Bấm https://[::1/x ngay",
+        "xem tai http://vietcombank-hotro.example:70000",
+    ],
+)
+def test_a_link_with_a_bad_port_or_bracket_is_no_crash(text: str) -> None:
+    """urlsplit and .port raise ValueError on these: a pasted scam SMS gave a 500."""
+    from toandan.identifiers.extract import extract, identify
+
+    normalise_url(text)
+    normalise_domain(text)
+    extract(text)
+    identify(text)
+
+
+def test_a_link_too_long_to_store_is_kept_as_its_domain() -> None:
+    """An indicator's value holds 500 characters: a longer phishing link (tracking tokens)
+    confirmed by an officer failed on PostgreSQL; its domain still identifies the site."""
+    from toandan.identifiers.extract import extract
+
+    found = extract("Xac thuc tai https://vcb-hotro.example/login?t=" + "a" * 700)
+    assert [(i.kind, i.value) for i in found] == [("domain", "vcb-hotro.example")]
+    assert all(len(i.value) <= 500 and len(i.shown()) <= 500 for i in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vietcombank ０011004567890",  # fullwidth digit (CJK keyboards, some SMS gateways)
+        "STK ٠٠١١٠٠٤٥٦٧٨٩٠ Vietcombank",  # Arabic-Indic digits
+        "STK 𝟎𝟎𝟏𝟏𝟎𝟎𝟒𝟓𝟔𝟕𝟖𝟗𝟎 Vietcombank",  # mathematical digits used to dodge filters
+    ],
+)
+def test_other_digits_spell_the_same_account(text: str) -> None:
+    """Python's \\d and isdigit accept every script's digits: the account was stored as
+    "970436:０011004567890" and never matched the listed one."""
+    from toandan.identifiers.extract import extract, identify
+
+    assert [i.key for i in extract(text)] == [("bank_account", "970436:0011004567890")]
+    assert [i.key for i in identify(text)] == [("bank_account", "970436:0011004567890")]
+
+
+def test_fullwidth_phone_digits_are_the_same_phone() -> None:
+    from toandan.identifiers.extract import extract, identify
+
+    assert [i.key for i in identify("０５３１ ２３４ ５６７")] == [("phone", "+84531234567")]
+    assert [i.key for i in extract("goi ngay ０５３１ ２３４ ５６７")] == [
+        ("phone", "+84531234567")
+    ]
+
+
+def test_decomposed_vietnamese_text_is_read_like_composed() -> None:
+    """A tip's text attachment is not cleaned like a form: in decomposed (NFD) text the link
+    "vietcombạnk.com.vn" was read as "nk.com.vn" and the phone after "gọi" as an account."""
+    import unicodedata
+
+    from toandan.identifiers.extract import extract
+
+    text = unicodedata.normalize(
+        "NFD",
+        "Xác thực tại vietcombạnk.com.vn/xac-thuc, STK 0011004567890 Vietcombank, gọi 0531 234 567",
+    )
+    found = extract(text)
+    assert [i.kind for i in found] == ["url", "bank_account", "phone"]
+    assert found[0].lookalike_of == "Vietcombank"
+    assert found[2].value == "+84531234567"
