@@ -132,3 +132,25 @@ def test_another_communes_police_cannot_confirm_a_review(cadre: User) -> None:
     assert answer.status_code == 404
     review.refresh_from_db()
     assert review.status == "submitted"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("site_id", 2**64), ("member_count", 2**64), ("member_count", -1)],
+)
+def test_a_number_past_the_database_integer_is_a_422_not_a_server_error(
+    cadre: User, field: str, value: int
+) -> None:
+    initiative = register(cadre)
+    site = initiative.sites.first()
+    assert site is not None
+    payload = {"site_id": site.pk, "name": "Tổ 1", "member_count": 8, "started_on": "2025-02-01"}
+    payload[field] = value
+
+    response = logged_in(cadre).post(
+        f"/api/v1/community-models/{initiative.pk}/teams", payload, content_type="application/json"
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == field
+    assert not site.teams.exists()
