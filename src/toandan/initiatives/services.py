@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -161,7 +162,12 @@ def initiative_register(
             status=Status.PROPOSED,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        initiative.full_clean(exclude=["decision_file"])
+        try:
+            initiative.full_clean(exclude=["decision_file"])
+        except ValidationError as invalid:
+            # A value the model refuses (too long, unknown kind) is the caller's to correct.
+            field, errors = next(iter(invalid.message_dict.items()))
+            raise Refused(" ".join(errors), field=field.replace("__all__", "")) from None
         with _Stock(initiative):
             initiative.save()
             Site.objects.create(

@@ -132,3 +132,26 @@ def test_another_communes_police_cannot_confirm_a_review(cadre: User) -> None:
     assert answer.status_code == 404
     review.refresh_from_db()
     assert review.status == "submitted"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("name", "Mô hình " + "rất dài " * 60), ("area_kind", "x"), ("contact_name", "A" * 200)],
+)
+def test_registering_with_a_bad_value_answers_4xx_not_500(
+    cadre: User, field: str, value: str
+) -> None:
+    payload = {
+        "name": "Mô hình 'Camera an ninh'",
+        "theme": "camera",
+        "host_unit": "PN-01-00070",
+        "commune": "00070",
+        "started_on": "2025-01-02",
+        field: value,
+    }
+    answer = logged_in(cadre).post(
+        "/api/v1/community-models", payload, content_type="application/json"
+    )
+
+    assert answer.status_code == 409, answer.content
+    assert answer.json()["field"] == field
