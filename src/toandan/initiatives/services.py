@@ -42,6 +42,8 @@ from toandan.workflow.machine import Transition, WorkflowAccessError, WorkflowRe
 from toandan.workflow.services import workflow_apply, workflow_record_creation
 
 Refused = WorkflowRefusedError
+NAME_MAX = 200  # the length of a site's and a team's name (models.Site/Team.name)
+MEMBERS_MAX = 10_000  # as the team form allows
 
 
 def _today() -> dt.date:
@@ -304,6 +306,8 @@ def site_add(
     name = " ".join(name.split())
     if not name:
         raise Refused(_("Name the place."), field="name")
+    if len(name) > NAME_MAX:
+        raise Refused(_("At most %(max)d characters.") % {"max": NAME_MAX}, field="name")
     _check_commune(commune, started_on)
     if started_on < initiative.started_on:
         raise Refused(_("A site cannot start before its model."), field="started_on")
@@ -333,8 +337,14 @@ def team_add(*, actor: Any, site: Site, name: str, member_count: int, started_on
     name = " ".join(name.split())
     if not name:
         raise Refused(_("Name the team."), field="name")
+    if len(name) > NAME_MAX:
+        raise Refused(_("At most %(max)d characters.") % {"max": NAME_MAX}, field="name")
     if member_count < 1:
         raise Refused(_("A team has at least one member."), field="member_count")
+    if member_count > MEMBERS_MAX:
+        raise Refused(
+            _("At most %(max)d members in a team.") % {"max": MEMBERS_MAX}, field="member_count"
+        )
     if started_on < site.started_on or (site.ended_on and started_on > site.ended_on):
         raise Refused(_("A team must start while its site is active."), field="started_on")
     with transaction.atomic(), _Stock(initiative):

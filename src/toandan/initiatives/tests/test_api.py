@@ -155,3 +155,34 @@ def test_registering_with_a_bad_value_answers_4xx_not_500(
 
     assert answer.status_code == 409, answer.content
     assert answer.json()["field"] == field
+
+
+def test_a_too_long_site_or_team_name_or_absurd_member_count_answers_409(cadre: User) -> None:
+    """Over the column's length PostgreSQL raises a DataError (500); SQLite kept it whole."""
+    client = logged_in(cadre)
+    initiative = register(cadre)
+    site = initiative.sites.get()
+    long_site = client.post(
+        f"/api/v1/community-models/{initiative.pk}/sites",
+        {"name": "Điểm " * 60, "commune": "00070", "started_on": "2025-09-02"},
+        content_type="application/json",
+    )
+    team = {"site_id": site.pk, "name": "Tổ 1", "member_count": 8, "started_on": "2025-09-02"}
+    long_team = client.post(
+        f"/api/v1/community-models/{initiative.pk}/teams",
+        {**team, "name": "Tổ " * 80},
+        content_type="application/json",
+    )
+    huge_team = client.post(
+        f"/api/v1/community-models/{initiative.pk}/teams",
+        {**team, "member_count": 3_000_000_000},
+        content_type="application/json",
+    )
+
+    assert [r.status_code for r in (long_site, long_team, huge_team)] == [409, 409, 409]
+    assert [r.json()["field"] for r in (long_site, long_team, huge_team)] == [
+        "name",
+        "name",
+        "member_count",
+    ]
+    assert initiative.sites.count() == 1
