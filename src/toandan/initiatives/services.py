@@ -44,6 +44,8 @@ from toandan.workflow.services import workflow_apply, workflow_record_creation
 Refused = WorkflowRefusedError
 NAME_MAX = 200  # the length of a site's and a team's name (models.Site/Team.name)
 MEMBERS_MAX = 10_000  # as the team form allows
+REVIEW_YEARS = (2000, 2100)  # a date of the review year must exist (dt.date raises otherwise)
+COUNT_MAX = 1_000_000  # a review's counts (positive integer columns)
 
 
 def _today() -> dt.date:
@@ -462,6 +464,24 @@ def review_file(
     """File (or correct a returned) yearly review of a model; submit it to the commune police."""
     if not policies.may_edit(actor, initiative):
         raise WorkflowAccessError
+    if not REVIEW_YEARS[0] <= year <= REVIEW_YEARS[1]:
+        raise Refused(
+            _("A review year between %(first)d and %(last)d.")
+            % {"first": REVIEW_YEARS[0], "last": REVIEW_YEARS[1]},
+            field="year",
+        )
+    counts = {
+        "activities": activities,
+        "members": members,
+        "meetings": meetings,
+        "tips_passed": tips_passed,
+        "channel_posts": channel_posts,
+    }
+    for field, value in counts.items():
+        if not 0 <= value <= COUNT_MAX:
+            raise Refused(
+                _("Write a whole number from 0 to %(max)d.") % {"max": COUNT_MAX}, field=field
+            )
     start, end, due = review_period(year, initiative.area_kind)
     if initiative.started_on > end:
         raise Refused(_("The model had not started in this review year."), field="year")

@@ -186,3 +186,23 @@ def test_a_too_long_site_or_team_name_or_absurd_member_count_answers_409(cadre: 
         "member_count",
     ]
     assert initiative.sites.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("year", 99999), ("year", 0), ("activities", -1), ("tips_passed", -5)]
+)
+def test_a_review_with_an_impossible_year_or_a_negative_count_answers_409(
+    cadre: User, field: str, value: int
+) -> None:
+    initiative = register(cadre)
+    payload = {"year": 2025, "activities": 5, "members": 8, "meetings": 4, "tips_passed": 1}
+
+    answer = logged_in(cadre).post(
+        f"/api/v1/community-models/{initiative.pk}/reviews",
+        {**payload, field: value},
+        content_type="application/json",
+    )
+
+    assert answer.status_code == 409, answer.content
+    assert answer.json()["field"] == field
+    assert initiative.reviews.count() == 0
