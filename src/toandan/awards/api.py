@@ -18,6 +18,7 @@ from ninja import Field, Path, Router, Schema, Status
 
 from toandan.accounts.api_auth import ApiAuth
 from toandan.awards import policies, selectors, services
+from toandan.awards.machine import PAGE_ACTIONS
 from toandan.awards.models import Campaign, Nomination
 from toandan.core.access import public
 from toandan.orgs.models import OrgUnit
@@ -262,6 +263,16 @@ def nomination(request: HttpRequest, nomination_id: int) -> Any:
 )
 def nomination_step(request: HttpRequest, nomination_id: int, payload: StepIn) -> Any:
     user = _user(request)
+    if payload.action not in PAGE_ACTIONS:
+        # award and decline come with the decision, revoke with the certificate's revocation.
+        return Status(
+            409,
+            {
+                "code": "refused",
+                "detail": "This step is taken with the decision or the revocation.",
+                "field": "action",
+            },
+        )
     try:
         nomination = selectors.nomination_for(user, nomination_id)
         done = services.nomination_step(

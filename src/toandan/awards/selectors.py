@@ -21,6 +21,7 @@ from toandan.awards.models import (
     CampaignStatus,
     Council,
     CouncilMember,
+    CouncilPhase,
     Nomination,
     NominationStatus,
     Recusal,
@@ -384,7 +385,13 @@ def results_for(campaign: Campaign) -> Results:
         value = _member_score(scores, criteria)
         if value is not None:
             member_scores[nomination_id].append(value)
-    tallies = {t.nomination_id: t for t in BallotTally.objects.filter(council=council)}
+    # The tallies stay sealed until the ballot closes: read while the box is open, their
+    # change after each paper would tell how that member voted.
+    tallies = (
+        {t.nomination_id: t for t in BallotTally.objects.filter(council=council)}
+        if council.phase == CouncilPhase.CLOSED
+        else {}
+    )
     rows: list[ResultRow] = []
     for nomination in nominations:
         tally = tallies.get(nomination.pk)

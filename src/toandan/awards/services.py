@@ -652,6 +652,13 @@ def member_of(actor: Any, campaign: Campaign) -> CouncilMember:
 def recusal_declare(*, actor: Any, nomination: Nomination, reason: str) -> Recusal:
     """A member declares a conflict of interest and steps aside from a nominee (with reason)."""
     member = member_of(actor, nomination.campaign)
+    # The pass share is taken of the members not recused: once the member's paper is in the
+    # box (or the ballot is closed) a recusal would change the count after the fact.
+    if (
+        member.council.phase == CouncilPhase.CLOSED
+        or BallotVoter.objects.filter(member=member).exists()
+    ):
+        raise _refuse(_("A recusal is declared before you vote."))
     text = reason.strip()
     if not text:
         raise _refuse(_("Give a reason (required)."), "reason")

@@ -107,7 +107,15 @@ def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """The certificate of one award by its code (unguessable, printed on the certificate and
     delivered to the awardee, or to a tipster through the receipt)."""
     award = selectors.award_by_code(code)
-    if award.is_revoked:
+    nomination = award.nomination
+    # The public link says no more than the verify page: an individual who did not agree to
+    # be named gets her certificate from the organiser, not from an open link by code.
+    unnamed = (
+        nomination.subject_type == "individual"
+        and not nomination.is_tipster
+        and not nomination.consent_to_name
+    )
+    if award.is_revoked or unnamed:
         raise Http404
     return _file(documents.certificates_pdf([award]), "application/pdf", f"{award.code}.pdf")
 

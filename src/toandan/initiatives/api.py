@@ -385,8 +385,10 @@ class TeamIn(Schema):
 )
 def team_add(request: HttpRequest, initiative_id: int, payload: TeamIn) -> Any:
     initiative = selectors.initiative_get(request.user, initiative_id)
-    site = Site.objects.filter(pk=payload.site_id, initiative_id=initiative_id).first()
-    if initiative is None or site is None:
+    if initiative is None:
+        return _not_found()
+    site = Site.objects.filter(pk=payload.site_id, initiative=initiative).first()
+    if site is None:
         return _not_found()
     try:
         team = services.team_add(

@@ -101,14 +101,18 @@ def _date(value: Any) -> dt.date | None:
     return None
 
 
-def _count(value: Any) -> int | None:
+# A sanity bound on what one row may create (the sites and teams are written one by one).
+COUNT_MAX = {"sites": 500, "teams": 2000, "members": 1_000_000}
+
+
+def _count(value: Any, maximum: int) -> int | None:
     if value in (None, ""):
         return 0
     try:
         number = int(str(value).strip())
     except ValueError:
         return None
-    return number if number >= 0 else None
+    return number if 0 <= number <= maximum else None
 
 
 def _check_row(  # noqa: PLR0912 - one check per column, in the template's order
@@ -156,9 +160,12 @@ def _check_row(  # noqa: PLR0912 - one check per column, in the template's order
             fail(key, _("Write the date as dd/mm/yyyy."))
         found[key] = day
     for key in ("sites", "teams", "members"):
-        count = _count(values.get(key))
+        count = _count(values.get(key), COUNT_MAX[key])
         if count is None:
-            fail(key, _("Write a whole number, 0 or more."))
+            fail(
+                key,
+                _("Write a whole number from 0 to %(max)d.") % {"max": COUNT_MAX[key]},
+            )
         found[key] = count or 0
     if len(errors) == before and found["teams"] and found["members"] < found["teams"]:
         fail("members", _("A team has at least one member."))
@@ -175,11 +182,11 @@ def import_xlsx(*, actor: Any, data: bytes) -> ImportResult:  # noqa: PLR0911, P
     result = ImportResult()
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # Read-only books parse a sheet only when its rows are read: a broken sheet fails here.
+        rows = list(book.worksheets[0].iter_rows(values_only=True))
     except Exception:  # noqa: BLE001 - any unreadable file is the same answer to the user
         result.errors.append(RowError(0, "", _("This is not an XLSX file.")))
         return result
-    sheet = book.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
     if not rows:
         result.errors.append(RowError(0, "", _("The file is empty.")))
         return result

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -41,6 +42,10 @@ from toandan.workflow.machine import Transition, WorkflowAccessError, WorkflowRe
 from toandan.workflow.services import workflow_apply, workflow_record_creation
 
 Refused = WorkflowRefusedError
+NAME_MAX = 200  # the length of a site's and a team's name (models.Site/Team.name)
+MEMBERS_MAX = 10_000  # as the team form allows
+REVIEW_YEARS = (2000, 2100)  # a date of the review year must exist (dt.date raises otherwise)
+COUNT_MAX = 1_000_000  # a review's counts (positive integer columns)
 
 
 def _today() -> dt.date:
@@ -161,7 +166,12 @@ def initiative_register(
             status=Status.PROPOSED,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        initiative.full_clean(exclude=["decision_file"])
+        try:
+            initiative.full_clean(exclude=["decision_file"])
+        except ValidationError as invalid:
+            # A value the model refuses (too long, unknown kind) is the caller's to correct.
+            field, errors = next(iter(invalid.message_dict.items()))
+            raise Refused(" ".join(errors), field=field.replace("__all__", "")) from None
         with _Stock(initiative):
             initiative.save()
             Site.objects.create(
@@ -298,6 +308,8 @@ def site_add(
     name = " ".join(name.split())
     if not name:
         raise Refused(_("Name the place."), field="name")
+    if len(name) > NAME_MAX:
+        raise Refused(_("At most %(max)d characters.") % {"max": NAME_MAX}, field="name")
     _check_commune(commune, started_on)
     if started_on < initiative.started_on:
         raise Refused(_("A site cannot start before its model."), field="started_on")
@@ -327,8 +339,14 @@ def team_add(*, actor: Any, site: Site, name: str, member_count: int, started_on
     name = " ".join(name.split())
     if not name:
         raise Refused(_("Name the team."), field="name")
+    if len(name) > NAME_MAX:
+        raise Refused(_("At most %(max)d characters.") % {"max": NAME_MAX}, field="name")
     if member_count < 1:
         raise Refused(_("A team has at least one member."), field="member_count")
+    if member_count > MEMBERS_MAX:
+        raise Refused(
+            _("At most %(max)d members in a team.") % {"max": MEMBERS_MAX}, field="member_count"
+        )
     if started_on < site.started_on or (site.ended_on and started_on > site.ended_on):
         raise Refused(_("A team must start while its site is active."), field="started_on")
     with transaction.atomic(), _Stock(initiative):
@@ -446,6 +464,24 @@ def review_file(
     """File (or correct a returned) yearly review of a model; submit it to the commune police."""
     if not policies.may_edit(actor, initiative):
         raise WorkflowAccessError
+    if not REVIEW_YEARS[0] <= year <= REVIEW_YEARS[1]:
+        raise Refused(
+            _("A review year between %(first)d and %(last)d.")
+            % {"first": REVIEW_YEARS[0], "last": REVIEW_YEARS[1]},
+            field="year",
+        )
+    counts = {
+        "activities": activities,
+        "members": members,
+        "meetings": meetings,
+        "tips_passed": tips_passed,
+        "channel_posts": channel_posts,
+    }
+    for field, value in counts.items():
+        if not 0 <= value <= COUNT_MAX:
+            raise Refused(
+                _("Write a whole number from 0 to %(max)d.") % {"max": COUNT_MAX}, field=field
+            )
     start, end, due = review_period(year, initiative.area_kind)
     if initiative.started_on > end:
         raise Refused(_("The model had not started in this review year."), field="year")

@@ -4,11 +4,12 @@ with the same rules as the pages."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
 
-from toandan.awards import services
+from toandan.awards import selectors, services
 from toandan.awards.tests.conftest import World, nominate, seat_council, up_to_centre
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +127,30 @@ def test_the_province_ranks_its_nominations(world: World) -> None:
         content_type="application/json",
     )
     assert refused.status_code == 404
+
+
+def test_the_api_cannot_award_or_revoke_outside_the_council_and_decision(world: World) -> None:
+    """ "award" comes only with the decision (after the council's vote, with a certificate) and
+    "revoke" only with the revocation of the certificate; through the steps API an organiser
+    awarded a nomination nobody voted on (counted on the public page, no certificate) or
+    revoked one whose certificate still verified as valid."""
+    received = up_to_centre(world, nominate(world, name="Trần Thị B", key="b"))
+    organiser = Client()
+    organiser.force_login(world.organiser)
+
+    def step(pk: int, action: str) -> Any:
+        return organiser.post(
+            f"/api/v1/awards/nominations/{pk}/steps",
+            {"action": action, "reason": "Thử"},
+            content_type="application/json",
+        )
+
+    answers = [step(received.pk, "award"), step(received.pk, "decline")]
+    code = _decided(world)
+    answers.append(step(selectors.award_by_code(code).nomination_id, "revoke"))
+
+    assert [a.status_code for a in answers] == [409, 409, 409]
+    assert [a.json()["field"] for a in answers] == ["action", "action", "action"]
+    campaign = Client().get("/api/v1/awards/campaigns").json()[0]
+    assert campaign["awarded_total"] == 1
+    assert Client().get(f"/api/v1/awards/verify/{code}").json()["status"] == "valid"

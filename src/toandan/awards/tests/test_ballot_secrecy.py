@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from toandan.audit.models import AuditEvent
 from toandan.awards import services
-from toandan.awards.models import BallotTally, BallotVoter
+from toandan.awards.models import BallotTally, BallotVoter, Recusal
 from toandan.awards.tests.conftest import World, nominate, seat_council, up_to_centre
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +73,40 @@ def test_after_two_votes_the_tallies_cannot_be_split_by_voter(world: World) -> N
     voters = list(BallotVoter.objects.order_by("pk").values("member_id", "voted_on"))
     assert len(voters) == 2
     assert voters[0]["voted_on"] == voters[1]["voted_on"]  # a day, not a moment to line up
+
+
+def test_results_during_the_open_ballot_do_not_reveal_each_voters_choice(world: World) -> None:
+    """Whoever reads the results while the box is open (an organiser, a member) would see the
+    tallies move after each vote, and the first paper alone is the first voter's choice."""
+    from toandan.awards import selectors
+
+    a = up_to_centre(world, nominate(world, name="Nguyễn Thị A"))
+    seat_council(world)
+    services.ballot_open(actor=world.reviewers[0], campaign=world.campaign)
+    services.ballot_cast(actor=world.reviewers[1], campaign=world.campaign, choices={a.pk: "no"})
+
+    row = next(r for r in selectors.results_for(world.campaign).rows if r.nomination == a)
+    assert (row.yes, row.no, row.abstain, row.passed) == (0, 0, 0, False)
+
+    services.ballot_close(actor=world.reviewers[0], campaign=world.campaign)
+    row = next(r for r in selectors.results_for(world.campaign).rows if r.nomination == a)
+    assert (row.yes, row.no) == (0, 1)
+
+
+def test_a_member_who_voted_cannot_recuse_afterwards_to_change_the_result(world: World) -> None:
+    """A recusal lowers the number of members the pass share is taken of; declared after the
+    member's paper is in the box (or after the count), it would move a nominee over the line."""
+    from toandan.workflow.machine import WorkflowRefusedError
+
+    a = up_to_centre(world, nominate(world, name="Nguyễn Thị A"))
+    seat_council(world)
+    services.ballot_open(actor=world.reviewers[0], campaign=world.campaign)
+    services.ballot_cast(actor=world.reviewers[1], campaign=world.campaign, choices={a.pk: "no"})
+
+    with pytest.raises(WorkflowRefusedError):
+        services.recusal_declare(actor=world.reviewers[1], nomination=a, reason="Người quen")
+    services.ballot_close(actor=world.reviewers[0], campaign=world.campaign)
+    with pytest.raises(WorkflowRefusedError):
+        services.recusal_declare(actor=world.reviewers[0], nomination=a, reason="Người quen")
+
+    assert not Recusal.objects.filter(nomination=a, declared=True).exists()

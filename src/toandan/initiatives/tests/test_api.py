@@ -154,3 +154,75 @@ def test_a_number_past_the_database_integer_is_a_422_not_a_server_error(
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][-1] == field
     assert not site.teams.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("name", "Mô hình " + "rất dài " * 60), ("area_kind", "x"), ("contact_name", "A" * 200)],
+)
+def test_registering_with_a_bad_value_answers_4xx_not_500(
+    cadre: User, field: str, value: str
+) -> None:
+    payload = {
+        "name": "Mô hình 'Camera an ninh'",
+        "theme": "camera",
+        "host_unit": "PN-01-00070",
+        "commune": "00070",
+        "started_on": "2025-01-02",
+        field: value,
+    }
+    answer = logged_in(cadre).post(
+        "/api/v1/community-models", payload, content_type="application/json"
+    )
+
+    assert answer.status_code == 409, answer.content
+    assert answer.json()["field"] == field
+
+
+def test_a_too_long_site_or_team_name_or_absurd_member_count_answers_409(cadre: User) -> None:
+    """Over the column's length PostgreSQL raises a DataError (500); SQLite kept it whole."""
+    client = logged_in(cadre)
+    initiative = register(cadre)
+    site = initiative.sites.get()
+    long_site = client.post(
+        f"/api/v1/community-models/{initiative.pk}/sites",
+        {"name": "Điểm " * 60, "commune": "00070", "started_on": "2025-09-02"},
+        content_type="application/json",
+    )
+    team = {"site_id": site.pk, "name": "Tổ 1", "member_count": 8, "started_on": "2025-09-02"}
+    long_team = client.post(
+        f"/api/v1/community-models/{initiative.pk}/teams",
+        {**team, "name": "Tổ " * 80},
+        content_type="application/json",
+    )
+    huge_team = client.post(
+        f"/api/v1/community-models/{initiative.pk}/teams",
+        {**team, "member_count": 3_000_000_000},
+        content_type="application/json",
+    )
+
+    # Names are checked by the service (409 naming the field); numbers by the schema (422).
+    assert [r.status_code for r in (long_site, long_team, huge_team)] == [409, 409, 422]
+    assert [r.json()["field"] for r in (long_site, long_team)] == ["name", "name"]
+    assert huge_team.json()["detail"][0]["loc"][-1] == "member_count"
+    assert initiative.sites.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("year", 99999), ("year", 0), ("activities", -1), ("tips_passed", -5)]
+)
+def test_a_review_with_an_impossible_year_or_a_negative_count_answers_422(
+    cadre: User, field: str, value: int
+) -> None:
+    initiative = register(cadre)
+    payload = {"year": 2025, "activities": 5, "members": 8, "meetings": 4, "tips_passed": 1}
+
+    answer = logged_in(cadre).post(
+        f"/api/v1/community-models/{initiative.pk}/reviews",
+        {**payload, field: value},
+        content_type="application/json",
+    )
+
+    assert answer.status_code == 422, answer.content
+    assert answer.json()["detail"][0]["loc"][-1] == field
+    assert initiative.reviews.count() == 0

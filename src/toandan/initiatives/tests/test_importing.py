@@ -99,3 +99,43 @@ def test_the_upload_page_lists_errors_by_row(cadre: User) -> None:
     assert Initiative.objects.count() == 0
     template = logged_in(cadre).get("/initiatives/import/template.xlsx")
     assert template["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_a_too_long_name_or_decision_number_is_an_error_by_row_not_a_crash(cadre: User) -> None:
+    long_name = ["Mô hình " + "rất dài " * 60, *GOOD[1:]]
+    long_decision = [*GOOD[:9], "45/QĐ-UBND-" + "9" * 80, *GOOD[10:]]
+
+    result = import_xlsx(actor=cadre, data=_book(GOOD, long_name, long_decision))
+
+    assert Initiative.objects.count() == 0
+    assert [(e.row, e.column) for e in result.errors] == [
+        (3, "Tên mô hình"),
+        (4, "Số quyết định"),
+    ]
+
+
+def test_a_file_with_a_broken_sheet_is_refused_not_a_crash(cadre: User) -> None:
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(_book(GOOD)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as broken:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]  # cut in the middle of the rows
+            broken.writestr(item, data)
+
+    result = import_xlsx(actor=cadre, data=out.getvalue())
+
+    assert Initiative.objects.count() == 0
+    assert [(e.row, e.column) for e in result.errors] == [(0, "")]  # "not an XLSX file"
+
+
+def test_an_absurd_count_of_sites_is_an_error_not_a_million_writes(cadre: User) -> None:
+    huge = [*GOOD[:6], 10**6, *GOOD[7:]]
+
+    result = import_xlsx(actor=cadre, data=_book(huge))
+
+    assert Initiative.objects.count() == 0
+    assert [(e.row, e.column) for e in result.errors] == [(2, "Số điểm")]

@@ -93,7 +93,7 @@ def _nominate(people: People) -> str:
     cadre.locator("textarea[name=police_opinion]").fill("Công an phường Hoàn Kiếm nhất trí.")
     cadre.locator("input[name=consent_to_name]").check()
     check_page(cadre, JOURNEY, "3-nominate")
-    cadre.get_by_role("button", name="Lưu dự thảo").click()
+    cadre.get_by_role("button", name="Lưu bản nháp").click()
     expect(cadre.locator("h1")).to_have_text(NOMINEE)
     nomination_url = cadre.url
     _step(cadre, "Gửi lên cấp tỉnh", "Đã gửi cấp tỉnh")
