@@ -77,7 +77,6 @@ _ENTRIES: tuple[tuple[str, Promise, Callable[[HttpRequest, str], bool]], ...] = 
     ("web:home", pgettext_lazy("menu", "Home"), _everyone),
     ("tips:new", pgettext_lazy("menu", "Send a tip"), _everyone),
     ("tips:followup", pgettext_lazy("menu", "Follow a tip"), _everyone),
-    ("antifraud:check", pgettext_lazy("menu", "Check for fraud"), _everyone),
     ("tips:inbox", pgettext_lazy("menu", "Tips inbox"), _staff_page),
     ("tips:dashboard", pgettext_lazy("menu", "Unit dashboard"), _staff_page),
     ("tips:reveals", pgettext_lazy("menu", "Identity reveals"), _staff_page),

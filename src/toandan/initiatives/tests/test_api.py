@@ -226,3 +226,10 @@ def test_a_review_with_an_impossible_year_or_a_negative_count_answers_422(
     assert answer.status_code == 422, answer.content
     assert answer.json()["detail"][0]["loc"][-1] == field
     assert initiative.reviews.count() == 0
+
+
+def test_an_offset_past_the_database_bigint_is_a_422_not_a_server_error(cadre: User) -> None:
+    response = logged_in(cadre).get("/api/v1/community-models?offset=9223372036854775808")
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "offset"

@@ -22,7 +22,6 @@ ANONYMOUS_MENU = [
     ("Trang chủ", "/"),
     ("Gửi tin báo", "/tips/new/"),
     ("Theo dõi tin báo", "/tips/follow-up/"),
-    ("Kiểm tra lừa đảo", "/fraud/"),
     ("Đăng nhập", "/accounts/login/"),
 ]
 
@@ -38,7 +37,6 @@ def test_police_officer_sees_the_staff_pages(client, make_staff):
         ("Trang chủ", "/"),
         ("Gửi tin báo", "/tips/new/"),
         ("Theo dõi tin báo", "/tips/follow-up/"),
-        ("Kiểm tra lừa đảo", "/fraud/"),
         ("Tin báo của đơn vị", "/tips/staff/inbox/"),
         ("Tổng quan đơn vị", "/tips/staff/dashboard/"),
         ("Nhập tin báo", "/tips/staff/new/"),
@@ -62,7 +60,6 @@ def test_account_without_a_role_sees_only_what_it_may_open(client, make_staff):
         "Trang chủ",
         "Gửi tin báo",
         "Theo dõi tin báo",
-        "Kiểm tra lừa đảo",
         "Chọn địa bàn",
         "Tài khoản của tôi",
         "Tài liệu API",
@@ -123,7 +120,6 @@ def test_menu_labels_follow_the_language(rf: RequestFactory):
             "Home",
             "Send a tip",
             "Follow a tip",
-            "Check for fraud",
             "Log in",
         ]
 
@@ -151,7 +147,6 @@ def test_the_staff_menu_is_grouped_by_task(client, make_staff):
         ("Trang chủ", []),
         ("Gửi tin báo", []),
         ("Theo dõi tin báo", []),
-        ("Kiểm tra lừa đảo", []),
         (
             "Tin báo",
             [

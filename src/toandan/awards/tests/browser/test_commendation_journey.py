@@ -185,7 +185,7 @@ def test_nominate_forward_score_vote_decide_verify_revoke(people: People) -> Non
     # Anyone verifies the certificate: valid.
     public.goto("/awards/verify/")
     public.locator("input[name=code]").fill(code)
-    public.get_by_role("button", name="Kiểm tra").click()
+    public.get_by_role("button", name="Tra cứu").click()
     expect(public.locator("[data-status]")).to_have_attribute("data-status", "valid")
     expect(public.locator("main")).to_contain_text(NOMINEE)
     check_page(public, JOURNEY, "9-verify-valid")
