@@ -57,6 +57,20 @@ def test_home_page_offers_citizens_the_place_picker_and_staff_the_login(client):
     assert 'href="/accounts/login/"' in page
 
 
+def test_home_page_leads_citizens_to_the_fraud_check_honour_rolls_and_models(client):
+    page = client.get("/").content.decode()
+
+    for url, label in [
+        ("/fraud/", "Kiểm tra số điện thoại, tài khoản, đường link lừa đảo"),
+        ("/fraud/warnings/", "Cảnh báo lừa đảo"),
+        ("/awards/", "Biểu dương, khen thưởng"),
+        ("/initiatives/catalogue/", "Mô hình điển hình tiên tiến"),
+        ("/initiatives/counts/", "Số liệu mô hình phong trào"),
+    ]:
+        assert f'<a href="{url}">{label}</a>' in page
+        assert client.get(url).status_code == 200
+
+
 def test_home_page_lists_the_roles_a_staff_member_holds(client, make_staff, commune_police):
     client.force_login(make_staff(role=Role.POLICE_OFFICER))
 
