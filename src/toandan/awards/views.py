@@ -146,6 +146,27 @@ def work(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _nomination_input(
+    data: dict[str, Any], *, unit: Any, place: Any, consent: bool = False
+) -> services.NominationInput:
+    """The dossier's fields as the nomination form cleaned them (new and corrected alike)."""
+    return services.NominationInput(
+        subject_type=data["subject_type"],
+        subject_name=data["subject_name"],
+        unit=unit,
+        place=place,
+        form=data["form"],
+        achievement=data["achievement"],
+        achievement_summary=data["achievement_summary"],
+        achievement_key=data["achievement_key"],
+        active_from=data["active_from"],
+        women_led=data["women_led"],
+        police_opinion=data["police_opinion"],
+        minutes=data["minutes"],
+        consent_to_name=consent,
+    )
+
+
 @staff_required(policies.NOMINATOR_ROLES, description="a union nominates")
 @require_http_methods(["GET", "POST"])
 def nomination_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
@@ -163,20 +184,8 @@ def nomination_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
             nomination = services.nomination_create(
                 actor=request.user,
                 campaign=campaign,
-                data=services.NominationInput(
-                    subject_type=data["subject_type"],
-                    subject_name=data["subject_name"],
-                    unit=unit,
-                    place=unit.admin_unit,
-                    form=data["form"],
-                    achievement=data["achievement"],
-                    achievement_summary=data["achievement_summary"],
-                    achievement_key=data["achievement_key"],
-                    active_from=data["active_from"],
-                    women_led=data["women_led"],
-                    police_opinion=data["police_opinion"],
-                    minutes=data["minutes"],
-                    consent_to_name=data["consent_to_name"],
+                data=_nomination_input(
+                    data, unit=unit, place=unit.admin_unit, consent=data["consent_to_name"]
                 ),
             )
         except WorkflowAccessError:
@@ -215,19 +224,8 @@ def nomination_edit(request: HttpRequest, nomination_id: int) -> HttpResponse:
             services.nomination_update(
                 actor=request.user,
                 nomination=nomination,
-                data=services.NominationInput(
-                    subject_type=data["subject_type"],
-                    subject_name=data["subject_name"],
-                    unit=data["unit"],
-                    place=data["unit"].admin_unit or nomination.place,
-                    form=data["form"],
-                    achievement=data["achievement"],
-                    achievement_summary=data["achievement_summary"],
-                    achievement_key=data["achievement_key"],
-                    active_from=data["active_from"],
-                    women_led=data["women_led"],
-                    police_opinion=data["police_opinion"],
-                    minutes=data["minutes"],
+                data=_nomination_input(
+                    data, unit=data["unit"], place=data["unit"].admin_unit or nomination.place
                 ),
             )
         except WorkflowAccessError:
