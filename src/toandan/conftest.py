@@ -129,6 +129,7 @@ def _keys_files_and_cache_isolated(
     throttles and rate limits starts empty, as do the per-process copies of reference data
     (a test's rows are rolled back without a signal, and SQLite reuses their ids)."""
     from toandan.core.process_cache import forget_cached_reference_data
+    from toandan.core.ratelimit import forget_daily_secret
 
     settings.TOANDAN_KEYRING_FILE = _session_keyring
     settings.TOANDAN_ATTACHMENTS_DIR = tmp_path / "attachments"
@@ -136,9 +137,11 @@ def _keys_files_and_cache_isolated(
     settings.TOANDAN_AUDIT_CHECKPOINT_FILE = tmp_path / "audit" / "checkpoints.jsonl"
     _cache_clear()
     forget_cached_reference_data()
+    forget_daily_secret()
     yield
     _cache_clear()
     forget_cached_reference_data()
+    forget_daily_secret()
 
 
 def _cache_clear() -> None:

@@ -87,6 +87,22 @@ def test_the_daily_secret_expires_from_the_cache():
     assert 0 < expires_in <= ratelimit.SECRET_LIFETIME_SECONDS
 
 
+def test_the_daily_secret_is_read_from_the_cache_once_a_minute_not_per_request(
+    django_assert_num_queries, monkeypatch
+):
+    # Given a process that has computed one client key
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(ratelimit.time, "monotonic", lambda: clock["now"])
+    first = ratelimit.client_key(request_from("203.0.113.7"))
+    # Then the next keys of the minute cost no query
+    with django_assert_num_queries(0):
+        assert ratelimit.client_key(request_from("203.0.113.7")) == first
+    # And when the cache loses the secret (a flushed Redis), a new one is used within a minute
+    cache.clear()
+    clock["now"] += ratelimit.SECRET_MEMO_SECONDS + 1
+    assert ratelimit.client_key(request_from("203.0.113.7")) != first
+
+
 def test_forwarded_for_is_ignored_without_a_trusted_proxy(settings):
     # Given no proxy in front (the default)
     settings.TOANDAN_TRUSTED_PROXY_COUNT = 0
