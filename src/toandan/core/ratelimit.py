@@ -56,6 +56,10 @@ def _now() -> float:
     return time.time()
 
 
+def _monotonic() -> float:
+    return time.monotonic()
+
+
 # The day's secret as this process last read it: (day, read at, secret). Every request that
 # counts against a limit needs it, and reading it from the database cache cost two queries a
 # request; kept for SECRET_MEMO_SECONDS, so a cleared cache is seen within that time.
@@ -72,7 +76,7 @@ def forget_daily_secret() -> None:
 def _daily_secret(day: dt.date) -> bytes:
     global _secret_memo  # noqa: PLW0603 - one memo per process, replaced whole
     memo = _secret_memo
-    now = time.monotonic()
+    now = _monotonic()
     if memo is not None and memo[0] == day and now - memo[1] < SECRET_MEMO_SECONDS:
         return memo[2]
     name = f"{_PREFIX}:secret:{day:%Y%m%d}"

@@ -92,7 +92,7 @@ def test_the_daily_secret_is_read_from_the_cache_once_a_minute_not_per_request(
 ):
     # Given a process that has computed one client key
     clock = {"now": 1000.0}
-    monkeypatch.setattr(ratelimit.time, "monotonic", lambda: clock["now"])
+    monkeypatch.setattr(ratelimit, "_monotonic", lambda: clock["now"])
     first = ratelimit.client_key(request_from("203.0.113.7"))
     # Then the next keys of the minute cost no query
     with django_assert_num_queries(0):
