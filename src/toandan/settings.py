@@ -405,7 +405,7 @@ CACHES: dict[str, dict[str, object]]
 if TOANDAN_CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "toandan.core.cache.RedisCache",
             "LOCATION": TOANDAN_CACHE_URL,
         }
     }

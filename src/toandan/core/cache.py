@@ -14,6 +14,9 @@ Django's database cache, with two changes that a throttle needs:
   own (the rate limits by device, address and overall). A write inside a caller's transaction
   keeps that transaction's setting: the tip's own commit always waits for the disk.
 
+Both this cache and the Redis one below count a rate limit's chain of counters (per device,
+per address, overall) in one round trip or transaction: `count_chain`.
+
 The table (`toandan_cache`) is created by the `core` migration, so `migrate` is all a new
 installation needs.
 """
@@ -21,15 +24,38 @@ installation needs.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import pickle
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.db import connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from toandan.core.sql import execute_together
+
 TABLE = "toandan_cache"
+
+
+class Counter(NamedTuple):
+    """One counter of a chain: its cache key, the most hits it allows, and how long a new
+    counter lives (the window plus a margin)."""
+
+    key: str
+    limit: int
+    timeout: int
+
+
+class ChainUnsupportedError(Exception):
+    """This cache cannot count the chain at once now (a counter to create, several Redis
+    servers): the caller counts them one by one."""
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(tz=dt.UTC)
 
 
 def _no_disk_wait(connection: BaseDatabaseWrapper, *, own_transaction: bool) -> None:
@@ -87,5 +113,101 @@ class DatabaseCache(DjangoDatabaseCache):
             )
         return new_value
 
+    def count_chain(self, counters: Sequence[Counter]) -> int:
+        """Count one hit on each counter in order, stopping after the first one over its limit
+        (later counters are not charged for a refused hit). Returns the 1-based position of
+        that counter, or 0 when every counter is within its limit.
 
-__all__ = ["TABLE", "DatabaseCache"]
+        One transaction: the existing counters are locked together (in key order, so two
+        chains cannot deadlock) and written back in one round trip. A missing or expired
+        counter (the first hit of a window) raises ChainUnsupportedError before anything is
+        written, and the caller creates it with add() as before."""
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        quote = connection.ops.quote_name
+        table = quote(self._table)  # type: ignore[attr-defined]
+        if not connection.features.has_select_for_update:
+            # SQLite: the one-by-one increments lock the database with a write first.
+            raise ChainUnsupportedError(connection.vendor)
+        made = [self.make_and_validate_key(c.key) for c in counters]
+        own = not connection.in_atomic_block
+        with transaction.atomic(using=db), connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote('cache_key')}, {quote('value')}, {quote('expires')} "  # noqa: S608
+                f"FROM {table} WHERE {quote('cache_key')} IN ({', '.join(['%s'] * len(made))}) "
+                f"ORDER BY {quote('cache_key')} FOR UPDATE",
+                made,
+            )
+            found: dict[str, int] = {}
+            now = _utc_now()
+            for key, value, expires_at in cursor.fetchall():
+                expires = expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=dt.UTC)
+                if expires >= now:
+                    found[key] = pickle.loads(base64.b64decode(value))  # noqa: S301 - our rows
+            over = 0
+            writes: list[tuple[str, int]] = []
+            for position, (key, counter) in enumerate(zip(made, counters, strict=True), 1):
+                if key not in found:
+                    raise ChainUnsupportedError(key)
+                writes.append((key, found[key] + 1))
+                if found[key] + 1 > counter.limit:
+                    over = position
+                    break
+            statements: list[tuple[str, Sequence[Any]]] = []
+            if own and connection.vendor == "postgresql":
+                # Read at COMMIT: set with the writes, it costs no round trip of its own.
+                statements.append(("SET LOCAL synchronous_commit TO OFF", []))
+            for key, value in writes:
+                pickled = base64.b64encode(pickle.dumps(value, self.pickle_protocol))
+                update = f"UPDATE {table} SET {quote('value')} = %s WHERE {quote('cache_key')} = %s"  # noqa: S608
+                statements.append((update, [pickled.decode("latin1"), key]))
+            execute_together(statements, using=db)
+        return over
+
+
+# Counts a chain in one round trip: INCR each key (setting its expiry when the INCR made it),
+# stopping after the first over its limit. KEYS: the counters; ARGV: timeout and limit of each.
+_CHAIN_SCRIPT = """
+for i, key in ipairs(KEYS) do
+  local n = redis.call('INCR', key)
+  if n == 1 then redis.call('EXPIRE', key, ARGV[2 * i - 1]) end
+  if n > tonumber(ARGV[2 * i]) then return i end
+end
+return 0
+"""
+
+
+class RedisCache(DjangoRedisCache):
+    """Django's Redis cache with `count_chain` as one script call (the chain's counters are
+    plain integers there, as Django's own incr writes them)."""
+
+    _chain_script: Any = None
+
+    def redis_client(self, key: str | None = None) -> Any:
+        """The redis-py client that holds `key` (a made key), for what Django's API lacks."""
+        # django-stubs omit the client pool
+        pool = self._cache  # type: ignore[attr-defined]
+        if key is None or len(pool._servers) == 1:
+            return pool.get_client(key, write=True)
+        # The chain's keys may live on different servers: count them one by one.
+        raise ChainUnsupportedError("several Redis servers")
+
+    def count_chain(self, counters: Sequence[Counter]) -> int:
+        """As DatabaseCache.count_chain, in one round trip; the window's first hit included."""
+        keys = [self.make_and_validate_key(c.key) for c in counters]
+        client = self.redis_client(keys[0])
+        if self._chain_script is None:
+            self._chain_script = client.register_script(_CHAIN_SCRIPT)
+        args: list[int] = []
+        for counter in counters:
+            args += [counter.timeout, counter.limit]
+        return int(self._chain_script(keys=keys, args=args, client=client))
+
+
+__all__ = [
+    "TABLE",
+    "ChainUnsupportedError",
+    "Counter",
+    "DatabaseCache",
+    "RedisCache",
+]

@@ -36,7 +36,7 @@ import ipaddress
 import math
 import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -313,6 +313,38 @@ class RateLimit:
         return 0 if count <= self.limit else max(1, math.ceil(remaining))
 
 
+def hit_chain(hits: Sequence[tuple[RateLimit, str]]) -> int:
+    """Count one hit on each (limit, key) in order, stopping at the first limit exceeded (the
+    later ones are not charged for a refused hit); 0 when all are within their limits, else
+    the seconds until that one resets.
+
+    The caches of this project count the whole chain at once (one Redis script call, or one
+    database transaction): three counters a tip cost six Redis round trips or three database
+    transactions. A cache that cannot (another backend, the first hit of a window in the
+    database) counts them one by one, with the same result."""
+    from toandan.core.cache import ChainUnsupportedError, Counter
+
+    count_chain = getattr(cache, "count_chain", None)
+    if count_chain is not None:
+        counters = []
+        remaining: list[float] = []
+        for limit, key in hits:
+            bucket, left = limit._bucket()
+            counters.append(Counter(limit._key(key, bucket), limit.limit, limit.window + 5))
+            remaining.append(left)
+        try:
+            over = int(count_chain(counters))
+        except ChainUnsupportedError:
+            pass
+        else:
+            return max(1, math.ceil(remaining[over - 1])) if over else 0
+    for limit, key in hits:
+        wait = limit.hit(key)
+        if wait:
+            return wait
+    return 0
+
+
 def tip_rate_limits() -> tuple[RateLimit, RateLimit, RateLimit]:
     """Tips per hour: per device, per address and overall (settings TOANDAN_TIP_RATE_*)."""
     return (
@@ -326,13 +358,9 @@ def intake_retry_after(address_key: str, device: str = "") -> int:
     """Count a tip submission: 0 when it may go ahead, else the seconds to wait (per device,
     then per address, then overall). Without a device key the address is the device."""
     per_device, per_address, overall = tip_rate_limits()
-    wait = per_device.hit(device or address_key)
-    if wait:
-        return wait
-    wait = per_address.hit(address_key)
-    if wait:
-        return wait
-    return overall.hit(GLOBAL_KEY)
+    return hit_chain(
+        [(per_device, device or address_key), (per_address, address_key), (overall, GLOBAL_KEY)]
+    )
 
 
 def submission_wait(request: HttpRequest) -> int:
@@ -401,7 +429,7 @@ def reply_rate_limits() -> tuple[RateLimit, RateLimit]:
 def reply_retry_after(tip_key: str, address_key: str) -> int:
     """Count a reply to a tip: 0 when it may go ahead, else the seconds to wait."""
     per_tip, per_address = reply_rate_limits()
-    return per_tip.hit(tip_key) or per_address.hit(address_key)
+    return hit_chain([(per_tip, tip_key), (per_address, address_key)])
 
 
 # --- Logins -------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 Statement = tuple[str, Sequence[Any]]
 
@@ -60,13 +61,14 @@ def add_counts_statements(
     return statements
 
 
-def execute_together(statements: Sequence[Statement]) -> None:
+def execute_together(statements: Sequence[Statement], *, using: str = DEFAULT_DB_ALIAS) -> None:
     """Run the statements in order in the current transaction, in one round trip where the
     database and its driver allow it."""
     if not statements:
         return
+    connection = connections[using]
     with connection.cursor() as cursor:
-        if len(statements) > 1 and _joins_statements(cursor):
+        if len(statements) > 1 and _joins_statements(cursor, connection):
             params: list[Any] = []
             for _sql, statement_params in statements:
                 params.extend(statement_params)
@@ -99,7 +101,7 @@ def cache_long_statement_parses() -> None:
     )
 
 
-def _joins_statements(cursor: Any) -> bool:
+def _joins_statements(cursor: Any, connection: BaseDatabaseWrapper) -> bool:
     if connection.vendor != "postgresql":
         return False
     import psycopg

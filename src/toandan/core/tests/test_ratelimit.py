@@ -391,3 +391,94 @@ def test_waits_are_said_in_minutes_not_thousands_of_seconds(seconds, vietnamese,
         assert ratelimit.wait_text(seconds) == vietnamese
     with translation.override("en"):
         assert ratelimit.wait_text(seconds) == english
+
+
+# --- Chains of limits counted at once -----------------------------------------------------------
+
+
+@pytest.fixture(params=["database", "redis"])
+def chain_cache(request, monkeypatch):
+    """The rate limits' cache: the database one, or the deployment's Redis one (a key prefix of
+    the test's own, removed afterwards)."""
+    if request.param == "database":
+        yield cache
+        return
+    import uuid
+
+    from toandan.core.cache import RedisCache
+
+    url = request.getfixturevalue("redis_url")
+    redis_cache = RedisCache(url, {"KEY_PREFIX": f"test-chain-{uuid.uuid4().hex[:12]}"})
+    monkeypatch.setattr(ratelimit, "cache", redis_cache)
+    yield redis_cache
+    client = redis_cache.redis_client()
+    for key in client.scan_iter(match=f"{redis_cache.key_prefix}*"):
+        client.delete(key)
+
+
+def test_a_chain_counts_as_the_limits_one_by_one_would(chain_cache, clock):
+    # A reference: each limit counted in turn, stopping at the first one exceeded
+    import random
+
+    rng = random.Random(17)
+    clock.now = 3600 * 500_000.0
+    limits = [
+        ratelimit.RateLimit("chain-a", limit=3, window_seconds=3600),
+        ratelimit.RateLimit("chain-b", limit=5, window_seconds=3600),
+        ratelimit.RateLimit("chain-c", limit=8, window_seconds=3600),
+    ]
+    counts: dict[tuple[str, str], int] = {}
+    for _ in range(60):
+        keys = [rng.choice("xyz"), rng.choice("uv"), "all"]
+        expected = 0
+        for limit, key in zip(limits, keys, strict=True):
+            counts[limit.name, key] = counts.get((limit.name, key), 0) + 1
+            if counts[limit.name, key] > limit.limit:
+                expected = 3600
+                break
+        got = ratelimit.hit_chain(list(zip(limits, keys, strict=True)))
+        assert got == expected, (keys, counts)
+        if rng.random() < 0.1:  # a new window now and then
+            clock.advance(3600)
+            counts.clear()
+
+
+def test_a_refused_hit_is_not_charged_to_the_later_limits(chain_cache, clock):
+    clock.now = 3600 * 500_000.0
+    device = ratelimit.RateLimit("chain-device", limit=1, window_seconds=3600)
+    overall = ratelimit.RateLimit("chain-all", limit=3, window_seconds=3600)
+    assert ratelimit.hit_chain([(device, "d1"), (overall, "all")]) == 0
+    # d1 keeps trying: refused, and the overall limit does not fill up for everyone
+    for _ in range(5):
+        assert ratelimit.hit_chain([(device, "d1"), (overall, "all")]) > 0
+    assert ratelimit.hit_chain([(device, "d2"), (overall, "all")]) == 0
+    assert ratelimit.hit_chain([(device, "d3"), (overall, "all")]) == 0
+
+
+def test_the_intake_chain_costs_one_transaction_after_the_first_tip(
+    settings, clock, django_assert_max_num_queries
+):
+    # Three transactions of three statements each, before: one lock-and-read and one write now
+    # (plus the savepoint the test's own transaction turns the atomic block into)
+    clock.now = 3600 * 500_000.0
+    assert ratelimit.intake_retry_after("a", "device-1") == 0
+    with django_assert_max_num_queries(4):
+        assert ratelimit.intake_retry_after("a", "device-1") == 0
+
+
+def test_redis_chain_counters_are_plain_integers_that_expire(redis_url, clock, monkeypatch):
+    import uuid
+
+    from toandan.core.cache import RedisCache
+
+    redis_cache = RedisCache(redis_url, {"KEY_PREFIX": f"test-chain-{uuid.uuid4().hex[:12]}"})
+    monkeypatch.setattr(ratelimit, "cache", redis_cache)
+    clock.now = 3600 * 500_000.0
+    limit = ratelimit.RateLimit("chain-ttl", limit=5, window_seconds=3600)
+    ratelimit.hit_chain([(limit, "k")])
+    ratelimit.hit_chain([(limit, "k")])
+    name = limit._key("k", int(clock.now // 3600))
+    assert redis_cache.get(name) == 2
+    client = redis_cache.redis_client()
+    assert 0 < client.ttl(redis_cache.make_and_validate_key(name)) <= 3605
+    redis_cache.delete(name)

@@ -22,8 +22,6 @@ from huey import RedisHuey
 
 from toandan.core.tasks import HUEY, send_email_on_commit, send_email_task
 
-DEFAULT_TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
-
 
 def _wait_for(condition: Callable[[], bool], *, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
@@ -86,29 +84,6 @@ def test_worker_refuses_to_start_without_a_queue():
 
 
 # --- A real Redis queue (production) --------------------------------------------------------
-
-
-@pytest.fixture
-def redis_url() -> str:
-    """The Redis the queue tests use; CI must have it, a laptop may not."""
-    url = os.environ.get("TOANDAN_TEST_REDIS_URL", DEFAULT_TEST_REDIS_URL)
-    from redis import Redis
-    from redis.exceptions import RedisError
-
-    client = Redis.from_url(url, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except (RedisError, OSError) as exc:
-        reason = f"Redis is not reachable at {url} ({exc})"
-        # CI (or anyone who named a Redis explicitly) must not pass by skipping.
-        if os.environ.get("CI", "").lower() in {"1", "true"} or os.environ.get(
-            "TOANDAN_TEST_REDIS_URL"
-        ):
-            pytest.fail(f"{reason}; the task-queue tests need it.")
-        pytest.skip(f"{reason}; start redis-server or set TOANDAN_TEST_REDIS_URL.")
-    finally:
-        client.close()
-    return url
 
 
 @pytest.fixture
