@@ -10,6 +10,7 @@ databases (SQLite) run them one by one.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -30,6 +31,24 @@ def values_rows(width: int, count: int) -> str:
 UPSERT_ROWS = 500
 
 
+@functools.lru_cache(maxsize=256)
+def _add_counts_sql(
+    vendor: str, table: str, keys: tuple[str, ...], measures: tuple[str, ...], count: int
+) -> str:
+    """The text of one upsert of `count` rows: the same few shapes on every tip (building it
+    quoted 170 names a tip, 0.7 ms of CPU)."""
+    quote = connection.ops.quote_name
+    columns = [*keys, *measures]
+    updates = ", ".join(
+        f"{quote(m)} = {quote(table)}.{quote(m)} + excluded.{quote(m)}" for m in measures
+    )
+    return (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - names from the models
+        f"VALUES {values_rows(len(columns), count)} "
+        f"ON CONFLICT ({', '.join(quote(k) for k in keys)}) DO UPDATE SET {updates}"
+    )
+
+
 def add_counts_statements(
     table: str,
     keys: Sequence[str],
@@ -40,23 +59,15 @@ def add_counts_statements(
     the rows of a summary table (`rows`: key tuple -> counts; keys distinct), UPSERT_ROWS rows
     a statement, keys in sorted order: two transactions touching the same rows lock them in
     the same order and cannot deadlock."""
-    quote = connection.ops.quote_name
-    columns = [*keys, *measures]
-    updates = ", ".join(
-        f"{quote(m)} = {quote(table)}.{quote(m)} + excluded.{quote(m)}" for m in measures
-    )
     ordered = sorted(rows)
     statements: list[Statement] = []
     for first in range(0, len(ordered), UPSERT_ROWS):
         chunk = ordered[first : first + UPSERT_ROWS]
         params: list[Any] = []
         for key in chunk:
-            params += [*key, *(rows[key].get(m, 0) for m in measures)]
-        sql = (
-            f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - names from the models
-            f"VALUES {values_rows(len(columns), len(chunk))} "
-            f"ON CONFLICT ({', '.join(quote(k) for k in keys)}) DO UPDATE SET {updates}"
-        )
+            counts = rows[key]
+            params += [*key, *(counts.get(m, 0) for m in measures)]
+        sql = _add_counts_sql(connection.vendor, table, tuple(keys), tuple(measures), len(chunk))
         statements.append((sql, params))
     return statements
 
