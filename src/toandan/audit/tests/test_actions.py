@@ -17,8 +17,8 @@ from toandan.audit.models import AuditEvent
 from toandan.audit.services import audit_record, audit_verify
 from toandan.stats.audit_actions import REPORT_ACTIONS
 from toandan.stats.services import REPORT_TRANSITIONS
-from toandan.tips import timeline
 from toandan.tips.audit_actions import TRANSITION_ACTIONS, BenchAction, TipsAction
+from toandan.tips.handling import timeline
 
 SRC = Path(__file__).resolve().parents[2]
 BENCH = SRC.parents[1] / "bench"
