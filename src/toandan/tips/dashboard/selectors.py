@@ -45,8 +45,8 @@ from toandan.tips.dashboard.unit_counts import (
     median_band,
     month_start,
 )
+from toandan.tips.deadlines import add_months, end_of_day, local_date
 from toandan.tips.handling.inbox import DUE_SOON_DAYS, deadline_running
-from toandan.tips.handling.timeline import add_months, end_of_day, local_date
 from toandan.tips.models import OPEN_STATUSES, Tip, TipStatus, UnitMonthCount
 
 AnyUser = AbstractBaseUser | AnonymousUser

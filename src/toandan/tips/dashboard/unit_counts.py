@@ -45,7 +45,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from toandan.core.sql import Statement, add_counts_statements, execute_together
-from toandan.tips.handling.timeline import LOCAL_TZ, local_date
+from toandan.tips.deadlines import LOCAL_TZ, local_date
 from toandan.tips.models import Tip, TipStatus, UnitMonthCount
 
 # Upper bounds, in hours, of the bands of time to the first action; one more band for later.

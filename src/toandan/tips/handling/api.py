@@ -33,6 +33,7 @@ from toandan.accounts.selectors import user_has_any_role
 from toandan.geo.models import AdminUnit
 from toandan.orgs.models import OrgUnit
 from toandan.tips import selectors
+from toandan.tips.deadlines import due_date
 from toandan.tips.handling import services as handling
 from toandan.tips.handling import timeline
 from toandan.tips.handling.inbox import InboxFilters, inbox_ids, inbox_tips, tips_in_order
@@ -129,7 +130,7 @@ def _deadline(tip: Tip, now: dt.datetime) -> dict[str, Any] | None:
         return None
     return {
         "due_at": tip.due_at,
-        "due_date": timeline.due_date(tip.due_at),
+        "due_date": due_date(tip.due_at),
         "kind": tip.due_kind,
         "kind_label": _label(DueKind, tip.due_kind),
         "article": str(timeline.DUE_ARTICLES.get(tip.due_kind, "")),

@@ -33,6 +33,7 @@ from toandan.accounts.selectors import (
 )
 from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
+from toandan.tips.deadlines import due_date, end_of_day, local_date
 from toandan.tips.models import (
     OPEN_STATUSES,
     Category,
@@ -168,8 +169,6 @@ def _number_or_reference(text: str) -> Q:
 
 
 def _due_filter(qs: QuerySet[Tip], due: str, now: dt.datetime) -> QuerySet[Tip]:
-    from toandan.tips.handling.timeline import end_of_day, local_date
-
     if due == DueFilter.NONE:
         return qs.filter(Q(due_at__isnull=True) | ~deadline_running())
     if due == DueFilter.OVERDUE:
@@ -189,8 +188,6 @@ def inbox_counts(user: AnyUser, *, now: dt.datetime | None = None) -> dict[str, 
     overdue, due today."""
     now = now or timezone.now()
     units = _unit_ids(user)
-    from toandan.tips.handling.timeline import end_of_day, local_date
-
     # One pass over the unit's open tips gives three of the numbers.
     handling = Tip.objects.filter(responsible_unit__in=units, status__in=OPEN_STATUSES).aggregate(
         handling=Count("pk"),
@@ -232,7 +229,7 @@ class DueInfo:
 def due_info(tip: Tip, *, now: dt.datetime | None = None) -> DueInfo | None:
     """The tip's current deadline (`Tip.due_at`), or None when no clock runs (suspended,
     concluded, merged, or forwarded and not yet accepted: see `deadline_running`)."""
-    from toandan.tips.handling.timeline import DUE_ARTICLES, due_date, local_date
+    from toandan.tips.handling.timeline import DUE_ARTICLES
 
     if tip.due_at is None or tip.status == TipStatus.FORWARDED:
         return None
@@ -252,7 +249,6 @@ def due_info(tip: Tip, *, now: dt.datetime | None = None) -> DueInfo | None:
 def procuracy_due_info(tip: Tip, *, now: dt.datetime | None = None) -> DueInfo | None:
     """A decision to prosecute (Art. 154(2)), not to prosecute (Art. 158) or to suspend
     (Art. 148(2)) goes to the procuracy within 24 h; shown until the sending is recorded."""
-    from toandan.tips.handling.timeline import due_date, local_date
 
     if tip.procuracy_due_at is None or tip.procuracy_sent_at is not None:
         return None
@@ -364,8 +360,6 @@ def outcome_facts(values: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _parse_moment(value: object) -> str:
-    from toandan.tips.handling.timeline import due_date
-
     if not isinstance(value, str):
         return ""
     try:

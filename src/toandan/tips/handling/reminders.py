@@ -41,6 +41,7 @@ from toandan.core.tasks import send_email_on_commit
 from toandan.notifications.audit_actions import NotificationsAction
 from toandan.notifications.services import Notice, notices_send, notifications_page_url
 from toandan.orgs.models import OrgUnit
+from toandan.tips.deadlines import LOCAL_TZ, due_date, end_of_day, local_date
 from toandan.tips.handling.inbox import DUE_SOON_DAYS, deadline_running
 from toandan.tips.handling.notices import (
     DEADLINE_SOON,
@@ -50,7 +51,7 @@ from toandan.tips.handling.notices import (
     protection_sentence,
     tip_page_link,
 )
-from toandan.tips.handling.timeline import DUE_ARTICLES, LOCAL_TZ, due_date, end_of_day, local_date
+from toandan.tips.handling.timeline import DUE_ARTICLES
 from toandan.tips.models import OPEN_STATUSES, DailyDigest, DueKind, Reminder, Tip, TipStatus
 
 OVERDUE_LOOKBACK_DAYS = 7

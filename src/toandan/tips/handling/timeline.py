@@ -10,10 +10,9 @@ BLTTHS 2015 (Criminal Procedure Code) and joint circulars 01/2017, 01/2021:
 - Art. 158: a decision not to prosecute goes to the procuracy within 24 h, and the tipster is
   told the result and the reason.
 
-Deadlines are counted as BLTTHS Art. 134 says: a period in days ends at 24:00 of its last day,
-the day it starts from not counted; one in months ends on the same day of the last month, or the
-month's last day when it has none, and when that day is a day off, on the first working day
-after it (the working-day calendar: `toandan.workdays`). Whether a period in days moves too is
+Deadlines are counted as BLTTHS Art. 134 says by the pure arithmetic of `toandan.tips.deadlines`;
+this module gives it the lengths of the periods (the settings `TOANDAN_TIP_DEADLINES`) and the
+working-day calendar (`toandan.workdays`). Whether a period in days moves off a day off too is
 decided, with the text, at `_day_end`.
 
 Every transition goes through `tip_act`, which checks who may act, checks the input, writes the
@@ -23,12 +22,10 @@ message the officer can act on (`TransitionRefusedError`).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -41,8 +38,17 @@ from toandan.accounts.models import POLICE_ROLES, User
 from toandan.accounts.selectors import active_role_assignments
 from toandan.audit.services import audit_record
 from toandan.orgs.models import OrgKind, OrgUnit
-from toandan.tips import crypto, policies
+from toandan.tips import crypto, deadlines, policies
 from toandan.tips.audit_actions import TRANSITION_ACTIONS, TipsAction
+from toandan.tips.deadlines import (
+    LOCAL_TZ,
+    Deadline,
+    add_months,
+    days_later,
+    due_date,
+    end_of_day,
+    local_date,
+)
 from toandan.tips.events import TipChange, tip_change_publish
 from toandan.tips.handling import notices
 from toandan.tips.models import (
@@ -60,11 +66,10 @@ from toandan.tips.models import (
     TipStatus,
     ValuableReason,
 )
-from toandan.workdays.selectors import DayOff, WorkCalendar, work_calendar
+from toandan.workdays.selectors import WorkCalendar, work_calendar
 from toandan.workflow.machine import Machine, Transition
 
 AnyUser = AbstractBaseUser | AnonymousUser
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 REASON_MAX = 2000
 
 # The law behind each deadline, shown next to it.
@@ -109,68 +114,20 @@ def deadline_setting(name: str) -> int:
     return int(configured.get(name, DEFAULT_DEADLINES[name]))
 
 
-# --- Calendar arithmetic -------------------------------------------------------------------------
+def due_article(kind: str) -> str:
+    """The law behind a kind of deadline, shown next to it."""
+    return str(DUE_ARTICLES[kind])
 
 
-def local_date(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(LOCAL_TZ).date()
-
-
-def end_of_day(day: dt.date) -> dt.datetime:
-    """24:00 of `day` in Vietnam, stored as the first instant of the next day."""
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=LOCAL_TZ)
-
-
-def due_date(due_at: dt.datetime) -> dt.date:
-    """The last day of a deadline (what the officer reads: "by 21/03")."""
-    return local_date(due_at - dt.timedelta(microseconds=1))
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, or that month's last day when it has no such day."""
-    month_index = day.month - 1 + months
-    year = day.year + month_index // 12
-    month = month_index % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(day.day, last))
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A computed deadline: its last moment, and how BLTTHS Art. 134 found it."""
-
-    kind: str  # DueKind
-    due_at: dt.datetime  # the first instant after the deadline (00:00 after its last day)
-    # The last day as the period counts it, before Art. 134 moves it off days off (None for a
-    # period in hours). Kept on the tip, so an announced change of the calendar can move the
-    # deadline again.
-    period_end: dt.date | None = None
-    skipped: tuple[DayOff, ...] = ()
-
-    @property
-    def last_day(self) -> dt.date:
-        return due_date(self.due_at)
-
-    @property
-    def article(self) -> str:
-        return str(DUE_ARTICLES[self.kind])
+# --- Deadlines: the pure arithmetic (toandan.tips.deadlines) over the settings and calendar -----
 
 
 def _calendar(start: dt.date, cal: WorkCalendar | None) -> WorkCalendar:
     return cal if cal is not None else work_calendar(start, add_months(start, 5))
 
 
-def _days_later(start: dt.date, days: int) -> dt.date:
-    # BLTTHS Art. 134(1): a period in days ends at 24:00 of its last day; the day the period
-    # starts from is not counted ("kể từ ngày nhận được": the first day is the next one).
-    return start + dt.timedelta(days=days)
-
-
 def _month_end_moved(kind: str, period_end: dt.date, cal: WorkCalendar | None) -> Deadline:
-    """BLTTHS Art. 134(1), third sentence: "nếu thời hạn hết vào ngày nghỉ thì ngày làm việc
-    đầu tiên tiếp theo được tính là ngày cuối cùng của thời hạn"."""
-    last, skipped = _calendar(period_end, cal).first_working_day(period_end)
-    return Deadline(kind, end_of_day(last), period_end, tuple(skipped))
+    return deadlines.moved_off_days_off(kind, period_end, _calendar(period_end, cal))
 
 
 def _day_end(kind: str, period_end: dt.date, cal: WorkCalendar | None) -> Deadline:
@@ -185,9 +142,8 @@ def _day_end(kind: str, period_end: dt.date, cal: WorkCalendar | None) -> Deadli
     competent authority rules otherwise, the setting `day_periods_move_off_days_off` (1) moves
     periods in days too.
     """
-    if deadline_setting("day_periods_move_off_days_off"):
-        return _month_end_moved(kind, period_end, cal)
-    return Deadline(kind, end_of_day(period_end), period_end)
+    moves = bool(deadline_setting("day_periods_move_off_days_off"))
+    return deadlines.ending_on(kind, period_end, _calendar(period_end, cal) if moves else None)
 
 
 def period_deadline(kind: str, period_end: dt.date, cal: WorkCalendar | None = None) -> Deadline:
@@ -207,9 +163,9 @@ def forward_deadline(
     """Forwarding to the competent unit (BLTTHS Art. 146, joint circulars 01/2017, 01/2021):
     within `hours` for the cases the circulars name, otherwise within 7 days."""
     if hours is not None:
-        return Deadline(DueKind.FORWARD, start + dt.timedelta(hours=hours))
+        return deadlines.within_hours(DueKind.FORWARD, start, hours)
     days = deadline_setting("forward_days")
-    return _day_end(DueKind.FORWARD, _days_later(local_date(start), days), cal)
+    return _day_end(DueKind.FORWARD, days_later(local_date(start), days), cal)
 
 
 def forward_hours(*, urgent: bool, remote: bool, category: Category | None = None) -> int | None:
@@ -239,7 +195,7 @@ def forward_due(
 
 def decide_deadline(start: dt.datetime, cal: WorkCalendar | None = None) -> Deadline:
     """BLTTHS Art. 147(1): 20 days from the day the competent unit received the tip."""
-    end = _days_later(local_date(start), deadline_setting("decide_days"))
+    end = days_later(local_date(start), deadline_setting("decide_days"))
     return _day_end(DueKind.DECIDE, end, cal)
 
 
@@ -1188,7 +1144,7 @@ def _cancel_not_prosecute(
     tip.concluded_at = None
     tip.decided_in_time = None
     tip.procuracy_due_at, tip.procuracy_sent_at = None, None
-    end = _days_later(local_date(now), deadline_setting("reopened_decide_days"))
+    end = days_later(local_date(now), deadline_setting("reopened_decide_days"))
     set_deadline(tip, _day_end(DueKind.DECIDE_REOPENED, end, None))
     _clear_result(tip)
     assert tip.due_at is not None

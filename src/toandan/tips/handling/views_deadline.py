@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from toandan.core.access import staff_required
-from toandan.tips.handling.timeline import Deadline, deadline_compute
+from toandan.tips.deadlines import Deadline
+from toandan.tips.handling.timeline import deadline_compute, due_article
 
 RULE_CHOICES = [
     ("decide", _("Decide within 20 days (BLTTHS Art. 147(1))")),
@@ -49,7 +50,7 @@ def deadline_lines(deadline: Deadline) -> dict[str, object]:
         "last_day": deadline.due_at.strftime("%d/%m/%Y %H:%M")
         if hours
         else deadline.last_day.strftime("%d/%m/%Y"),
-        "article": deadline.article,
+        "article": due_article(deadline.kind),
         "period_end": deadline.period_end.strftime("%d/%m/%Y") if deadline.period_end else "",
         "skipped": [f"{off.day:%d/%m/%Y} ({off.name})" for off in deadline.skipped],
     }

@@ -41,7 +41,7 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(f"START: {error}") from error
         if isinstance(start, dt.datetime):
-            from toandan.tips.handling.timeline import LOCAL_TZ
+            from toandan.tips.deadlines import LOCAL_TZ
 
             start = start.replace(tzinfo=LOCAL_TZ)
         with translation.override(settings.LANGUAGE_CODE):

@@ -28,9 +28,9 @@ from toandan.tips.dashboard.unit_counts import (
     unit_counts_recount,
     unit_counts_stored,
 )
+from toandan.tips.deadlines import LOCAL_TZ
 from toandan.tips.handling.timeline import (
     DEFAULT_DEADLINES,
-    LOCAL_TZ,
     ActionInput,
     TransitionRefusedError,
     allowed_actions,

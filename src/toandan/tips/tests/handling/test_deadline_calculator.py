@@ -11,7 +11,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from toandan.tips.handling.timeline import LOCAL_TZ, complex_deadline, resumed_deadline
+from toandan.tips.deadlines import LOCAL_TZ
+from toandan.tips.handling.timeline import complex_deadline, resumed_deadline
 
 pytestmark = pytest.mark.django_db
 

@@ -18,19 +18,16 @@ from django.conf import LazySettings
 from django.utils import translation
 
 from toandan.orgs.models import OrgUnit
+from toandan.tips.deadlines import LOCAL_TZ, add_months, due_date, end_of_day
 from toandan.tips.handling.timeline import (
     DEFAULT_DEADLINES,
     DUE_ARTICLES,
-    LOCAL_TZ,
-    add_months,
     complex_deadline,
     complex_due,
     deadline_compute,
     deadline_setting,
     decide_deadline,
     decide_due,
-    due_date,
-    end_of_day,
     forward_due,
     initial_forward_deadline,
     procuracy_deadline,

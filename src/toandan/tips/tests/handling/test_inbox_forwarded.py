@@ -21,6 +21,7 @@ from toandan.notifications.models import Notification
 from toandan.orgs.demo import load_demo as load_demo_branches
 from toandan.tips import services
 from toandan.tips.dashboard.selectors import unit_dashboard
+from toandan.tips.deadlines import local_date
 from toandan.tips.demo import load_demo
 from toandan.tips.handling import inbox, notices
 from toandan.tips.handling.inbox import Box, DueFilter, InboxFilters
@@ -30,7 +31,7 @@ from toandan.tips.handling.reminders import (
     digest_texts,
     digests_send,
 )
-from toandan.tips.handling.timeline import ActionInput, local_date, tip_act
+from toandan.tips.handling.timeline import ActionInput, tip_act
 from toandan.tips.models import Tip, TipAction, TipStatus
 from toandan.tips.tests.conftest import BA_DINH_POLICE, tip_input
 

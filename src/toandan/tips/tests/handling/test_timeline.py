@@ -25,15 +25,14 @@ from toandan.accounts.tests.factories import unit
 from toandan.audit.models import AuditEvent
 from toandan.orgs.models import OrgUnit
 from toandan.tips import policies, services
+from toandan.tips.deadlines import LOCAL_TZ, due_date
 from toandan.tips.handling.timeline import (
     DEFAULT_DEADLINES,
-    LOCAL_TZ,
     TRANSITIONS,
     ActionInput,
     TipNotFoundError,
     TransitionRefusedError,
     allowed_actions,
-    due_date,
     open_event_text,
     tip_act,
     tip_note_add,

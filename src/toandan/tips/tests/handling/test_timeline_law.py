@@ -20,13 +20,12 @@ from django.utils import translation
 from toandan.accounts.tests.factories import unit
 from toandan.audit.models import AuditEvent
 from toandan.tips import services
+from toandan.tips.deadlines import LOCAL_TZ, due_date
 from toandan.tips.handling.timeline import (
     DEFAULT_DEADLINES,
-    LOCAL_TZ,
     ActionInput,
     TransitionRefusedError,
     allowed_actions,
-    due_date,
     tip_act,
 )
 from toandan.tips.models import Category, Channel, DueKind, Outcome, Tip, TipAction, TipStatus

@@ -21,7 +21,8 @@ from django.utils.translation import gettext
 from toandan.accounts.tests.factories import logged_in, unit
 from toandan.audit.models import AuditEvent
 from toandan.tips import services
-from toandan.tips.handling.timeline import DUE_ARTICLES, due_date
+from toandan.tips.deadlines import due_date
+from toandan.tips.handling.timeline import DUE_ARTICLES
 from toandan.tips.models import (
     Channel,
     DueKind,
