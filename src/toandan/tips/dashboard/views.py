@@ -6,6 +6,7 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET
 
 from toandan.accounts.models import POLICE_ROLES
@@ -18,12 +19,13 @@ from toandan.tips.dashboard.selectors import (
     unit_dashboard,
 )
 from toandan.tips.dashboard.unit_counts import FIRST_ACTION_BANDS
+from toandan.tips.handling.inbox import due_soon_lazy
 
 # The columns of the side-by-side table, in order; each heading sorts by its column.
 SORT_COLUMNS = [
     ("name", _("Unit")),
     ("open", _("Open")),
-    ("due_soon", _("Deadline within 3 days")),
+    ("due_soon", due_soon_lazy(gettext_noop("Deadline within %(days)s days"))),
     ("overdue", _("Overdue")),
     ("incoming", _("Awaiting acceptance")),
     ("first_action", _("Median hours to the first action (at most)")),
@@ -62,6 +64,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "board": board,
             "sort_columns": SORT_COLUMNS,
+            "due_soon_label": dict(SORT_COLUMNS)["due_soon"],
             "bands_text": BANDS_TEXT,
             "later_hours": FIRST_ACTION_LATER_HOURS,
         },

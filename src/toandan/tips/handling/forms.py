@@ -16,7 +16,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import translation
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from toandan.geo.models import AdminUnit
@@ -88,7 +88,7 @@ class InboxFilterForm(forms.Form):
             ("", _("Any")),
             (DueFilter.OVERDUE, _("Overdue")),
             (DueFilter.TODAY, _("Due today")),
-            (DueFilter.SOON, _("Due within 3 days")),
+            (DueFilter.SOON, inbox.due_soon_lazy(gettext_noop("Due within %(days)s days"))),
             (DueFilter.NONE, _("No running deadline")),
         ],
     )

@@ -24,6 +24,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from toandan.accounts.models import POLICE_ROLES
@@ -54,6 +56,16 @@ from toandan.tips.models import (
 AnyUser = AbstractBaseUser | AnonymousUser
 
 DUE_SOON_DAYS = 3
+
+
+def due_soon_text(message: str) -> str:
+    """`message`, a msgid with `%(days)s`, translated and given the days that count as due
+    soon: the labels say the number the queries count with."""
+    return gettext(message) % {"days": DUE_SOON_DAYS}
+
+
+# The same for labels made at import (form choices, table headings, notification kinds).
+due_soon_lazy = lazy(due_soon_text, str)
 
 
 def deadline_running() -> Q:

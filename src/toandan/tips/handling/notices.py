@@ -17,11 +17,12 @@ from django.db import connection, models
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext
 
 from toandan.accounts.models import POLICE_ROLES, REVEAL_ROLES, Role, RoleAssignment, User
 from toandan.notifications.kinds import kind_register
 from toandan.notifications.services import Notice, email_text, notices_send
+from toandan.tips.handling.inbox import due_soon_lazy
 from toandan.tips.models import ContactReveal, RouteRole, Tip, TipAction, TipEvent, TipRoute
 
 # The kinds of notification the tips app sends (stored codes: never renamed).
@@ -29,7 +30,9 @@ TIP_RECEIVED = kind_register("tip_received", gettext_lazy("New tip"))
 TIPSTER_REPLIED = kind_register("tipster_replied", gettext_lazy("Tipster replied"))
 TIP_FORWARDED = kind_register("tip_forwarded", gettext_lazy("Tip forwarded to your unit"))
 TIP_MOVED = kind_register("tip_moved", gettext_lazy("Tip sent back or re-routed"))
-DEADLINE_SOON = kind_register("deadline_soon", gettext_lazy("Deadline in 3 days"))
+DEADLINE_SOON = kind_register(
+    "deadline_soon", due_soon_lazy(gettext_noop("Deadline in %(days)s days"))
+)
 OVERDUE = kind_register("overdue", gettext_lazy("Deadline passed"))
 DIGEST = kind_register("digest", gettext_lazy("Daily digest"))
 IDENTITY_REVEAL = kind_register("identity_reveal", gettext_lazy("Tipster identity revealed"))

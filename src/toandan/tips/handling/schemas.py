@@ -12,6 +12,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from toandan.core.pagination import MAX_PAGE
+from toandan.tips.handling.inbox import DUE_SOON_DAYS
 
 REFERENCE_EXAMPLE = "T7QK2M9XHP4C"
 
@@ -56,7 +57,8 @@ class InboxQuery(Schema):
     commune: str = Field("", max_length=10, description="Official code of a current commune.")
     unit: str = Field("", max_length=40, description="Code of a police unit under mine.")
     due: Literal["", "overdue", "today", "soon", "none"] = Field(
-        "", description="soon: due within 3 days; none: no running deadline."
+        "",
+        description=f"soon: due within {DUE_SOON_DAYS} days; none: no running deadline.",
     )
     channel: Literal["", "web", "api", "open311", "phone", "in_person", "mail"] = ""
     valuable: bool | None = None
