@@ -38,7 +38,7 @@ STORED_ACTIONS = {
     "export.job.create", "export.job.download",
     "geo.load", "geo.region.create", "geo.region.delete", "geo.region.update",
     "notifications.digest.send", "notifications.reminders.send",
-    "orgs.unit.close", "orgs.unit.create", "orgs.unit.update", "orgs.units.sync",
+    "orgs.unit.create", "orgs.unit.update", "orgs.units.sync",
     "stats.dataset.change", "stats.dataset.create", "stats.dataset.delete",
     "stats.demo.load", "stats.indicator.change", "stats.indicator.create",
     "stats.indicator.delete", "stats.report.approve", "stats.report.correct",
