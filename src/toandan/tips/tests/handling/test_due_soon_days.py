@@ -3,7 +3,10 @@ notification kind say the number the queries count with, never a copy of it."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
+from django import forms
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -24,7 +27,8 @@ def five_days(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("language", ["en", "vi"])
 def test_the_labels_say_the_days_counted(language: str) -> None:
     with translation.override(language):
-        soon = dict(InboxFilterForm.base_fields["due"].choices)[inbox.DueFilter.SOON]
+        due = cast("forms.ChoiceField", InboxFilterForm.base_fields["due"])
+        soon = dict(cast("list[tuple[str, str]]", due.choices))[inbox.DueFilter.SOON]
         column = dict(SORT_COLUMNS)["due_soon"]
         labels = [str(soon), str(column), str(kind_label(DEADLINE_SOON))]
     assert all("5" in label for label in labels), labels
