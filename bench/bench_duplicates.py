@@ -568,7 +568,7 @@ def load(tips: list[BenchTip]) -> tuple[dict[int, int], float]:
     from django.db import connection
 
     from toandan.orgs.models import OrgUnit
-    from toandan.tips import duplicates
+    from toandan.tips.duplicates import fingerprints as duplicates
     from toandan.tips.models import Category, Tip, TipBand, TipFingerprint
 
     categories = {kind: Category.objects.get(code=code).pk for kind, code in CATEGORY_CODES.items()}
@@ -689,7 +689,7 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 def exhaustive(query: BenchTip, tips: list[BenchTip], window: dt.timedelta) -> set[int]:
     """Every open tip the same rule suggests with the exact similarity (bench indexes)."""
-    from toandan.tips import duplicates
+    from toandan.tips.duplicates import fingerprints as duplicates
 
     found = set()
     day = query.occurred_on or query.received_at.date()
@@ -716,7 +716,7 @@ def exhaustive(query: BenchTip, tips: list[BenchTip], window: dt.timedelta) -> s
 
 def _naive(tip: Any) -> int:
     """The baseline: read every open fingerprint of the province in the window, compare all."""
-    from toandan.tips import duplicates
+    from toandan.tips.duplicates import fingerprints as duplicates
     from toandan.tips.models import OPEN_STATUSES, TipFingerprint
 
     span = dt.timedelta(days=duplicates.window_days())
@@ -757,7 +757,7 @@ class Tally:
 
 
 def measure(tips: list[BenchTip], ids: dict[int, int], busiest_province: int) -> Tally:
-    from toandan.tips import duplicates
+    from toandan.tips.duplicates import fingerprints as duplicates
     from toandan.tips.models import Tip
 
     queries = [tip for tip in tips if tip.event is not None]
@@ -802,7 +802,7 @@ def measure(tips: list[BenchTip], ids: dict[int, int], busiest_province: int) ->
 
 
 def report(tally: Tally) -> list[str]:
-    from toandan.tips import duplicates
+    from toandan.tips.duplicates import fingerprints as duplicates
 
     recall = tally.hits / tally.expected if tally.expected else 1.0
     precision = tally.hits / tally.found if tally.found else 1.0
@@ -844,7 +844,7 @@ def run() -> list[str]:
     from django.core.management import call_command
 
     from toandan.geo.models import AdminUnit, Generation, Level
-    from toandan.tips import duplicates
+    from toandan.tips.duplicates import fingerprints as duplicates
     from toandan.tips.models import TipBand
 
     call_command("load_geo", verbosity=0)

@@ -453,7 +453,7 @@ def _staff(username: str, role: str, unit_code: str) -> Any:
 
 
 def _inbox_page(user: Any, now: dt.datetime) -> tuple[list[int], int]:
-    from toandan.tips.inbox import InboxFilters, inbox_ids, inbox_tips, tips_in_order
+    from toandan.tips.handling.inbox import InboxFilters, inbox_ids, inbox_tips, tips_in_order
 
     # As the inbox page does: the page's ids from the covering index, then those 25 rows.
     tips = inbox_tips(copy.copy(user), InboxFilters(), now=now)
@@ -484,7 +484,7 @@ def _naive_inbox(user: Any, now: dt.datetime) -> tuple[list[int], int]:
 
 
 def _dashboard_totals(user: Any, now: dt.datetime) -> dict[str, Any]:
-    from toandan.tips.dashboard import unit_dashboard
+    from toandan.tips.dashboard.selectors import unit_dashboard
 
     board = unit_dashboard(copy.copy(user), now=now)
     total = board.total
@@ -503,7 +503,7 @@ def _dashboard_totals(user: Any, now: dt.datetime) -> dict[str, Any]:
 
 
 def _band(delay_s: float) -> int:
-    from toandan.tips.unit_counts import FIRST_ACTION_BANDS
+    from toandan.tips.dashboard.unit_counts import FIRST_ACTION_BANDS
 
     return bisect.bisect_left([hours * 3600 for hours in FIRST_ACTION_BANDS], delay_s)
 
@@ -514,7 +514,7 @@ def _naive_dashboard(user: Any, now: dt.datetime) -> dict[str, Any]:
 
     from toandan.accounts.models import POLICE_ROLES
     from toandan.accounts.selectors import jurisdiction_org_units
-    from toandan.tips import dashboard
+    from toandan.tips.dashboard import selectors as dashboard
     from toandan.tips.models import OPEN_STATUSES, Tip
 
     w = dashboard.windows(now)
@@ -584,7 +584,7 @@ def _scan_trends(user: Any, now: dt.datetime) -> tuple[float | None, int, int, i
     from toandan.accounts.models import POLICE_ROLES
     from toandan.accounts.selectors import jurisdiction_org_units
     from toandan.orgs.models import OrgKind
-    from toandan.tips import dashboard
+    from toandan.tips.dashboard import selectors as dashboard
     from toandan.tips.models import Tip
 
     class Median(Aggregate):
@@ -633,7 +633,7 @@ def _open_counts_plan(user: Any, now: dt.datetime) -> str:
     from toandan.accounts.models import POLICE_ROLES
     from toandan.accounts.selectors import jurisdiction_org_units
     from toandan.orgs.models import OrgKind
-    from toandan.tips import dashboard
+    from toandan.tips.dashboard import selectors as dashboard
 
     w = dashboard.windows(now)
     ids = list(
@@ -674,7 +674,7 @@ def _checked(name: str, fast: object, naive: object) -> None:
 
 
 def _band_label(band: int | None) -> str:
-    from toandan.tips.unit_counts import FIRST_ACTION_BANDS
+    from toandan.tips.dashboard.unit_counts import FIRST_ACTION_BANDS
 
     if band is None:
         return "none"
@@ -705,7 +705,7 @@ def run() -> list[str]:
     from django.db import connection
     from django.utils import timezone
 
-    from toandan.tips.unit_counts import unit_counts_rebuild
+    from toandan.tips.dashboard.unit_counts import unit_counts_rebuild
 
     if connection.vendor != "postgresql":
         return ["skipped: this benchmark needs PostgreSQL (DATABASE_URL=postgres://...)"]

@@ -214,7 +214,7 @@ def _load(
 def _receipt_hash_cost() -> str:
     from django.conf import settings
 
-    from toandan.tips.receipts import hash_receipt, receipt_generate
+    from toandan.tips.intake.receipts import hash_receipt, receipt_generate
 
     receipt = receipt_generate()
     hash_receipt(receipt)

@@ -24,9 +24,9 @@ from toandan.geo.api import router as geo_router
 from toandan.initiatives.api import router as initiatives_router
 from toandan.notifications.api import router as notifications_router
 from toandan.stats.api import router as stats_router
-from toandan.tips.api import bench_router
-from toandan.tips.api import router as tips_router
-from toandan.tips.api_staff import router as staff_tips_router
+from toandan.tips.handling.api import router as staff_tips_router
+from toandan.tips.intake.api import bench_router
+from toandan.tips.intake.api import router as tips_router
 
 
 def clean_json(value: Any) -> Any:

@@ -353,8 +353,8 @@ TOANDAN_REQUEST_MAX_IMAGE_PIXELS = int(
 TOANDAN_FILE_CLEANERS = int(os.environ.get("TOANDAN_FILE_CLEANERS", "2"))
 TOANDAN_FILE_CLEANER_WAIT_SECONDS = int(os.environ.get("TOANDAN_FILE_CLEANER_WAIT_SECONDS", "20"))
 # How long a tip is kept after it was received, then deleted (storage limitation, Law 91/2025).
-# The legal timeline (toandan.tips.timeline): forwarding and decision deadlines. The forwarding
-# ones come from joint circulars that predate the 2025 reform, hence configurable.
+# The legal timeline (toandan.tips.handling.timeline): forwarding and decision deadlines. The
+# forwarding ones come from joint circulars that predate the 2025 reform, hence configurable.
 TOANDAN_TIP_DEADLINES = {
     "forward_urgent_hours": int(os.environ.get("TOANDAN_FORWARD_URGENT_HOURS", "24")),
     "forward_urgent_remote_hours": int(os.environ.get("TOANDAN_FORWARD_REMOTE_HOURS", "48")),
@@ -376,7 +376,7 @@ TOANDAN_DUPLICATE_THRESHOLD = float(os.environ.get("TOANDAN_DUPLICATE_THRESHOLD"
 TOANDAN_EXPORTS_DIR = Path(os.environ.get("TOANDAN_EXPORTS_DIR", VAR_DIR / "exports"))
 TOANDAN_EXPORTS_TTL_HOURS = int(os.environ.get("TOANDAN_EXPORTS_TTL_HOURS", "24"))
 TOANDAN_TIP_RETENTION_DAYS = int(os.environ.get("TOANDAN_TIP_RETENTION_DAYS", str(5 * 365)))
-# Receipt hash cost: Argon2id over the receipt, then HMAC with the pepper (`tips.receipts`).
+# Receipt hash cost: Argon2id over the receipt, then HMAC with the pepper (`tips.intake.receipts`).
 # Deliberately light (1 pass, 1 MiB: about a millisecond; `make bench` prints the figure). A
 # receipt has 66 random bits, not a password's few, and the pepper lives in the keyring file
 # outside the database, next to the KEKs: a leaked database alone cannot test a single guess,

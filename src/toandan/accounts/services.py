@@ -241,31 +241,6 @@ def role_assign(
     return assignment
 
 
-@transaction.atomic
-def role_end(
-    *, actor: Actor, assignment: RoleAssignment, valid_to: dt.date | None = None, reason: str = ""
-) -> RoleAssignment:
-    """End an assignment (kept for history, never deleted). By default the role is gone at
-    once: the last day it was held is yesterday."""
-    end = valid_to or timezone.localdate() - dt.timedelta(days=1)
-    end = max(end, assignment.valid_from - dt.timedelta(days=1))
-    assignment.valid_to = end
-    assignment.save(update_fields=["valid_to"])
-    audit_record(
-        actor=actor,
-        action=AccountsAction.ROLE_END,
-        target=assignment,
-        reason=reason,
-        data={
-            "user": assignment.user.username,
-            "role": assignment.role,
-            "org_unit": assignment.org_unit.code,
-            "valid_to": end.isoformat(),
-        },
-    )
-    return assignment
-
-
 # --- API tokens -----------------------------------------------------------------------------
 
 

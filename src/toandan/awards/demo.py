@@ -24,7 +24,6 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
@@ -574,14 +573,3 @@ def _chosen(received: list[Nomination]) -> set[int]:
     collectives = [n.pk for n in received if n.subject_type == SubjectType.COLLECTIVE]
     individuals = [n.pk for n in received if n.subject_type == SubjectType.INDIVIDUAL]
     return set(collectives[:COLLECTIVES_AWARDED]) | set(individuals[:INDIVIDUALS_AWARDED])
-
-
-def demo_summary() -> dict[str, Any]:
-    """For tests: the counts the honour roll shows."""
-    campaign = Campaign.objects.get(title=TITLE)
-    awarded = Nomination.objects.filter(campaign=campaign, status="awarded")
-    return {
-        "campaign": campaign.pk,
-        "collectives": awarded.filter(subject_type=SubjectType.COLLECTIVE).count(),
-        "individuals": awarded.filter(subject_type=SubjectType.INDIVIDUAL).count(),
-    }

@@ -8,9 +8,9 @@ looks like years of the intake registers of every police unit:
   communes), 4 % of tips with no commune. Tips received before the 01/07/2025 reform are
   recorded in the old units (63 provinces, 10,035 communes) and registered by the old province
   police; later ones in today's units and registered by the commune police. Routes follow the
-  routing table (the rules, reasons and fallback of `toandan.tips.routing.route_tip`, with the
-  police units read once; a test compares the two), so a serious tip carries its information
-  copy to the province police.
+  routing table (the rules, reasons and fallback of `toandan.tips.handling.routing.route_tip`,
+  with the police units read once; a test compares the two), so a serious tip carries its
+  information copy to the province police.
 - When: spread over the years with growth (about 10 % a year) and the seasons (fewer tips at
   Tết, more before it and in August, the month of the movement's day), in office hours mostly.
 - What: a category mix of the time, fraud rising every year (deepfake calls from 2023), and the
@@ -71,9 +71,11 @@ from toandan.audit.services import audit_record
 from toandan.geo.models import AdminUnit, Generation, Level, Succession
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
 from toandan.stats.audit_actions import StatsAction
-from toandan.tips import crypto, timeline
-from toandan.tips import routing as routing_rules
+from toandan.tips import crypto
 from toandan.tips.audit_actions import TipsAction
+from toandan.tips.handling import routing as routing_rules
+from toandan.tips.handling import timeline
+from toandan.tips.intake.register import register_number
 from toandan.tips.models import (
     OPEN_STATUSES,
     STAFF_CHANNELS,
@@ -95,7 +97,6 @@ from toandan.tips.models import (
     ValuableReason,
     VictimRequest,
 )
-from toandan.tips.register import register_number
 from toandan.workdays.selectors import WorkCalendar, work_calendar_all
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -307,8 +308,8 @@ class _World:
     transfer: dict[int, tuple[_Routing, str] | None] = field(default_factory=dict)
 
     def police_unit(self, admin_unit_id: int, day: dt.date) -> OrgUnit | None:
-        """`toandan.tips.routing.police_unit_of`, from units read once (its per-process copy
-        expires after seconds, and every one of ten thousand communes would cost a query)."""
+        """`toandan.tips.handling.routing.police_unit_of`, from units read once (its per-process
+        copy expires after seconds, and every one of ten thousand communes would cost a query)."""
         for unit in self.police.get(admin_unit_id, ()):
             if unit.is_valid_on(day):
                 return unit
@@ -329,7 +330,7 @@ class _World:
     def _route(
         self, category: _Category, province_id: int, commune_id: int | None, day: dt.date
     ) -> _Routing:
-        """`toandan.tips.routing.route_tip` (same rules, reasons and fallback), with the
+        """`toandan.tips.handling.routing.route_tip` (same rules, reasons and fallback), with the
         police units read once; a test compares the two."""
         category_row = self.category_objects[category.id]
         province = self.admin_units[province_id]
@@ -1410,8 +1411,8 @@ class _Writer:
         `toandan.stats.summary` itself (the hook the intake calls for each tip)."""
         summary = self.summary
         deltas: dict[Any, dict[str, int]] = defaultdict(dict)
-        # The units' dashboard counts too (toandan.tips.unit_counts, the other tip hook).
-        from toandan.tips.unit_counts import tip_counts, unit_counts_add
+        # The units' dashboard counts too (toandan.tips.dashboard.unit_counts, the other tip hook).
+        from toandan.tips.dashboard.unit_counts import tip_counts, unit_counts_add
 
         unit_deltas: dict[Any, dict[str, int]] = defaultdict(dict)
         for draft in drafts:

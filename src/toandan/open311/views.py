@@ -73,7 +73,7 @@ from toandan.core.access import public
 from toandan.geo.models import AdminUnit
 from toandan.open311 import selectors
 from toandan.open311.render import JSON, XML, render, render_errors, xml_safe
-from toandan.tips.api import (
+from toandan.tips.intake.api import (
     ApiRefusalError,
     active_category,
     check_intake_rate,

@@ -13,7 +13,6 @@ from toandan.audit.actions import register_actions
 class OrgsAction(StrEnum):
     UNIT_CREATE = "orgs.unit.create"
     UNIT_UPDATE = "orgs.unit.update"
-    UNIT_CLOSE = "orgs.unit.close"
     UNITS_SYNC = "orgs.units.sync"
 
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, F, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -132,28 +132,6 @@ def org_unit_update(
     unit.save()
     audit_record(
         actor=actor, action=OrgsAction.UNIT_UPDATE, target=unit, reason=reason, data=changes
-    )
-    return unit
-
-
-@transaction.atomic
-def org_unit_close(*, actor: Actor, unit: OrgUnit, valid_to: dt.date, reason: str = "") -> OrgUnit:
-    """End a unit's validity on `valid_to`; units below it that are still open end with it."""
-    if unit.valid_from is not None and valid_to < unit.valid_from:
-        raise ValidationError({"valid_to": _("A unit cannot close before it was established.")})
-    closed = (
-        OrgUnit.objects.filter(path__startswith=unit.path)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=valid_to))
-        .exclude(valid_from__gt=valid_to)
-        .update(valid_to=valid_to)
-    )
-    unit.refresh_from_db()
-    audit_record(
-        actor=actor,
-        action=OrgsAction.UNIT_CLOSE,
-        target=unit,
-        reason=reason,
-        data={"valid_to": valid_to.isoformat(), "units_closed": closed},
     )
     return unit
 

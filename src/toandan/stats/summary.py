@@ -113,7 +113,8 @@ def fact_key(facts: Mapping[str, Any]) -> FactKey:
 
 
 def tip_measures(facts: Mapping[str, Any]) -> Measures:
-    """The counts one tip adds to its row (the fields of `toandan.tips.timeline.FACT_FIELDS`)."""
+    """The counts one tip adds to its row (the fields of
+    `toandan.tips.handling.timeline.FACT_FIELDS`)."""
     status = facts["status"]
     concluded = status == "concluded"
     outcome = facts["outcome"] if concluded else ""
@@ -210,7 +211,7 @@ def tip_change_statements(
     before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
 ) -> list[Statement]:
     """The hook: the upserts subtracting what the tip counted for and adding what it counts
-    for now. `toandan.tips.timeline.tip_changed` runs them with the other hooks' statements
+    for now. `toandan.tips.handling.timeline.tip_changed` runs them with the other hooks' statements
     in one round trip (the intake holds its register lock meanwhile)."""
     deltas: dict[FactKey, Measures] = defaultdict(dict)
     if before is not None:

@@ -20,9 +20,9 @@ from toandan.awards import services
 from toandan.awards.models import Nomination
 from toandan.awards.tests.conftest import World, make_world, seat_council
 from toandan.tips import services as tip_services
+from toandan.tips.handling.timeline import ActionInput, tip_act
 from toandan.tips.models import Tip, TipMessage, ValuableReason
 from toandan.tips.tests.conftest import commune, tip_input
-from toandan.tips.timeline import ActionInput, tip_act
 from toandan.workflow.machine import WorkflowRefusedError
 
 pytestmark = pytest.mark.django_db

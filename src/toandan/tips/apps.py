@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 
 
 def _unit_counts_on_tip_change(change: TipChange) -> list[Statement]:
-    from toandan.tips.unit_counts import unit_counts_on_tip_change
+    from toandan.tips.dashboard.unit_counts import unit_counts_on_tip_change
 
     return unit_counts_on_tip_change(change.before, change.after)
 
@@ -28,7 +28,7 @@ class TipsConfig(AppConfig):
         subscribe(TIP_CHANGED, _unit_counts_on_tip_change, when="in_transaction")
 
         # The kinds of notification tips sends (deadline reminders, digests, new tips, ...).
-        import toandan.tips.notices  # noqa: F401 - registers the kinds
+        import toandan.tips.handling.notices  # noqa: F401 - registers the kinds
 
         # `toandan serve` and `toandan worker` refuse to start without every key tips need.
         from toandan.core.startup import startup_check_register
@@ -37,7 +37,7 @@ class TipsConfig(AppConfig):
         startup_check_register(keyring_problems)
 
         # An announced change of the working-day calendar moves the deadlines it affects.
-        from toandan.tips.timeline import deadlines_recompute_for_calendar
+        from toandan.tips.handling.timeline import deadlines_recompute_for_calendar
         from toandan.workdays.services import CALENDAR_CHANGE_HOOKS
 
         if deadlines_recompute_for_calendar not in CALENDAR_CHANGE_HOOKS:

@@ -61,7 +61,7 @@ _LENGTH_BYTES = 4
 # Binary fields come back from the database as memoryview on PostgreSQL, bytes on SQLite.
 Blob = bytes | memoryview
 
-# "event": reasons and notes in a tip's history (toandan.tips.timeline).
+# "event": reasons and notes in a tip's history (toandan.tips.handling.timeline).
 PURPOSES = frozenset({"content", "contact", "message", "file", "name", "event"})
 
 

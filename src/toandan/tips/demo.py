@@ -23,7 +23,7 @@ from django.utils import timezone
 from toandan.accounts.models import User
 from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.orgs.models import OrgLevel, OrgUnit
-from toandan.tips import timeline
+from toandan.tips.handling import timeline
 from toandan.tips.models import (
     Category,
     Channel,
@@ -608,7 +608,7 @@ def _load_one(demo: DemoTip, *, now: dt.datetime, officers: dict[str, User]) -> 
 def _demo_reveal(now: dt.datetime) -> None:
     """The city police leader looks up who reported the fight (DEMO03), with a reason: the
     reveal shows on /tips/staff/reveals/ and in the audit log."""
-    from toandan.tips import reveal
+    from toandan.tips.reveal import services as reveal
 
     leader = User.objects.filter(username="ca.hanoi").first()
     tip = Tip.objects.filter(reference="DEMO03").first()

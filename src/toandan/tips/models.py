@@ -193,7 +193,8 @@ STAFF_CHANNELS = {Channel.PHONE, Channel.IN_PERSON, Channel.MAIL}
 
 
 class TipStatus(models.TextChoices):
-    """The legal timeline (BLTTHS Art. 146-149); transitions live in `toandan.tips.timeline`."""
+    """The legal timeline (BLTTHS Art. 146-149); transitions live in
+    `toandan.tips.handling.timeline`."""
 
     RECEIVED = "received", pgettext_lazy("tip status", "Received")
     CHECKING = "checking", pgettext_lazy("tip status", "Preliminary check")
@@ -226,7 +227,8 @@ class Outcome(TextChoices):
 
 
 class DueKind(TextChoices):
-    """Which legal deadline `Tip.due_at` is; `toandan.tips.timeline.DUE_ARTICLES` names the law."""
+    """Which legal deadline `Tip.due_at` is; `toandan.tips.handling.timeline.DUE_ARTICLES` names
+    the law."""
 
     FORWARD = "forward", _("Forward to the competent unit")
     DECIDE = "decide", _("Decision (20 days)")
@@ -302,7 +304,7 @@ class Tip(models.Model):
     # Public reference: shown to the tipster and to officers, used by Open311 as
     # service_request_id. Random, so it reveals neither the count nor the order of tips.
     reference = models.CharField(_("reference"), max_length=16, unique=True)
-    # Keyed hash of the receipt (see tips.receipts); the receipt itself is never stored.
+    # Keyed hash of the receipt (see tips.intake.receipts); the receipt itself is never stored.
     receipt_hash = models.CharField(max_length=64, unique=True)
     receipt_kind = models.CharField(
         max_length=12, choices=ReceiptKind.choices, default=ReceiptKind.CITIZEN
@@ -375,7 +377,7 @@ class Tip(models.Model):
     content = models.BinaryField()
     retention_until = models.DateField(_("keep until"))
 
-    # --- Handling (the legal timeline; written only by toandan.tips.timeline) ----------------
+    # --- Handling (the legal timeline; written only by toandan.tips.handling.timeline) ------------
     # The unit that has the tip now (the active primary route), kept on the row so the inbox
     # is one indexed query. `pending_unit` is where it was forwarded, until that unit accepts.
     responsible_unit = models.ForeignKey(
@@ -819,8 +821,8 @@ class TipBand(models.Model):
 
 class UnitMonthCount(models.Model):
     """What each police unit did in each month (Vietnam calendar), kept current in the
-    transaction of every tip change by `toandan.tips.unit_counts`, so the unit dashboard reads
-    a few rows per unit instead of the unit's tips.
+    transaction of every tip change by `toandan.tips.dashboard.unit_counts`, so the unit dashboard
+    reads a few rows per unit instead of the unit's tips.
 
     A tip counts for the unit responsible for it now (`Tip.responsible_unit`, as in the inbox):
     re-routing or accepting a forwarded tip moves its counts. Each measure sits in the month of
@@ -864,13 +866,13 @@ class UnitMonthCount(models.Model):
 
 
 class Reminder(models.Model):
-    """A deadline reminder that went out (`toandan.tips.reminders`): one per tip, kind and
+    """A deadline reminder that went out (`toandan.tips.handling.reminders`): one per tip, kind and
     deadline, so the hourly run tells the unit once that a deadline is near and once that it
     passed. A new deadline (acceptance after forwarding, extension, resumption) is a new
     `due_at` and gets its own."""
 
     tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="+", verbose_name=_("tip"))
-    # The notification kind it went out as: "deadline_soon" or "overdue" (`tips.notices`).
+    # The notification kind it went out as: "deadline_soon" or "overdue" (`tips.handling.notices`).
     kind = models.CharField(_("kind"), max_length=20)
     due_at = models.DateTimeField(_("due at"))
     sent_at = models.DateTimeField(_("sent at"))
@@ -892,7 +894,7 @@ class Reminder(models.Model):
 
 class DailyDigest(models.Model):
     """The daily digest of tips a staff member got on `day` (Vietnam date): at most one a day
-    (`toandan.tips.reminders`)."""
+    (`toandan.tips.handling.reminders`)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -39,9 +39,14 @@ from toandan.core.phones import normalise_phone
 from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.media.files import UploadData
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
-from toandan.tips import crypto, duplicates, notices, policies, receipts, timeline
+from toandan.tips import crypto, policies
 from toandan.tips.audit_actions import TipsAction
+from toandan.tips.duplicates import fingerprints as duplicates
 from toandan.tips.events import TIP_PURGED, TipsPurged
+from toandan.tips.handling import notices, timeline
+from toandan.tips.handling.routing import received_directly, route_tip
+from toandan.tips.intake import receipts
+from toandan.tips.intake.register import register_take
 from toandan.tips.keyring_check import keyring_checked
 from toandan.tips.models import (
     STAFF_CHANNELS,
@@ -57,8 +62,6 @@ from toandan.tips.models import (
     TipsterContact,
     VictimRequest,
 )
-from toandan.tips.register import register_take
-from toandan.tips.routing import received_directly, route_tip
 from toandan.tips.selectors import tip_data_key
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from toandan.core.tasks import crontab, db_periodic_task, lock_task
-from toandan.tips.reminders import deadline_reminders_send, digests_send
+from toandan.tips.handling.reminders import deadline_reminders_send, digests_send
 from toandan.tips.services import attachments_sweep_orphans, tips_purge_expired
 
 logger = logging.getLogger(__name__)

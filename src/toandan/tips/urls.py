@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from toandan.tips import views
+from toandan.tips.intake import views
 
 app_name = "tips"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -14,10 +14,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/receipt/", views.staff_receipt, name="staff_receipt"),
     path("staff/receipt/card.pdf", views.staff_receipt_card, name="staff_receipt_card"),
     # Handling by the police: inbox, tip page, actions; identity reveals; dashboard.
-    path("staff/", include("toandan.tips.urls_dashboard")),
-    path("staff/", include("toandan.tips.urls_reveal")),
-    path("staff/", include("toandan.tips.urls_handling")),
-    path("staff/", include("toandan.tips.urls_deadline")),
+    path("staff/", include("toandan.tips.dashboard.urls")),
+    path("staff/", include("toandan.tips.reveal.urls")),
+    path("staff/", include("toandan.tips.handling.urls")),
+    path("staff/", include("toandan.tips.handling.urls_deadline")),
     path("<str:reference>/intake-record.pdf", views.intake_record_pdf, name="intake_record_pdf"),
     path("<str:reference>/intake-record.docx", views.intake_record_docx, name="intake_record_docx"),
 ]

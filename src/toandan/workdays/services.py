@@ -53,7 +53,7 @@ def calendar_change_save(
             raise ValueError(kind)
         change.save()
         # The hooks lock the rows they recompute before the audit chain is taken, the order
-        # of every tip change (toandan.tips.timeline.tip_act): no deadlock with an officer.
+        # of every tip change (toandan.tips.handling.timeline.tip_act): no deadlock with an officer.
         _changed(sorted({day, previous_day or day}), actor)
         audit_record(
             actor=actor,

@@ -17,8 +17,8 @@ from toandan.audit.models import AuditEvent
 from toandan.audit.services import audit_record, audit_verify
 from toandan.stats.audit_actions import REPORT_ACTIONS
 from toandan.stats.services import REPORT_TRANSITIONS
-from toandan.tips import timeline
 from toandan.tips.audit_actions import TRANSITION_ACTIONS, BenchAction, TipsAction
+from toandan.tips.handling import timeline
 
 SRC = Path(__file__).resolve().parents[2]
 BENCH = SRC.parents[1] / "bench"
@@ -38,7 +38,7 @@ STORED_ACTIONS = {
     "export.job.create", "export.job.download",
     "geo.load", "geo.region.create", "geo.region.delete", "geo.region.update",
     "notifications.digest.send", "notifications.reminders.send",
-    "orgs.unit.close", "orgs.unit.create", "orgs.unit.update", "orgs.units.sync",
+    "orgs.unit.create", "orgs.unit.update", "orgs.units.sync",
     "stats.dataset.change", "stats.dataset.create", "stats.dataset.delete",
     "stats.demo.load", "stats.indicator.change", "stats.indicator.create",
     "stats.indicator.delete", "stats.report.approve", "stats.report.correct",

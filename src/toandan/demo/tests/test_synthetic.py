@@ -29,8 +29,8 @@ from toandan.stats import summary
 from toandan.stats.models import DataSet, Report, ReportStatus, ReportValue
 from toandan.stats.selectors import coverage, rollup
 from toandan.stats.services import validate_values
+from toandan.tips.handling.routing import route_tip
 from toandan.tips.models import Category, RegisterBook, RouteRole, Tip, TipRoute, TipStatus
-from toandan.tips.routing import route_tip
 from toandan.tips.selectors import tip_content
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -375,7 +375,7 @@ def test_workers_generate_years_side_by_side(committed_db):
 
 def test_the_units_dashboard_counts_equal_a_recount(tips_2024_2025):
     """Bulk tips skip the per-tip hooks: the loader adds the units' monthly counts itself."""
-    from toandan.tips.unit_counts import unit_counts_recount, unit_counts_stored
+    from toandan.tips.dashboard.unit_counts import unit_counts_recount, unit_counts_stored
 
     stored = unit_counts_stored()
     assert stored

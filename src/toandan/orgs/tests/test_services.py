@@ -19,7 +19,6 @@ from toandan.audit.models import AuditEvent
 from toandan.geo.models import AdminUnit
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
 from toandan.orgs.services import (
-    org_unit_close,
     org_unit_create,
     org_unit_update,
     org_units_sync_with_geography,
@@ -159,18 +158,6 @@ def test_a_unit_cannot_move_under_itself():
 
     with pytest.raises(ValidationError):
         org_unit_update(actor=None, unit=hanoi, parent=unit(HOAN_KIEM_POLICE))
-
-
-def test_closing_a_unit_closes_its_open_subtree():
-    commune = unit(HOAN_KIEM_UNION)
-    cadre = make_user("pn.a", "union_cadre", HOAN_KIEM_UNION)
-    branch = org_branch_create(actor=cadre, parent=commune, name="Chi hội Phụ nữ tổ 1")
-
-    org_unit_close(actor=None, unit=commune, valid_to=dt.date(2030, 12, 31), reason="sáp nhập")
-
-    branch.refresh_from_db()
-    assert commune.valid_to == dt.date(2030, 12, 31)
-    assert branch.valid_to == dt.date(2030, 12, 31)
 
 
 # --- Branches --------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from toandan.stats.summary import (
     stored_provinces,
 )
 from toandan.stats.tests.conftest import at, category, concluded, facts, province
-from toandan.tips import timeline
+from toandan.tips.handling import timeline
 from toandan.tips.models import Tip, TipStatus, ValuableReason
 from toandan.tips.services import tip_receive, tips_purge_expired
 from toandan.tips.tests.conftest import BA_DINH, HOAN_KIEM, commune, tip_input

@@ -22,8 +22,9 @@ from toandan.accounts.selectors import (
     user_jurisdiction,
 )
 from toandan.audit.services import audit_record
-from toandan.tips import crypto, timeline
+from toandan.tips import crypto
 from toandan.tips.audit_actions import TipsAction
+from toandan.tips.handling import timeline
 from toandan.tips.models import MessageDirection, Tip, TipAction, TipMessage, TipStatus
 from toandan.tips.selectors import tip_data_key
 

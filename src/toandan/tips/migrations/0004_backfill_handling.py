@@ -13,7 +13,7 @@ LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def _forward_due(received_at: dt.datetime, *, urgent: bool, remote: bool) -> dt.datetime:
-    # Mirrors toandan.tips.timeline.forward_due with the default settings, frozen here so the
+    # Mirrors toandan.tips.handling.timeline.forward_due with the default settings, frozen here so the
     # migration does not change when the code does.
     if urgent:
         return received_at + dt.timedelta(hours=48 if remote else 24)

@@ -1,5 +1,5 @@
 """Count the tips recorded before `UnitMonthCount` existed (from then on, every tip change
-keeps the counts current). The counting mirrors `toandan.tips.unit_counts.tip_counts`, frozen
+keeps the counts current). The counting mirrors `toandan.tips.dashboard.unit_counts.tip_counts`, frozen
 here so the migration does not change when the code does."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The public Open311 list becomes opt-in per category, and sensitive categories can never be
-listed (issue 10, item 11).
+listed.
 
 No category is listed after this migration: an administrator opts categories in. The default
 categories that are sensitive are marked so: drugs and trafficking (the list could warn the

@@ -1,4 +1,4 @@
-"""Seriousness and forwarding hours as data on each category (issue 11, item 6), the dates of a
+"""Seriousness and forwarding hours as data on each category, the dates of a
 forwarded tip's delivery and acceptance, the period end a deadline is counted to (BLTTHS
 Art. 134), and the procuracy's cancellations among the actions.
 

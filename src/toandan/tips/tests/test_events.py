@@ -21,9 +21,10 @@ from toandan.tips.events import (
     TipChange,
     TipsPurged,
 )
+from toandan.tips.handling.timeline import DEFAULT_DEADLINES, FACT_FIELDS
 from toandan.tips.models import Tip
 from toandan.tips.services import tips_purge_expired
-from toandan.tips.tests.test_timeline import (
+from toandan.tips.tests.handling.test_timeline import (
     CONCLUDE_VALUABLE,
     NOT_VALUABLE,
     REASON,
@@ -32,7 +33,6 @@ from toandan.tips.tests.test_timeline import (
     act,
     receive,
 )
-from toandan.tips.timeline import DEFAULT_DEADLINES, FACT_FIELDS
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ import pytest
 
 from toandan.accounts.tests.factories import HOAN_KIEM_POLICE, make_user
 from toandan.tips import policies
+from toandan.tips.handling.timeline import TIP_MACHINE, TRANSITIONS
 from toandan.tips.services import tip_submit
 from toandan.tips.tests.conftest import tip_input
-from toandan.tips.timeline import TIP_MACHINE, TRANSITIONS
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,8 @@ from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.media.files import UploadData
 from toandan.notifications.models import Notification
 from toandan.orgs.models import OrgUnit
-from toandan.tips import crypto, receipts, services
+from toandan.tips import crypto, services
+from toandan.tips.intake import receipts
 from toandan.tips.models import (
     Category,
     Channel,

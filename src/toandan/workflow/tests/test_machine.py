@@ -23,7 +23,7 @@ from toandan.workflow.machine import (
     WorkflowRefusedError,
 )
 from toandan.workflow.models import StateChange
-from toandan.workflow.selectors import history_of, state_on
+from toandan.workflow.selectors import history_of
 from toandan.workflow.services import StepDone, workflow_apply, workflow_record_creation
 
 
@@ -119,9 +119,6 @@ def test_a_step_changes_the_state_and_keeps_history_audit_and_event_together() -
     assert event.data["to_status"] == "submitted"
     assert event.data["extra"] == 1
     assert [seen.change.pk for seen in _SEEN] == [change.pk]
-    assert state_on(group, dt.date(2022, 12, 31)) is None
-    assert state_on(group, dt.date(2023, 2, 28)) == "draft"
-    assert state_on(group, dt.date(2023, 3, 1)) == "submitted"
 
 
 @pytest.mark.django_db

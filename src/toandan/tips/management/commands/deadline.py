@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from toandan.tips.timeline import CALCULATOR_RULES, deadline_compute
-from toandan.tips.views_deadline import deadline_lines
+from toandan.tips.handling.timeline import CALCULATOR_RULES, deadline_compute
+from toandan.tips.handling.views_deadline import deadline_lines
 
 
 class Command(BaseCommand):
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(f"START: {error}") from error
         if isinstance(start, dt.datetime):
-            from toandan.tips.timeline import LOCAL_TZ
+            from toandan.tips.deadlines import LOCAL_TZ
 
             start = start.replace(tzinfo=LOCAL_TZ)
         with translation.override(settings.LANGUAGE_CODE):

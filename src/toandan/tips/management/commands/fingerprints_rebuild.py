@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from toandan.tips.duplicates import fingerprints_rebuild
+from toandan.tips.duplicates.fingerprints import fingerprints_rebuild
 
 
 class Command(BaseCommand):

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from toandan.tips.unit_counts import purge_horizon, unit_counts_rebuild
+from toandan.tips.dashboard.unit_counts import purge_horizon, unit_counts_rebuild
 
 
 def _month(text: str) -> dt.date:

@@ -1,4 +1,4 @@
-"""The citizen's journeys in Chromium (issue 16): without JavaScript on a 320 px phone (send,
+"""The citizen's journeys in Chromium: without JavaScript on a 320 px phone (send,
 receipt, follow-up, reply), and with JavaScript. Each page is checked with axe-core and
 photographed at 320 and 1280 px (see `journey.check_page`); the steps assert what the
 citizen notices: where the page comes back, where the focus is, that nothing typed is lost."""

@@ -1,0 +1,1 @@
+"""Reveal: asking for, approving or refusing to open a tipster's identity, and its pages."""

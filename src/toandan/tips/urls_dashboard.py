@@ -1,9 +1,0 @@
-from __future__ import annotations
-
-from django.urls import URLPattern, URLResolver, path
-
-from toandan.tips import views_dashboard
-
-urlpatterns: list[URLPattern | URLResolver] = [
-    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
-]
