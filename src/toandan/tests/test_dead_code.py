@@ -19,6 +19,7 @@ TEST_HOOKS = {
     "evidence_providers",
     "forget_cached_keyring",
     "forget_verified_keyrings",
+    "forget_daily_secret",
     "registered_actions",
     "unregister",
     "unsubscribe",
