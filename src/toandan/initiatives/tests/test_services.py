@@ -299,7 +299,11 @@ def test_a_model_cannot_end_before_one_of_its_sites_or_teams_started(
     for day in (dt.date(2025, 9, 30), dt.date(2025, 10, 31)):
         with pytest.raises(WorkflowRefusedError) as refused:
             initiative_step(
-                actor=police, initiative=initiative, action="dissolve", reason="Hết", effective_on=day
+                actor=police,
+                initiative=initiative,
+                action="dissolve",
+                reason="Hết",
+                effective_on=day,
             )
         assert refused.value.field == "effective_on"
 
