@@ -558,6 +558,7 @@ class AreaFigures:
     tips_via_union: int | None
     tips_valuable: int | None
     days_to_decision: float | None
+    hours_to_first_action: float | None = None  # average, over tips the police acted on
 
 
 AreaFiguresReader = Callable[[AdminUnit, dt.date, dt.date], AreaFigures | None]
