@@ -1,7 +1,8 @@
 """The JSON API of community models, under /api/v1/community-models/.
 
-- `GET /counts?on=YYYY-MM-DD[&by=province|commune|theme|grade][&geography=old|current]` is
-  public: counts, never names of people or contacts.
+- `GET /counts?on=YYYY-MM-DD[&by=province|commune|organisation|theme|grade]
+  [&geography=old|current][&unit=ORG]` is public: counts, never names of people or contacts
+  (by organisation: the Women's Union units below `unit`, each with its subtree).
 - Everything else needs staff with jurisdiction (Bearer token or the session): a model
   outside the caller's area answers 404 exactly like one that does not exist; a step the
   workflow refuses answers 409 with the message and the field; unknown references 422.
@@ -49,6 +50,8 @@ class CountsQuery(Schema):
     on: dt.date
     by: str = ""
     geography: str = ""
+    # by=organisation: the Women's Union unit whose units below are counted (default: the root)
+    unit: str = Field("", max_length=40)
 
 
 class CountRowOut(Schema):
@@ -78,10 +81,18 @@ class CountsOut(Schema):
 def counts(request: HttpRequest, query: Query[CountsQuery]) -> Any:
     """Models, sites (điểm), teams (tổ) and members active at the end of a date (public)."""
     if query.by not in selectors.BY_CHOICES:
-        return _error(422, "invalid", _("by: province, commune, theme or grade."), "by")
+        return _error(
+            422, "invalid", _("by: province, commune, organisation, theme or grade."), "by"
+        )
     if query.geography not in selectors.GEOGRAPHIES:
         return _error(422, "invalid", _("geography: old or current."), "geography")
-    result = selectors.counts_on(query.on, by=query.by, geography=query.geography)
+    if query.by == "organisation":
+        found = selectors.counts_by_organisation(query.on, unit=query.unit)
+        if found is None:
+            return _error(422, "invalid", _("Unknown unit."), "unit")
+        result = found
+    else:
+        result = selectors.counts_on(query.on, by=query.by, geography=query.geography)
     return {
         "on": result.on,
         "by": result.by,

@@ -443,7 +443,12 @@ class StockKey(models.Model):
 
 class StockPoint(models.Model):
     """The counts of a key at the end of `day`, kept on every day they change: the counts on
-    any date are, per key, the last point on or before it (one index lookup per key)."""
+    any date are, per key, the last point on or before it (one index lookup per key).
+
+    A commune's total key also has a point at every month end from its first point through
+    `StockMonthEnds.through`, so the counts of every commune on a date are the last point of
+    each key between the month end before it and the date: one range of the day index
+    (`toandan.initiatives.stock`)."""
 
     key = models.ForeignKey(StockKey, on_delete=models.CASCADE, related_name="points")
     day = models.DateField()
@@ -451,6 +456,9 @@ class StockPoint(models.Model):
     sites = models.IntegerField(default=0)
     teams = models.IntegerField(default=0)
     members = models.IntegerField(default=0)
+    # The key is a commune's total (commune set, no theme): the partial index of the counts by
+    # commune holds only these points.
+    commune_total = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -459,3 +467,13 @@ class StockPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_id}@{self.day}"
+
+
+class StockMonthEnds(models.Model):
+    """The last month end through which every commune's total key has its month-end points
+    (one row; none until the stock is built or the morning task first extends them)."""
+
+    through = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.through}"

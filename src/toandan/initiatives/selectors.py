@@ -7,10 +7,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from toandan.core.process_cache import ProcessCache
 from toandan.geo.models import AdminUnit, Generation, Succession
@@ -28,10 +30,10 @@ from toandan.initiatives.models import (
 )
 from toandan.initiatives.stock import province_ids_of, stock_on
 
-BY_CHOICES = ("", "province", "commune", "theme", "grade")
+BY_CHOICES = ("", "province", "commune", "organisation", "theme", "grade")
 # Labels the statistics show for the models' own dimension (kept in this app's catalogue).
-THEME_LABEL = _("Theme of the model")
-ALL_THEMES_LABEL = _("All themes")
+THEME_LABEL = gettext_lazy("Theme of the model")
+ALL_THEMES_LABEL = gettext_lazy("All themes")
 GEOGRAPHIES = ("", "old", "current")
 
 
@@ -218,6 +220,7 @@ class Counts:
     teams: int = 0
     members: int = 0
     rows: list[dict[str, Any]] = field(default_factory=list)
+    unit: Any = None  # by organisation: the unit broken down (its rows are the units below)
 
 
 def _successor_map(generation_from: str) -> dict[int, int]:
@@ -246,7 +249,10 @@ def counts_on(  # noqa: PLR0912, PLR0915 - one pass over the rows for every brea
 ) -> Counts:
     """Models, sites, teams and members active at the end of `day`, for the country (or the
     provinces given, as recorded), broken down `by` province, commune, theme or grade, on the
-    geography of the day (default), the old 63 provinces or today's 34."""
+    geography of the day (default), the old 63 provinces or today's 34 (by organisation:
+    `counts_by_organisation`)."""
+    if by == "organisation":
+        return counts_by_organisation(day) or Counts(on=day, by=by, geography="")
     recorded = Generation.LEGACY if day < reform_date() else Generation.CURRENT
     target = {"old": Generation.LEGACY, "current": Generation.CURRENT}.get(geography, recorded)
     result = Counts(on=day, by=by, geography=target)
@@ -285,6 +291,20 @@ def counts_on(  # noqa: PLR0912, PLR0915 - one pass over the rows for every brea
         for province in set(provinces.values()):
             mapped_units.setdefault(-province, (province, *names[province]))
 
+    if by == "commune" and not foreign:
+        # One row per commune, nothing to move or merge (the usual case, about 10,000 rows):
+        # built straight from the query's rows, which come in the order of the codes.
+        result.rows = [
+            {"code": code, "name": name, "models": m, "sites": s, "teams": t, "members": mem}
+            for _province, _commune, _theme, m, s, t, mem, code, name in rows
+        ]
+        result.rows.sort(key=itemgetter("code", "name"))  # linear on sorted rows
+        if rows:
+            columns = list(zip(*rows, strict=True))
+            result.models, result.sites, result.teams, result.members = (
+                sum(columns[i]) for i in range(3, 7)
+            )
+        return result
     totals: dict[Any, list[int]] = {}
     labels: dict[Any, tuple[str, str]] = {}
     for row in rows:
@@ -418,6 +438,77 @@ def _by_grade(day: dt.date, provinces: set[int] | None) -> list[dict[str, Any]]:
     return rows
 
 
+def _running_on(day: dt.date) -> Q:
+    """Rows (models, sites, teams) running at the end of `day`."""
+    return Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+
+
+def counts_by_organisation(day: dt.date, *, unit: str = "") -> Counts | None:
+    """The models running at the end of `day` by the Women's Union unit hosting them, rolled
+    up the organisation tree as the statistics' organisation roll-up does: one row per unit
+    directly below `unit` (default: the tree's root) valid on the day, holding its whole
+    subtree, and the unit's own row ("its own figures") for models it hosts itself. Counted
+    by the host unit only (a co-host does not count a model twice). None: no such unit."""
+    from toandan.orgs.models import OrgKind, OrgUnit
+    from toandan.orgs.selectors import org_units_valid_on
+
+    union = OrgUnit.objects.filter(kind=OrgKind.WOMENS_UNION)
+    top = (
+        union.filter(code=unit).first()
+        if unit
+        else union.filter(parent__isnull=True).order_by("code").first()
+    )
+    if top is None:
+        return None
+    child_of: dict[int, int] = {}  # a unit of the subtree -> the child of `top` it lies under
+    for pk, path in union.filter(path__startswith=top.path).values_list("pk", "path"):
+        rest = path[len(top.path) :].strip("/")
+        child_of[pk] = int(rest.split("/")[0]) if rest else top.pk
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    running = _running_on(day)
+    for host, n in (
+        Initiative.objects.filter(running, host_unit__path__startswith=top.path)
+        .values("host_unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("host_unit_id", "n")
+    ):
+        totals[child_of[host]][0] += n
+    for host, n in (
+        Site.objects.filter(running, initiative__host_unit__path__startswith=top.path)
+        .values("initiative__host_unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("initiative__host_unit_id", "n")
+    ):
+        totals[child_of[host]][1] += n
+    for host, n, members in (
+        Team.objects.filter(running, site__initiative__host_unit__path__startswith=top.path)
+        .values("site__initiative__host_unit_id")
+        .annotate(n=Count("pk"), m=Sum("member_count"))
+        .values_list("site__initiative__host_unit_id", "n", "m")
+    ):
+        totals[child_of[host]][2] += n
+        totals[child_of[host]][3] += members or 0
+    result = Counts(on=day, by="organisation", geography="")
+    for values in totals.values():
+        result.models += values[0]
+        result.sites += values[1]
+        result.teams += values[2]
+        result.members += values[3]
+    children = list(org_units_valid_on(union.filter(parent=top), day).order_by("code"))
+    shown = {c.pk for c in children}
+    children += list(
+        union.filter(pk__in=[pk for pk in totals if pk not in shown and pk != top.pk]).order_by(
+            "code"
+        )
+    )
+    if top.pk in totals:
+        own = _("%(unit)s (its own figures)") % {"unit": top.name}
+        result.rows.append(_row(top.code, str(own), totals[top.pk]))
+    result.rows += [_row(c.code, c.name, totals.get(c.pk, [0, 0, 0, 0])) for c in children]
+    result.unit = top
+    return result
+
+
 def counts_naive(day: dt.date, *, by: str = "province") -> dict[int, tuple[int, int, int, int]]:
     """The same counts straight from the registry's history, without the stock (the bench's
     baseline and a check of the stock), grouped by the recorded commune or its province. It
@@ -467,6 +558,7 @@ class AreaFigures:
     tips_via_union: int | None
     tips_valuable: int | None
     days_to_decision: float | None
+    hours_to_first_action: float | None = None  # average, over tips the police acted on
 
 
 AreaFiguresReader = Callable[[AdminUnit, dt.date, dt.date], AreaFigures | None]

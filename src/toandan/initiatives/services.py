@@ -248,6 +248,16 @@ def initiative_step(
     def guard(obj: Initiative, transition: Transition) -> None:
         if transition.action in ("dissolve", "merge") and day < obj.started_on:
             raise Refused(_("The end cannot be before the start."), field="effective_on")
+        if transition.action in ("dissolve", "merge") and (
+            Site.objects.filter(initiative=obj, ended_on__isnull=True, started_on__gt=day).exists()
+            or Team.objects.filter(
+                site__initiative=obj, ended_on__isnull=True, started_on__gt=day
+            ).exists()
+        ):
+            # Its open sites and teams end with it: none may have started after that day.
+            raise Refused(
+                _("A site or team of this model started after that day."), field="effective_on"
+            )
         if transition.action == "merge":
             if merged_into is None or merged_into.pk == obj.pk:
                 raise Refused(_("Choose the model it is merged into."), field="merged_into")

@@ -6,6 +6,13 @@ on or before that date: one index lookup per key, whatever the length of the his
 naive way scans every model, site and team ever registered; `bench/bench_initiatives.py`
 measures both).
 
+Every commune's total key also has a point at each month end (carried forward) through
+`StockMonthEnds.through`: the counts of all communes on a date, the heavy query (about 10,000
+keys), read one contiguous range of the points' day index, from the month end before the date
+to the date, instead of one lookup per key (`stock_on`). The services and the rebuild keep the
+month-end points; the morning task carries them into each new month (`stock_months_extend`);
+until it runs, a later date reads a longer range, with the same result.
+
 Services keep the points right: they compute what an initiative contributes (its intervals
 per commune) before and after a change and apply the difference (`stock_apply_change`). The
 2025 reform: a model, site or team of an old commune with a successor (`current_commune`)
@@ -17,15 +24,23 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import F, Q
+from django.utils import timezone
 
+from toandan.core.process_cache import ProcessCache
 from toandan.geo.models import AdminUnit, Generation
 from toandan.geo.services import reform_date
-from toandan.initiatives.models import Initiative, Site, StockKey, StockPoint, Team
+from toandan.initiatives.models import (
+    Initiative,
+    Site,
+    StockKey,
+    StockMonthEnds,
+    StockPoint,
+    Team,
+)
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -212,6 +227,7 @@ def stock_apply(deltas: Deltas) -> None:
                 StockPoint.objects.create(
                     key_id=key_id,
                     day=day,
+                    commune_total=key[0] > 0 and key[1] is None,
                     models_count=(before.models_count if before else 0) + v[0],
                     sites=(before.sites if before else 0) + v[1],
                     teams=(before.teams if before else 0) + v[2],
@@ -230,6 +246,112 @@ def stock_apply(deltas: Deltas) -> None:
                 teams=F("teams") + v[2],
                 members=F("members") + v[3],
             )
+    through = months_through()
+    if through is not None:
+        _carry_key_forward(
+            [key_ids[key] for key in nonzero if key[0] > 0 and key[1] is None], through
+        )
+
+
+# --- Month-end points of the communes' totals ----------------------------------------------
+
+
+def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
+    """The last days of the months from `start`'s to `end`'s that fall within [start, end]."""
+    out = []
+    month = start.replace(day=1)
+    while month <= end:
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        last = following - ONE_DAY
+        if start <= last <= end:
+            out.append(last)
+        month = following
+    return out
+
+
+def month_end_before(day: dt.date) -> dt.date:
+    """The last month end on or before `day`."""
+    return day if (day + ONE_DAY).day == 1 else day.replace(day=1) - ONE_DAY
+
+
+def months_through() -> dt.date | None:
+    return StockMonthEnds.objects.values_list("through", flat=True).first()
+
+
+def _commune_totals() -> Any:
+    return StockPoint.objects.filter(commune_total=True)
+
+
+PointValues = tuple[int, int, int, int]
+
+
+def _carried(
+    points: Iterable[tuple[int, dt.date, int, int, int, int]], ends: Sequence[dt.date]
+) -> list[tuple[Any, ...]]:
+    """The month-end points missing among `points` (key, day, counts; sorted by key and day),
+    as rows for `insert_rows`: at each of `ends` on or after a key's first point, the counts
+    of its last point by then."""
+    out: list[tuple[Any, ...]] = []
+    adapt = connection.ops.adapt_datefield_value
+    by_key: dict[int, list[tuple[dt.date, PointValues]]] = defaultdict(list)
+    for key_id, day, *values in points:
+        by_key[key_id].append((day, (values[0], values[1], values[2], values[3])))
+    for key_id, rows in by_key.items():
+        index = 0
+        last: PointValues | None = None
+        for end in ends:
+            while index < len(rows) and rows[index][0] < end:
+                last = rows[index][1]
+                index += 1
+            if index < len(rows) and rows[index][0] == end:
+                continue  # a point on the month end already
+            if last is not None:
+                out.append((key_id, adapt(end), *last, True))
+    return out
+
+
+COLUMNS = ("key_id", "day", "models_count", "sites", "teams", "members", "commune_total")
+
+
+def _carry_key_forward(key_ids: Sequence[int], through: dt.date) -> None:
+    """After a change: the month-end points of these commune totals through `through` (a key
+    met for the first time, or history written before its first point, needs new ones)."""
+    if not key_ids:
+        return
+    points = list(
+        StockPoint.objects.filter(key_id__in=key_ids, day__lte=through)
+        .order_by("key_id", "day")
+        .values_list(*COLUMNS[:6])
+    )
+    if points:
+        first = min(day for _k, day, *_v in points)
+        insert_rows(StockPoint, COLUMNS, _carried(points, month_ends(first, through)))
+
+
+def stock_months_extend(through: dt.date) -> int:
+    """Carry every commune's total forward to each month end up to `through` (the morning
+    task, and after a rebuild); returns the points written. Reads from the last month end
+    already carried, where every key that began by then has a point."""
+    through = month_end_before(through)
+    done = months_through()
+    if done is not None and done >= through:
+        return 0
+    rows = _commune_totals().filter(day__lte=through)
+    if done is not None:
+        rows = rows.filter(day__gte=done)
+    points = list(rows.order_by("key_id", "day").values_list(*COLUMNS[:6]))
+    written = 0
+    if points:
+        start = done + ONE_DAY if done is not None else min(day for _k, day, *_v in points)
+        carried = _carried(points, month_ends(start, through))
+        insert_rows(StockPoint, COLUMNS, carried)
+        written = len(carried)
+    if done is None:
+        StockMonthEnds.objects.all().delete()
+        StockMonthEnds.objects.create(through=through)
+    else:
+        StockMonthEnds.objects.update(through=through)
+    return written
 
 
 def stock_apply_change(before: Iterable[Contribution], after: Iterable[Contribution]) -> None:
@@ -259,6 +381,7 @@ def stock_rebuild_from(deltas: Deltas) -> int:
     """Replace every point with the running totals of `deltas` (the demo and the bench load
     this way; `stock_rebuild` recomputes from the registry). Returns the points written."""
     StockPoint.objects.all().delete()
+    StockMonthEnds.objects.all().delete()
     key_ids = _keys_for(deltas)
     rows: list[tuple[Any, ...]] = []
     for key, days in deltas.items():
@@ -268,9 +391,19 @@ def stock_rebuild_from(deltas: Deltas) -> int:
             if not any(v):
                 continue
             m, s, t, mem = m + v[0], s + v[1], t + v[2], mem + v[3]
-            rows.append((key_ids[key], connection.ops.adapt_datefield_value(day), m, s, t, mem))
-    insert_rows(StockPoint, ["key_id", "day", "models_count", "sites", "teams", "members"], rows)
-    return len(rows)
+            rows.append(
+                (
+                    key_ids[key],
+                    connection.ops.adapt_datefield_value(day),
+                    m,
+                    s,
+                    t,
+                    mem,
+                    key[0] > 0 and key[1] is None,
+                )
+            )
+    insert_rows(StockPoint, COLUMNS, rows)
+    return len(rows) + stock_months_extend(timezone.localdate())
 
 
 def stock_rebuild() -> int:
@@ -305,8 +438,7 @@ def stock_rebuild() -> int:
     return stock_rebuild_from(deltas)
 
 
-@dataclass(frozen=True)
-class StockRow:
+class StockRow(NamedTuple):
     province_id: int
     commune_id: int  # 0 when summed per province
     theme_id: int | None
@@ -318,13 +450,91 @@ class StockRow:
     name: str = ""
 
 
+class _Communes(NamedTuple):
+    labels: dict[int, tuple[str, str]]  # code and name by id
+    order: tuple[int, ...]  # ids by code and name
+
+
+def _load_communes(_key: None) -> _Communes:
+    rows = list(
+        AdminUnit.objects.filter(level="commune")
+        .order_by("code", "name")
+        .values_list("pk", "code", "name")
+    )
+    return _Communes({pk: (code, name) for pk, code, name in rows}, tuple(r[0] for r in rows))
+
+
+# The code and name of every commune (both generations), as the statistics' geography keeps
+# them: a process sees another's edit of a unit within a minute.
+_communes: ProcessCache[None, _Communes] = ProcessCache(
+    "initiatives.stock.communes", _load_communes, senders=[AdminUnit], max_age=60.0
+)
+
+
+def _load_total_keys(_key: None) -> dict[int, tuple[int, int]]:
+    return {
+        pk: (province, commune)
+        for pk, province, commune in StockKey.objects.filter(
+            commune__isnull=False, theme__isnull=True
+        ).values_list("pk", "province_id", "commune_id")
+    }
+
+
+# The province and commune of each commune's total key. A key never changes once made, and a
+# key made since the copy was read (services add them with bulk_create, which sends no
+# signal) is missed and the copy read again: always exact.
+_total_keys: ProcessCache[None, dict[int, tuple[int, int]]] = ProcessCache(
+    "initiatives.stock.total-keys", _load_total_keys, senders=[StockKey], max_age=3600.0
+)
+
+
+def _commune_totals_on(day: dt.date, through: dt.date) -> list[StockRow]:
+    """The communes' totals at the end of `day`: each key's last point between the month end
+    before `day` (or `through`, the last carried) and `day`, in the order of the codes."""
+    point = StockPoint._meta.db_table
+    # The partial covering index on the day (migration 0005) makes the range index-only and
+    # gives it in the order of the days, so the last point of each key is the last one read
+    # (cheaper than DISTINCT ON, which sorts the range again).
+    sql = f"""
+        SELECT key_id, models_count, sites, teams, members
+        FROM {point}
+        WHERE commune_total AND day >= %s AND day <= %s
+        ORDER BY day
+    """  # noqa: S608 - the table name from the model, the dates parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [min(month_end_before(day), through), day])
+        points = {row[0]: row for row in cursor.fetchall()}.values()
+    keys = _total_keys.get(None) or {}
+    if any(p[0] not in keys for p in points):
+        _total_keys.forget()
+        keys = _total_keys.get(None) or {}
+    # Joining the names in the query cost as much as the query: they come from memory.
+    communes = _communes.get(None) or _Communes({}, ())
+    found: dict[int, StockRow] = {}
+    for key_id, m, s, t, mem in points:
+        if m or s or t or mem:
+            province, commune = keys[key_id]
+            code, name = communes.labels.get(commune, ("", ""))
+            found[commune] = StockRow(province, commune, None, m, s, t, mem, code, name)
+    return [found[c] for c in communes.order if c in found]
+
+
 def stock_on(day: dt.date, *, by_theme: bool = False, level: str = "commune") -> list[StockRow]:
     """The counts at the end of `day` per commune, or per province from the provinces' own
-    keys (`level`), and per theme when asked: one index lookup per key, the place's code and
-    name joined in."""
+    keys (`level`), and per theme when asked, with the place's code and name joined in: for
+    the communes' totals one range of the points from the month end before `day`, otherwise
+    one index lookup per key."""
     point = StockPoint._meta.db_table
     key = StockKey._meta.db_table
     unit = AdminUnit._meta.db_table
+    nonzero = "(p.models_count <> 0 OR p.sites <> 0 OR p.teams <> 0 OR p.members <> 0)"
+    through = (
+        months_through()
+        if level == "commune" and not by_theme and connection.vendor == "postgresql"
+        else None
+    )
+    if through is not None:
+        return _commune_totals_on(day, through)
     theme_condition = "k.theme_id IS NOT NULL" if by_theme else "k.theme_id IS NULL"
     place = "k.commune_id" if level == "commune" else "k.province_id"
     commune = "k.commune_id" if level == "commune" else "0"
@@ -348,12 +558,8 @@ def stock_on(day: dt.date, *, by_theme: bool = False, level: str = "commune") ->
         FROM {key} k
         {point_join}
         JOIN {unit} u ON u.id = {place}
-        WHERE {theme_condition} AND {level_condition}
-          AND (p.models_count <> 0 OR p.sites <> 0 OR p.teams <> 0 OR p.members <> 0)
+        WHERE {theme_condition} AND {level_condition} AND {nonzero}
     """  # noqa: S608 - table names from the models, the date a parameter
     with connection.cursor() as cursor:
         cursor.execute(sql, [day])
-        return [
-            StockRow(r[0], r[1], r[2], int(r[3]), int(r[4]), int(r[5]), int(r[6]), r[7], r[8])
-            for r in cursor.fetchall()
-        ]
+        return list(map(StockRow._make, cursor.fetchall()))

@@ -393,16 +393,21 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 @public
 def counts_page(request: HttpRequest) -> HttpResponse:
-    """Counts on a date per province, with a map-like picture (public: counts only)."""
+    """Counts on a date per province, with a map-like picture, or per Women's Union unit
+    down the organisation tree (public: counts only)."""
     day = _date(request.GET.get("on")) or timezone.localdate()
     geography = request.GET.get("geography", "")
     geography = geography if geography in selectors.GEOGRAPHIES else ""
-    counts = selectors.counts_on(day, by="province", geography=geography)
-    return render(
-        request,
-        "initiatives/counts.html",
-        {"counts": counts, "on": day, "geography": geography, "svg": province_map(counts)},
-    )
+    if request.GET.get("by") == "organisation":
+        counts = selectors.counts_by_organisation(day, unit=request.GET.get("unit", "")[:40])
+        if counts is None:
+            raise Http404
+        context = {"counts": counts, "on": day, "by": "organisation", "svg": ""}
+    else:
+        counts = selectors.counts_on(day, by="province", geography=geography)
+        context = {"counts": counts, "on": day, "geography": geography}
+        context["svg"] = province_map(counts)
+    return render(request, "initiatives/counts.html", context)
 
 
 @public

@@ -354,6 +354,8 @@ TIP_MEASURES: tuple[str, ...] = (
     "decision_days",
     "arrested",
     "property_recovered",
+    "first_action",
+    "first_action_hours",
 )
 
 
@@ -372,6 +374,11 @@ class _TipMeasures(models.Model):
     decision_days = models.BigIntegerField(default=0)
     arrested = models.BigIntegerField(default=0)
     property_recovered = models.BigIntegerField(default=0)
+    # Tips the police first acted on (acknowledged, a first step: `Tip.first_action_at`), and
+    # the sum over them of the whole hours from receipt to that action. Added later: a default
+    # in the database too, for statements written before them (migration 0003's fill).
+    first_action = models.BigIntegerField(default=0, db_default=0)
+    first_action_hours = models.BigIntegerField(default=0, db_default=0)
 
     class Meta:
         abstract = True

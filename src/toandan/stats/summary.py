@@ -77,7 +77,7 @@ COMMUNE_KEY_COLUMNS = ("month", "province_id", "commune_id")
 UNION_MEASURES = ("union_received", "union_valuable")
 PROVINCE_MEASURES = TIP_MEASURES + UNION_MEASURES
 # Measures whose value in one row may not fit a 32-bit integer (money).
-WIDE_MEASURES = frozenset({"property_recovered", "decision_days"})
+WIDE_MEASURES = frozenset({"property_recovered", "decision_days", "first_action_hours"})
 # What the "tips" source offers as `Indicator.source_key`.
 TIP_SOURCE_KEYS = frozenset(PROVINCE_MEASURES)
 
@@ -137,7 +137,17 @@ def tip_measures(facts: Mapping[str, Any]) -> Measures:
         "decision_days": max(days, 0),
         "arrested": int(facts["arrested_count"] or 0),
         "property_recovered": int(facts["property_recovered_vnd"] or 0),
+        **first_action_measures(facts["received_at"], facts.get("first_action_at")),
     }
+
+
+def first_action_measures(received_at: dt.datetime, acted_at: dt.datetime | None) -> Measures:
+    """A tip's first police action: counted once it happened, with the whole hours since the
+    tip was received (the average is their sum over their count)."""
+    if acted_at is None:
+        return {"first_action": 0, "first_action_hours": 0}
+    hours = int((acted_at - received_at).total_seconds() // 3600)
+    return {"first_action": 1, "first_action_hours": max(hours, 0)}
 
 
 def _add(target: Measures, measures: Mapping[str, int], sign: int) -> None:
@@ -492,6 +502,7 @@ _RECOUNT_FIELDS = (
     "valuable",
     "arrested_count",
     "property_recovered_vnd",
+    "first_action_at",
 )
 
 

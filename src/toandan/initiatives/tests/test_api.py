@@ -233,3 +233,35 @@ def test_an_offset_past_the_database_bigint_is_a_422_not_a_server_error(cadre: U
 
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][-1] == "offset"
+
+
+def test_counts_by_organisation_roll_the_union_tree_up(cadre: User, cadre_ba_dinh: User) -> None:
+    from toandan.accounts.tests.factories import unit
+
+    hanoi = unit("PN-01")
+    register(cadre)  # hosted by Hoàn Kiếm's union
+    register(cadre, name="Mô hình thứ hai")
+    register(cadre_ba_dinh, code=BA_DINH)
+    assert unit("PN-01-00070").parent_id == hanoi.pk
+    url = "/api/v1/community-models/counts?on=2025-09-01&by=organisation"
+
+    country = Client().get(url).json()
+    province = Client().get(f"{url}&unit=PN-01").json()
+    commune = Client().get(f"{url}&unit=PN-01-00070").json()
+
+    assert (country["by"], country["models"], country["sites"]) == ("organisation", 3, 3)
+    by_code = {row["code"]: row["models"] for row in country["rows"]}
+    assert by_code["PN-01"] == 3
+    assert sum(by_code.values()) == 3
+    assert {row["code"]: row["models"] for row in province["rows"] if row["models"]} == {
+        "PN-01-00070": 2,
+        "PN-01-00004": 1,
+    }
+    # Hoàn Kiếm's union hosts them itself: its own row.
+    assert commune["rows"][0]["code"] == "PN-01-00070"
+    assert commune["rows"][0]["models"] == 2
+    before = Client().get("/api/v1/community-models/counts?on=2025-07-31&by=organisation").json()
+    assert before["models"] == 0
+    unknown = Client().get(f"{url}&unit=PN-99-XXXX")
+    assert unknown.status_code == 422
+    assert unknown.json()["field"] == "unit"

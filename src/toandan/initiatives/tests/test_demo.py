@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from toandan.initiatives.models import Initiative, Status
+from toandan.initiatives.stock import months_through
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,13 @@ def test_the_demo_states_4701_models_on_20_november_2023_and_loads_once() -> Non
     body = Client().get("/api/v1/community-models/counts?on=2023-11-20&by=province").json()
     assert body["models"] == 4701
     assert len(body["rows"]) == 63
+    country = Client().get("/api/v1/community-models/counts?on=2023-11-20").json()
+    assert country["models"] == 4701
+    # By commune: the month-end points of the communes' totals, the same figure.
+    by_commune = Client().get("/api/v1/community-models/counts?on=2023-11-20&by=commune").json()
+    assert by_commune["models"] == 4701
+    assert sum(row["models"] for row in by_commune["rows"]) == 4701
+    assert months_through() is not None
     today = Client().get("/api/v1/community-models/counts?on=2026-01-15&by=province").json()
     assert len(today["rows"]) <= 34
     assert today["models"] > 4000

@@ -280,3 +280,39 @@ def test_every_transition_of_both_machines_is_taken(
         "grade",
         "return_to_host",
     }
+
+
+def test_a_model_cannot_end_before_one_of_its_sites_or_teams_started(
+    cadre: User, police: User
+) -> None:
+    """It raised an IntegrityError (a 500): the site's end fell before its start."""
+    initiative = register(cadre)
+    site = site_add(
+        actor=cadre,
+        initiative=initiative,
+        name="Tổ dân phố số 5",
+        commune=commune("00070"),
+        started_on=dt.date(2025, 10, 1),
+    )
+    team_add(actor=cadre, site=site, name="Tổ 1", member_count=6, started_on=dt.date(2025, 11, 1))
+
+    for day in (dt.date(2025, 9, 30), dt.date(2025, 10, 31)):
+        with pytest.raises(WorkflowRefusedError) as refused:
+            initiative_step(
+                actor=police,
+                initiative=initiative,
+                action="dissolve",
+                reason="Hết",
+                effective_on=day,
+            )
+        assert refused.value.field == "effective_on"
+
+    initiative_step(
+        actor=police,
+        initiative=initiative,
+        action="dissolve",
+        reason="Hết",
+        effective_on=dt.date(2025, 11, 1),
+    )
+    assert counts_on(dt.date(2025, 11, 1)).teams == 1
+    assert counts_on(dt.date(2025, 11, 2)).sites == 0

@@ -154,3 +154,20 @@ def test_the_public_counts_page_draws_the_provinces_with_a_table(
 
     assert "<svg" in page
     assert "Thành phố Hà Nội" in page
+
+
+def test_the_public_counts_page_breaks_down_by_union_unit_and_drills_down(cadre: User) -> None:
+    from django.test import Client
+
+    register(cadre)
+    client = Client()
+
+    root = client.get("/initiatives/counts/?on=2025-09-01&by=organisation").content.decode()
+    province = client.get(
+        "/initiatives/counts/?on=2025-09-01&by=organisation&unit=PN-01"
+    ).content.decode()
+
+    assert "by=organisation&amp;unit=PN-01" in root
+    assert "<svg" not in root
+    assert "by=organisation&amp;unit=PN-01-00070" in province
+    assert client.get("/initiatives/counts/?by=organisation&unit=NONE").status_code == 404

@@ -2,7 +2,7 @@
 
 1. The "awards" source: awards in force (decided, not revoked) by the decision's date and the
    nominee's place, broken down by subject type and award form; indicators `awards_total`,
-   `awards_collectives`, `awards_individuals` (created after migrations, see `_indicators`).
+   `awards_collectives`, `awards_individuals` (rows of stats migration 0004).
    By campaign and by level the same rows are counted by `awards_breakdown`.
 2. The summary sentence: "66 tập thể, cá nhân được khen thưởng, gồm 31 tập thể và 35 cá nhân"
    (`stats.vietnamese.commended_sentence`), counted from the decisions of the period.
@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, Sum
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy
 
 from toandan.awards.evidence import EvidenceLine, EvidenceQuery, evidence_provider_register
@@ -40,15 +39,6 @@ from toandan.stats.registry import (
 from toandan.stats.vietnamese import SummaryFigures, commended_sentence
 
 SOURCE = "awards"
-INDICATORS = (
-    (
-        "awards_total",
-        "Số tập thể, cá nhân được khen thưởng",
-        "Collectives and individuals commended",
-    ),
-    ("awards_collectives", "Số tập thể được khen thưởng", "Collectives commended"),
-    ("awards_individuals", "Số cá nhân được khen thưởng", "Individuals commended"),
-)
 
 
 def _subject_items() -> list[DimensionItem]:
@@ -225,26 +215,6 @@ def initiatives_evidence(query: EvidenceQuery) -> Sequence[EvidenceLine]:
 # --- Registration -------------------------------------------------------------------------------
 
 
-def _indicators(sender: Any, **kwargs: Any) -> None:
-    """The indicators of the source, created once the statistics tables exist (after every
-    migrate), so no migration of the statistics app depends on this domain."""
-    from toandan.stats.models import Indicator
-
-    if sender.label != "stats":
-        return
-    for order, (code, name_vi, name_en) in enumerate(INDICATORS, start=300):
-        Indicator.objects.get_or_create(
-            code=code,
-            defaults={
-                "name_vi": name_vi,
-                "name_en": name_en,
-                "source": SOURCE,
-                "aggregation": "sum",
-                "order": order,
-            },
-        )
-
-
 def register() -> None:
     register_source(
         SOURCE,
@@ -256,4 +226,3 @@ def register() -> None:
     register_summary_sentences(SOURCE, write_commended, weight=30, gather=gather_commended)
     evidence_provider_register("tips", tips_evidence)
     evidence_provider_register("initiatives", initiatives_evidence)
-    post_migrate.connect(_indicators, dispatch_uid="toandan.stats.sources.awards.indicators")

@@ -1,7 +1,8 @@
 """Community models in the statistics: a stock source (the value at the end of a period, not a
 sum), the sentence of the summary paragraph ("Tính đến ngày 20/11/2023, theo thống kê trên cả
 nước có tổng số 4.701 mô hình ..."), and the figures a model's review shows beside its
-self-assessment (the tips of its commune and period, from the tip summary tables).
+self-assessment (the tips of its commune and period and the time to the police's first
+action on them, from the tip summary tables).
 
 The models app does not import statistics: it declares `register_area_figures` and this module
 fills it (see `toandan.stats.sources`).
@@ -127,7 +128,8 @@ def models_words(figures: SummaryFigures, found: tuple[int, dt.date]) -> list[Se
 
 def area_figures(commune: AdminUnit, start: dt.date, end: dt.date) -> AreaFigures | None:
     """Tips of the commune over the review period, from the tip summary tables (counted by the
-    month received: the months the period touches)."""
+    month received: the months the period touches): received, via the union, valuable, the
+    average days to the decision and the average hours to the first police action."""
     rows = TipCommuneFact.objects.filter(
         commune_id=commune.pk, month__gte=start.replace(day=1), month__lte=end
     ).aggregate(
@@ -136,15 +138,19 @@ def area_figures(commune: AdminUnit, start: dt.date, end: dt.date) -> AreaFigure
         union=Sum("union_received"),
         concluded=Sum("concluded"),
         days=Sum("decision_days"),
+        acted=Sum("first_action"),
+        hours=Sum("first_action_hours"),
     )
     if rows["received"] is None:
-        return AreaFigures(0, 0, 0, None)
+        return AreaFigures(0, 0, 0, None, None)
     concluded = rows["concluded"] or 0
+    acted = rows["acted"] or 0
     return AreaFigures(
         tips_received=int(rows["received"] or 0),
         tips_via_union=int(rows["union"] or 0),
         tips_valuable=int(rows["valuable"] or 0),
         days_to_decision=(rows["days"] or 0) / concluded if concluded else None,
+        hours_to_first_action=(rows["hours"] or 0) / acted if acted else None,
     )
 
 

@@ -120,3 +120,41 @@ def test_the_source_gives_the_stock_at_each_month_end() -> None:
         (dt.date(2023, 2, 28), 2),
         (dt.date(2023, 3, 31), 2),
     ]
+
+
+def test_a_review_shows_the_hours_to_the_first_police_action_in_its_commune() -> None:
+    from toandan.initiatives.models import Review
+    from toandan.stats.summary import on_tip_change
+    from toandan.stats.tests.conftest import at, facts
+
+    root = make_user("root", is_superuser=True)
+    place = unit("PN-01-00070").admin_unit
+    assert place is not None
+    initiative = initiative_register(
+        actor=root,
+        name="Mô hình",
+        theme=Theme.objects.get(code="camera"),
+        host_unit=unit("PN-01-00070"),
+        commune=place,
+        started_on=dt.date(2025, 8, 1),
+    )
+    received = at(2025, 9, 3)
+    # Acted on after 5 and 9 hours; a third tip not yet acted on.
+    first = facts(place, received)
+    on_tip_change(None, first)
+    on_tip_change(first, {**first, "first_action_at": received + dt.timedelta(hours=5, minutes=40)})
+    on_tip_change(None, facts(place, received, first_action_at=received + dt.timedelta(hours=9)))
+    on_tip_change(None, facts(place, received))
+    review = Review(
+        initiative=initiative,
+        year=2025,
+        period_start=dt.date(2025, 8, 1),
+        period_end=dt.date(2025, 11, 14),
+        due_on=dt.date(2025, 11, 20),
+    )
+
+    figures = area_figures(review)
+
+    assert figures is not None
+    assert figures.tips_received == 3
+    assert figures.hours_to_first_action == 7.0

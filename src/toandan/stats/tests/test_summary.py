@@ -99,7 +99,8 @@ def test_a_change_rolled_back_leaves_no_count() -> None:
 def test_an_unchanged_count_writes_nothing() -> None:
     before = facts(province("01"), at(2026, 2, 1))
 
-    on_tip_change(before, dict(before, first_action_at=at(2026, 2, 2)))
+    # The unit in charge is not counted (the first action is, since stats migration 0005).
+    on_tip_change(before, dict(before, responsible_unit_id=7))
 
     assert not TipFact.objects.filter(month=dt.date(2026, 2, 1)).exists()
 
@@ -271,3 +272,28 @@ def test_rebuild_command_checks_without_writing() -> None:
     assert TipFact.objects.get(month=JUNE).received == 7
     call_command("stats_rebuild", "--from", "2026-06", "--to", "2026-06", stdout=io.StringIO())
     assert TipFact.objects.get(month=JUNE).received == 1
+
+
+def test_migration_0006_fills_the_first_action_of_the_tips_held() -> None:
+    """Rows summarised before the first-action measures existed get them from the tips, so the
+    next change of a tip does not subtract what was never added."""
+    import importlib
+
+    from django.apps import apps
+
+    forward = importlib.import_module("toandan.stats.migrations.0006_first_action_backfill").forward
+    hours_30 = dt.timedelta(hours=30, minutes=20)
+    acted = _receive(at(2026, 4, 3, hour=8))
+    _receive(at(2026, 4, 9), commune=commune(BA_DINH))
+    Tip.objects.filter(pk=acted.pk).update(first_action_at=at(2026, 4, 3, hour=8) + hours_30)
+    # As the rows were before the measures existed: the update above ran no hook.
+    assert not any(m.get("first_action") for m in stored(FIRST, LAST).values())
+    forward(apps, None)
+
+    fine = stored(FIRST, LAST)
+    assert sum(m.get("first_action", 0) for m in fine.values()) == 1
+    assert sum(m.get("first_action_hours", 0) for m in fine.values()) == 30
+    assert fine == recount(FIRST, LAST)
+    province = TipProvinceFact.objects.get(month=APRIL, province=acted.province)
+    assert (province.first_action, province.first_action_hours) == (1, 30)
+    assert stored_communes(FIRST, LAST) == commune_rows(fine)
