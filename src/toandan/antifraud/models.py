@@ -9,12 +9,16 @@ id and reference (for the officers), its unit and its category.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from toandan.identifiers import Kind
 from toandan.orgs.models import OrgUnit
+
+# "One citizen report never lists a number by itself" (issue 15): the floor of the rule.
+MIN_REPORTS_TO_SHOW = 2
 
 
 class IdentifierKind(models.TextChoices):
@@ -63,7 +67,17 @@ class ListingRule(models.Model):
     administrator edits, with its source; the newest active row applies."""
 
     reports_to_show = models.PositiveSmallIntegerField(
-        _("independent reports before 'being verified' shows"), default=2
+        _("independent reports before 'being verified' shows"),
+        default=2,
+        validators=[
+            MinValueValidator(
+                MIN_REPORTS_TO_SHOW,
+                message=_(
+                    "At least 2: one citizen's report never lists a number by itself "
+                    "(reports from one sender count once)."
+                ),
+            )
+        ],
     )
     expiry_days = models.PositiveIntegerField(_("days without a new report before expiry"))
     legal_source = models.CharField(_("legal or policy source"), max_length=300)
@@ -72,6 +86,12 @@ class ListingRule(models.Model):
 
     class Meta:
         ordering = ("-created_at", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reports_to_show__gte=MIN_REPORTS_TO_SHOW),
+                name="af_rule_two_reporters",
+            )
+        ]
         verbose_name = _("listing rule")
         verbose_name_plural = _("listing rules")
 
@@ -113,7 +133,13 @@ class Indicator(models.Model):
     scam_type = models.ForeignKey(
         ScamType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Distinct reporters (tips of one sender count once: `IndicatorReport.reporter_keys`).
     report_count = models.PositiveIntegerField(_("independent reports"), default=0)
+    # Of those, reports from tips that carry nothing to tell their sender apart (anonymous,
+    # by API or phone): each counts as one reporter, and the officers' page says so.
+    unkeyed_reports = models.PositiveIntegerField(
+        _("reports whose sender cannot be told apart"), default=0
+    )
     loss_vnd = models.PositiveBigIntegerField(_("losses reported (VND)"), default=0)
     first_seen = models.DateTimeField(_("first seen"))
     last_seen = models.DateTimeField(_("last seen"))
@@ -141,7 +167,10 @@ class Indicator(models.Model):
 
 class IndicatorReport(models.Model):
     """An officer confirmed, on a fraud tip, that this identifier is the fraudster's. One per
-    identifier per tip: reports from different tips are independent."""
+    identifier per tip. Reports are independent when their senders differ: `reporter_keys`
+    are the tip's sender keys (`toandan.tips.senders`) hashed with this indicator's id, so
+    two reports of one sender share a key here but nothing links a sender's reports about
+    different identifiers, and no key says who sent anything."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="reports")
     tip_id = models.PositiveBigIntegerField()
@@ -150,6 +179,7 @@ class IndicatorReport(models.Model):
     province_code = models.CharField(max_length=10, blank=True)
     category_code = models.CharField(max_length=40, blank=True)
     channel = models.CharField(max_length=20, blank=True)
+    reporter_keys = models.JSONField(default=list, blank=True)
     loss_vnd = models.PositiveBigIntegerField(_("loss (VND)"), default=0)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

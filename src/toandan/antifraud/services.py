@@ -8,6 +8,7 @@ Every write is keyword-only, atomic and audited; state changes go through
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 import threading
 import time
@@ -16,7 +17,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import F, Max, Min, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -28,6 +29,7 @@ from toandan.antifraud import events, machines, notices, policies  # noqa: F401 
 from toandan.antifraud.audit_actions import AntifraudAction
 from toandan.antifraud.hashing import digest_of
 from toandan.antifraud.models import (
+    MIN_REPORTS_TO_SHOW,
     Appeal,
     FraudWarning,
     Indicator,
@@ -52,7 +54,9 @@ AnyUser = AbstractBaseUser | AnonymousUser
 RECEIPT_DIGITS = 20
 STATEMENT_MAX = 4000
 DEFAULT_RULE = ListingRule(
-    reports_to_show=2, expiry_days=365, legal_source="built-in default (no rule configured)"
+    reports_to_show=MIN_REPORTS_TO_SHOW,
+    expiry_days=365,
+    legal_source="built-in default (no rule configured)",
 )
 
 
@@ -82,12 +86,45 @@ def _expiry(last_seen: dt.datetime, rule: ListingRule) -> dt.datetime:
     return last_seen + dt.timedelta(days=rule.expiry_days)
 
 
+def report_keys_for(indicator_id: int, tip_keys: tuple[str, ...]) -> list[str]:
+    """The tip's reporter keys bound to one indicator: two reports of one sender about this
+    identifier share a key; nothing links that sender's reports about other identifiers."""
+    return sorted(
+        hashlib.sha256(f"{indicator_id}|{key}".encode()).hexdigest()[:32] for key in tip_keys
+    )
+
+
+def independent_reporters(key_sets: list[list[str]]) -> tuple[int, int]:
+    """(distinct reporters, reports without a key) among reports given by their keys. Reports
+    sharing a key are one reporter, transitively (a tip with the contact and the browser of
+    two others joins them); a report without any key counts as one reporter of its own."""
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    unkeyed = 0
+    for keys in key_sets:
+        if not keys:
+            unkeyed += 1
+            continue
+        first = root(keys[0])
+        for key in keys[1:]:
+            parent[root(key)] = first
+    return len({root(key) for key in parent}) + unkeyed, unkeyed
+
+
 def _refresh_counts(indicator: Indicator) -> None:
     agg = indicator.reports.aggregate(
-        n=Count("tip_id", distinct=True), first=Min("received_at"), last=Max("received_at"),
-        loss=Sum("loss_vnd"),
-    )  # fmt: skip
-    indicator.report_count = agg["n"] or 0
+        first=Min("received_at"), last=Max("received_at"), loss=Sum("loss_vnd")
+    )
+    key_sets = [
+        list(keys or []) for keys in indicator.reports.values_list("reporter_keys", flat=True)
+    ]
+    indicator.report_count, indicator.unkeyed_reports = independent_reporters(key_sets)
     indicator.first_seen = agg["first"] or indicator.first_seen
     indicator.last_seen = agg["last"] or indicator.last_seen
     indicator.loss_vnd = agg["loss"] or 0
@@ -174,6 +211,7 @@ def indicator_report_confirm(
             province_code=tip.province_code,
             category_code=tip.category_code,
             channel=tip.channel,
+            reporter_keys=report_keys_for(indicator.pk, tip.reporter_keys),
             loss_vnd=max(0, int(loss_vnd)),
             confirmed_by_id=actor.pk,
             received_at=tip.received_at,

@@ -51,7 +51,11 @@ def fraud_tip(db: None) -> Callable[..., Any]:
     from toandan.tips.services import TipInput, tip_submit
 
     def make(
-        description: str = SCAM_SMS, category: str = "fraud-fake-bank", commune: str = HOAN_KIEM
+        description: str = SCAM_SMS,
+        category: str = "fraud-fake-bank",
+        commune: str = HOAN_KIEM,
+        contact_phone: str = "",
+        device: str = "",
     ) -> Any:
         data = TipInput(
             category=Category.objects.get(code=category),
@@ -60,8 +64,9 @@ def fraud_tip(db: None) -> Callable[..., Any]:
             commune=_place(Level.COMMUNE, commune),
             address="",
             occurred_on=dt.date(2026, 11, 20),
+            contact_phone=contact_phone,
         )
-        return tip_submit(data=data).tip
+        return tip_submit(data=data, sender_device=device).tip
 
     return make
 
