@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.params.functions import Path
@@ -22,7 +22,7 @@ from ninja.params.functions import Path
 from toandan.accounts.api_auth import ApiAuth
 from toandan.accounts.models import POLICE_ROLES
 from toandan.accounts.selectors import user_has_any_role
-from toandan.antifraud import selectors, services
+from toandan.antifraud import limits, selectors, services
 from toandan.antifraud.hashing import PREFIX_LENGTH, range_key
 from toandan.antifraud.models import IndicatorStatus
 from toandan.core.access import public
@@ -83,16 +83,26 @@ def _item(verdict: selectors.Verdict) -> dict[str, Any]:
 
 @router.get(
     "/check",
-    response={200: CheckOut, 422: ErrorOut},
+    response={200: CheckOut, 422: ErrorOut, 429: ErrorOut},
     auth=None,
     summary="Check a phone number, account, link or a whole message",
 )
 @public
-def check(request: HttpRequest, q: str) -> dict[str, Any]:
+def check(request: HttpRequest, q: str) -> Any:
     """One item per identifier found in `q` (at most 5,000 characters read, 20 identifiers).
-    `no_information` never means safe."""
+    `no_information` never means safe. 429 with `Retry-After` past the rate limit
+    (`toandan.antifraud.limits`)."""
+    wait = limits.check_wait(request)
+    if wait:
+        return _too_many(limits.check_refused_text(wait), wait)
     q = q[:CHECK_MAX]
     return {"items": [_item(v) for v in services.fraud_check(q)]}
+
+
+def _too_many(detail: str, wait: int) -> JsonResponse:
+    response = JsonResponse({"detail": detail}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 class RangeKeyOut(Schema):
@@ -284,12 +294,15 @@ class AppealOut(Schema):
 
 @router.post(
     "/appeals",
-    response={201: AppealOut, 422: ErrorOut},
+    response={201: AppealOut, 422: ErrorOut, 429: ErrorOut},
     auth=None,
     summary="Appeal a listing (the holder of the identifier)",
 )
 @public
-def appeal(request: HttpRequest, payload: AppealIn) -> Status[Any]:
+def appeal(request: HttpRequest, payload: AppealIn) -> Any:
+    wait = limits.appeal_wait(request)
+    if wait:
+        return _too_many(limits.appeal_refused_text(wait), wait)
     indicator = selectors.listed_indicator(payload.identifier)
     if indicator is None:
         raise HttpError(422, "this identifier is not listed")

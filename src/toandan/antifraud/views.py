@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from toandan.accounts.models import POLICE_ROLES, Role
-from toandan.antifraud import machines, selectors, services
+from toandan.antifraud import limits, machines, selectors, services
 from toandan.antifraud.forms import (
     AppealForm,
     CheckForm,
@@ -57,13 +57,20 @@ def check_page(request: HttpRequest) -> HttpResponse:
     """One box; per identifier found, its verdict."""
     form = CheckForm(request.POST or None)
     results: list[dict[str, Any]] | None = None
+    status = 200
     if request.method == "POST" and form.is_valid():
-        verdicts = services.fraud_check(form.cleaned_data["q"])
-        results = [{"v": v, "report_url": _report_url(v)} for v in verdicts]
+        wait = limits.check_wait(request)
+        if wait:
+            form.add_error(None, limits.check_refused_text(wait))
+            status = 429
+        else:
+            verdicts = services.fraud_check(form.cleaned_data["q"])
+            results = [{"v": v, "report_url": _report_url(v)} for v in verdicts]
     return render(
         request,
         "antifraud/check.html",
         {"form": form, "results": results, "scam_types": ScamType.objects.all()},
+        status=status,
     )
 
 
@@ -89,6 +96,10 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
     form = AppealForm(
         request.POST or None, initial={"identifier": request.GET.get("identifier", "")[:500]}
     )
+    wait = limits.appeal_wait(request) if request.method == "POST" and form.is_valid() else 0
+    if wait:
+        form.add_error(None, limits.appeal_refused_text(wait))
+        return render(request, "antifraud/appeal_form.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         indicator = selectors.listed_indicator(form.cleaned_data["identifier"])
         if indicator is None:
