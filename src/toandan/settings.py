@@ -470,6 +470,11 @@ TOANDAN_FRAUD_APPEAL_RATE_PER_DEVICE_HOUR = int(
 TOANDAN_FRAUD_APPEAL_RATE_PER_ADDRESS_HOUR = int(
     os.environ.get("TOANDAN_FRAUD_APPEAL_RATE_PER_ADDRESS_HOUR", "50")
 )
+# After `toandan fraud rotate-range-key`, the old key of the hash-prefix API answers this
+# many days more, while partner apps fetch the new one.
+TOANDAN_FRAUD_RANGE_KEY_OVERLAP_DAYS = int(
+    os.environ.get("TOANDAN_FRAUD_RANGE_KEY_OVERLAP_DAYS", "30")
+)
 # Wrong receipts overall, per hour, before everyone waits (1 s, doubling, up to the maximum).
 TOANDAN_RECEIPT_GLOBAL_FREE_ATTEMPTS = int(
     os.environ.get("TOANDAN_RECEIPT_GLOBAL_FREE_ATTEMPTS", "1000")

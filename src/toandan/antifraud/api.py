@@ -23,7 +23,7 @@ from toandan.accounts.api_auth import ApiAuth
 from toandan.accounts.models import POLICE_ROLES
 from toandan.accounts.selectors import user_has_any_role
 from toandan.antifraud import limits, selectors, services
-from toandan.antifraud.hashing import PREFIX_LENGTH, range_key
+from toandan.antifraud.hashing import PREFIX_LENGTH, range_keys
 from toandan.antifraud.models import IndicatorStatus
 from toandan.core.access import public
 from toandan.workflow.machine import WorkflowAccessError, WorkflowRefusedError
@@ -109,6 +109,11 @@ class RangeKeyOut(Schema):
     algorithm: str
     key_hex: str
     prefix_length: int
+    version: int = Field(description="send it as `?key=` with range calls")
+    previous_version: int | None = Field(
+        None, description="the key being replaced, which answers until `previous_until`"
+    )
+    previous_until: str | None = None
 
 
 def _police(request: HttpRequest) -> AbstractBaseUser:
@@ -124,10 +129,15 @@ def _police(request: HttpRequest) -> AbstractBaseUser:
 def range_key_get(request: HttpRequest) -> dict[str, Any]:
     """The key of the hash-prefix lookup, for partner apps registered with a staff token."""
     _police(request)
+    keys = range_keys()
+    live = keys.previous_live()
     return {
         "algorithm": "HMAC-SHA256",
-        "key_hex": range_key().hex(),
+        "key_hex": keys.key.hex(),
         "prefix_length": PREFIX_LENGTH,
+        "version": keys.version,
+        "previous_version": keys.previous_version if live else None,
+        "previous_until": keys.previous_until.isoformat() if live and keys.previous_until else None,
     }
 
 
@@ -139,6 +149,7 @@ class RangeEntryOut(Schema):
 
 class RangeOut(Schema):
     prefix: str
+    key: int = Field(description="the version of the key the digests are under")
     entries: list[RangeEntryOut]
 
 
@@ -152,17 +163,24 @@ class RangeOut(Schema):
 def range_(
     request: HttpRequest,
     prefix: str = Path(..., min_length=PREFIX_LENGTH, max_length=PREFIX_LENGTH, pattern=PREFIX_RE),
+    key: int | None = None,
 ) -> dict[str, Any]:
-    """`prefix`: the first 5 lower-case hex characters of HMAC-SHA256(key, "kind:value"). The
-    answer lists the remaining 59 characters of every listed digest with that prefix, padded
-    with random ones to a fixed size; the client compares locally. See
+    """`prefix`: the first 5 lower-case hex characters of HMAC-SHA256(key, "kind:value");
+    `key`: the key's version (default the current key; during a rotation's overlap the
+    previous version answers too, then 422 tells the app to fetch the new key). The answer
+    lists the remaining 59 characters of every listed digest with that prefix, padded with
+    random ones to a fixed size; the client compares locally. See
     `toandan.antifraud.hashing` for the key."""
     prefix = prefix.lower()
     if not selectors.valid_prefix(prefix):
         raise HttpError(422, f"prefix must be {PREFIX_LENGTH} hex characters")
-    entries = selectors.range_lookup(prefix)
+    try:
+        entries = selectors.range_lookup(prefix, version=key)
+    except selectors.UnknownKeyVersionError:
+        raise HttpError(422, "this key version does not answer: fetch the current key") from None
     return {
         "prefix": prefix,
+        "key": key if key is not None else range_keys().version,
         "entries": [
             {"suffix": e.suffix, "verdict": e.verdict, "source": e.source} for e in entries
         ],

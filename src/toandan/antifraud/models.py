@@ -117,6 +117,9 @@ class Indicator(models.Model):
     display = models.CharField(_("shown as"), max_length=500, blank=True)
     # HMAC-SHA256 of "kind:value" under the range key (hex), for the hash-prefix API.
     digest = models.CharField(max_length=64, db_index=True)
+    # The same under the previous key while a rotation's overlap runs (`RangeKey`), so
+    # partner apps still on it get answers; "" otherwise.
+    digest_previous = models.CharField(max_length=64, blank=True, default="")
     status = models.CharField(
         _("status"),
         max_length=12,
@@ -157,12 +160,40 @@ class Indicator(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "value", "source"], name="af_indicator_unique")
         ]
-        indexes = [models.Index(fields=["status", "kind"], name="af_indicator_status")]
+        indexes = [
+            models.Index(fields=["status", "kind"], name="af_indicator_status"),
+            # Only during an overlap is the column filled: the index stays empty otherwise.
+            models.Index(
+                fields=["digest_previous"],
+                condition=~models.Q(digest_previous=""),
+                name="af_indicator_digest_prev",
+            ),
+        ]
         verbose_name = pgettext_lazy("antifraud", "indicator")
         verbose_name_plural = pgettext_lazy("antifraud", "indicators")
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.display or self.value}"
+
+
+class RangeKey(models.Model):
+    """A key of the hash-prefix API (`toandan.antifraud.hashing`). The newest is current; the
+    one before answers too until `retired_after` (the overlap of a rotation, during which
+    partner apps switch). Without any row, the configured key (TOANDAN_FRAUD_RANGE_KEY) is
+    version 1; the first rotation stores it here as such. The key sits in the database next
+    to the indicators it hashes, which are there in clear anyway: it keeps the range API to
+    partners, it does not protect the table."""
+
+    version = models.PositiveIntegerField(unique=True)
+    key_hex = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    retired_after = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-version",)
+
+    def __str__(self) -> str:
+        return f"range key v{self.version}"
 
 
 class IndicatorReport(models.Model):

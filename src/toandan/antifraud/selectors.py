@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from toandan.accounts.models import POLICE_ROLES
 from toandan.accounts.selectors import user_jurisdiction
-from toandan.antifraud.hashing import PREFIX_LENGTH
+from toandan.antifraud.hashing import PREFIX_LENGTH, range_keys
 from toandan.antifraud.models import (
     Appeal,
     AppealStatus,
@@ -191,24 +191,45 @@ class RangeEntry:
     source: str = ""  # "police" or "imported" (from a partner); "" for padding
 
 
-def range_lookup(prefix: str, *, now: dt.datetime | None = None) -> list[RangeEntry]:
-    """The suffixes of listed indicators whose digest starts with `prefix` (lower-case hex of
-    `PREFIX_LENGTH` characters), padded with random suffixes to `RANGE_PADDED_SIZE` entries
-    (or the next multiple of it) so the answer's size does not tell how many are listed."""
+class UnknownKeyVersionError(Exception):
+    """The client hashed with a key that does not answer (any more): it fetches the key."""
+
+
+def range_key_column(version: int | None, *, now: dt.datetime | None = None) -> str:
+    """Which digest column answers for a key version: the current key's `digest`, the
+    previous key's `digest_previous` while its overlap runs; None is the current key."""
+    keys = range_keys()
+    if version is None or version == keys.version:
+        return "digest"
+    if version == keys.previous_version and keys.previous_live(now):
+        return "digest_previous"
+    raise UnknownKeyVersionError(version)
+
+
+def range_lookup(
+    prefix: str, *, version: int | None = None, now: dt.datetime | None = None
+) -> list[RangeEntry]:
+    """The suffixes of listed indicators whose digest (under the key `version`, default the
+    current one) starts with `prefix` (lower-case hex of `PREFIX_LENGTH` characters), padded
+    with random suffixes to `RANGE_PADDED_SIZE` entries (or the next multiple of it) so the
+    answer's size does not tell how many are listed."""
     from toandan.antifraud.services import listing_rule
 
     now = now or timezone.now()
+    column = range_key_column(version, now=now)
     reports_to_show = listing_rule().reports_to_show
     entries = []
     # A range, not LIKE: both SQLite and PostgreSQL (non-C collations) use the index for it.
     upper = f"{int(prefix, 16) + 1:0{len(prefix)}x}" if prefix != "f" * len(prefix) else "g"
-    rows = Indicator.objects.filter(digest__gte=prefix, digest__lt=upper).only(
-        "digest", "status", "report_count", "expires_at", "source"
-    )
+    rows = Indicator.objects.filter(**{f"{column}__gte": prefix, f"{column}__lt": upper})
+    if column == "digest_previous":
+        rows = rows.exclude(digest_previous="")  # the partial index's condition
+    rows = rows.only(column, "status", "report_count", "expires_at", "source")
     for indicator in rows:
         shown = _visible(indicator, now, reports_to_show) if indicator.status in LISTED else None
         if shown is not None:
-            entries.append(RangeEntry(indicator.digest[len(prefix) :], shown, indicator.source))
+            digest = getattr(indicator, column)
+            entries.append(RangeEntry(digest[len(prefix) :], shown, indicator.source))
     size = max(RANGE_PADDED_SIZE, -(-len(entries) // RANGE_PADDED_SIZE) * RANGE_PADDED_SIZE)
     suffix_length = 64 - len(prefix)
     while len(entries) < size:

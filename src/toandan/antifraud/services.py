@@ -27,7 +27,7 @@ from toandan.accounts.models import POLICE_ROLES, Role
 from toandan.accounts.selectors import active_role_assignments
 from toandan.antifraud import events, machines, notices, policies  # noqa: F401 - registers the kind
 from toandan.antifraud.audit_actions import AntifraudAction
-from toandan.antifraud.hashing import digest_of
+from toandan.antifraud.hashing import digest_of, digests_of, range_keys
 from toandan.antifraud.models import (
     MIN_REPORTS_TO_SHOW,
     Appeal,
@@ -190,7 +190,7 @@ def indicator_report_confirm(
                 kind=identifier.kind,
                 value=identifier.value,
                 display=identifier.shown(),
-                digest=digest_of(identifier.kind, identifier.value),
+                **digests_of(identifier.kind, identifier.value),
                 status=IndicatorStatus.REPORTED,
                 source=IndicatorSource.POLICE,
                 scam_type=scam_type,
@@ -538,7 +538,7 @@ def indicators_import(
                     value=identifier.value,
                     source=IndicatorSource.IMPORTED,
                     display=identifier.shown(),
-                    digest=digest_of(identifier.kind, identifier.value),
+                    **digests_of(identifier.kind, identifier.value),
                     status=IndicatorStatus.VERIFIED,
                     source_name=source_name,
                     first_seen=seen,
@@ -751,3 +751,134 @@ def warning_opened(*, warning: FraudWarning, unit_id: int | None) -> None:
     if unit_id is None:
         return
     WarningReach.objects.filter(warning=warning, unit_id=unit_id).update(opened=F("opened") + 1)
+
+
+# --- Range key rotation --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RotationResult:
+    version: int
+    previous_version: int
+    previous_until: dt.datetime
+    indicators: int
+
+
+REHASH_BATCH = 2000
+
+
+def _rehash_all(key: bytes) -> int:
+    """`digest` of every indicator under `key`, in batches (one UPDATE … FROM VALUES each on
+    PostgreSQL)."""
+    from django.db import connection
+
+    count = 0
+    last = 0
+    while True:
+        batch = list(
+            Indicator.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "kind", "value")[:REHASH_BATCH]
+        )
+        if not batch:
+            return count
+        rows = [(pk, digest_of(kind, value, key)) for pk, kind, value in batch]
+        if connection.vendor == "postgresql":
+            values = ", ".join(["(%s, %s)"] * len(rows))
+            params = [part for row in rows for part in row]
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE antifraud_indicator AS i SET digest = v.d "  # noqa: S608 - no input
+                    f"FROM (VALUES {values}) AS v(id, d) WHERE i.id = v.id",
+                    params,
+                )
+        else:
+            Indicator.objects.bulk_update(
+                [Indicator(pk=pk, digest=digest) for pk, digest in rows], ["digest"]
+            )
+        count += len(rows)
+        last = batch[-1][0]
+
+
+def _clear_previous_digests() -> None:
+    Indicator.objects.exclude(digest_previous="").update(digest_previous="")
+
+
+def range_key_rotate(
+    *, actor: Any = None, overlap_days: int, now: dt.datetime | None = None
+) -> RotationResult:
+    """A new key for the hash-prefix API becomes current; the old one keeps answering
+    (`?key=<version>`) for `overlap_days`, so partner apps switch when they next fetch the
+    key. Every digest is recomputed in one transaction: the table is locked against writes
+    (reads go on, and see the old layout until the commit switches both at once), so
+    officers' confirmations wait until it ends. Refused while a previous overlap runs.
+    Audited, without the key."""
+    from django.db import connection
+
+    from toandan.antifraud.models import RangeKey
+
+    if overlap_days < 1:
+        raise AntifraudError(_("The overlap must be at least one day."), field="overlap")
+    now = now or timezone.now()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("LOCK TABLE antifraud_rangekey IN EXCLUSIVE MODE")
+                cursor.execute("LOCK TABLE antifraud_indicator IN EXCLUSIVE MODE")
+        keys = range_keys(fresh=True)
+        if keys.previous_version is not None and keys.previous_live(now):
+            raise AntifraudError(
+                _(
+                    "Key %(version)s still answers until %(until)s: retire it first "
+                    "(toandan fraud retire-range-key)."
+                )
+                % {"version": keys.previous_version, "until": keys.previous_until}
+            )
+        until = now + dt.timedelta(days=overlap_days)
+        # Before the first rotation the configured key is version 1: stored now as such.
+        RangeKey.objects.update_or_create(
+            version=keys.version,
+            defaults={"retired_after": until},
+            create_defaults={"key_hex": keys.key.hex(), "created_at": now, "retired_after": until},
+        )
+        new_key = secrets.token_bytes(32)
+        RangeKey.objects.create(version=keys.version + 1, key_hex=new_key.hex(), created_at=now)
+        Indicator.objects.update(digest_previous=F("digest"))
+        count = _rehash_all(new_key)
+        audit_record(
+            actor=actor,
+            action=AntifraudAction.RANGE_KEY_ROTATE,
+            object_type="antifraud.rangekey",
+            object_id=str(keys.version + 1),
+            data={
+                "version": keys.version + 1,
+                "previous": keys.version,
+                "previous_until": until.isoformat(),
+                "indicators": count,
+            },
+        )
+    return RotationResult(keys.version + 1, keys.version, until, count)
+
+
+def range_key_retire(*, actor: Any = None, now: dt.datetime | None = None) -> int | None:
+    """End the overlap: the previous key stops answering now, its digests are cleared.
+    Returns its version (None: there was none). Audited."""
+    from toandan.antifraud.models import RangeKey
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        keys = range_keys(fresh=True)
+        if keys.previous_version is None:
+            return None
+        previous = RangeKey.objects.get(version=keys.previous_version)
+        previous.retired_after = min(now, keys.previous_until or now)
+        previous.save(update_fields=["retired_after"])  # its signal drops the cached keys
+        _clear_previous_digests()
+        audit_record(
+            actor=actor,
+            action=AntifraudAction.RANGE_KEY_RETIRE,
+            object_type="antifraud.rangekey",
+            object_id=str(keys.previous_version),
+            data={"version": keys.previous_version, "current": keys.version},
+        )
+    return keys.previous_version
