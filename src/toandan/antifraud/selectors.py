@@ -36,7 +36,7 @@ from toandan.antifraud.models import (
 )
 from toandan.core.process_cache import ProcessCache
 from toandan.identifiers import Identifier, Kind
-from toandan.identifiers.links import host_of, registrable_domain
+from toandan.identifiers.links import host_of, redact_url, registrable_domain
 from toandan.tips.interface.fraud import channel_labels
 
 VERIFIED = "verified"
@@ -80,6 +80,10 @@ _officials: ProcessCache[None, dict[tuple[str, str], OfficialEntry]] = ProcessCa
 def _candidates(identifier: Identifier) -> list[tuple[str, str]]:
     keys = [identifier.key]
     if identifier.kind == Kind.URL:
+        # Indicators keep links without their victim's data (`links.redact_url`).
+        without_victim = redact_url(identifier.value)
+        if without_victim != identifier.value:
+            keys.append((Kind.URL.value, without_victim))
         domain = registrable_domain(host_of(identifier.value))
         if domain:
             keys.append((Kind.DOMAIN.value, domain))

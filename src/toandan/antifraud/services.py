@@ -45,6 +45,7 @@ from toandan.antifraud.models import (
 from toandan.audit.services import audit_record
 from toandan.core.process_cache import ProcessCache
 from toandan.identifiers import Identifier
+from toandan.identifiers.links import redacted
 from toandan.orgs.models import OrgUnit
 from toandan.tips.interface.fraud import FraudTipIdentifiers
 from toandan.workflow.machine import WorkflowRefusedError
@@ -175,6 +176,8 @@ def indicator_report_confirm(
     listing rule's number of independent reports is reached."""
     if not any(found.key == identifier.key for found in tip.identifiers):
         raise AntifraudError(_("This identifier was not found in the tip."), field="identifier")
+    # A victim's copy of a phishing link carries their data: never into the indicator.
+    identifier = redacted(identifier)
     now = now or timezone.now()
     unit = OrgUnit.objects.get(pk=tip.unit_id)
     scam_type = scam_type_for_category(tip.category_code)
@@ -523,7 +526,8 @@ def indicators_import(
     now = now or timezone.now()
     result = ImportResult()
     with transaction.atomic():
-        for identifier, first_seen, expires_at in rows:
+        for partner_identifier, first_seen, expires_at in rows:
+            identifier = redacted(partner_identifier)
             seen = first_seen or now
             existing = (
                 Indicator.objects.select_for_update()

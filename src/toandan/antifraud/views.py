@@ -34,6 +34,7 @@ from toandan.antifraud.forms import (
 )
 from toandan.antifraud.models import IndicatorStatus, ScamType
 from toandan.core.access import public, staff_required
+from toandan.identifiers.links import redacted
 from toandan.tips.interface import fraud as tips_fraud
 from toandan.workflow.machine import WorkflowAccessError, WorkflowRefusedError
 
@@ -213,7 +214,7 @@ def staff_tip(request: HttpRequest, tip_id: int) -> HttpResponse:
     rows = [
         {
             "identifier": i,
-            "indicator": reported.get(i.key),
+            "indicator": reported.get(redacted(i).key),
             "form": ConfirmForm(initial={"kind": i.kind, "value": i.value}),
         }
         for i in tip.identifiers
