@@ -470,6 +470,11 @@ TOANDAN_FRAUD_APPEAL_RATE_PER_DEVICE_HOUR = int(
 TOANDAN_FRAUD_APPEAL_RATE_PER_ADDRESS_HOUR = int(
     os.environ.get("TOANDAN_FRAUD_APPEAL_RATE_PER_ADDRESS_HOUR", "50")
 )
+# A fraud warning's link opened from one address counts at most this many browsers a day per
+# unit (each browser once): reloads and scripts cannot inflate a unit's reach.
+TOANDAN_FRAUD_REACH_PER_ADDRESS_DAY = int(
+    os.environ.get("TOANDAN_FRAUD_REACH_PER_ADDRESS_DAY", "20")
+)
 # After `toandan fraud rotate-range-key`, the old key of the hash-prefix API answers this
 # many days more, while partner apps fetch the new one.
 TOANDAN_FRAUD_RANGE_KEY_OVERLAP_DAYS = int(

@@ -750,11 +750,33 @@ def warning_publish(
     return len(unit_of)
 
 
-def warning_opened(*, warning: FraudWarning, unit_id: int | None) -> None:
-    """A visit through the link a unit's members got: +1 for that unit, nothing per person."""
+def warning_opened(
+    *, warning: FraudWarning, unit_id: int | None, device_key: str = "", address_key: str = ""
+) -> bool:
+    """A visit through the link a unit's members got: +1 for that unit, nothing per person.
+    One browser (`device_key`, the day's opaque key of address and device cookie) counts
+    once per warning, unit and day: a cache mark that expires after a day, nothing stored.
+    An address counts at most TOANDAN_FRAUD_REACH_PER_ADDRESS_DAY browsers a day (a script
+    throwing its cookie away each time). True when it counted."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from toandan.core.ratelimit import RateLimit
+
     if unit_id is None:
-        return
-    WarningReach.objects.filter(warning=warning, unit_id=unit_id).update(opened=F("opened") + 1)
+        return False
+    if device_key:
+        mark = f"toandan:af:reach:{warning.pk}:{unit_id}:{device_key}"
+        if not cache.add(mark, 1, timeout=86400):
+            return False
+    if address_key:
+        cap = RateLimit("fraud-reach-address", settings.TOANDAN_FRAUD_REACH_PER_ADDRESS_DAY, 86400)
+        if cap.hit(f"{warning.pk}:{unit_id}:{address_key}"):
+            return False
+    updated = WarningReach.objects.filter(warning=warning, unit_id=unit_id).update(
+        opened=F("opened") + 1
+    )
+    return bool(updated)
 
 
 # --- Range key rotation --------------------------------------------------------------------------

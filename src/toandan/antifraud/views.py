@@ -7,9 +7,11 @@ browser history or a server log; nothing of it is stored (`services.fraud_check`
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.syndication.views import Feed
@@ -33,6 +35,7 @@ from toandan.antifraud.forms import (
     WarningForm,
 )
 from toandan.antifraud.models import IndicatorStatus, ScamType
+from toandan.core import ratelimit
 from toandan.core.access import public, staff_required
 from toandan.identifiers.links import redacted
 from toandan.tips.interface import fraud as tips_fraud
@@ -374,8 +377,29 @@ def warning_detail(request: HttpRequest, warning_id: int) -> HttpResponse:
     if warning is None:
         raise Http404
     unit = request.GET.get("u", "")
-    services.warning_opened(warning=warning, unit_id=int(unit) if unit.isdigit() else None)
-    return render(request, "antifraud/warning.html", {"warning": warning})
+    new_device = ""
+    if unit.isdigit() and not ratelimit.device_id(request):
+        # Give the browser its device cookie now, not after this visit: its next visit must
+        # have the key this one was counted under.
+        new_device = secrets.token_hex(16)
+        request.COOKIES[ratelimit.DEVICE_COOKIE] = new_device
+    services.warning_opened(
+        warning=warning,
+        unit_id=int(unit) if unit.isdigit() else None,
+        device_key=ratelimit.device_key(request),
+        address_key=ratelimit.client_key(request),
+    )
+    response = render(request, "antifraud/warning.html", {"warning": warning})
+    if new_device:
+        response.set_cookie(
+            ratelimit.DEVICE_COOKIE,
+            new_device,
+            max_age=ratelimit.DEVICE_COOKIE_DAYS * 86400,
+            secure=bool(settings.SESSION_COOKIE_SECURE),
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
 
 
 warning_detail = public(warning_detail)
