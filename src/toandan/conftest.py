@@ -134,11 +134,15 @@ def _keys_files_and_cache_isolated(
     settings.TOANDAN_ATTACHMENTS_DIR = tmp_path / "attachments"
     settings.TOANDAN_EXPORTS_DIR = tmp_path / "exports"
     settings.TOANDAN_AUDIT_CHECKPOINT_FILE = tmp_path / "audit" / "checkpoints.jsonl"
+    from toandan.core.ratelimit import forget_daily_secret
+
     _cache_clear()
     forget_cached_reference_data()
+    forget_daily_secret()
     yield
     _cache_clear()
     forget_cached_reference_data()
+    forget_daily_secret()
 
 
 def _cache_clear() -> None:

@@ -12,19 +12,84 @@ here is kept beyond the window.
 
 from __future__ import annotations
 
+import math
+import threading
+import time
+
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from toandan.core import ratelimit
 
+# Hits counted in this process before they are added to the shared cache at once: a check
+# must cost far less than a write to the cache each (a transaction, with the database cache).
+# A key's shared count lags by fewer than `batch` hits per process, so with P processes a
+# client gets at most limit + P × (batch − 1) in a window; small limits are exact (batch 1).
+BATCH_MAX = 5
+_local: dict[tuple[str, int, str], list[int]] = {}  # -> [pending, shared total last seen]
+_window: dict[str, int] = {}
+_local_lock = threading.Lock()
+LOCAL_KEYS_MAX = 100_000
+
+
+def _batched_hit(limit: ratelimit.RateLimit, key: str) -> int:
+    """`RateLimit.hit` in batches of up to BATCH_MAX hits per process (a tenth of the limit)."""
+    bucket = int(time.time() // limit.window)
+    remaining = (bucket + 1) * limit.window - time.time()
+    batch = max(1, min(BATCH_MAX, limit.limit // 10))
+    slot = (limit.name, bucket, key)
+    with _local_lock:
+        if _window.get(limit.name) != bucket:  # a new window: the last one's counts go
+            for old in [k for k in _local if k[0] == limit.name]:
+                del _local[old]
+            _window[limit.name] = bucket
+        if len(_local) > LOCAL_KEYS_MAX:
+            _local.clear()
+        entry = _local.setdefault(slot, [0, 0])
+        entry[0] += 1
+        total = entry[0] + entry[1]
+        pending = entry[0] if entry[0] >= batch or total > limit.limit else 0
+        if pending:
+            entry[0] = 0
+    if pending:
+        total = _shared_add(limit, key, bucket, pending)
+        with _local_lock:
+            current = _local.get(slot)
+            if current is not None:
+                current[1] = max(current[1], total)
+            total += current[0] if current is not None else 0
+    return 0 if total <= limit.limit else max(1, math.ceil(remaining))
+
+
+def _shared_add(limit: ratelimit.RateLimit, key: str, bucket: int, delta: int) -> int:
+    name = limit._key(key, bucket)
+    try:
+        return int(cache.incr(name, delta))
+    except ValueError:  # the window's first hits here
+        if cache.add(name, delta, timeout=limit.window + 5):
+            return delta
+        try:
+            return int(cache.incr(name, delta))
+        except ValueError:
+            cache.set(name, delta, timeout=limit.window + 5)
+            return delta
+
+
+def forget_local_counts() -> None:
+    """Drop this process's pending counts (tests)."""
+    with _local_lock:
+        _local.clear()
+        _window.clear()
+
 
 def _wait(request: HttpRequest, name: str, per_device: int, per_address: int, window: int) -> int:
     address = ratelimit.client_key(request)
     device = ratelimit.device_key(request)
-    return ratelimit.RateLimit(f"{name}-device", per_device, window).hit(
-        device
-    ) or ratelimit.RateLimit(f"{name}-address", per_address, window).hit(address)
+    return _batched_hit(
+        ratelimit.RateLimit(f"{name}-device", per_device, window), device
+    ) or _batched_hit(ratelimit.RateLimit(f"{name}-address", per_address, window), address)
 
 
 def check_wait(request: HttpRequest) -> int:

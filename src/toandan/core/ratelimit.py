@@ -56,7 +56,30 @@ def _now() -> float:
     return time.time()
 
 
+# The day's secret, kept by this process for that day and at most SECRET_MEMO_SECONDS: every
+# rate-limited request needs it, and reading it from the cache cost a query (the database
+# cache) per key made. Read again after that, so processes agree again within a minute should
+# the cache lose it.
+SECRET_MEMO_SECONDS = 60.0
+_secret_of_day: dict[dt.date, tuple[float, bytes]] = {}
+
+
 def _daily_secret(day: dt.date) -> bytes:
+    known = _secret_of_day.get(day)
+    if known is not None and time.monotonic() - known[0] < SECRET_MEMO_SECONDS:
+        return known[1]
+    secret = bytes.fromhex(str(_shared_secret(day)))
+    _secret_of_day.clear()  # yesterday's goes: it must not outlive its day here either
+    _secret_of_day[day] = (time.monotonic(), secret)
+    return secret
+
+
+def forget_daily_secret() -> None:
+    """Drop this process's copy (tests whose cache rolls back)."""
+    _secret_of_day.clear()
+
+
+def _shared_secret(day: dt.date) -> object:
     name = f"{_PREFIX}:secret:{day:%Y%m%d}"
     secret = cache.get(name)
     if secret is None:
@@ -64,7 +87,7 @@ def _daily_secret(day: dt.date) -> bytes:
         # add() is atomic: when several processes start the day at once, one secret wins.
         cache.add(name, candidate, timeout=SECRET_LIFETIME_SECONDS)
         secret = cache.get(name) or candidate
-    return bytes.fromhex(str(secret))
+    return secret
 
 
 def _client_address(request: HttpRequest) -> str:

@@ -33,11 +33,14 @@ def _fresh(settings: LazySettings) -> Iterator[None]:
     settings.TOANDAN_RECEIPT_ARGON2_TIME_COST = 1
     settings.TOANDAN_RECEIPT_ARGON2_MEMORY_KIB = 64
     from toandan.antifraud import services
+    from toandan.antifraud.limits import forget_local_counts
 
     forget_cached_reference_data()
+    forget_local_counts()
     services.lookups_flush()  # no count of another test's lookups
     yield
     forget_cached_reference_data()
+    forget_local_counts()
 
 
 def _place(level: str, code: str) -> AdminUnit:

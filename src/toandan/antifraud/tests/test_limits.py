@@ -115,3 +115,29 @@ def test_appeals_flooding_the_officers_get_429(
     assert again.status_code == 429
     assert again["Retry-After"]
     assert Appeal.objects.count() == 2
+
+
+def test_checks_are_counted_in_batches_yet_the_limit_holds(settings: Any, monkeypatch: Any) -> None:
+    """A check must not cost a cache write each (a transaction with the database cache): the
+    process adds its hits in batches of a tenth of the limit, and still refuses the 101st."""
+    from django.core.cache import cache
+
+    from toandan.antifraud import limits
+
+    settings.TOANDAN_FRAUD_CHECK_RATE_PER_DEVICE_MINUTE = 100
+    settings.TOANDAN_FRAUD_CHECK_RATE_PER_ADDRESS_MINUTE = 1000
+    writes: list[int] = []
+    real_incr = cache.incr
+
+    def counting_incr(key: str, delta: int = 1, version: Any = None) -> Any:
+        writes.append(delta)
+        return real_incr(key, delta, version)
+
+    monkeypatch.setattr(cache, "incr", counting_incr)
+    request = _Script().get("/fraud/").wsgi_request
+    waits = [limits.check_wait(request) for _check in range(101)]
+    if waits[-1] == 0:  # the minute turned during the loop: one more window, same rule
+        waits = [limits.check_wait(request) for _check in range(101)]
+    assert waits[:100].count(0) >= 99
+    assert waits[-1] > 0
+    assert len(writes) <= 2 * (101 // 5 + 2)
