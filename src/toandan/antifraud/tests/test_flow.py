@@ -21,6 +21,7 @@ from toandan.workflow.models import StateChange
 pytestmark = pytest.mark.django_db
 
 ACCOUNT = ("bank_account", "970436:0011004567890")
+SCAM = "Goi 0531 234 567, chuyen phi vao STK 0011004567890 Vietcombank de mo khoa tai khoan."
 
 
 def _verdict(text: str) -> str:
@@ -436,3 +437,26 @@ def test_an_appeal_on_an_indicator_that_expired_meanwhile_can_be_upheld(
         actor=officer2_hoan_kiem, appeal=appeal, uphold=True, reason="Chủ tài khoản chứng minh."
     )
     assert decided.status == AppealStatus.UPHELD
+
+
+def test_two_anonymous_web_tips_from_one_browser_are_one_reporter(
+    client: Any, officer_hoan_kiem: Any
+) -> None:
+    """Through the tip form, as the attack is made: the same browser, no contact left."""
+    from toandan.tips.models import Tip
+    from toandan.tips.tests.test_forms import tip_data
+
+    client.get("/tips/new/")  # the browser gets its device cookie
+    form = tip_data(
+        category="fraud-fake-bank", description=SCAM, contact_name="", contact_phone="",
+        contact_email="", occurred_on="", occurred_until="",
+    )  # fmt: skip
+    for _tip in range(2):
+        assert client.post("/tips/new/", form).status_code == 302
+        client.cookies.pop("sessionid", None)  # a fresh session, the same browser
+    indicator = None
+    for tip in Tip.objects.order_by("pk"):
+        indicator = _confirm(officer_hoan_kiem, tip).indicator
+    assert indicator is not None
+    assert indicator.report_count == 1
+    assert indicator.unkeyed_reports == 0
