@@ -455,6 +455,31 @@ TOANDAN_REPLY_RATE_PER_TIP_HOUR = int(os.environ.get("TOANDAN_REPLY_RATE_PER_TIP
 TOANDAN_REPLY_RATE_PER_ADDRESS_HOUR = int(
     os.environ.get("TOANDAN_REPLY_RATE_PER_ADDRESS_HOUR", "200")
 )
+# The public fraud check (page and API), per minute: per device and per address; appeals to
+# delist a number, per hour (toandan.antifraud.limits). Enough for a person checking a batch
+# of messages, not for a script walking the numbering plan.
+TOANDAN_FRAUD_CHECK_RATE_PER_DEVICE_MINUTE = int(
+    os.environ.get("TOANDAN_FRAUD_CHECK_RATE_PER_DEVICE_MINUTE", "30")
+)
+TOANDAN_FRAUD_CHECK_RATE_PER_ADDRESS_MINUTE = int(
+    os.environ.get("TOANDAN_FRAUD_CHECK_RATE_PER_ADDRESS_MINUTE", "600")
+)
+TOANDAN_FRAUD_APPEAL_RATE_PER_DEVICE_HOUR = int(
+    os.environ.get("TOANDAN_FRAUD_APPEAL_RATE_PER_DEVICE_HOUR", "5")
+)
+TOANDAN_FRAUD_APPEAL_RATE_PER_ADDRESS_HOUR = int(
+    os.environ.get("TOANDAN_FRAUD_APPEAL_RATE_PER_ADDRESS_HOUR", "50")
+)
+# A fraud warning's link opened from one address counts at most this many browsers a day per
+# unit (each browser once): reloads and scripts cannot inflate a unit's reach.
+TOANDAN_FRAUD_REACH_PER_ADDRESS_DAY = int(
+    os.environ.get("TOANDAN_FRAUD_REACH_PER_ADDRESS_DAY", "20")
+)
+# After `toandan fraud rotate-range-key`, the old key of the hash-prefix API answers this
+# many days more, while partner apps fetch the new one.
+TOANDAN_FRAUD_RANGE_KEY_OVERLAP_DAYS = int(
+    os.environ.get("TOANDAN_FRAUD_RANGE_KEY_OVERLAP_DAYS", "30")
+)
 # Wrong receipts overall, per hour, before everyone waits (1 s, doubling, up to the maximum).
 TOANDAN_RECEIPT_GLOBAL_FREE_ATTEMPTS = int(
     os.environ.get("TOANDAN_RECEIPT_GLOBAL_FREE_ATTEMPTS", "1000")

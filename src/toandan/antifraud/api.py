@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.params.functions import Path
@@ -22,8 +22,8 @@ from ninja.params.functions import Path
 from toandan.accounts.api_auth import ApiAuth
 from toandan.accounts.models import POLICE_ROLES
 from toandan.accounts.selectors import user_has_any_role
-from toandan.antifraud import selectors, services
-from toandan.antifraud.hashing import PREFIX_LENGTH, range_key
+from toandan.antifraud import limits, selectors, services
+from toandan.antifraud.hashing import PREFIX_LENGTH, range_keys
 from toandan.antifraud.models import IndicatorStatus
 from toandan.core.access import public
 from toandan.workflow.machine import WorkflowAccessError, WorkflowRefusedError
@@ -83,22 +83,37 @@ def _item(verdict: selectors.Verdict) -> dict[str, Any]:
 
 @router.get(
     "/check",
-    response={200: CheckOut, 422: ErrorOut},
+    response={200: CheckOut, 422: ErrorOut, 429: ErrorOut},
     auth=None,
     summary="Check a phone number, account, link or a whole message",
 )
 @public
-def check(request: HttpRequest, q: str) -> dict[str, Any]:
+def check(request: HttpRequest, q: str) -> Any:
     """One item per identifier found in `q` (at most 5,000 characters read, 20 identifiers).
-    `no_information` never means safe."""
+    `no_information` never means safe. 429 with `Retry-After` past the rate limit
+    (`toandan.antifraud.limits`)."""
+    wait = limits.check_wait(request)
+    if wait:
+        return _too_many(limits.check_refused_text(wait), wait)
     q = q[:CHECK_MAX]
     return {"items": [_item(v) for v in services.fraud_check(q)]}
+
+
+def _too_many(detail: str, wait: int) -> JsonResponse:
+    response = JsonResponse({"detail": detail}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 class RangeKeyOut(Schema):
     algorithm: str
     key_hex: str
     prefix_length: int
+    version: int = Field(description="send it as `?key=` with range calls")
+    previous_version: int | None = Field(
+        None, description="the key being replaced, which answers until `previous_until`"
+    )
+    previous_until: str | None = None
 
 
 def _police(request: HttpRequest) -> AbstractBaseUser:
@@ -114,10 +129,15 @@ def _police(request: HttpRequest) -> AbstractBaseUser:
 def range_key_get(request: HttpRequest) -> dict[str, Any]:
     """The key of the hash-prefix lookup, for partner apps registered with a staff token."""
     _police(request)
+    keys = range_keys()
+    live = keys.previous_live()
     return {
         "algorithm": "HMAC-SHA256",
-        "key_hex": range_key().hex(),
+        "key_hex": keys.key.hex(),
         "prefix_length": PREFIX_LENGTH,
+        "version": keys.version,
+        "previous_version": keys.previous_version if live else None,
+        "previous_until": keys.previous_until.isoformat() if live and keys.previous_until else None,
     }
 
 
@@ -129,6 +149,7 @@ class RangeEntryOut(Schema):
 
 class RangeOut(Schema):
     prefix: str
+    key: int = Field(description="the version of the key the digests are under")
     entries: list[RangeEntryOut]
 
 
@@ -142,17 +163,24 @@ class RangeOut(Schema):
 def range_(
     request: HttpRequest,
     prefix: str = Path(..., min_length=PREFIX_LENGTH, max_length=PREFIX_LENGTH, pattern=PREFIX_RE),
+    key: int | None = None,
 ) -> dict[str, Any]:
-    """`prefix`: the first 5 lower-case hex characters of HMAC-SHA256(key, "kind:value"). The
-    answer lists the remaining 59 characters of every listed digest with that prefix, padded
-    with random ones to a fixed size; the client compares locally. See
+    """`prefix`: the first 5 lower-case hex characters of HMAC-SHA256(key, "kind:value");
+    `key`: the key's version (default the current key; during a rotation's overlap the
+    previous version answers too, then 422 tells the app to fetch the new key). The answer
+    lists the remaining 59 characters of every listed digest with that prefix, padded with
+    random ones to a fixed size; the client compares locally. See
     `toandan.antifraud.hashing` for the key."""
     prefix = prefix.lower()
     if not selectors.valid_prefix(prefix):
         raise HttpError(422, f"prefix must be {PREFIX_LENGTH} hex characters")
-    entries = selectors.range_lookup(prefix)
+    try:
+        entries = selectors.range_lookup(prefix, version=key)
+    except selectors.UnknownKeyVersionError:
+        raise HttpError(422, "this key version does not answer: fetch the current key") from None
     return {
         "prefix": prefix,
+        "key": key if key is not None else range_keys().version,
         "entries": [
             {"suffix": e.suffix, "verdict": e.verdict, "source": e.source} for e in entries
         ],
@@ -284,12 +312,15 @@ class AppealOut(Schema):
 
 @router.post(
     "/appeals",
-    response={201: AppealOut, 422: ErrorOut},
+    response={201: AppealOut, 422: ErrorOut, 429: ErrorOut},
     auth=None,
     summary="Appeal a listing (the holder of the identifier)",
 )
 @public
-def appeal(request: HttpRequest, payload: AppealIn) -> Status[Any]:
+def appeal(request: HttpRequest, payload: AppealIn) -> Any:
+    wait = limits.appeal_wait(request)
+    if wait:
+        return _too_many(limits.appeal_refused_text(wait), wait)
     indicator = selectors.listed_indicator(payload.identifier)
     if indicator is None:
         raise HttpError(422, "this identifier is not listed")

@@ -21,6 +21,8 @@ class AntifraudAction(StrEnum):
     APPEAL_REJECT = "antifraud.appeal.reject"
     WARNING_CREATE = "antifraud.warning.create"
     WARNING_PUBLISH = "antifraud.warning.publish"
+    RANGE_KEY_ROTATE = "antifraud.range_key.rotate"
+    RANGE_KEY_RETIRE = "antifraud.range_key.retire"
     # Edits in the admin.
     SCAM_TYPE_SAVE = "antifraud.scam_type.save"
     LISTING_RULE_SAVE = "antifraud.listing_rule.save"

@@ -30,7 +30,7 @@ from django.utils.dateparse import parse_datetime
 from toandan.antifraud.models import Indicator, IndicatorSource, IndicatorStatus
 from toandan.identifiers import Identifier, Kind
 from toandan.identifiers.banks import bank_account_from_value
-from toandan.identifiers.links import normalise_domain, normalise_url
+from toandan.identifiers.links import normalise_domain, normalise_url, redacted
 from toandan.identifiers.phones import normalise_phone
 from toandan.identifiers.social import normalise_social
 
@@ -71,9 +71,15 @@ def _quote(value: str) -> str:
     return value.replace("\\", "\\\\").replace("'", "\\'")
 
 
+def _exported(indicator: Indicator) -> Identifier:
+    """What leaves in an export: a link without its victim's data, even one stored before
+    redaction existed (`links.redacted`; confirmation already redacts)."""
+    return redacted(Identifier(indicator.kind, indicator.value, indicator.display))
+
+
 def _pattern(indicator: Indicator) -> str:
     if indicator.kind == Kind.URL:
-        return f"[url:value = '{_quote(indicator.value)}']"
+        return f"[url:value = '{_quote(_exported(indicator).value)}']"
     if indicator.kind == Kind.DOMAIN:
         return f"[domain-name:value = '{_quote(indicator.value)}']"
     return f"[{_CUSTOM_TYPES[indicator.kind]}:value = '{_quote(indicator.value)}']"
@@ -85,14 +91,14 @@ def export_stix(indicators: QuerySet[Indicator]) -> str:
     for indicator in indicators:
         valid_from = indicator.verified_at or indicator.first_seen
         properties: dict[str, Any] = {
-            "name": indicator.display or indicator.value,
+            "name": _exported(indicator).shown(),
             "pattern": _pattern(indicator),
             "pattern_type": "stix",
             "valid_from": valid_from,
             "indicator_types": ["malicious-activity"],
             "created_by_ref": identity.id,
             "x_toandan_kind": indicator.kind,
-            "x_toandan_value": indicator.value,
+            "x_toandan_value": _exported(indicator).value,
             "x_toandan_source": indicator.source,
             "x_toandan_report_count": indicator.report_count,
         }
@@ -119,8 +125,8 @@ def export_csv(indicators: QuerySet[Indicator]) -> str:
         writer.writerow(
             [
                 indicator.kind,
-                indicator.value,
-                indicator.display,
+                _exported(indicator).value,
+                _exported(indicator).display,
                 indicator.source,
                 indicator.source_name,
                 indicator.scam_type.code if indicator.scam_type else "",

@@ -9,12 +9,16 @@ id and reference (for the officers), its unit and its category.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from toandan.identifiers import Kind
 from toandan.orgs.models import OrgUnit
+
+# "One citizen report never lists a number by itself" (issue 15): the floor of the rule.
+MIN_REPORTS_TO_SHOW = 2
 
 
 class IdentifierKind(models.TextChoices):
@@ -63,7 +67,17 @@ class ListingRule(models.Model):
     administrator edits, with its source; the newest active row applies."""
 
     reports_to_show = models.PositiveSmallIntegerField(
-        _("independent reports before 'being verified' shows"), default=2
+        _("independent reports before 'being verified' shows"),
+        default=2,
+        validators=[
+            MinValueValidator(
+                MIN_REPORTS_TO_SHOW,
+                message=_(
+                    "At least 2: one citizen's report never lists a number by itself "
+                    "(reports from one sender count once)."
+                ),
+            )
+        ],
     )
     expiry_days = models.PositiveIntegerField(_("days without a new report before expiry"))
     legal_source = models.CharField(_("legal or policy source"), max_length=300)
@@ -72,6 +86,12 @@ class ListingRule(models.Model):
 
     class Meta:
         ordering = ("-created_at", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reports_to_show__gte=MIN_REPORTS_TO_SHOW),
+                name="af_rule_two_reporters",
+            )
+        ]
         verbose_name = _("listing rule")
         verbose_name_plural = _("listing rules")
 
@@ -97,6 +117,9 @@ class Indicator(models.Model):
     display = models.CharField(_("shown as"), max_length=500, blank=True)
     # HMAC-SHA256 of "kind:value" under the range key (hex), for the hash-prefix API.
     digest = models.CharField(max_length=64, db_index=True)
+    # The same under the previous key while a rotation's overlap runs (`RangeKey`), so
+    # partner apps still on it get answers; "" otherwise.
+    digest_previous = models.CharField(max_length=64, blank=True, default="")
     status = models.CharField(
         _("status"),
         max_length=12,
@@ -113,7 +136,13 @@ class Indicator(models.Model):
     scam_type = models.ForeignKey(
         ScamType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Distinct reporters (tips of one sender count once: `IndicatorReport.reporter_keys`).
     report_count = models.PositiveIntegerField(_("independent reports"), default=0)
+    # Of those, reports from tips that carry nothing to tell their sender apart (anonymous,
+    # by API or phone): each counts as one reporter, and the officers' page says so.
+    unkeyed_reports = models.PositiveIntegerField(
+        _("reports whose sender cannot be told apart"), default=0
+    )
     loss_vnd = models.PositiveBigIntegerField(_("losses reported (VND)"), default=0)
     first_seen = models.DateTimeField(_("first seen"))
     last_seen = models.DateTimeField(_("last seen"))
@@ -131,7 +160,15 @@ class Indicator(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "value", "source"], name="af_indicator_unique")
         ]
-        indexes = [models.Index(fields=["status", "kind"], name="af_indicator_status")]
+        indexes = [
+            models.Index(fields=["status", "kind"], name="af_indicator_status"),
+            # Only during an overlap is the column filled: the index stays empty otherwise.
+            models.Index(
+                fields=["digest_previous"],
+                condition=~models.Q(digest_previous=""),
+                name="af_indicator_digest_prev",
+            ),
+        ]
         verbose_name = pgettext_lazy("antifraud", "indicator")
         verbose_name_plural = pgettext_lazy("antifraud", "indicators")
 
@@ -139,9 +176,32 @@ class Indicator(models.Model):
         return f"{self.kind}:{self.display or self.value}"
 
 
+class RangeKey(models.Model):
+    """A key of the hash-prefix API (`toandan.antifraud.hashing`). The newest is current; the
+    one before answers too until `retired_after` (the overlap of a rotation, during which
+    partner apps switch). Without any row, the configured key (TOANDAN_FRAUD_RANGE_KEY) is
+    version 1; the first rotation stores it here as such. The key sits in the database next
+    to the indicators it hashes, which are there in clear anyway: it keeps the range API to
+    partners, it does not protect the table."""
+
+    version = models.PositiveIntegerField(unique=True)
+    key_hex = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    retired_after = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-version",)
+
+    def __str__(self) -> str:
+        return f"range key v{self.version}"
+
+
 class IndicatorReport(models.Model):
     """An officer confirmed, on a fraud tip, that this identifier is the fraudster's. One per
-    identifier per tip: reports from different tips are independent."""
+    identifier per tip. Reports are independent when their senders differ: `reporter_keys`
+    are the tip's sender keys (`toandan.tips.senders`) hashed with this indicator's id, so
+    two reports of one sender share a key here but nothing links a sender's reports about
+    different identifiers, and no key says who sent anything."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="reports")
     tip_id = models.PositiveBigIntegerField()
@@ -150,6 +210,7 @@ class IndicatorReport(models.Model):
     province_code = models.CharField(max_length=10, blank=True)
     category_code = models.CharField(max_length=40, blank=True)
     channel = models.CharField(max_length=20, blank=True)
+    reporter_keys = models.JSONField(default=list, blank=True)
     loss_vnd = models.PositiveBigIntegerField(_("loss (VND)"), default=0)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -18,11 +18,21 @@ Fetch = Callable[[str], dict[str, Any]]
 RANGE_PATH = "/api/v1/fraud/range/"
 
 
-def range_check(identifier: Identifier, *, key: bytes, fetch: Fetch, base_url: str = "") -> str:
-    """The verdict of one identifier ("verified", "under_verification" or "no_information")."""
+def range_check(
+    identifier: Identifier,
+    *,
+    key: bytes,
+    fetch: Fetch,
+    base_url: str = "",
+    version: int | None = None,
+) -> str:
+    """The verdict of one identifier ("verified", "under_verification" or "no_information").
+    `version`: the key's version (`GET range/key`), which keeps answers right while the server
+    rotates its key."""
     digest = digest_of(identifier.kind, identifier.value, key)
     prefix, suffix = digest[:PREFIX_LENGTH], digest[PREFIX_LENGTH:]
-    answer = fetch(f"{base_url}{RANGE_PATH}{prefix}")
+    query = f"?key={version}" if version is not None else ""
+    answer = fetch(f"{base_url}{RANGE_PATH}{prefix}{query}")
     for entry in answer.get("entries", []):
         if entry.get("suffix") == suffix:
             return str(entry.get("verdict", "no_information"))

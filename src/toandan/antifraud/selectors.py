@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from toandan.accounts.models import POLICE_ROLES
 from toandan.accounts.selectors import user_jurisdiction
-from toandan.antifraud.hashing import PREFIX_LENGTH
+from toandan.antifraud.hashing import PREFIX_LENGTH, range_keys
 from toandan.antifraud.models import (
     Appeal,
     AppealStatus,
@@ -36,7 +36,7 @@ from toandan.antifraud.models import (
 )
 from toandan.core.process_cache import ProcessCache
 from toandan.identifiers import Identifier, Kind
-from toandan.identifiers.links import host_of, registrable_domain
+from toandan.identifiers.links import host_of, redact_url, registrable_domain
 from toandan.tips.interface.fraud import channel_labels
 
 VERIFIED = "verified"
@@ -77,9 +77,28 @@ _officials: ProcessCache[None, dict[tuple[str, str], OfficialEntry]] = ProcessCa
 )
 
 
+_VERDICT_FIELDS = (
+    "kind", "value", "display", "status", "source", "source_name", "scam_type_id",
+    "report_count", "first_seen", "last_seen", "verified_at", "verified_level", "expires_at",
+)  # fmt: skip
+
+
+def _load_scam_types(_key: None) -> dict[int, ScamType]:
+    return {scam_type.pk: scam_type for scam_type in ScamType.objects.all()}
+
+
+_scam_types: ProcessCache[None, dict[int, ScamType]] = ProcessCache(
+    "antifraud.scam_types", _load_scam_types, senders=[ScamType]
+)
+
+
 def _candidates(identifier: Identifier) -> list[tuple[str, str]]:
     keys = [identifier.key]
     if identifier.kind == Kind.URL:
+        # Indicators keep links without their victim's data (`links.redact_url`).
+        without_victim = redact_url(identifier.value)
+        if without_victim != identifier.value:
+            keys.append((Kind.URL.value, without_victim))
         domain = registrable_domain(host_of(identifier.value))
         if domain:
             keys.append((Kind.DOMAIN.value, domain))
@@ -117,8 +136,13 @@ def verdicts_for(identifiers: list[Identifier], *, now: dt.datetime | None = Non
     listed: dict[tuple[str, str], list[Indicator]] = {}
     # The status is checked here, not in SQL: a condition on it lets a planner prefer the
     # status index (nearly every row is verified) and scan the table.
-    for indicator in Indicator.objects.filter(match).select_related("scam_type"):
+    # Only the columns a verdict shows, no join: the scam types are a short list kept per
+    # process (a check is one small query, most of whose cost was planning the join).
+    rows = Indicator.objects.filter(match).only(*_VERDICT_FIELDS)
+    scam_types = _scam_types.get(None) or {}
+    for indicator in rows:
         if (indicator.kind, indicator.value) in keys and indicator.status in LISTED:
+            indicator.scam_type = scam_types.get(indicator.scam_type_id)  # type: ignore[arg-type]
             listed.setdefault((indicator.kind, indicator.value), []).append(indicator)
     reports_to_show = listing_rule().reports_to_show
     result = []
@@ -191,24 +215,45 @@ class RangeEntry:
     source: str = ""  # "police" or "imported" (from a partner); "" for padding
 
 
-def range_lookup(prefix: str, *, now: dt.datetime | None = None) -> list[RangeEntry]:
-    """The suffixes of listed indicators whose digest starts with `prefix` (lower-case hex of
-    `PREFIX_LENGTH` characters), padded with random suffixes to `RANGE_PADDED_SIZE` entries
-    (or the next multiple of it) so the answer's size does not tell how many are listed."""
+class UnknownKeyVersionError(Exception):
+    """The client hashed with a key that does not answer (any more): it fetches the key."""
+
+
+def range_key_column(version: int | None, *, now: dt.datetime | None = None) -> str:
+    """Which digest column answers for a key version: the current key's `digest`, the
+    previous key's `digest_previous` while its overlap runs; None is the current key."""
+    keys = range_keys()
+    if version is None or version == keys.version:
+        return "digest"
+    if version == keys.previous_version and keys.previous_live(now):
+        return "digest_previous"
+    raise UnknownKeyVersionError(version)
+
+
+def range_lookup(
+    prefix: str, *, version: int | None = None, now: dt.datetime | None = None
+) -> list[RangeEntry]:
+    """The suffixes of listed indicators whose digest (under the key `version`, default the
+    current one) starts with `prefix` (lower-case hex of `PREFIX_LENGTH` characters), padded
+    with random suffixes to `RANGE_PADDED_SIZE` entries (or the next multiple of it) so the
+    answer's size does not tell how many are listed."""
     from toandan.antifraud.services import listing_rule
 
     now = now or timezone.now()
+    column = range_key_column(version, now=now)
     reports_to_show = listing_rule().reports_to_show
     entries = []
     # A range, not LIKE: both SQLite and PostgreSQL (non-C collations) use the index for it.
     upper = f"{int(prefix, 16) + 1:0{len(prefix)}x}" if prefix != "f" * len(prefix) else "g"
-    rows = Indicator.objects.filter(digest__gte=prefix, digest__lt=upper).only(
-        "digest", "status", "report_count", "expires_at", "source"
-    )
+    rows = Indicator.objects.filter(**{f"{column}__gte": prefix, f"{column}__lt": upper})
+    if column == "digest_previous":
+        rows = rows.exclude(digest_previous="")  # the partial index's condition
+    rows = rows.only(column, "status", "report_count", "expires_at", "source")
     for indicator in rows:
         shown = _visible(indicator, now, reports_to_show) if indicator.status in LISTED else None
         if shown is not None:
-            entries.append(RangeEntry(indicator.digest[len(prefix) :], shown, indicator.source))
+            digest = getattr(indicator, column)
+            entries.append(RangeEntry(digest[len(prefix) :], shown, indicator.source))
     size = max(RANGE_PADDED_SIZE, -(-len(entries) // RANGE_PADDED_SIZE) * RANGE_PADDED_SIZE)
     suffix_length = 64 - len(prefix)
     while len(entries) < size:

@@ -8,6 +8,7 @@ Every write is keyword-only, atomic and audited; state changes go through
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 import threading
 import time
@@ -16,7 +17,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import F, Max, Min, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -26,8 +27,9 @@ from toandan.accounts.models import POLICE_ROLES, Role
 from toandan.accounts.selectors import active_role_assignments
 from toandan.antifraud import events, machines, notices, policies  # noqa: F401 - registers the kind
 from toandan.antifraud.audit_actions import AntifraudAction
-from toandan.antifraud.hashing import digest_of
+from toandan.antifraud.hashing import digest_of, digests_of, range_keys
 from toandan.antifraud.models import (
+    MIN_REPORTS_TO_SHOW,
     Appeal,
     FraudWarning,
     Indicator,
@@ -43,6 +45,7 @@ from toandan.antifraud.models import (
 from toandan.audit.services import audit_record
 from toandan.core.process_cache import ProcessCache
 from toandan.identifiers import Identifier
+from toandan.identifiers.links import redacted
 from toandan.orgs.models import OrgUnit
 from toandan.tips.interface.fraud import FraudTipIdentifiers
 from toandan.workflow.machine import WorkflowRefusedError
@@ -52,7 +55,9 @@ AnyUser = AbstractBaseUser | AnonymousUser
 RECEIPT_DIGITS = 20
 STATEMENT_MAX = 4000
 DEFAULT_RULE = ListingRule(
-    reports_to_show=2, expiry_days=365, legal_source="built-in default (no rule configured)"
+    reports_to_show=MIN_REPORTS_TO_SHOW,
+    expiry_days=365,
+    legal_source="built-in default (no rule configured)",
 )
 
 
@@ -82,12 +87,45 @@ def _expiry(last_seen: dt.datetime, rule: ListingRule) -> dt.datetime:
     return last_seen + dt.timedelta(days=rule.expiry_days)
 
 
+def report_keys_for(indicator_id: int, tip_keys: tuple[str, ...]) -> list[str]:
+    """The tip's reporter keys bound to one indicator: two reports of one sender about this
+    identifier share a key; nothing links that sender's reports about other identifiers."""
+    return sorted(
+        hashlib.sha256(f"{indicator_id}|{key}".encode()).hexdigest()[:32] for key in tip_keys
+    )
+
+
+def independent_reporters(key_sets: list[list[str]]) -> tuple[int, int]:
+    """(distinct reporters, reports without a key) among reports given by their keys. Reports
+    sharing a key are one reporter, transitively (a tip with the contact and the browser of
+    two others joins them); a report without any key counts as one reporter of its own."""
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    unkeyed = 0
+    for keys in key_sets:
+        if not keys:
+            unkeyed += 1
+            continue
+        first = root(keys[0])
+        for key in keys[1:]:
+            parent[root(key)] = first
+    return len({root(key) for key in parent}) + unkeyed, unkeyed
+
+
 def _refresh_counts(indicator: Indicator) -> None:
     agg = indicator.reports.aggregate(
-        n=Count("tip_id", distinct=True), first=Min("received_at"), last=Max("received_at"),
-        loss=Sum("loss_vnd"),
-    )  # fmt: skip
-    indicator.report_count = agg["n"] or 0
+        first=Min("received_at"), last=Max("received_at"), loss=Sum("loss_vnd")
+    )
+    key_sets = [
+        list(keys or []) for keys in indicator.reports.values_list("reporter_keys", flat=True)
+    ]
+    indicator.report_count, indicator.unkeyed_reports = independent_reporters(key_sets)
     indicator.first_seen = agg["first"] or indicator.first_seen
     indicator.last_seen = agg["last"] or indicator.last_seen
     indicator.loss_vnd = agg["loss"] or 0
@@ -138,6 +176,8 @@ def indicator_report_confirm(
     listing rule's number of independent reports is reached."""
     if not any(found.key == identifier.key for found in tip.identifiers):
         raise AntifraudError(_("This identifier was not found in the tip."), field="identifier")
+    # A victim's copy of a phishing link carries their data: never into the indicator.
+    identifier = redacted(identifier)
     now = now or timezone.now()
     unit = OrgUnit.objects.get(pk=tip.unit_id)
     scam_type = scam_type_for_category(tip.category_code)
@@ -153,7 +193,7 @@ def indicator_report_confirm(
                 kind=identifier.kind,
                 value=identifier.value,
                 display=identifier.shown(),
-                digest=digest_of(identifier.kind, identifier.value),
+                **digests_of(identifier.kind, identifier.value),
                 status=IndicatorStatus.REPORTED,
                 source=IndicatorSource.POLICE,
                 scam_type=scam_type,
@@ -174,6 +214,7 @@ def indicator_report_confirm(
             province_code=tip.province_code,
             category_code=tip.category_code,
             channel=tip.channel,
+            reporter_keys=report_keys_for(indicator.pk, tip.reporter_keys),
             loss_vnd=max(0, int(loss_vnd)),
             confirmed_by_id=actor.pk,
             received_at=tip.received_at,
@@ -485,7 +526,8 @@ def indicators_import(
     now = now or timezone.now()
     result = ImportResult()
     with transaction.atomic():
-        for identifier, first_seen, expires_at in rows:
+        for partner_identifier, first_seen, expires_at in rows:
+            identifier = redacted(partner_identifier)
             seen = first_seen or now
             existing = (
                 Indicator.objects.select_for_update()
@@ -500,7 +542,7 @@ def indicators_import(
                     value=identifier.value,
                     source=IndicatorSource.IMPORTED,
                     display=identifier.shown(),
-                    digest=digest_of(identifier.kind, identifier.value),
+                    **digests_of(identifier.kind, identifier.value),
                     status=IndicatorStatus.VERIFIED,
                     source_name=source_name,
                     first_seen=seen,
@@ -708,8 +750,161 @@ def warning_publish(
     return len(unit_of)
 
 
-def warning_opened(*, warning: FraudWarning, unit_id: int | None) -> None:
-    """A visit through the link a unit's members got: +1 for that unit, nothing per person."""
+def warning_opened(
+    *, warning: FraudWarning, unit_id: int | None, device_key: str = "", address_key: str = ""
+) -> bool:
+    """A visit through the link a unit's members got: +1 for that unit, nothing per person.
+    One browser (`device_key`, the day's opaque key of address and device cookie) counts
+    once per warning, unit and day: a cache mark that expires after a day, nothing stored.
+    An address counts at most TOANDAN_FRAUD_REACH_PER_ADDRESS_DAY browsers a day (a script
+    throwing its cookie away each time). True when it counted."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from toandan.core.ratelimit import RateLimit
+
     if unit_id is None:
-        return
-    WarningReach.objects.filter(warning=warning, unit_id=unit_id).update(opened=F("opened") + 1)
+        return False
+    if device_key:
+        mark = f"toandan:af:reach:{warning.pk}:{unit_id}:{device_key}"
+        if not cache.add(mark, 1, timeout=86400):
+            return False
+    if address_key:
+        cap = RateLimit("fraud-reach-address", settings.TOANDAN_FRAUD_REACH_PER_ADDRESS_DAY, 86400)
+        if cap.hit(f"{warning.pk}:{unit_id}:{address_key}"):
+            return False
+    updated = WarningReach.objects.filter(warning=warning, unit_id=unit_id).update(
+        opened=F("opened") + 1
+    )
+    return bool(updated)
+
+
+# --- Range key rotation --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RotationResult:
+    version: int
+    previous_version: int
+    previous_until: dt.datetime
+    indicators: int
+
+
+REHASH_BATCH = 2000
+
+
+def _rehash_all(key: bytes) -> int:
+    """`digest` of every indicator under `key`, in batches (one UPDATE … FROM VALUES each on
+    PostgreSQL)."""
+    from django.db import connection
+
+    count = 0
+    last = 0
+    while True:
+        batch = list(
+            Indicator.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "kind", "value")[:REHASH_BATCH]
+        )
+        if not batch:
+            return count
+        rows = [(pk, digest_of(kind, value, key)) for pk, kind, value in batch]
+        if connection.vendor == "postgresql":
+            values = ", ".join(["(%s, %s)"] * len(rows))
+            params = [part for row in rows for part in row]
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE antifraud_indicator AS i SET digest = v.d "  # noqa: S608 - no input
+                    f"FROM (VALUES {values}) AS v(id, d) WHERE i.id = v.id",
+                    params,
+                )
+        else:
+            Indicator.objects.bulk_update(
+                [Indicator(pk=pk, digest=digest) for pk, digest in rows], ["digest"]
+            )
+        count += len(rows)
+        last = batch[-1][0]
+
+
+def _clear_previous_digests() -> None:
+    Indicator.objects.exclude(digest_previous="").update(digest_previous="")
+
+
+def range_key_rotate(
+    *, actor: Any = None, overlap_days: int, now: dt.datetime | None = None
+) -> RotationResult:
+    """A new key for the hash-prefix API becomes current; the old one keeps answering
+    (`?key=<version>`) for `overlap_days`, so partner apps switch when they next fetch the
+    key. Every digest is recomputed in one transaction: the table is locked against writes
+    (reads go on, and see the old layout until the commit switches both at once), so
+    officers' confirmations wait until it ends. Refused while a previous overlap runs.
+    Audited, without the key."""
+    from django.db import connection
+
+    from toandan.antifraud.models import RangeKey
+
+    if overlap_days < 1:
+        raise AntifraudError(_("The overlap must be at least one day."), field="overlap")
+    now = now or timezone.now()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("LOCK TABLE antifraud_rangekey IN EXCLUSIVE MODE")
+                cursor.execute("LOCK TABLE antifraud_indicator IN EXCLUSIVE MODE")
+        keys = range_keys(fresh=True)
+        if keys.previous_version is not None and keys.previous_live(now):
+            raise AntifraudError(
+                _(
+                    "Key %(version)s still answers until %(until)s: retire it first "
+                    "(toandan fraud retire-range-key)."
+                )
+                % {"version": keys.previous_version, "until": keys.previous_until}
+            )
+        until = now + dt.timedelta(days=overlap_days)
+        # Before the first rotation the configured key is version 1: stored now as such.
+        RangeKey.objects.update_or_create(
+            version=keys.version,
+            defaults={"retired_after": until},
+            create_defaults={"key_hex": keys.key.hex(), "created_at": now, "retired_after": until},
+        )
+        new_key = secrets.token_bytes(32)
+        RangeKey.objects.create(version=keys.version + 1, key_hex=new_key.hex(), created_at=now)
+        Indicator.objects.update(digest_previous=F("digest"))
+        count = _rehash_all(new_key)
+        audit_record(
+            actor=actor,
+            action=AntifraudAction.RANGE_KEY_ROTATE,
+            object_type="antifraud.rangekey",
+            object_id=str(keys.version + 1),
+            data={
+                "version": keys.version + 1,
+                "previous": keys.version,
+                "previous_until": until.isoformat(),
+                "indicators": count,
+            },
+        )
+    return RotationResult(keys.version + 1, keys.version, until, count)
+
+
+def range_key_retire(*, actor: Any = None, now: dt.datetime | None = None) -> int | None:
+    """End the overlap: the previous key stops answering now, its digests are cleared.
+    Returns its version (None: there was none). Audited."""
+    from toandan.antifraud.models import RangeKey
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        keys = range_keys(fresh=True)
+        if keys.previous_version is None:
+            return None
+        previous = RangeKey.objects.get(version=keys.previous_version)
+        previous.retired_after = min(now, keys.previous_until or now)
+        previous.save(update_fields=["retired_after"])  # its signal drops the cached keys
+        _clear_previous_digests()
+        audit_record(
+            actor=actor,
+            action=AntifraudAction.RANGE_KEY_RETIRE,
+            object_type="antifraud.rangekey",
+            object_id=str(keys.previous_version),
+            data={"version": keys.previous_version, "current": keys.version},
+        )
+    return keys.previous_version

@@ -7,9 +7,11 @@ browser history or a server log; nothing of it is stored (`services.fraud_check`
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.syndication.views import Feed
@@ -22,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from toandan.accounts.models import POLICE_ROLES, Role
-from toandan.antifraud import machines, selectors, services
+from toandan.antifraud import limits, machines, selectors, services
 from toandan.antifraud.forms import (
     AppealForm,
     CheckForm,
@@ -33,7 +35,9 @@ from toandan.antifraud.forms import (
     WarningForm,
 )
 from toandan.antifraud.models import IndicatorStatus, ScamType
+from toandan.core import ratelimit
 from toandan.core.access import public, staff_required
+from toandan.identifiers.links import redacted
 from toandan.tips.interface import fraud as tips_fraud
 from toandan.workflow.machine import WorkflowAccessError, WorkflowRefusedError
 
@@ -57,13 +61,20 @@ def check_page(request: HttpRequest) -> HttpResponse:
     """One box; per identifier found, its verdict."""
     form = CheckForm(request.POST or None)
     results: list[dict[str, Any]] | None = None
+    status = 200
     if request.method == "POST" and form.is_valid():
-        verdicts = services.fraud_check(form.cleaned_data["q"])
-        results = [{"v": v, "report_url": _report_url(v)} for v in verdicts]
+        wait = limits.check_wait(request)
+        if wait:
+            form.add_error(None, limits.check_refused_text(wait))
+            status = 429
+        else:
+            verdicts = services.fraud_check(form.cleaned_data["q"])
+            results = [{"v": v, "report_url": _report_url(v)} for v in verdicts]
     return render(
         request,
         "antifraud/check.html",
         {"form": form, "results": results, "scam_types": ScamType.objects.all()},
+        status=status,
     )
 
 
@@ -89,6 +100,10 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
     form = AppealForm(
         request.POST or None, initial={"identifier": request.GET.get("identifier", "")[:500]}
     )
+    wait = limits.appeal_wait(request) if request.method == "POST" and form.is_valid() else 0
+    if wait:
+        form.add_error(None, limits.appeal_refused_text(wait))
+        return render(request, "antifraud/appeal_form.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         indicator = selectors.listed_indicator(form.cleaned_data["identifier"])
         if indicator is None:
@@ -202,7 +217,7 @@ def staff_tip(request: HttpRequest, tip_id: int) -> HttpResponse:
     rows = [
         {
             "identifier": i,
-            "indicator": reported.get(i.key),
+            "indicator": reported.get(redacted(i).key),
             "form": ConfirmForm(initial={"kind": i.kind, "value": i.value}),
         }
         for i in tip.identifiers
@@ -362,8 +377,29 @@ def warning_detail(request: HttpRequest, warning_id: int) -> HttpResponse:
     if warning is None:
         raise Http404
     unit = request.GET.get("u", "")
-    services.warning_opened(warning=warning, unit_id=int(unit) if unit.isdigit() else None)
-    return render(request, "antifraud/warning.html", {"warning": warning})
+    new_device = ""
+    if unit.isdigit() and not ratelimit.device_id(request):
+        # Give the browser its device cookie now, not after this visit: its next visit must
+        # have the key this one was counted under.
+        new_device = secrets.token_hex(16)
+        request.COOKIES[ratelimit.DEVICE_COOKIE] = new_device
+    services.warning_opened(
+        warning=warning,
+        unit_id=int(unit) if unit.isdigit() else None,
+        device_key=ratelimit.device_key(request),
+        address_key=ratelimit.client_key(request),
+    )
+    response = render(request, "antifraud/warning.html", {"warning": warning})
+    if new_device:
+        response.set_cookie(
+            ratelimit.DEVICE_COOKIE,
+            new_device,
+            max_age=ratelimit.DEVICE_COOKIE_DAYS * 86400,
+            secure=bool(settings.SESSION_COOKIE_SECURE),
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
 
 
 warning_detail = public(warning_detail)

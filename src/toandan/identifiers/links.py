@@ -160,6 +160,49 @@ def canonical_url(text: str) -> str | None:  # noqa: PLR0911 - one exit per refu
     return f"{scheme}://{host}{port}{_escape(path)}{_escape(query)}"
 
 
+# What a victim's own link carries about them: an e-mail address, a phone number (8 digits or
+# more, separators aside), a per-victim token (16+ letters and digits, both mixed in).
+REDACTED = "[redacted]"
+_EMAIL_IN = re.compile(r"[^/@\s]+@[^/@\s]+\.[a-z]{2,}", re.IGNORECASE)
+_DIGIT_RUN = re.compile(r"\d{8,}")
+_TOKEN = re.compile(r"[A-Za-z0-9_\-=.~]{16,}")
+
+
+def _victim_data_in(segment: str) -> bool:
+    text = unquote(segment)
+    if _EMAIL_IN.search(text) or _DIGIT_RUN.search(re.sub(r"[\s.\-+()]", "", text)):
+        return True
+    if _TOKEN.fullmatch(text):
+        digits = sum(ch.isdigit() for ch in text)
+        letters = sum(ch.isalpha() for ch in text)
+        return digits >= 4 and letters >= 4 and "-" not in text.strip("-")
+    return False
+
+
+def redact_url(url: str) -> str:
+    """A canonical URL (`canonical_url`) without what its victim's copy carries about them:
+    query values dropped (the names stay: they tell the phishing kit), path segments holding
+    an e-mail address, a phone number or a per-victim token replaced by `[redacted]`. The
+    fragment is already gone. Two victims' links to one kit give one value."""
+    parts = urlsplit(url)
+    segments = [REDACTED if _victim_data_in(seg) else seg for seg in parts.path.split("/")]
+    path = "/".join(segments)
+    names = [pair.partition("=")[0] for pair in parts.query.split("&") if pair]
+    query = "?" + "&".join(f"{name}=" for name in names) if names else ""
+    return f"{parts.scheme}://{parts.netloc}{path}{query}"
+
+
+def redacted(identifier: Identifier) -> Identifier:
+    """The identifier as an indicator may keep it: a link redacted (`redact_url`), anything
+    else as it is."""
+    if identifier.kind != Kind.URL:
+        return identifier
+    url = redact_url(identifier.value)
+    if url == identifier.value:
+        return identifier
+    return Identifier(Kind.URL, url, _display_url(url), identifier.lookalike_of)
+
+
 def registrable_domain(host: str) -> str | None:
     """``a.b.vietcombank.com.vn`` -> ``vietcombank.com.vn``; ``x.github.io`` stays itself."""
     if _ipv4(host):

@@ -44,6 +44,7 @@ __all__ = [
     "commended_sentence",
     "format_number",
     "format_number_vi",
+    "fraud_sentence",
     "models_sentence",
     "percent",
     "percent_vi",
@@ -315,6 +316,41 @@ def _commended_text(total: int | None, collectives: int | None, individuals: int
             "individuals": round_words(individuals)
         }
     return ""
+
+
+def fraud_sentence(
+    *, reports: int, losses_vnd: int, verified: int | None, lookups: int | None
+) -> Sentence:
+    """The anti-fraud source's sentence: fraud reports the police confirmed from tips and the
+    losses they state; nationwide also the identifiers verified as fraud and the public
+    checks (`verified`/`lookups` None: a province, where those national figures are not
+    counted)."""
+    values = {
+        "reports": round_words(reports),
+        "losses": round_words(losses_vnd),
+        "verified": round_words(verified or 0),
+        "lookups": round_words(lookups or 0),
+    }
+    national = verified is not None and lookups is not None
+    if national and losses_vnd:
+        text = gettext(
+            "Fraud reports confirmed by the police: %(reports)s, with %(losses)s đồng of "
+            "losses reported; phone numbers, accounts and links verified as fraud: "
+            "%(verified)s; checks made by citizens: %(lookups)s."
+        )
+    elif national:
+        text = gettext(
+            "Fraud reports confirmed by the police: %(reports)s; phone numbers, accounts and "
+            "links verified as fraud: %(verified)s; checks made by citizens: %(lookups)s."
+        )
+    elif losses_vnd:
+        text = gettext(
+            "Fraud reports confirmed by the police: %(reports)s, with %(losses)s đồng of "
+            "losses reported."
+        )
+    else:
+        text = gettext("Fraud reports confirmed by the police: %(reports)s.")
+    return Sentence(text % values)
 
 
 def _with_period(

@@ -96,7 +96,10 @@ def tip_data_key(tip: Tip) -> bytes:
 
 def _content(tip: Tip, data_key: bytes) -> dict[str, Any]:
     value = crypto.open_json(data_key, tip.content, crypto.aad(tip.reference, "content"))
-    return dict(value) if isinstance(value, dict) else {}
+    # Underscored keys are the system's (tips.senders), never what the tip says.
+    return (
+        {k: v for k, v in value.items() if not k.startswith("_")} if isinstance(value, dict) else {}
+    )
 
 
 def _message_body(tip: Tip, message: TipMessage, data_key: bytes) -> str:

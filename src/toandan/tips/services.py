@@ -63,6 +63,7 @@ from toandan.tips.models import (
     VictimRequest,
 )
 from toandan.tips.selectors import tip_data_key
+from toandan.tips.senders import sealed_senders
 
 
 @dataclass(frozen=True)
@@ -497,6 +498,7 @@ def tip_receive(
     reference: str | None = None,
     received_at: dt.datetime | None = None,
     receiving_unit: OrgUnit | None = None,
+    sender_device: str = "",
 ) -> SubmittedTip:
     """Record one tip: check, encrypt, route, enter in the intake register, notify.
 
@@ -530,6 +532,8 @@ def tip_receive(
         "occurred_text": data.occurred_text.strip(),
         "people": data.people.strip(),
         "vehicles": data.vehicles.strip(),
+        # Sealed with the content, never shown: tells two tips of one sender apart.
+        **sealed_senders(checked.contact, sender_device),
     }
     if intake_note:
         content["intake_note"] = intake_note.strip()[:INTAKE_NOTE_MAX]
@@ -637,7 +641,9 @@ def tip_receive(
     return SubmittedTip(tip=tip, receipt=receipts.receipt_format(digits))
 
 
-def tip_submit(*, data: TipInput, channel: str = Channel.WEB) -> SubmittedTip:
+def tip_submit(
+    *, data: TipInput, channel: str = Channel.WEB, sender_device: str = ""
+) -> SubmittedTip:
     """A citizen's tip (web, API, Open311): validate, encrypt, route, register, notify.
 
     BLTTHS Art. 144–146: no tip may be refused; each is entered in the receiving unit's intake
@@ -646,7 +652,7 @@ def tip_submit(*, data: TipInput, channel: str = Channel.WEB) -> SubmittedTip:
     if channel in STAFF_CHANNELS:
         msg = f"channel {channel!r} is for tips entered by staff (tip_submit_by_staff)"
         raise ValueError(msg)
-    return tip_receive(data=data, channel=channel)
+    return tip_receive(data=data, channel=channel, sender_device=sender_device)
 
 
 def tip_submit_by_staff(

@@ -33,11 +33,14 @@ def _fresh(settings: LazySettings) -> Iterator[None]:
     settings.TOANDAN_RECEIPT_ARGON2_TIME_COST = 1
     settings.TOANDAN_RECEIPT_ARGON2_MEMORY_KIB = 64
     from toandan.antifraud import services
+    from toandan.antifraud.limits import forget_local_counts
 
     forget_cached_reference_data()
+    forget_local_counts()
     services.lookups_flush()  # no count of another test's lookups
     yield
     forget_cached_reference_data()
+    forget_local_counts()
 
 
 def _place(level: str, code: str) -> AdminUnit:
@@ -51,7 +54,11 @@ def fraud_tip(db: None) -> Callable[..., Any]:
     from toandan.tips.services import TipInput, tip_submit
 
     def make(
-        description: str = SCAM_SMS, category: str = "fraud-fake-bank", commune: str = HOAN_KIEM
+        description: str = SCAM_SMS,
+        category: str = "fraud-fake-bank",
+        commune: str = HOAN_KIEM,
+        contact_phone: str = "",
+        device: str = "",
     ) -> Any:
         data = TipInput(
             category=Category.objects.get(code=category),
@@ -60,8 +67,9 @@ def fraud_tip(db: None) -> Callable[..., Any]:
             commune=_place(Level.COMMUNE, commune),
             address="",
             occurred_on=dt.date(2026, 11, 20),
+            contact_phone=contact_phone,
         )
-        return tip_submit(data=data).tip
+        return tip_submit(data=data, sender_device=device).tip
 
     return make
 

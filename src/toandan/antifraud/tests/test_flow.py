@@ -21,6 +21,7 @@ from toandan.workflow.models import StateChange
 pytestmark = pytest.mark.django_db
 
 ACCOUNT = ("bank_account", "970436:0011004567890")
+SCAM = "Goi 0531 234 567, chuyen phi vao STK 0011004567890 Vietcombank de mo khoa tai khoan."
 
 
 def _verdict(text: str) -> str:
@@ -76,9 +77,81 @@ def test_same_tip_twice_is_one_report(fraud_tip: Any, officer_hoan_kiem: Any) ->
 
 def test_the_threshold_is_data(fraud_tip: Any, officer_hoan_kiem: Any) -> None:
     ListingRule.objects.update(active=False)
-    ListingRule.objects.create(reports_to_show=1, expiry_days=30, legal_source="test")
+    ListingRule.objects.create(reports_to_show=3, expiry_days=30, legal_source="test")
+    _confirm(officer_hoan_kiem, fraud_tip())
+    _confirm(officer_hoan_kiem, fraud_tip())
+    assert _verdict("VCB 0011 0045 67890") == selectors.NO_INFORMATION
     _confirm(officer_hoan_kiem, fraud_tip())
     assert _verdict("VCB 0011 0045 67890") == selectors.UNDER_VERIFICATION
+
+
+def test_one_citizen_sending_twice_is_one_independent_report(
+    fraud_tip: Any, officer_hoan_kiem: Any
+) -> None:
+    """The attack: one citizen sends the same fraud tip twice (same contact phone) to get a
+    rival's number listed. It counts once; a second citizen makes it show."""
+    first = _confirm(officer_hoan_kiem, fraud_tip(contact_phone="0912 345 678"))
+    again = _confirm(officer_hoan_kiem, fraud_tip(contact_phone="0912345678"))
+    assert again.created  # two reports, one reporter
+    assert again.indicator.report_count == 1
+    assert _verdict("Vietcombank 0011004567890") == selectors.NO_INFORMATION
+    other = _confirm(officer_hoan_kiem, fraud_tip(contact_phone="0987 654 321"))
+    assert other.indicator.report_count == 2
+    assert _verdict("Vietcombank 0011004567890") == selectors.UNDER_VERIFICATION
+    assert first.indicator.pk == other.indicator.pk
+
+
+def test_one_browser_sending_twice_is_one_independent_report(
+    fraud_tip: Any, officer_hoan_kiem: Any
+) -> None:
+    """The same attack without contact details, from one browser (its device cookie): once;
+    and a tip with the contact AND the cookie joins both of the sender's other tips."""
+    device = "ab" * 16
+    _confirm(officer_hoan_kiem, fraud_tip(device=device))
+    result = _confirm(officer_hoan_kiem, fraud_tip(device=device))
+    assert result.indicator.report_count == 1
+    _confirm(officer_hoan_kiem, fraud_tip(contact_phone="0912345678"))
+    joined = _confirm(officer_hoan_kiem, fraud_tip(contact_phone="0912345678", device=device))
+    assert joined.indicator.report_count == 1
+    assert joined.indicator.unkeyed_reports == 0
+
+
+def test_tips_that_cannot_be_told_apart_count_by_tip_and_say_so(
+    fraud_tip: Any, officer_hoan_kiem: Any, client: Any
+) -> None:
+    indicator = _confirm(officer_hoan_kiem, fraud_tip()).indicator
+    indicator = _confirm(officer_hoan_kiem, fraud_tip(contact_phone="0912345678")).indicator
+    assert indicator.report_count == 2
+    assert indicator.unkeyed_reports == 1
+    client.force_login(officer_hoan_kiem)
+    page = client.get(f"/fraud/staff/indicators/{indicator.pk}/").content.decode()
+    assert "không phân biệt được người gửi" in page
+
+
+def test_the_sender_keys_never_leave_the_sealed_content(
+    fraud_tip: Any, officer_hoan_kiem: Any
+) -> None:
+    from toandan.tips.selectors import tip_content
+
+    tip = fraud_tip(contact_phone="0912345678", device="cd" * 16)
+    content = tip_content(tip, actor=officer_hoan_kiem)
+    assert not [key for key in content if key.startswith("_")]
+    report = _confirm(officer_hoan_kiem, tip).indicator.reports.get()
+    # Keyed per identifier: nothing in antifraud equals what tips sealed or the interface gave.
+    facts = fraud_tip_identifiers(officer_hoan_kiem, tip.pk)
+    assert facts is not None
+    assert len(report.reporter_keys) == 2
+    assert not set(report.reporter_keys) & set(facts.reporter_keys)
+
+
+def test_a_listing_threshold_below_two_is_refused(officer_hoan_kiem: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    rule = ListingRule(reports_to_show=1, expiry_days=30, legal_source="test")
+    with pytest.raises(ValidationError) as refused:
+        services.reference_save(actor=officer_hoan_kiem, obj=rule, changed=["reports_to_show"])
+    assert "một người" in str(refused.value.message_dict["reports_to_show"])
+    assert not ListingRule.objects.filter(reports_to_show=1).exists()
 
 
 def test_a_second_officer_verifies_not_the_one_who_confirmed(
@@ -364,3 +437,26 @@ def test_an_appeal_on_an_indicator_that_expired_meanwhile_can_be_upheld(
         actor=officer2_hoan_kiem, appeal=appeal, uphold=True, reason="Chủ tài khoản chứng minh."
     )
     assert decided.status == AppealStatus.UPHELD
+
+
+def test_two_anonymous_web_tips_from_one_browser_are_one_reporter(
+    client: Any, officer_hoan_kiem: Any
+) -> None:
+    """Through the tip form, as the attack is made: the same browser, no contact left."""
+    from toandan.tips.models import Tip
+    from toandan.tips.tests.intake.test_forms import tip_data
+
+    client.get("/tips/new/")  # the browser gets its device cookie
+    form = tip_data(
+        category="fraud-fake-bank", description=SCAM, contact_name="", contact_phone="",
+        contact_email="", occurred_on="", occurred_until="",
+    )  # fmt: skip
+    for _tip in range(2):
+        assert client.post("/tips/new/", form).status_code == 302
+        client.cookies.pop("sessionid", None)  # a fresh session, the same browser
+    indicator = None
+    for tip in Tip.objects.order_by("pk"):
+        indicator = _confirm(officer_hoan_kiem, tip).indicator
+    assert indicator is not None
+    assert indicator.report_count == 1
+    assert indicator.unkeyed_reports == 0

@@ -96,3 +96,54 @@ def test_writing_a_warning_through_the_staff_page(leader_hanoi: Any) -> None:
     response = client.post("/fraud/staff/warnings/", outside)
     assert response.status_code == 200
     assert FraudWarning.objects.count() == 1
+
+
+def _published(leader: Any, django_capture_on_commit_callbacks: Any) -> Any:
+    warning = services.warning_create(
+        actor=leader,
+        title="Cảnh báo lừa đảo đầu tư tiền ảo",
+        how_it_works="Mời vào nhóm đầu tư, hứa lãi cao.",
+        what_to_do="Không chuyển tiền cho người lạ.",
+        audience=OrgUnit.objects.get(code="CA-01"),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.warning_publish(actor=leader, warning=warning)
+    return warning
+
+
+def test_reach_is_not_inflated_by_opening_the_link_again_and_again(
+    leader_hanoi: Any, officer_hoan_kiem: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The attack: reloading the link (or a script fetching it) to make a unit's reach look
+    good. One browser counts once per unit, warning and day; another browser counts too."""
+    warning = _published(leader_hanoi, django_capture_on_commit_callbacks)
+    reach = WarningReach.objects.get(warning=warning, unit__code="CA-01-00070")
+    link = f"/fraud/warnings/{warning.pk}/?u={reach.unit_id}"
+    browser = Client()  # from the e-mail: no device cookie yet on the first visit
+    for _visit in range(5):
+        assert browser.get(link).status_code == 200
+    reach.refresh_from_db()
+    assert reach.opened == 1
+    another = Client()
+    another.get(link)
+    another.get(link)
+    reach.refresh_from_db()
+    assert reach.opened == 2
+
+
+def test_a_script_collecting_fresh_cookies_is_capped_per_address(
+    settings: Any,
+    leader_hanoi: Any,
+    officer_hoan_kiem: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.TOANDAN_FRAUD_REACH_PER_ADDRESS_DAY = 3
+    warning = _published(leader_hanoi, django_capture_on_commit_callbacks)
+    reach = WarningReach.objects.get(warning=warning, unit__code="CA-01-00070")
+    link = f"/fraud/warnings/{warning.pk}/?u={reach.unit_id}"
+    script = Client()
+    for _visit in range(10):
+        script.cookies.clear()  # a new browser each time, from one address
+        script.get(link)
+    reach.refresh_from_db()
+    assert reach.opened == 3

@@ -1,8 +1,7 @@
 """The anti-fraud figures as a statistics source ("antifraud"): reports confirmed by officers
 from fraud tips and the losses they state (by province, scam type), identifiers verified and
-lookups made (national, no place), per month. No sentence in the dashboard's summary
-paragraph yet: its query count is pinned, and the sentence's roll-up would add to every
-dashboard; the public monthly page (`/fraud/statistics/`) has its own summary sentence.
+lookups made (national, no place), per month; and the anti-fraud sentence of the dashboard's
+summary paragraph (`gather_fraud`: one query, whatever the places shown).
 
 The indicator rows that name this source come with antifraud's migration 0004. The monthly
 public page (`/fraud/statistics/`) reads the same tables.
@@ -12,7 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -22,10 +24,14 @@ from toandan.core.process_cache import ProcessCache
 from toandan.stats.registry import (
     Dimension,
     DimensionItem,
+    Sentence,
     SourceQuery,
     SourceRow,
+    SummaryScope,
     register_source,
+    register_summary_sentences,
 )
+from toandan.stats.vietnamese import SummaryFigures, fraud_sentence
 
 SOURCE = "antifraud"
 SCAM_TYPE = "fraud_scam_type"
@@ -161,8 +167,76 @@ def _fetch(query: SourceQuery) -> Iterable[SourceRow]:
         yield from _lookups(query)
 
 
+@dataclass(frozen=True)
+class FraudFigures:
+    reports: int
+    losses_vnd: int
+    verified: int | None  # None: not a national figure (a province's paragraph)
+    lookups: int | None
+
+
+def gather_fraud(scope: SummaryScope) -> FraudFigures | None:
+    """The summary's figures in one query: reports and losses in the place (the country, or
+    a current province by its code: reports keep the tip's province), and nationwide the
+    identifiers verified and the checks made. None (no sentence) for other places and when
+    there is nothing to say."""
+    from toandan.antifraud.models import Indicator, IndicatorReport, IndicatorSource, LookupCount
+    from toandan.geo.models import Generation
+
+    place = scope.place
+    national = place.level == "country"
+    if not national and not (
+        place.level == "province" and place.generation == Generation.CURRENT and place.key
+    ):
+        return None
+    tz = timezone.get_current_timezone()
+    low = dt.datetime.combine(scope.period.start, dt.time.min, tzinfo=tz)
+    high = dt.datetime.combine(scope.period.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    reports = IndicatorReport._meta.db_table
+    in_place = "" if national else " AND province_code = %s"
+    where = f"created_at >= %s AND created_at < %s{in_place}"
+    params: list[Any] = [low, high] if national else [low, high, place.key]
+    sql = (
+        f"SELECT (SELECT COUNT(*) FROM {reports} WHERE {where}), "  # noqa: S608 - table names
+        f"(SELECT COALESCE(SUM(loss_vnd), 0) FROM {reports} WHERE {where})"
+    )
+    params = params * 2
+    if national:
+        sql += (
+            f", (SELECT COUNT(*) FROM {Indicator._meta.db_table} WHERE source = %s"  # noqa: S608
+            " AND verified_at >= %s AND verified_at < %s)"
+            f", (SELECT COALESCE(SUM(count), 0) FROM {LookupCount._meta.db_table}"
+            " WHERE day >= %s AND day <= %s)"
+        )
+        params += [IndicatorSource.POLICE.value, low, high, scope.period.start, scope.period.end]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    figures = FraudFigures(
+        reports=int(row[0]),
+        losses_vnd=int(row[1]),
+        verified=int(row[2]) if national else None,
+        lookups=int(row[3]) if national else None,
+    )
+    if not (figures.reports or figures.verified or figures.lookups):
+        return None
+    return figures
+
+
+def write_fraud(figures: SummaryFigures, gathered: FraudFigures) -> list[Sentence]:
+    return [
+        fraud_sentence(
+            reports=gathered.reports,
+            losses_vnd=gathered.losses_vnd,
+            verified=gathered.verified,
+            lookups=gathered.lookups,
+        )
+    ]
+
+
 def register() -> None:
     kind = Dimension(
         SCAM_TYPE, gettext_lazy("Scam type"), _scam_types, all_label=gettext_lazy("All scam types")
     )
     register_source(SOURCE, _fetch, complete=True, label="antifraud", dimensions=(kind,))
+    register_summary_sentences(SOURCE, write_fraud, weight=40, gather=gather_fraud)

@@ -242,7 +242,11 @@ def tip_new(request: HttpRequest) -> HttpResponse:
         )
         return render(request, "tips/tip_form.html", context, status=429)
     try:
-        submitted = services.tip_submit(data=form.tip_input(), channel=Channel.WEB)
+        submitted = services.tip_submit(
+            data=form.tip_input(),
+            channel=Channel.WEB,
+            sender_device=ratelimit.device_id(request),
+        )
     except services.TipRejectedError as error:
         form.add_service_errors(error.errors)
         return render(request, "tips/tip_form.html", context, status=_status(error))

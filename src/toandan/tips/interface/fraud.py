@@ -15,6 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from toandan.identifiers import Identifier
 from toandan.identifiers.extract import extract
+from toandan.tips.senders import reporter_keys
 
 ATTACHMENT_TEXT_MAX = 100_000
 
@@ -30,6 +31,10 @@ class FraudTipIdentifiers:
     channel: str
     received_at: dt.datetime
     identifiers: list[Identifier]
+    # Opaque keys telling this tip's sender apart (contact, device cookie), equal for two
+    # tips of one sender and meaningless elsewhere (`toandan.tips.senders`); empty when the
+    # tip carries none (an anonymous tip by API, Open311 or phone).
+    reporter_keys: tuple[str, ...] = ()
 
 
 def is_fraud_category(category_code: str) -> bool:
@@ -79,6 +84,7 @@ def fraud_tip_identifiers(
         channel=tip.channel,
         received_at=tip.received_at,
         identifiers=found,
+        reporter_keys=reporter_keys(tip, "antifraud"),
     )
 
 
