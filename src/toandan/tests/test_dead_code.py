@@ -20,6 +20,7 @@ TEST_HOOKS = {
     "forget_cached_keyring",
     "forget_verified_keyrings",
     "forget_daily_secret",
+    "forget_local_counts",
     "registered_actions",
     "unregister",
     "unsubscribe",
