@@ -51,7 +51,3 @@ def may_decide_appeal(user: Any, appeal: Appeal) -> bool:
 
 def is_system(user: Any, obj: Any) -> bool:
     return user is None
-
-
-def may_see_staff_pages(user: Any) -> bool:
-    return user_has_any_role(user, POLICE_ROLES)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -26,7 +26,6 @@ from toandan.accounts.selectors import user_jurisdiction
 from toandan.antifraud.hashing import PREFIX_LENGTH, range_keys
 from toandan.antifraud.models import (
     Appeal,
-    AppealStatus,
     Indicator,
     IndicatorReport,
     IndicatorSource,
@@ -349,18 +348,6 @@ def appeals_for_staff(user: Any) -> QuerySet[Appeal]:
 
 def appeal_for_staff(user: Any, appeal_id: int) -> Appeal | None:
     return appeals_for_staff(user).filter(pk=appeal_id).first()
-
-
-def open_appeals_count(user: Any) -> int:
-    return appeals_for_staff(user).filter(status=AppealStatus.SUBMITTED).count()
-
-
-@dataclass
-class TipIdentifierRow:
-    identifier: Identifier
-    indicator: Indicator | None
-    reported_here: bool
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 # --- Public monthly statistics -------------------------------------------------------------------

@@ -37,15 +37,6 @@ class FraudTipIdentifiers:
     reporter_keys: tuple[str, ...] = ()
 
 
-def is_fraud_category(category_code: str) -> bool:
-    """True for the categories of the fraud group (the tip page links to antifraud for them)."""
-    from toandan.tips.models import CategoryGroup
-    from toandan.tips.selectors import active_category
-
-    category = active_category(category_code)
-    return category is not None and category.group == CategoryGroup.FRAUD
-
-
 def fraud_tip_identifiers(
     user: AbstractBaseUser | AnonymousUser, tip_id: int
 ) -> FraudTipIdentifiers | None:
@@ -85,34 +76,6 @@ def fraud_tip_identifiers(
         received_at=tip.received_at,
         identifiers=found,
         reporter_keys=reporter_keys(tip, "antifraud"),
-    )
-
-
-def fraud_tip_for_report(
-    user: AbstractBaseUser | AnonymousUser, tip_id: int
-) -> FraudTipIdentifiers | None:
-    """The facts of a fraud tip (no identifiers, no content read) for an officer who may open
-    it: what a report on it keeps (unit, category, channel, date)."""
-    from toandan.tips import selectors
-    from toandan.tips.models import CategoryGroup
-    from toandan.tips.policies import may_open_tip
-
-    tip = selectors._staff_tips().filter(pk=tip_id).first()
-    if tip is None or not may_open_tip(user, tip):
-        return None
-    if tip.category.group != CategoryGroup.FRAUD:
-        return None
-    unit = tip.responsible_unit or tip.register_unit
-    return FraudTipIdentifiers(
-        tip_id=tip.pk,
-        reference=tip.reference,
-        unit_id=unit.pk,
-        unit_name=unit.name,
-        province_code=tip.province.code if tip.province_id else "",
-        category_code=tip.category.code,
-        channel=tip.channel,
-        received_at=tip.received_at,
-        identifiers=[],
     )
 
 
