@@ -148,10 +148,16 @@ def _stop_server(server: subprocess.Popen[bytes]) -> None:
 
 
 def _load(
-    name: str, port: int, path: str, body_for: Callable[[int, int], dict[str, object]]
+    name: str,
+    port: int,
+    path: str,
+    body_for: Callable[[int, int], dict[str, object]] | None,
+    *,
+    get_path: Callable[[int, int], str] | None = None,
 ) -> LoadResult:
-    """CLIENTS threads, one keep-alive connection each: WARMUP posts each, then as many as
-    they can for PHASE_SECONDS, all starting together."""
+    """CLIENTS threads, one keep-alive connection each: WARMUP requests each, then as many as
+    they can for PHASE_SECONDS, all starting together. POSTs of `body_for`'s JSON to `path`,
+    or with `get_path`, GETs of the paths it makes."""
     latencies: list[float] = []
     failures: list[str] = []
     lock = threading.Lock()
@@ -169,6 +175,13 @@ def _load(
         headers = {"Content-Type": "application/json", "Connection": "keep-alive"}
 
         def post(seq: int) -> tuple[int, float, bytes]:
+            if get_path is not None:
+                started = time.perf_counter()
+                conn.request("GET", get_path(index, seq), headers=headers)
+                response = conn.getresponse()
+                data = response.read()
+                return response.status, (time.perf_counter() - started) * 1000, data
+            assert body_for is not None
             payload = json.dumps(body_for(index, seq)).encode()
             started = time.perf_counter()
             conn.request("POST", path, body=payload, headers=headers)
