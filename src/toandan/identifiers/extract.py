@@ -211,11 +211,17 @@ def _numbers(text: str, folded: str, taken: list[tuple[int, int]]) -> list[Found
     return found
 
 
+@functools.lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    """One character without its accents, still one character (a message repeats few)."""
+    return (strip_accents(ch) or ch)[:1]
+
+
 def extract(text: str) -> list[Identifier]:
     """Every identifier in `text`, in order of appearance, each once."""
     text = plain_text((text or "")[:MAX_TEXT])
     # Folding keeps positions: one character in, one out (đ -> d; marks are dropped per char).
-    folded = "".join((strip_accents(ch) or ch)[:1] for ch in text).lower()
+    folded = "".join(map(_fold_char, text)).lower()
     taken: list[tuple[int, int]] = []
     found = _links(text, taken)
     found += _handles(text, folded, taken)
