@@ -58,6 +58,10 @@ def _utc_now() -> dt.datetime:
     return dt.datetime.now(tz=dt.UTC)
 
 
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 def _no_disk_wait(connection: BaseDatabaseWrapper, *, own_transaction: bool) -> None:
     """Within a transaction just opened for a cache write: commit without waiting for the disk."""
     if own_transaction and connection.vendor == "postgresql":
@@ -89,14 +93,14 @@ class DatabaseCache(DjangoDatabaseCache):
         made_key = self.make_and_validate_key(key, version=version)
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
+        if connection.features.has_select_for_update:
+            return self._incr_locked(made_key, delta, connection, db)
         quote = connection.ops.quote_name
         table = quote(self._table)  # type: ignore[attr-defined]
         where = f"WHERE {quote('cache_key')} = %s"
-        own = not connection.in_atomic_block
         with transaction.atomic(using=db), connection.cursor() as cursor:
-            _no_disk_wait(connection, own_transaction=own)
-            # A write first, so the row is locked (PostgreSQL) or the database is (SQLite)
-            # until the new value is written: parallel increments queue instead of racing.
+            # A write first, so the database is locked (SQLite) until the new value is
+            # written: parallel increments queue instead of racing.
             cursor.execute(
                 f"UPDATE {table} SET {quote('expires')} = {quote('expires')} {where}",  # noqa: S608
                 [made_key],
@@ -111,6 +115,34 @@ class DatabaseCache(DjangoDatabaseCache):
                 f"UPDATE {table} SET {quote('value')} = %s {where}",  # noqa: S608
                 [pickled.decode("latin1"), made_key],
             )
+        return new_value
+
+    def _incr_locked(
+        self, made_key: str, delta: int, connection: BaseDatabaseWrapper, db: str
+    ) -> int:
+        """PostgreSQL: the row locked and read in one statement, written back (with the
+        commit's no-wait setting) in one more."""
+        quote = connection.ops.quote_name
+        table = quote(self._table)  # type: ignore[attr-defined]
+        own = not connection.in_atomic_block
+        with transaction.atomic(using=db), connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote('value')}, {quote('expires')} FROM {table} "  # noqa: S608
+                f"WHERE {quote('cache_key')} = %s FOR UPDATE",
+                [made_key],
+            )
+            row = cursor.fetchone()
+            if row is None or _aware(row[1]) < _utc_now():
+                msg = f"Key '{made_key}' not found"
+                raise ValueError(msg)
+            new_value = int(pickle.loads(base64.b64decode(row[0]))) + delta  # noqa: S301 - our rows
+            pickled = base64.b64encode(pickle.dumps(new_value, self.pickle_protocol))
+            statements: list[tuple[str, Sequence[Any]]] = []
+            if own:
+                statements.append(("SET LOCAL synchronous_commit TO OFF", []))
+            update = f"UPDATE {table} SET {quote('value')} = %s WHERE {quote('cache_key')} = %s"  # noqa: S608
+            statements.append((update, [pickled.decode("latin1"), made_key]))
+            execute_together(statements, using=db)
         return new_value
 
     def count_chain(self, counters: Sequence[Counter]) -> int:
@@ -141,8 +173,7 @@ class DatabaseCache(DjangoDatabaseCache):
             found: dict[str, int] = {}
             now = _utc_now()
             for key, value, expires_at in cursor.fetchall():
-                expires = expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=dt.UTC)
-                if expires >= now:
+                if _aware(expires_at) >= now:
                     found[key] = pickle.loads(base64.b64decode(value))  # noqa: S301 - our rows
             over = 0
             writes: list[tuple[str, int]] = []
