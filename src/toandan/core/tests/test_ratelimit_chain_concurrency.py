@@ -63,10 +63,13 @@ def committed_cache(db: None) -> Iterator[str]:
     def cleanup() -> None:
         from toandan.core.cache import TABLE
 
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE cache_key LIKE %s", [f"%:{tag}-%"])  # noqa: S608
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {TABLE} WHERE cache_key LIKE %s", [f"%:{tag}-%"])  # noqa: S608
+        finally:
+            connection.close()
 
-    thread = threading.Thread(target=lambda: (cleanup(), connection.close()))
+    thread = threading.Thread(target=cleanup)
     thread.start()
     thread.join()
 
