@@ -294,8 +294,12 @@ def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
 
 
 def month_end_before(day: dt.date) -> dt.date:
-    """The last month end on or before `day`."""
-    return day if (day + ONE_DAY).day == 1 else day.replace(day=1) - ONE_DAY
+    """The last month end on or before `day` (the first date there is, in January of year 1,
+    which has none before it: a range from there still holds every point)."""
+    if day == dt.date.max or (day + ONE_DAY).day == 1:
+        return day
+    first = day.replace(day=1)
+    return first - ONE_DAY if first > dt.date.min else first
 
 
 def months_through() -> dt.date | None:
