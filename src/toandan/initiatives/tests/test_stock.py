@@ -85,6 +85,10 @@ def _random_changes(rng: random.Random, root: User, communes: list[AdminUnit], n
             starts += Team.objects.filter(site__initiative=initiative).values_list(
                 "started_on", flat=True
             )
+            # nor before one of its teams ended (refused: the team would outlive it)
+            starts += Team.objects.filter(
+                site__initiative=initiative, ended_on__isnull=False
+            ).values_list("ended_on", flat=True)
             initiative_step(
                 actor=root,
                 initiative=initiative,
