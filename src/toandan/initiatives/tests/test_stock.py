@@ -86,9 +86,10 @@ def _random_changes(rng: random.Random, root: User, communes: list[AdminUnit], n
                 "started_on", flat=True
             )
             # nor before one of its teams ended (refused: the team would outlive it)
-            starts += Team.objects.filter(
-                site__initiative=initiative, ended_on__isnull=False
-            ).values_list("ended_on", flat=True)
+            ends = Team.objects.filter(site__initiative=initiative).values_list(
+                "ended_on", flat=True
+            )
+            starts += [end for end in ends if end is not None]
             initiative_step(
                 actor=root,
                 initiative=initiative,
