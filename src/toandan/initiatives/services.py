@@ -258,6 +258,14 @@ def initiative_step(
             raise Refused(
                 _("A site or team of this model started after that day."), field="effective_on"
             )
+        if transition.action in ("dissolve", "merge") and (
+            Site.objects.filter(initiative=obj, ended_on__gt=day).exists()
+            or Team.objects.filter(site__initiative=obj, ended_on__gt=day).exists()
+        ):
+            # One that already ended keeps its end: it would be counted after the model's.
+            raise Refused(
+                _("A site or team of this model ended after that day."), field="effective_on"
+            )
         if transition.action == "merge":
             if merged_into is None or merged_into.pk == obj.pk:
                 raise Refused(_("Choose the model it is merged into."), field="merged_into")
@@ -378,6 +386,8 @@ def team_end(*, actor: Any, team: Team, ended_on: dt.date, reason: str) -> Team:
         raise WorkflowAccessError
     if ended_on < team.started_on:
         raise Refused(_("The end cannot be before the start."), field="ended_on")
+    if initiative.ended_on is not None and ended_on > initiative.ended_on:
+        raise Refused(_("A team cannot end after its model."), field="ended_on")
     if not reason.strip():
         raise Refused(_("Give a reason (required)."), field="reason")
     with transaction.atomic(), _Stock(initiative):

@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -195,6 +195,8 @@ def _keys_for(wanted: Iterable[tuple[int, int | None]]) -> dict[tuple[int, int |
     missing = [k for k in wanted if k not in found]
     if missing:
         province_of = province_ids_of(c for c, _t in missing if c > 0)
+        # A change elsewhere in the province may be making the same key right now: its insert
+        # wins (ours waits for its commit and does nothing) instead of an IntegrityError.
         StockKey.objects.bulk_create(
             [
                 StockKey(commune_id=c, theme_id=t, province_id=province_of[c])
@@ -203,9 +205,22 @@ def _keys_for(wanted: Iterable[tuple[int, int | None]]) -> dict[tuple[int, int |
                 for c, t in missing
             ],
             batch_size=5000,
+            ignore_conflicts=True,
         )
         found = existing()
     return found
+
+
+def _lock_month_ends() -> dt.date | None:
+    """`StockMonthEnds.through`, held against the morning task until the caller commits (a
+    share lock: changes do not wait for each other). Without it the task could carry the month
+    ends from points that miss a key this change is making, and never carry that key."""
+    table = connection.ops.quote_name(StockMonthEnds._meta.db_table)
+    lock = " FOR SHARE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {connection.ops.quote_name('through')} FROM {table}{lock}")  # noqa: S608 - the model's table
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def stock_apply(deltas: Deltas) -> None:
@@ -215,7 +230,17 @@ def stock_apply(deltas: Deltas) -> None:
     nonzero = {key: days for key, days in nonzero.items() if days}
     if not nonzero:
         return
+    through = _lock_month_ends()
     key_ids = _keys_for(nonzero)
+    # Each key's points are read and written by one change at a time (in the order of the keys,
+    # so two changes cannot deadlock): the communes of a province share its keys, and a point
+    # made from a read that missed a parallel change would keep missing it.
+    list(
+        StockKey.objects.filter(pk__in=key_ids.values())
+        .order_by("pk")
+        .select_for_update(no_key=True)
+        .values_list("pk", flat=True)
+    )
     for key, days in nonzero.items():
         key_id = key_ids[key]
         for day, v in sorted(days.items()):
@@ -246,7 +271,6 @@ def stock_apply(deltas: Deltas) -> None:
                 teams=F("teams") + v[2],
                 members=F("members") + v[3],
             )
-    through = months_through()
     if through is not None:
         _carry_key_forward(
             [key_ids[key] for key in nonzero if key[0] > 0 and key[1] is None], through
@@ -270,8 +294,12 @@ def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
 
 
 def month_end_before(day: dt.date) -> dt.date:
-    """The last month end on or before `day`."""
-    return day if (day + ONE_DAY).day == 1 else day.replace(day=1) - ONE_DAY
+    """The last month end on or before `day` (the first date there is, in January of year 1,
+    which has none before it: a range from there still holds every point)."""
+    if day == dt.date.max or (day + ONE_DAY).day == 1:
+        return day
+    first = day.replace(day=1)
+    return first - ONE_DAY if first > dt.date.min else first
 
 
 def months_through() -> dt.date | None:
@@ -332,26 +360,29 @@ def stock_months_extend(through: dt.date) -> int:
     """Carry every commune's total forward to each month end up to `through` (the morning
     task, and after a rebuild); returns the points written. Reads from the last month end
     already carried, where every key that began by then has a point."""
-    through = month_end_before(through)
-    done = months_through()
-    if done is not None and done >= through:
-        return 0
-    rows = _commune_totals().filter(day__lte=through)
-    if done is not None:
-        rows = rows.filter(day__gte=done)
-    points = list(rows.order_by("key_id", "day").values_list(*COLUMNS[:6]))
-    written = 0
-    if points:
-        start = done + ONE_DAY if done is not None else min(day for _k, day, *_v in points)
-        carried = _carried(points, month_ends(start, through))
-        insert_rows(StockPoint, COLUMNS, carried)
-        written = len(carried)
-    if done is None:
-        StockMonthEnds.objects.all().delete()
-        StockMonthEnds.objects.create(through=through)
-    else:
-        StockMonthEnds.objects.update(through=through)
-    return written
+    with transaction.atomic():
+        through = month_end_before(through)
+        # Waits for the changes being saved (they hold the row shared), so the points read below
+        # include every key they make.
+        done = StockMonthEnds.objects.select_for_update().values_list("through", flat=True).first()
+        if done is not None and done >= through:
+            return 0
+        rows = _commune_totals().filter(day__lte=through)
+        if done is not None:
+            rows = rows.filter(day__gte=done)
+        points = list(rows.order_by("key_id", "day").values_list(*COLUMNS[:6]))
+        written = 0
+        if points:
+            start = done + ONE_DAY if done is not None else min(day for _k, day, *_v in points)
+            carried = _carried(points, month_ends(start, through))
+            insert_rows(StockPoint, COLUMNS, carried)
+            written = len(carried)
+        if done is None:
+            StockMonthEnds.objects.all().delete()
+            StockMonthEnds.objects.create(through=through)
+        else:
+            StockMonthEnds.objects.update(through=through)
+        return written
 
 
 def stock_apply_change(before: Iterable[Contribution], after: Iterable[Contribution]) -> None:

@@ -265,3 +265,18 @@ def test_counts_by_organisation_roll_the_union_tree_up(cadre: User, cadre_ba_din
     unknown = Client().get(f"{url}&unit=PN-99-XXXX")
     assert unknown.status_code == 422
     assert unknown.json()["field"] == "unit"
+
+
+@pytest.mark.parametrize("on", ["9999-12-31", "0001-01-01", "0001-01-31"])
+def test_counts_by_commune_on_the_first_and_last_dates_answer(cadre: User, on: str) -> None:
+    # The counts by commune read from the month end before the date: there is none before
+    # January of year 1, and the day after 31/12/9999 cannot be named (it was a 500)
+    from toandan.initiatives.stock import stock_months_extend
+
+    register(cadre)
+    stock_months_extend(dt.date(2025, 11, 30))
+
+    response = Client().get(f"/api/v1/community-models/counts?on={on}&by=commune")
+
+    assert response.status_code == 200
+    assert response.json()["models"] == (1 if on == "9999-12-31" else 0)

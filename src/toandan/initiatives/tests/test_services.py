@@ -316,3 +316,43 @@ def test_a_model_cannot_end_before_one_of_its_sites_or_teams_started(
     )
     assert counts_on(dt.date(2025, 11, 1)).teams == 1
     assert counts_on(dt.date(2025, 11, 2)).sites == 0
+
+
+def test_no_team_of_a_model_is_counted_after_the_model_ended(cadre: User, police: User) -> None:
+    # A team ended on 01/12/2025, then its model dissolved as of 15/11/2025: the team would be
+    # counted for two weeks of a model that no longer ran; and a team of a dissolved model
+    # ended again later would run past its model's end.
+    initiative = register(cadre)
+    site = site_add(
+        actor=cadre,
+        initiative=initiative,
+        name="Tổ dân phố số 5",
+        commune=commune("00070"),
+        started_on=dt.date(2025, 10, 1),
+    )
+    team = team_add(
+        actor=cadre, site=site, name="Tổ 1", member_count=6, started_on=dt.date(2025, 10, 1)
+    )
+    team_end(actor=cadre, team=team, ended_on=dt.date(2025, 12, 1), reason="Giải thể tổ")
+
+    with pytest.raises(WorkflowRefusedError) as refused:
+        initiative_step(
+            actor=police,
+            initiative=initiative,
+            action="dissolve",
+            reason="Hết",
+            effective_on=dt.date(2025, 11, 15),
+        )
+    assert refused.value.field == "effective_on"
+
+    initiative_step(
+        actor=police,
+        initiative=initiative,
+        action="dissolve",
+        reason="Hết",
+        effective_on=dt.date(2025, 12, 1),
+    )
+    with pytest.raises(WorkflowRefusedError):
+        team_end(actor=cadre, team=team, ended_on=dt.date(2025, 12, 20), reason="Sửa ngày")
+    assert counts_on(dt.date(2025, 12, 10)).teams == 0
+    assert counts_on(dt.date(2025, 12, 1)).teams == 1

@@ -85,6 +85,11 @@ def _random_changes(rng: random.Random, root: User, communes: list[AdminUnit], n
             starts += Team.objects.filter(site__initiative=initiative).values_list(
                 "started_on", flat=True
             )
+            # nor before one of its teams ended (refused: the team would outlive it)
+            ends = Team.objects.filter(site__initiative=initiative).values_list(
+                "ended_on", flat=True
+            )
+            starts += [end for end in ends if end is not None]
             initiative_step(
                 actor=root,
                 initiative=initiative,
