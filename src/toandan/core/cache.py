@@ -216,25 +216,21 @@ class RedisCache(DjangoRedisCache):
 
     _client: Any = None
 
-    def redis_client(self, key: str | None = None) -> Any:
-        """The redis-py client that holds `key` (a made key), for what Django's API lacks.
-        With one server, one client object is kept (Django makes a new one per operation,
-        1 ms of CPU; the object is thread-safe, its pool hands out connections)."""
-        # django-stubs omit the client pool
-        pool = self._cache  # type: ignore[attr-defined]
-        if len(pool._servers) == 1:
-            if self._client is None:
-                self._client = pool.get_client(key, write=True)
-            return self._client
-        if key is None:
-            return pool.get_client(key, write=True)
-        # The chain's keys may live on different servers: count them one by one.
-        raise ChainUnsupportedError("several Redis servers")
+    def redis_client(self) -> Any:
+        """The redis-py client of the server Django writes to, for what Django's API lacks.
+        Several LOCATIONs are one primary (the first, which takes every write) and read
+        replicas, so every counter lives on the first. One client object is kept (Django
+        makes a new one per operation, 1 ms of CPU; the object is thread-safe, its pool hands
+        out connections)."""
+        if self._client is None:
+            # django-stubs omit the client pool
+            self._client = self._cache.get_client(write=True)  # type: ignore[attr-defined]
+        return self._client
 
     def count_chain(self, counters: Sequence[Counter]) -> int:
         """As DatabaseCache.count_chain, in one round trip; the window's first hit included."""
         keys = [self.make_and_validate_key(c.key) for c in counters]
-        client = self.redis_client(keys[0])
+        client = self.redis_client()
         if self._chain_script is None:
             self._chain_script = client.register_script(_CHAIN_SCRIPT)
         args: list[int] = []

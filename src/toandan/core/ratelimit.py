@@ -324,6 +324,8 @@ def hit_chain(hits: Sequence[tuple[RateLimit, str]]) -> int:
     database) counts them one by one, with the same result."""
     from toandan.core.cache import ChainUnsupportedError, Counter
 
+    if not hits:
+        return 0
     count_chain = getattr(cache, "count_chain", None)
     if count_chain is not None:
         counters = []

@@ -121,7 +121,7 @@ def test_redis_chain_survives_a_script_cache_flush(redis_url, monkeypatch):
             client.delete(key)
 
 
-def test_redis_with_a_replica_counts_the_chain_one_by_one_on_the_primary(redis_url, monkeypatch):
+def test_redis_with_a_replica_counts_the_chain_on_the_primary(redis_url, monkeypatch):
     # Django's Redis cache with several servers writes to the first and reads from the others
     redis_cache = RedisCache(
         [redis_url, redis_url], {"KEY_PREFIX": f"test-cc-{uuid.uuid4().hex[:12]}"}
