@@ -545,9 +545,12 @@ def _naive_dashboard(user: Any, now: dt.datetime) -> dict[str, Any]:
         if status in OPEN_STATUSES:
             counts["open"] += 1
             units.add(unit)
-            if due is not None and due < now:
+            # A forwarded tip met its deadline by forwarding; the unit it went to starts its
+            # own clock on accepting it (`inbox.deadline_running`): neither due nor overdue.
+            running = status != "forwarded"
+            if running and due is not None and due < now:
                 counts["overdue"] += 1
-            elif due is not None and due <= w.soon_limit:
+            elif running and due is not None and due <= w.soon_limit:
                 counts["due_soon"] += 1
         if acted is not None and acted >= w.first_action_from:
             delays.append((acted - received).total_seconds())
