@@ -19,6 +19,7 @@ from toandan.initiatives.models import (
     Grade,
     Initiative,
     Site,
+    Team,
     Theme,
 )
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
@@ -121,6 +122,21 @@ class TeamForm(forms.Form):
             ended_on__isnull=True
         )
         self.fields["started_on"].initial = timezone.localdate()
+
+
+class TeamEndForm(forms.Form):
+    """A team that stops: counted until the day it ended, its history kept."""
+
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    ended_on = forms.DateField(label=_("Ended on"), widget=DATE)
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea)
+
+    def __init__(self, *args: Any, initiative: Initiative, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(  # type: ignore[attr-defined]
+            site__initiative=initiative, ended_on__isnull=True
+        ).order_by("site__name", "name")
+        self.fields["ended_on"].initial = timezone.localdate()
 
 
 class ChannelForm(forms.Form):

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/", views.initiative_detail, name="detail"),
     path("<int:pk>/sites/new/", views.site_add, name="site_add"),
     path("<int:pk>/teams/new/", views.team_add, name="team_add"),
+    path("<int:pk>/teams/end/", views.team_end, name="team_end"),
     path("<int:pk>/channels/new/", views.channel_add, name="channel_add"),
     path("<int:pk>/reviews/new/", views.review_file, name="review_file"),
     path("<int:pk>/steps/<slug:action>/", views.initiative_step, name="step"),

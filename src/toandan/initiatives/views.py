@@ -29,6 +29,7 @@ from toandan.initiatives.forms import (
     ReviewStepForm,
     SiteForm,
     StepForm,
+    TeamEndForm,
     TeamForm,
 )
 from toandan.initiatives.importing import import_xlsx, template_xlsx
@@ -212,6 +213,27 @@ def team_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "initiatives/form.html",
         {"initiative": initiative, "form": form, "title": _("Add a team")},
+    )
+
+
+@staff_required(STAFF, description="the host side of the model (404 otherwise)")
+def team_end(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = _initiative_or_404(request, pk)
+    if not policies.may_edit(request.user, initiative):
+        raise Http404
+    form = TeamEndForm(request.POST or None, initiative=initiative)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_end(actor=request.user, **form.cleaned_data)
+        except WorkflowRefusedError as exc:
+            _refusal_to_form(form, exc)
+        else:
+            messages.success(request, _("The team was ended."))
+            return redirect("initiatives:detail", initiative.pk)
+    return render(
+        request,
+        "initiatives/form.html",
+        {"initiative": initiative, "form": form, "title": _("End a team")},
     )
 
 

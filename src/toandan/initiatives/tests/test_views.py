@@ -171,3 +171,53 @@ def test_the_public_counts_page_breaks_down_by_union_unit_and_drills_down(cadre:
     assert "<svg" not in root
     assert "by=organisation&amp;unit=PN-01-00070" in province
     assert client.get("/initiatives/counts/?by=organisation&unit=NONE").status_code == 404
+
+
+def test_a_union_cadre_ends_a_team_and_it_stops_counting(cadre: User, cadre_ba_dinh: User) -> None:
+    from toandan.initiatives.selectors import counts_on
+    from toandan.initiatives.services import site_add, team_add
+
+    initiative = register(cadre)
+    site = site_add(
+        actor=cadre,
+        initiative=initiative,
+        name="Tổ dân phố số 5",
+        commune=commune("00070"),
+        started_on=dt.date(2025, 8, 2),
+    )
+    team = team_add(
+        actor=cadre, site=site, name="Tổ 2", member_count=9, started_on=dt.date(2025, 8, 3)
+    )
+    client = logged_in(cadre)
+    assert (
+        f"/initiatives/{initiative.pk}/teams/end/"
+        in client.get(f"/initiatives/{initiative.pk}/").content.decode()
+    )
+    # A reason is required, and the end cannot come before the start: said on the form
+    empty = client.post(
+        f"/initiatives/{initiative.pk}/teams/end/",
+        {"team": team.pk, "ended_on": "2025-09-30", "reason": ""},
+    )
+    assert empty.status_code == 200
+    early = client.post(
+        f"/initiatives/{initiative.pk}/teams/end/",
+        {"team": team.pk, "ended_on": "2025-08-01", "reason": "Giải thể"},
+    )
+    assert escape("Ngày kết thúc không thể trước ngày bắt đầu.") in early.content.decode()
+    team.refresh_from_db()
+    assert team.ended_on is None
+    # Another commune's cadre cannot reach the page
+    assert (
+        logged_in(cadre_ba_dinh).get(f"/initiatives/{initiative.pk}/teams/end/").status_code == 404
+    )
+    # When the team ends on 30/09/2025
+    done = client.post(
+        f"/initiatives/{initiative.pk}/teams/end/",
+        {"team": team.pk, "ended_on": "2025-09-30", "reason": "Sáp nhập vào tổ 1"},
+    )
+    assert done.status_code == 302
+    team.refresh_from_db()
+    assert team.ended_on == dt.date(2025, 9, 30)
+    # Then it counts until that day and not after
+    assert counts_on(dt.date(2025, 9, 30)).teams == 1
+    assert counts_on(dt.date(2025, 10, 1)).teams == 0
