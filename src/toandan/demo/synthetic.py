@@ -1444,6 +1444,7 @@ class _Writer:
                 "valuable": h.valuable,
                 "arrested_count": h.arrested_count,
                 "property_recovered_vnd": h.property_recovered_vnd,
+                "first_action_at": h.first_action_at,
             }
             row = deltas[summary.fact_key(facts)]
             for name, value in summary.tip_measures(facts).items():
