@@ -5,6 +5,7 @@ JavaScript: every step is a form. A model outside the reader's area is a 404."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -174,87 +175,81 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required(STAFF, description="the host side of the model (404 otherwise)")
-def site_add(request: HttpRequest, pk: int) -> HttpResponse:
+def _host_form_page(
+    request: HttpRequest,
+    pk: int,
+    make_form: Callable[[Initiative], Any],
+    save: Callable[[Initiative, dict[str, Any]], object],
+    *,
+    done: str,
+    title: str,
+) -> HttpResponse:
+    """A form on a model's host side (404 for anyone else): the service's refusals on the form,
+    back to the model's page when saved."""
     initiative = _initiative_or_404(request, pk)
     if not policies.may_edit(request.user, initiative):
         raise Http404
-    form = SiteForm(request.POST or None, user=request.user, initiative=initiative)
+    form = make_form(initiative)
     if request.method == "POST" and form.is_valid():
         try:
-            services.site_add(actor=request.user, initiative=initiative, **form.cleaned_data)
+            save(initiative, form.cleaned_data)
         except WorkflowRefusedError as exc:
             _refusal_to_form(form, exc)
         else:
-            messages.success(request, _("The site was added."))
+            messages.success(request, done)
             return redirect("initiatives:detail", initiative.pk)
     return render(
         request,
         "initiatives/form.html",
-        {"initiative": initiative, "form": form, "title": _("Add a site")},
+        {"initiative": initiative, "form": form, "title": title},
+    )
+
+
+@staff_required(STAFF, description="the host side of the model (404 otherwise)")
+def site_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _host_form_page(
+        request,
+        pk,
+        lambda i: SiteForm(request.POST or None, user=request.user, initiative=i),
+        lambda i, data: services.site_add(actor=request.user, initiative=i, **data),
+        done=_("The site was added."),
+        title=_("Add a site"),
     )
 
 
 @staff_required(STAFF, description="the host side of the model (404 otherwise)")
 def team_add(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = _initiative_or_404(request, pk)
-    if not policies.may_edit(request.user, initiative):
-        raise Http404
-    form = TeamForm(request.POST or None, initiative=initiative)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.team_add(actor=request.user, **form.cleaned_data)
-        except WorkflowRefusedError as exc:
-            _refusal_to_form(form, exc)
-        else:
-            messages.success(request, _("The team was added."))
-            return redirect("initiatives:detail", initiative.pk)
-    return render(
+    return _host_form_page(
         request,
-        "initiatives/form.html",
-        {"initiative": initiative, "form": form, "title": _("Add a team")},
+        pk,
+        lambda i: TeamForm(request.POST or None, initiative=i),
+        lambda _i, data: services.team_add(actor=request.user, **data),
+        done=_("The team was added."),
+        title=_("Add a team"),
     )
 
 
 @staff_required(STAFF, description="the host side of the model (404 otherwise)")
 def team_end(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = _initiative_or_404(request, pk)
-    if not policies.may_edit(request.user, initiative):
-        raise Http404
-    form = TeamEndForm(request.POST or None, initiative=initiative)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.team_end(actor=request.user, **form.cleaned_data)
-        except WorkflowRefusedError as exc:
-            _refusal_to_form(form, exc)
-        else:
-            messages.success(request, _("The team was ended."))
-            return redirect("initiatives:detail", initiative.pk)
-    return render(
+    return _host_form_page(
         request,
-        "initiatives/form.html",
-        {"initiative": initiative, "form": form, "title": _("End a team")},
+        pk,
+        lambda i: TeamEndForm(request.POST or None, initiative=i),
+        lambda _i, data: services.team_end(actor=request.user, **data),
+        done=_("The team was ended."),
+        title=_("End a team"),
     )
 
 
 @staff_required(STAFF, description="the host side of the model (404 otherwise)")
 def channel_add(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = _initiative_or_404(request, pk)
-    if not policies.may_edit(request.user, initiative):
-        raise Http404
-    form = ChannelForm(request.POST or None, initial={"started_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.channel_add(actor=request.user, initiative=initiative, **form.cleaned_data)
-        except WorkflowRefusedError as exc:
-            _refusal_to_form(form, exc)
-        else:
-            messages.success(request, _("The channel was added."))
-            return redirect("initiatives:detail", initiative.pk)
-    return render(
+    return _host_form_page(
         request,
-        "initiatives/form.html",
-        {"initiative": initiative, "form": form, "title": _("Add a communication channel")},
+        pk,
+        lambda _i: ChannelForm(request.POST or None, initial={"started_on": timezone.localdate()}),
+        lambda i, data: services.channel_add(actor=request.user, initiative=i, **data),
+        done=_("The channel was added."),
+        title=_("Add a communication channel"),
     )
 
 
