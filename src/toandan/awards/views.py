@@ -50,6 +50,7 @@ from toandan.media.files import UploadData
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
 from toandan.workflow.machine import WorkflowAccessError, WorkflowRefusedError
 from toandan.workflow.selectors import history_of
+from toandan.workflow.views import REFUSED, run_for_view
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 STAFF = policies.STAFF_ROLES
@@ -180,20 +181,19 @@ def nomination_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         unit = data["unit"]
-        try:
-            nomination = services.nomination_create(
+        nomination = run_for_view(
+            request,
+            lambda: services.nomination_create(
                 actor=request.user,
                 campaign=campaign,
                 data=_nomination_input(
                     data, unit=unit, place=unit.admin_unit, consent=data["consent_to_name"]
                 ),
-            )
-        except WorkflowAccessError:
-            raise Http404 from None
-        except WorkflowRefusedError as refused:
-            form.add_error(None, refused.message)
-        else:
-            messages.success(request, _("The nomination is saved as a draft."))
+            ),
+            form=form,
+            done=_("The nomination is saved as a draft."),
+        )
+        if nomination is not REFUSED:
             return redirect("awards:nomination", nomination_id=nomination.pk)
     return render(request, "awards/nomination_form.html", {"form": form, "campaign": campaign})
 
@@ -220,20 +220,19 @@ def nomination_edit(request: HttpRequest, nomination_id: int) -> HttpResponse:
     form.fields.pop("consent_to_name")  # recorded on the nomination's page
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.nomination_update(
+        saved = run_for_view(
+            request,
+            lambda: services.nomination_update(
                 actor=request.user,
                 nomination=nomination,
                 data=_nomination_input(
                     data, unit=data["unit"], place=data["unit"].admin_unit or nomination.place
                 ),
-            )
-        except WorkflowAccessError:
-            raise Http404 from None
-        except WorkflowRefusedError as refused:
-            form.add_error(None, refused.message)
-        else:
-            messages.success(request, _("The dossier is corrected."))
+            ),
+            form=form,
+            done=_("The dossier is corrected."),
+        )
+        if saved is not REFUSED:
             return redirect("awards:nomination", nomination_id=nomination.pk)
     return render(
         request,
@@ -250,22 +249,19 @@ def tipster_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
         raise Http404
     form = TipsterNominationForm(request.POST or None, campaign=campaign)
     if request.method == "POST" and form.is_valid():
-        try:
-            nomination = services.tipster_nominate(
+        nomination = run_for_view(
+            request,
+            lambda: services.tipster_nominate(
                 actor=request.user,
                 campaign=campaign,
                 reference=form.cleaned_data["reference"],
                 form=form.cleaned_data["form"],
                 achievement_summary=form.cleaned_data["achievement_summary"],
-            )
-        except WorkflowAccessError:
-            raise Http404 from None
-        except WorkflowRefusedError as refused:
-            form.add_error("reference" if refused.field == "reference" else None, refused.message)
-        else:
-            messages.success(
-                request, _("The sender of the tip is nominated; who it is stays sealed.")
-            )
+            ),
+            form=form,
+            done=_("The sender of the tip is nominated; who it is stays sealed."),
+        )
+        if nomination is not REFUSED:
             return redirect("awards:nomination", nomination_id=nomination.pk)
     return render(request, "awards/tipster_form.html", {"form": form, "campaign": campaign})
 
@@ -281,19 +277,16 @@ def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
         action = form.cleaned_data["action"]
         if action not in PAGE_ACTIONS:
             raise Http404
-        try:
-            services.nomination_step(
+        run_for_view(
+            request,
+            lambda: services.nomination_step(
                 actor=request.user,
                 nomination=nomination,
                 action=action,
                 reason=form.cleaned_data["reason"],
-            )
-        except WorkflowAccessError:
-            raise Http404 from None
-        except WorkflowRefusedError as refused:
-            messages.error(request, refused.message)
-        else:
-            messages.success(request, _("Done."))
+            ),
+            done=_("Done."),
+        )
         return redirect("awards:nomination", nomination_id=nomination.pk)
     actions = [
         t for t in NOMINATION.available(request.user, nomination) if t.action in PAGE_ACTIONS
@@ -325,28 +318,25 @@ def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
 
 def _dossier_post(request: HttpRequest, nomination: Nomination) -> HttpResponse:
     """The unit completes the dossier: a file, or the individual's consent to be named."""
-    try:
+
+    def save() -> None:
         if request.POST["action"] == "consent":
             services.consent_record(
                 actor=request.user,
                 nomination=nomination,
                 consent=request.POST.get("consent") == "yes",
             )
-        else:
-            upload = request.FILES.get("file")
-            if upload is None:
-                raise WorkflowRefusedError(_("Choose a file."), field="file")
-            services.nomination_file_add(
-                actor=request.user,
-                nomination=nomination,
-                upload=UploadData(name=upload.name or "", data=upload.read()),
-            )
-    except WorkflowAccessError:
-        raise Http404 from None
-    except WorkflowRefusedError as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("Done."))
+            return
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise WorkflowRefusedError(_("Choose a file."), field="file")
+        services.nomination_file_add(
+            actor=request.user,
+            nomination=nomination,
+            upload=UploadData(name=upload.name or "", data=upload.read()),
+        )
+
+    run_for_view(request, save, done=_("Done."))
     return redirect("awards:nomination", nomination_id=nomination.pk)
 
 
@@ -408,8 +398,9 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
         provinces = [p for p in provinces if p.generation == generation]
         prefix = "PN-L" if generation == "legacy" else "PN-"
         unions = OrgUnit.objects.filter(code__in=[f"{prefix}{p.code}" for p in provinces])
-        try:
-            campaign = services.campaign_create(
+        campaign = run_for_view(
+            request,
+            lambda: services.campaign_create(
                 actor=request.user,
                 title=data["title"],
                 organisers=list(data["organisers"]),
@@ -430,13 +421,11 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
                 council_date=data["council_date"],
                 ceremony_date=data["ceremony_date"],
                 ceremony_place=data["ceremony_place"],
-            )
-        except WorkflowAccessError:
-            raise Http404 from None
-        except WorkflowRefusedError as refused:
-            form.add_error(None, refused.message)
-        else:
-            messages.success(request, _("The campaign is open for nominations."))
+            ),
+            form=form,
+            done=_("The campaign is open for nominations."),
+        )
+        if campaign is not REFUSED:
             return redirect("awards:council_new", campaign_id=campaign.pk)
     return render(request, "awards/campaign_form.html", {"form": form})
 
@@ -471,19 +460,20 @@ def council_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
         if rule is None:
             form.add_error(None, _("No ballot rule is in force today (admin data)."))
         else:
-            try:
-                services.council_create(
+            saved = run_for_view(
+                request,
+                lambda: services.council_create(
                     actor=request.user,
                     campaign=campaign,
                     name=data["name"],
                     ballot_rule=rule,
                     members=members,
                     blind=data["blind"],
-                )
-            except WorkflowRefusedError as refused:
-                form.add_error(None, refused.message)
-            else:
-                messages.success(request, _("The council is seated."))
+                ),
+                form=form,
+                done=_("The council is seated."),
+            )
+            if saved is not REFUSED:
                 return redirect("awards:council", campaign_id=campaign.pk)
     return render(request, "awards/council_form.html", {"form": form, "campaign": campaign})
 
@@ -692,8 +682,9 @@ def decision(request: HttpRequest, campaign_id: int) -> HttpResponse:
     form = DecisionForm(request.POST or None, campaign=campaign)
     if request.method == "POST" and issued is None and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.decision_issue(
+        saved = run_for_view(
+            request,
+            lambda: services.decision_issue(
                 actor=request.user,
                 campaign=campaign,
                 number=data["number"],
@@ -702,13 +693,11 @@ def decision(request: HttpRequest, campaign_id: int) -> HttpResponse:
                 date=data["date"],
                 place=data["place"],
                 issuing_unit=data["issuing_unit"],
-            )
-        except WorkflowAccessError:
-            raise Http404 from None
-        except WorkflowRefusedError as refused:
-            form.add_error(None, refused.message)
-        else:
-            messages.success(request, _("The decision is issued."))
+            ),
+            form=form,
+            done=_("The decision is issued."),
+        )
+        if saved is not REFUSED:
             return redirect("awards:decision", campaign_id=campaign.pk)
     awards = issued.awards.select_related("nomination", "form").order_by("line") if issued else []
     return render(
@@ -754,18 +743,17 @@ def revoke(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.award_revoke(
+        saved = run_for_view(
+            request,
+            lambda: services.award_revoke(
                 actor=request.user,
                 award=award,
                 reason=form.cleaned_data["reason"],
                 decision_ref=form.cleaned_data["decision_ref"],
-            )
-        except WorkflowAccessError:
-            raise Http404 from None
-        except WorkflowRefusedError as refused:
-            form.add_error(None, refused.message)
-        else:
-            messages.success(request, _("The certificate is revoked."))
+            ),
+            form=form,
+            done=_("The certificate is revoked."),
+        )
+        if saved is not REFUSED:
             return redirect("awards:verify", code=award.code)
     return render(request, "awards/revoke.html", {"award": award, "form": form})

@@ -39,6 +39,7 @@ from toandan.initiatives.models import Initiative, Review, ReviewStatus, Status,
 from toandan.initiatives.svg import province_map
 from toandan.workflow.machine import Machine, WorkflowAccessError, WorkflowRefusedError
 from toandan.workflow.selectors import history_of
+from toandan.workflow.views import refusal_on_form
 
 PAGE_SIZE = 50
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -89,11 +90,6 @@ def _date(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat(text or "")
     except ValueError:
         return None
-
-
-def _refusal_to_form(form: Any, exc: WorkflowRefusedError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 @staff_required(STAFF, description="staff: the models of their area")
@@ -148,7 +144,7 @@ def initiative_register(request: HttpRequest) -> HttpResponse:
         except WorkflowAccessError:
             form.add_error("host_unit", _("This unit is outside your area."))
         except WorkflowRefusedError as exc:
-            _refusal_to_form(form, exc)
+            refusal_on_form(form, exc)
         else:
             messages.success(request, _("The model was registered."))
             return redirect("initiatives:detail", initiative.pk)
@@ -194,7 +190,7 @@ def _host_form_page(
         try:
             save(initiative, form.cleaned_data)
         except WorkflowRefusedError as exc:
-            _refusal_to_form(form, exc)
+            refusal_on_form(form, exc)
         else:
             messages.success(request, done)
             return redirect("initiatives:detail", initiative.pk)
@@ -278,7 +274,7 @@ def initiative_step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         except WorkflowAccessError:
             raise Http404 from None
         except WorkflowRefusedError as exc:
-            _refusal_to_form(form, exc)
+            refusal_on_form(form, exc)
         else:
             messages.success(request, _("Done: %(step)s.") % {"step": transition.label})
             return redirect("initiatives:detail", initiative.pk)
@@ -311,7 +307,7 @@ def review_file(request: HttpRequest, pk: int) -> HttpResponse:
                 self_assessment=data["self_assessment"],
             )
         except WorkflowRefusedError as exc:
-            _refusal_to_form(form, exc)
+            refusal_on_form(form, exc)
         else:
             messages.success(request, _("The review was submitted to the commune police."))
             return redirect("initiatives:review", review.pk)
@@ -471,7 +467,7 @@ def replicate(request: HttpRequest, pk: int) -> HttpResponse:
         except WorkflowAccessError:
             form.add_error("host_unit", _("This unit is outside your area."))
         except WorkflowRefusedError as exc:
-            _refusal_to_form(form, exc)
+            refusal_on_form(form, exc)
         else:
             messages.success(request, _("The model was started from the exemplary one."))
             return redirect("initiatives:detail", initiative.pk)
