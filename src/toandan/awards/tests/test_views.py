@@ -27,8 +27,11 @@ def _client(user: Any = None) -> Client:
     return client
 
 
-def _decided(world: World) -> tuple[Nomination, str]:
-    n = up_to_centre(world, nominate(world, name="Nguyễn Thị A", consent=True))
+def _decided(
+    world: World, *, name: str = "Nguyễn Thị A", consent: bool = True
+) -> tuple[Nomination, str]:
+    """One individual nominated, voted and commended: the nomination and the award's code."""
+    n = up_to_centre(world, nominate(world, name=name, consent=consent))
     seat_council(world)
     services.ballot_open(actor=world.reviewers[0], campaign=world.campaign)
     for reviewer in world.reviewers[:2]:
@@ -317,23 +320,7 @@ def test_the_public_certificate_link_does_not_name_an_individual_without_consent
 ) -> None:
     """The verify page shows "a member, Hội LHPN …" for an individual who did not agree to be
     named; the public PDF by the same code printed her full name."""
-    n = up_to_centre(world, nominate(world, name="Nguyễn Thị Kín Tên", consent=False))
-    seat_council(world)
-    services.ballot_open(actor=world.reviewers[0], campaign=world.campaign)
-    for reviewer in world.reviewers[:2]:
-        services.ballot_cast(actor=reviewer, campaign=world.campaign, choices={n.pk: "yes"})
-    services.ballot_close(actor=world.reviewers[0], campaign=world.campaign)
-    decision = services.decision_issue(
-        actor=world.organiser,
-        campaign=world.campaign,
-        number="12/QĐ-BCA",
-        signer_name="Lê Quốc Hùng",
-        signer_title="Thứ trưởng",
-        date=dt.date(2026, 12, 20),
-        place="Hà Nội",
-        issuing_unit=world.campaign.organisers.get(code="CA-TW"),
-    )
-    code = decision.awards.get().code
+    _n, code = _decided(world, name="Nguyễn Thị Kín Tên", consent=False)
 
     assert _client().get(reverse("awards:certificate_pdf", args=[code])).status_code == 404
     page = _client().get(reverse("awards:verify", args=[code])).content.decode()
