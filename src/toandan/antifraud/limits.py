@@ -25,9 +25,12 @@ from toandan.core import ratelimit
 
 # Hits counted in this process before they are added to the shared cache at once: a check
 # must cost far less than a write to the cache each (a transaction, with the database cache).
-# A key's shared count lags by fewer than `batch` hits per process, so with P processes a
-# client gets at most limit + P × (batch − 1) in a window; small limits are exact (batch 1).
-BATCH_MAX = 5
+# A batch is a tenth of the limit, at most BATCH_MAX. A key's shared count lags by fewer than
+# `batch` hits per process, so with P processes a client gets at most limit + P × (batch − 1)
+# in a window (with the defaults, 30 + 2P checks a minute per device, 600 + 49P per address);
+# small limits are exact (batch 1). The limit is there against a script rebuilding the list
+# through the check, which a tenth more per process does not help.
+BATCH_MAX = 50
 _local: dict[tuple[str, int, str], list[int]] = {}  # -> [pending, shared total last seen]
 _window: dict[str, int] = {}
 _local_lock = threading.Lock()

@@ -169,3 +169,27 @@ def test_the_range_says_which_entries_are_imported(client: Client, leader_hanoi:
     assert entry["verdict"] == "verified"
     assert entry["source"] == "imported"
     assert {e["source"] for e in entries if e["suffix"] != digest[5:]} == {""}
+
+
+def test_public_answers_match_their_schemas(
+    client: Client, fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any
+) -> None:
+    """The check and the range serialise their answers themselves (no ninja validation on the
+    hot path): what they send is exactly what their OpenAPI schemas describe, field for field."""
+    from toandan.antifraud.api import CheckOut, RangeOut
+    from toandan.antifraud.hashing import digest_of
+
+    _verified(fraud_tip, officer_hoan_kiem, officer2_hoan_kiem)
+    text = "Chuyển vào STK 0011004567890 Vietcombank, gọi 0531 234 567, vào vietcombạnk.com.vn"
+    check = client.get("/api/v1/fraud/check", {"q": text})
+    assert check["Content-Type"] == "application/json; charset=utf-8"
+    body = check.json()
+    assert len(body["items"]) == 3
+    assert CheckOut.model_validate(body).model_dump(mode="json") == body
+    digest = digest_of("bank_account", "970436:0011004567890")
+    found = client.get(f"/api/v1/fraud/range/{digest[:5]}")
+    body = found.json()
+    assert RangeOut.model_validate(body).model_dump(mode="json") == body
+    assert digest[5:] in {entry["suffix"] for entry in body["entries"]}
+    schema = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "CheckOut" in json.dumps(schema["/api/v1/fraud/check"])

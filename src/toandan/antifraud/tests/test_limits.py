@@ -141,3 +141,28 @@ def test_checks_are_counted_in_batches_yet_the_limit_holds(settings: Any, monkey
     assert waits[:100].count(0) >= 99
     assert waits[-1] > 0
     assert len(writes) <= 2 * (101 // 5 + 2)
+
+
+def test_a_busy_address_costs_a_cache_write_per_fifty_checks(
+    settings: Any, monkeypatch: Any
+) -> None:
+    """Behind one address (a union meeting, a carrier's NAT) thousands of checks a minute are
+    allowed; counting them must stay far below a cache write per check: batches of up to 50
+    hits per process (a tenth of the limit at most, so small limits stay exact)."""
+    from django.core.cache import cache
+
+    from toandan.antifraud import limits
+
+    settings.TOANDAN_FRAUD_CHECK_RATE_PER_DEVICE_MINUTE = 10**6
+    settings.TOANDAN_FRAUD_CHECK_RATE_PER_ADDRESS_MINUTE = 10**6
+    writes: list[int] = []
+    real_incr = cache.incr
+
+    def counting_incr(key: str, delta: int = 1, version: Any = None) -> Any:
+        writes.append(delta)
+        return real_incr(key, delta, version)
+
+    monkeypatch.setattr(cache, "incr", counting_incr)
+    request = _Script().get("/fraud/").wsgi_request
+    assert not any(limits.check_wait(request) for _check in range(1000))
+    assert len(writes) <= 2 * (1000 // 50 + 2)

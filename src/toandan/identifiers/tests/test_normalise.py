@@ -30,6 +30,21 @@ def test_spellings_of_one_mobile_are_one_phone(text: str) -> None:
     assert phone.value == "+84912345678"
 
 
+def test_ten_digit_mobiles_skip_phonenumbers_with_the_same_answer() -> None:
+    """The fast path for 0[35789]xxxxxxxx gives what `phonenumbers` gives, for every prefix."""
+    import random
+
+    from toandan.identifiers.phones import _parsed
+
+    rng = random.Random(17)
+    for prefix in range(30, 100):
+        if str(prefix)[0] not in "35789":
+            continue
+        for _ in range(20):
+            national = f"0{prefix}{rng.randrange(10**7):07d}"
+            assert normalise_phone(national) == _parsed(national), national
+
+
 def test_old_eleven_digit_mobiles_map_to_ten_digits() -> None:
     phone = normalise_phone("01695678945")  # Viettel 0169 -> 039
     assert phone is not None
