@@ -470,6 +470,20 @@ TOANDAN_FRAUD_APPEAL_RATE_PER_DEVICE_HOUR = int(
 TOANDAN_FRAUD_APPEAL_RATE_PER_ADDRESS_HOUR = int(
     os.environ.get("TOANDAN_FRAUD_APPEAL_RATE_PER_ADDRESS_HOUR", "50")
 )
+# The public check's per-process copies (toandan.antifraud.known): the keys of all indicators
+# are read again every REFRESH seconds (new rows only) and whole every REBUILD seconds; the
+# rows of identifiers checked lately are kept VERDICT_CACHE seconds, so another app server
+# shows a verification or a delisting at most that late (this one at once). REFRESH 0: at
+# every check; VERDICT_CACHE 0: no rows kept.
+TOANDAN_FRAUD_KNOWN_REFRESH_SECONDS = float(
+    os.environ.get("TOANDAN_FRAUD_KNOWN_REFRESH_SECONDS", "1")
+)
+TOANDAN_FRAUD_KNOWN_REBUILD_SECONDS = float(
+    os.environ.get("TOANDAN_FRAUD_KNOWN_REBUILD_SECONDS", "3600")
+)
+TOANDAN_FRAUD_VERDICT_CACHE_SECONDS = float(
+    os.environ.get("TOANDAN_FRAUD_VERDICT_CACHE_SECONDS", "5")
+)
 # A fraud warning's link opened from one address counts at most this many browsers a day per
 # unit (each browser once): reloads and scripts cannot inflate a unit's reach.
 TOANDAN_FRAUD_REACH_PER_ADDRESS_DAY = int(

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from toandan.accounts.models import POLICE_ROLES
 from toandan.accounts.selectors import user_jurisdiction
+from toandan.antifraud import known
 from toandan.antifraud.hashing import PREFIX_LENGTH, range_keys
 from toandan.antifraud.models import (
     Appeal,
@@ -107,6 +108,25 @@ class ListedRow:
 
 
 _DATETIME_COLUMNS = frozenset({"first_seen", "last_seen", "verified_at", "expires_at"})
+
+
+def _rows_by_key(keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[ListedRow, ...]]:
+    """The rows of each key that may have any (`known.known_keys`), from the rows looked up
+    lately (`known.recent_rows`) or one query."""
+    exists = known.known_keys.may_exist(keys)
+    asked = keys if exists is None else [key for key in keys if exists[key]]
+    if not asked:
+        return {}
+    return known.recent_rows.get_many(asked, _rows_grouped, max_age=known.rows_cache_age())
+
+
+def _rows_grouped(keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[ListedRow, ...]]:
+    grouped: dict[tuple[str, str], tuple[ListedRow, ...]] = dict.fromkeys(keys, ())
+    for row in _rows_for(keys):
+        key = (row.kind, row.value)
+        if key in grouped:  # IN on each column also matches stray pairs
+            grouped[key] += (row,)
+    return grouped
 
 
 def _rows_for(keys: Iterable[tuple[str, str]]) -> list[ListedRow]:
@@ -239,9 +259,10 @@ def verdicts_for(identifiers: list[Identifier], *, now: dt.datetime | None = Non
     # status index (nearly every row is verified) and scan the table.
     # Only the columns a verdict shows, no join: the scam types are a short list kept per
     # process (a check is one small query, most of whose cost was planning the join).
-    for row in _rows_for(keys):
-        if (row.kind, row.value) in keys and row.status in LISTED:
-            listed.setdefault((row.kind, row.value), []).append(row)
+    for key, rows in _rows_by_key(list(keys)).items():
+        for row in rows:
+            if row.status in LISTED:
+                listed.setdefault(key, []).append(row)
     scam_types = (_scam_types.get(None) or {}) if listed else {}
     reports_to_show = listing_rule().reports_to_show
     result = []

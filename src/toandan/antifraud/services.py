@@ -28,6 +28,7 @@ from toandan.accounts.selectors import active_role_assignments
 from toandan.antifraud import events, machines, notices, policies  # noqa: F401 - registers the kind
 from toandan.antifraud.audit_actions import AntifraudAction
 from toandan.antifraud.hashing import digest_of, digests_of, range_keys
+from toandan.antifraud.known import serialise_new_indicators
 from toandan.antifraud.models import (
     MIN_REPORTS_TO_SHOW,
     Appeal,
@@ -189,6 +190,7 @@ def indicator_report_confirm(
         )
         created_indicator = indicator is None
         if indicator is None:
+            serialise_new_indicators()
             indicator = Indicator.objects.create(
                 kind=identifier.kind,
                 value=identifier.value,
@@ -537,6 +539,7 @@ def indicators_import(
                 .first()
             )
             if existing is None:
+                serialise_new_indicators()
                 Indicator.objects.create(
                     kind=identifier.kind,
                     value=identifier.value,

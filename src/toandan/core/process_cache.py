@@ -64,10 +64,13 @@ class ProcessCache(Generic[K, V]):
         *,
         senders: Iterable[type[models.Model]],
         max_age: float = REFERENCE_MAX_AGE,
+        max_entries: int | None = None,
     ) -> None:
         self.name = name
         self._load = load
         self.max_age = max_age
+        # None: as many as the rows there are (reference data); else the oldest go first.
+        self.max_entries = max_entries
         self._lock = threading.Lock()
         self._entries: dict[K, tuple[float, V]] = {}
         self._generation = 0
@@ -94,7 +97,48 @@ class ProcessCache(Generic[K, V]):
                 # Not if a change happened while loading, or is still uncommitted somewhere.
                 if generation == self._generation and not self._pending:
                     self._entries[key] = (now, value)
+                    self._trim()
         return value
+
+    def get_many(
+        self,
+        keys: Iterable[K],
+        load_many: Callable[[list[K]], dict[K, V]],
+        *,
+        max_age: float | None = None,
+    ) -> dict[K, V]:
+        """`get` for several keys, loading those not kept (or older than `max_age`, default
+        the cache's) in one call of `load_many`; keys it leaves out are not in the answer."""
+        now = _clock()
+        age = self.max_age if max_age is None else max_age
+        found: dict[K, V] = {}
+        missing: list[K] = []
+        for key in keys:
+            entry = self._entries.get(key)
+            if entry is not None and now - entry[0] < age:
+                found[key] = entry[1]
+            else:
+                missing.append(key)
+        if not missing:
+            return found
+        generation = self._generation
+        loaded = load_many(missing)
+        found.update(loaded)
+        if age > 0:
+            with self._lock:
+                if generation == self._generation and not self._pending:
+                    self._entries.update((key, (now, value)) for key, value in loaded.items())
+                    self._trim()
+        return found
+
+    def _trim(self) -> None:
+        if self.max_entries is None:
+            return
+        # Dicts keep insertion order: the first entries are the oldest.
+        excess = len(self._entries) - self.max_entries
+        if excess > 0:
+            for key in list(self._entries)[:excess]:
+                del self._entries[key]
 
     def forget(self) -> None:
         with self._lock:
@@ -116,9 +160,18 @@ class ProcessCache(Generic[K, V]):
 
 
 _process_caches: list[ProcessCache[Any, Any]] = []
+_other_copies: list[Callable[[], None]] = []
+
+
+def on_forget(forget: Callable[[], None]) -> None:
+    """Register another per-process copy's way to start over (a structure that is not a
+    `ProcessCache`), called by `forget_cached_reference_data`."""
+    _other_copies.append(forget)
 
 
 def forget_cached_reference_data() -> None:
     """Drop every per-process copy (tests that change rows with `update()` and roll back)."""
     for cache in _process_caches:
         cache.forget()
+    for forget in _other_copies:
+        forget()

@@ -30,6 +30,7 @@ which never evicts a live entry) or Redis.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -92,6 +93,17 @@ def _daily_secret(day: dt.date) -> bytes:
 
 
 def _client_address(request: HttpRequest) -> str:
+    """The client's network, worked out once per request (a request's throttles and keys all
+    ask for it)."""
+    known = getattr(request, "_toandan_client_network", None)
+    if known is not None:
+        return str(known)
+    network = _client_network(request)
+    request._toandan_client_network = network  # type: ignore[attr-defined]
+    return network
+
+
+def _client_network(request: HttpRequest) -> str:
     address = str(request.META.get("REMOTE_ADDR", ""))
     hops = int(settings.TOANDAN_TRUSTED_PROXY_COUNT)
     if hops > 0:
@@ -107,6 +119,7 @@ def _client_address(request: HttpRequest) -> str:
     return _network_of(address)
 
 
+@functools.lru_cache(maxsize=4096)
 def _network_of(address: str) -> str:
     """IPv4 addresses as they are; IPv6 by their /64, which one household or phone holds
     whole (keying single IPv6 addresses would let a client pick a fresh key per attempt).

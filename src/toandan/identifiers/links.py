@@ -203,6 +203,12 @@ def redacted(identifier: Identifier) -> Identifier:
     return Identifier(Kind.URL, url, _display_url(url), identifier.lookalike_of)
 
 
+# Pure functions of a host over shipped data (the public-suffix list, the protected brands): a
+# check asks each twice for one link, and scam campaigns repeat hosts across many messages.
+HOSTS_REMEMBERED = 4096
+
+
+@functools.lru_cache(maxsize=HOSTS_REMEMBERED)
 def registrable_domain(host: str) -> str | None:
     """``a.b.vietcombank.com.vn`` -> ``vietcombank.com.vn``; ``x.github.io`` stays itself."""
     if _ipv4(host):
@@ -214,6 +220,7 @@ def host_of(url: str) -> str:
     return urlsplit(url).hostname or ""
 
 
+@functools.lru_cache(maxsize=HOSTS_REMEMBERED)
 def lookalike_of(host: str) -> str:
     """The protected brand this host imitates ("" if none or if it is the brand's own)."""
     domain = registrable_domain(host) or host

@@ -84,6 +84,8 @@ def normalise_phone(text: str) -> Identifier | None:
     if digits in SHORT_CODES or _SERVICE.fullmatch(digits):
         return Identifier(Kind.PHONE, digits, digits)
     digits = _map_old_mobile(digits)
+    if len(digits) > 11 or digits.startswith("00"):
+        return None  # longer than any Vietnamese number (bank accounts are), or a bare "00…"
     if _MOBILE_10.fullmatch(digits):
         # Kept whether or not the metadata knows the range (below), so its E.164 form is the
         # digits after the 0: `phonenumbers` would take 60 µs of a public check to say so.

@@ -45,6 +45,28 @@ def test_ten_digit_mobiles_skip_phonenumbers_with_the_same_answer() -> None:
             assert normalise_phone(national) == _parsed(national), national
 
 
+def test_digits_too_long_for_a_phone_skip_phonenumbers_with_the_same_answer() -> None:
+    """Bank-account-like runs of 12 and 13 digits are no phone; the shortcut agrees with
+    `phonenumbers` on them."""
+    import random
+
+    from toandan.identifiers.phones import _parsed
+
+    rng = random.Random(29)
+    for length in (12, 13):
+        for _ in range(200):
+            national = "0" + "".join(rng.choice("123456789") for _ in range(length - 1))
+            assert normalise_phone(national) is None
+            assert _parsed(national) is None, national
+
+
+def test_a_foreign_number_dialled_with_00_is_not_vietnamese() -> None:
+    """As "+46 …" is not a Vietnamese phone, neither is "0046 …" (it was taken as Swedish)."""
+    assert normalise_phone("0046 112 459 335") is None
+    assert normalise_phone("001 202 555 0100") is None
+    assert normalise_phone("0084 912 345 678") is not None
+
+
 def test_old_eleven_digit_mobiles_map_to_ten_digits() -> None:
     phone = normalise_phone("01695678945")  # Viettel 0169 -> 039
     assert phone is not None
