@@ -366,3 +366,23 @@ def bench_bare(request: HttpRequest, q: str = "") -> dict[str, Any]:
     if not settings.TOANDAN_BENCH_ENDPOINTS:
         raise HttpError(404, "not found")
     return {"items": []}
+
+
+class KnownOut(Schema):
+    ready: bool
+    size: int
+
+
+@router.get("/bench/known", response={200: KnownOut}, auth=None, include_in_schema=False)
+@public
+def bench_known(request: HttpRequest) -> dict[str, Any]:
+    """Whether this process has read the indicators' keys (`antifraud.known`), starting the
+    read if not: the bench measures checks once it has. 404 unless TOANDAN_BENCH_ENDPOINTS."""
+    from django.conf import settings
+
+    from toandan.antifraud.known import known_keys
+
+    if not settings.TOANDAN_BENCH_ENDPOINTS:
+        raise HttpError(404, "not found")
+    known_keys.may_exist([])
+    return {"ready": known_keys.ready, "size": known_keys.size}

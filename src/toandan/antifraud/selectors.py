@@ -13,11 +13,11 @@ The verdict is one of four, never "safe" from absence:
 from __future__ import annotations
 
 import datetime as dt
-import secrets
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Q, QuerySet
@@ -333,8 +333,7 @@ def listed_indicator(text: str) -> Indicator | None:
 # --- Hash-prefix range -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RangeEntry:
+class RangeEntry(NamedTuple):
     suffix: str
     verdict: str
     source: str = ""  # "police" or "imported" (from a partner); "" for padding
@@ -366,6 +365,7 @@ def range_lookup(
 
     now = now or timezone.now()
     column = range_key_column(version, now=now)
+    version = range_keys().version if version is None else version
     reports_to_show = listing_rule().reports_to_show
     entries = []
     upper = f"{int(prefix, 16) + 1:0{len(prefix)}x}" if prefix != "f" * len(prefix) else "g"
@@ -380,11 +380,29 @@ def range_lookup(
         elif report_count >= reports_to_show:
             entries.append(RangeEntry(digest[len(prefix) :], UNDER_VERIFICATION, source))
     size = max(RANGE_PADDED_SIZE, -(-len(entries) // RANGE_PADDED_SIZE) * RANGE_PADDED_SIZE)
-    suffix_length = 64 - len(prefix)
-    while len(entries) < size:
-        entries.append(RangeEntry(secrets.token_hex(32)[:suffix_length], NO_INFORMATION))
-    entries.sort(key=lambda entry: entry.suffix)
+    entries += _padding(version, prefix, size - len(entries))
+    entries.sort()
     return entries
+
+
+def _padding(version: int, prefix: str, count: int) -> list[RangeEntry]:
+    """`count` suffixes that look like digests, the same at every call for this prefix and key:
+    random ones drawn anew would give the listed entries away (the suffixes two answers of
+    one prefix share). Drawn from a secret of this server (not the partners' key, with which
+    they could be told apart)."""
+    if count <= 0:
+        return []
+    length = 64 - len(prefix)
+    stream = hashlib.shake_256(_padding_secret() + f"|{version}|{prefix}".encode())
+    text = stream.hexdigest((count * length + 1) // 2)
+    return [RangeEntry(text[i * length : (i + 1) * length], NO_INFORMATION) for i in range(count)]
+
+
+@lru_cache(maxsize=1)
+def _padding_secret() -> bytes:
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac("toandan.antifraud.range-padding", "v1").digest()
 
 
 def valid_prefix(prefix: str) -> bool:

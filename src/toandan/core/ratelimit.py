@@ -35,6 +35,7 @@ import hashlib
 import hmac
 import ipaddress
 import math
+import re
 import secrets
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -154,12 +155,13 @@ def client_key(request: HttpRequest) -> str:
 DEVICE_COOKIE = "toandan_device"
 DEVICE_COOKIE_DAYS = 90
 _DEVICE_ID_LENGTH = 32  # token_hex(16)
+_HEX = re.compile(r"[0-9a-f]+")
 
 
 def device_id(request: HttpRequest) -> str:
     """The browser's device cookie when it is well-formed, else "" (no cookie, or made up)."""
     value = str(request.COOKIES.get(DEVICE_COOKIE, ""))
-    if len(value) == _DEVICE_ID_LENGTH and all(ch in "0123456789abcdef" for ch in value):
+    if len(value) == _DEVICE_ID_LENGTH and _HEX.fullmatch(value):
         return value
     return ""
 

@@ -86,6 +86,25 @@ def test_range_answers_are_padded_to_a_fixed_size(client: Client) -> None:
     assert client.get("/api/v1/fraud/range/xyz12").status_code == 422
 
 
+def test_asking_for_a_range_again_tells_nothing_new(
+    client: Client, fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any
+) -> None:
+    """Fresh random padding at each call would give the listed entries away: they are the
+    suffixes two answers share. The padding of a prefix is the same at every call (derived
+    from a server secret, not from the partners' key), so a second answer is the first."""
+    from toandan.antifraud.hashing import digest_of
+
+    _verified(fraud_tip, officer_hoan_kiem, officer2_hoan_kiem)
+    digest = digest_of("bank_account", "970436:0011004567890")
+    first = client.get(f"/api/v1/fraud/range/{digest[:5]}").json()
+    second = client.get(f"/api/v1/fraud/range/{digest[:5]}").json()
+    assert first == second
+    assert digest[5:] in {entry["suffix"] for entry in first["entries"]}
+    other = client.get("/api/v1/fraud/range/abcde").json()["entries"]
+    assert {e["suffix"] for e in other}.isdisjoint(e["suffix"] for e in first["entries"])
+    assert len({e["suffix"] for e in other}) == RANGE_PADDED_SIZE
+
+
 def test_staff_list_of_verified_indicators(
     client: Client, fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any
 ) -> None:

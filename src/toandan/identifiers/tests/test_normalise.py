@@ -233,3 +233,50 @@ def test_decomposed_vietnamese_text_is_read_like_composed() -> None:
     assert [i.kind for i in found] == ["url", "bank_account", "phone"]
     assert found[0].lookalike_of == "Vietcombank"
     assert found[2].value == "+84531234567"
+
+
+def test_the_lookalike_shortcuts_give_the_full_comparison_s_answer() -> None:
+    """`lookalike_of` skips hosts with no brand skeleton in any label and finds a brand's own
+    domains by suffix; on brands' own hosts, their look-alikes and random hosts it answers
+    what comparing with every brand does."""
+    import random
+
+    from toandan.identifiers.links import (
+        _to_unicode,
+        lookalike_of,
+        protected_brands,
+        registrable_domain,
+    )
+
+    def reference(host: str) -> str:
+        domain = registrable_domain(host) or host
+        for brand in protected_brands():
+            if any(domain == own or domain.endswith("." + own) for own in brand.domains):
+                return ""
+        shapes = [skeleton(label) for label in _to_unicode(host).split(".")]
+        for brand in protected_brands():
+            for shape in shapes:
+                if len(brand.skeleton) >= 3 and brand.skeleton in shape:
+                    return brand.name
+        return ""
+
+    rng = random.Random(3)
+    hosts = []
+    for brand in protected_brands():
+        for own in brand.domains:
+            first, _, rest = own.partition(".")
+            hosts += [
+                own,
+                f"www.{own}",
+                f"{first}-xacthuc.{rest or 'vn'}",
+                f"login.{first}.example",
+            ]
+            hosts.append(first.replace("a", "ạ", 1) + ".com.vn")
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    hosts += ["".join(rng.choice(letters) for _ in range(rng.randrange(3, 14))) + ".vn"
+              for _ in range(300)]  # fmt: skip
+    found = 0
+    for host in hosts:
+        assert lookalike_of(host) == reference(host), host
+        found += bool(reference(host))
+    assert found > 20
