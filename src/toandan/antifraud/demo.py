@@ -6,21 +6,31 @@ in process, each from its own documentation address so the intake's rate limit s
 citizens); the officer of the commune reads the identifiers the tips app extracted
 (`toandan.tips.interface.fraud`), confirms the fraudster's, and the Hà Nội police leader
 verifies them (the second officer). One scenario stays "being verified", one has a single
-report (not public).
+report (not public). In one, two victims report the phishing link each of them got, carrying
+their own e-mail or phone and a token: the officer confirms it through the real flow and the
+indicator keeps one link with `[redacted]` in their place.
+
+Besides the lookup: a warning; two holders' appeals sent through the public appeal API (one
+waits for an officer, one is rejected with a reason); and the key of the hash-prefix API
+rotated once (the service of `toandan fraud rotate-range-key`), so `range-key-status` shows
+the previous key answering during its overlap. A second run adds nothing.
 
 Every identifier is fictional and cannot be anyone's (docs/notes/antifraud.md):
 - phone numbers in 053x and 054x, ranges not allocated in Vietnam's numbering plan;
 - bank accounts at "MinhHoaBank", BIN 999999, a fictional bank of the shipped table;
-- sites under `.invalid` and `.example` (RFC 2606 reserved names).
+- sites under `.invalid` and `.example` (RFC 2606 reserved names), the victims' e-mail
+  addresses in their links too.
 """
 
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from toandan.accounts.models import User
 from toandan.antifraud import services
@@ -139,6 +149,28 @@ SCENARIOS = (
         verify=False,  # one report: never public by itself
     ),
     Scenario(
+        "đường dẫn xác thực giả",
+        "fraud-fake-bank",
+        (
+            # Each victim got a link of their own: their e-mail or phone and a token in it.
+            # The indicator keeps the kit, never them (`toandan.identifiers.links.redacted`).
+            DemoReport(
+                HOAN_KIEM,
+                "Tôi nhận tin nhắn: “MinhHoaBank: Tai khoan cua Quy khach se bi tam khoa. Xac "
+                "thuc tai https://minhhoabank-baomat.example/kh/tran.thi.mai@thu-nghiem.example"
+                "/xac-thuc?sdt=0541999001&token=a7c2e9f4b1d8c3e6a0f5 truoc 17h hom nay”. Tôi "
+                "bấm vào, nhập tên đăng nhập, mật khẩu và mã OTP, tài khoản bị trừ 26 triệu.",
+                26_000_000,
+            ),
+            DemoReport(
+                BA_DINH,
+                "Bố tôi bấm vào đường dẫn https://minhhoabank-baomat.example/kh/0547123456"
+                "/xac-thuc?sdt=0547123456&token=5d1f8a3c9e2b7f4a6c0d trong tin nhắn giả danh "
+                "MinhHoaBank, trang giống hệt trang ngân hàng; may mà chưa nhập mã OTP.",
+            ),
+        ),
+    ),
+    Scenario(
         "lừa tình cảm",
         "fraud-romance",
         (
@@ -159,21 +191,39 @@ SCENARIOS = (
 )
 
 
+# What the phishing scenario's victims' links carried about them: never in an indicator.
+PHISHING_VICTIM_DATA = (
+    "tran.thi.mai",
+    "thu-nghiem",
+    "0541999001",
+    "541999001",
+    "a7c2e9f4b1d8c3e6a0f5",
+    "0547123456",
+    "547123456",
+    "5d1f8a3c9e2b7f4a6c0d",
+)
+
+
+def _client(address: str) -> Client:
+    """A citizen at `address` (a documentation address, RFC 5737) calling the public API."""
+    host = next((h.lstrip(".") for h in settings.ALLOWED_HOSTS if h not in ("*", "")), "localhost")
+    return Client(REMOTE_ADDR=address, HTTP_HOST=host)
+
+
+def _secure() -> bool:
+    return bool(getattr(settings, "SECURE_SSL_REDIRECT", False))
+
+
 def _send_tip(category: str, report: DemoReport, address: str) -> str | None:
     """A citizen's tip through the public intake API; its reference, or None if refused."""
-    host = next((h.lstrip(".") for h in settings.ALLOWED_HOSTS if h not in ("*", "")), "localhost")
-    client = Client(REMOTE_ADDR=address, HTTP_HOST=host)
     body = {
         "category": category,
         "description": report.description,
         "province": HANOI,
         "commune": report.commune,
     }
-    response = client.post(
-        "/api/v1/tips",
-        json.dumps(body),
-        content_type="application/json",
-        secure=bool(getattr(settings, "SECURE_SSL_REDIRECT", False)),
+    response = _client(address).post(
+        "/api/v1/tips", json.dumps(body), content_type="application/json", secure=_secure()
     )
     if response.status_code != 201:
         return None
@@ -209,10 +259,98 @@ def _load_scenario(scenario: Scenario, users: dict[str, User], number: int) -> i
 
 def _already_loaded(scenario: Scenario) -> bool:
     from toandan.identifiers.extract import extract
+    from toandan.identifiers.links import redacted
 
     first = extract(scenario.reports[0].description)
+    if not first:
+        return False
+    # As the indicator keeps it: a victim's link without their data.
+    stored = redacted(first[0])
+    return Indicator.objects.filter(kind=stored.kind, value=stored.value).exists()
+
+
+@dataclass(frozen=True)
+class DemoAppeal:
+    identifier: str  # as the holder types it on the appeal form
+    statement: str
+    contact: str = ""
+    # The officer's reason when the demo decides it (always a rejection: upholding would
+    # delist an identifier the README tells readers to try).
+    rejection: str = ""
+
+
+DEMO_APPEALS = (
+    DemoAppeal(
+        "0541 222 333",
+        "Tôi là chủ thuê bao 0541 222 333, đăng ký chính chủ tại cửa hàng của nhà mạng được "
+        "hơn hai tháng. Đây là số tái cấp, trước đây là của người khác. Từ khi dùng số này tôi "
+        "liên tục bị người lạ gọi đến trách mắng vì cho rằng tôi giả danh nhân viên ngân hàng, "
+        "nhưng tôi chưa từng gọi hay nhắn tin cho ai như vậy. Đề nghị cơ quan công an xem xét "
+        "gỡ số này khỏi danh sách cảnh báo. Tôi sẵn sàng mang căn cước và hợp đồng thuê bao đến "
+        "trụ sở Công an phường để đối chiếu.",
+        contact="0547 000 111",
+    ),
+    DemoAppeal(
+        "STK 0000 5555 6666 MinhHoaBank",
+        "Tài khoản 0000 5555 6666 tại Ngân hàng Minh Họa đứng tên tôi. Năm ngoái có người trên "
+        "mạng trả tôi 2 triệu đồng để mở tài khoản rồi giao lại thẻ và mật khẩu, tôi không biết "
+        "họ dùng vào việc lừa đảo. Nay tài khoản bị đưa vào danh sách cảnh báo, ảnh hưởng đến "
+        "việc nhận lương của tôi. Đề nghị gỡ tài khoản khỏi danh sách.",
+        rejection=(
+            "Người đề nghị thừa nhận đã bán tài khoản cho người khác sử dụng; mua, bán, cho "
+            "thuê tài khoản thanh toán là hành vi bị pháp luật nghiêm cấm. Tài khoản vẫn là nơi "
+            "nhận tiền của các nạn nhân đã tố giác, đã được xác minh. Giữ nguyên trong danh "
+            "sách. Đề nghị người đề nghị liên hệ Ngân hàng Minh Họa để đóng tài khoản và đến "
+            "Công an phường nơi cư trú để trình báo việc đã giao tài khoản cho người khác."
+        ),
+    ),
+)
+
+
+def _demo_appeals(users: dict[str, User]) -> int:
+    """The holders' appeals, sent through the public appeal API like a real holder's; the
+    second is rejected by the Hà Nội police leader with a reason, as on the officers' page.
+    Each is sent once (by its text)."""
+    from toandan.antifraud.models import Appeal
+
+    leader = users.get(VERIFIER)
+    sent = 0
+    for number, demo in enumerate(DEMO_APPEALS, start=1):
+        statement = unicodedata.normalize("NFC", demo.statement)
+        if Appeal.objects.filter(statement=statement).exists():
+            continue
+        response = _client(f"198.51.100.{200 + number}").post(
+            "/api/v1/fraud/appeals",
+            json.dumps(
+                {"identifier": demo.identifier, "statement": statement, "contact": demo.contact}
+            ),
+            content_type="application/json",
+            secure=_secure(),
+        )
+        if response.status_code != 201:
+            continue  # not listed (a scenario was refused): nothing to appeal
+        sent += 1
+        if demo.rejection and leader is not None:
+            appeal = Appeal.objects.get(reference=response.json()["reference"])
+            services.appeal_decide(actor=leader, appeal=appeal, uphold=False, reason=demo.rejection)
+    return sent
+
+
+def _demo_rotation() -> str:
+    """The key of the hash-prefix API rotated once, as `toandan fraud rotate-range-key`
+    does, after the indicators exist: `range-key-status` shows the previous version answering
+    during its overlap, and partner apps on either key find the demo's indicators. Never a
+    second time: any stored key means a rotation was done (by the demo or by hand)."""
+    from toandan.antifraud.models import RangeKey
+
+    if RangeKey.objects.exists():
+        return ""
+    days = int(settings.TOANDAN_FRAUD_RANGE_KEY_OVERLAP_DAYS)
+    result = services.range_key_rotate(overlap_days=days)
+    until = timezone.localtime(result.previous_until)
     return (
-        bool(first) and Indicator.objects.filter(kind=first[0].kind, value=first[0].value).exists()
+        f"range key rotated: v{result.version} current, v{result.previous_version} answers "
+        f"until {until:%Y-%m-%d}"
     )
 
 
@@ -265,9 +403,16 @@ def load_demo() -> str:
             continue
         created += _load_scenario(scenario, users, number)
     warned = _demo_warning(users)
+    appeals = _demo_appeals(users)
+    rotated = _demo_rotation()
     verified = Indicator.objects.filter(status=IndicatorStatus.VERIFIED).count()
+    extras = [
+        *(["a warning published"] if warned else []),
+        *([f"{appeals} appeal(s) sent"] if appeals else []),
+        *([rotated] if rotated else []),
+    ]
     return (
         f"{created} indicators created from demo fraud tips ({verified} verified)"
-        f"{', a warning published' if warned else ''}. "
+        f"{''.join(', ' + extra for extra in extras)}. "
         "Try /fraud/ with: 0531 000 113, 0548 765 432, STK 0000 2222 3333 MinhHoaBank"
     )

@@ -214,10 +214,13 @@ def staff_tip(request: HttpRequest, tip_id: int) -> HttpResponse:
                 messages.error(request, " ".join(str(error) for error in errors))
         return redirect("antifraud:staff_tip", tip_id=tip_id)
     reported = selectors.reports_of_tip(tip.tip_id)
+    known = selectors.police_indicators([redacted(i).key for i in tip.identifiers])
     rows = [
         {
             "identifier": i,
             "indicator": reported.get(redacted(i).key),
+            # Reported from other tips only (not from this one yet): how many senders.
+            "elsewhere": known.get(redacted(i).key),
             "form": ConfirmForm(initial={"kind": i.kind, "value": i.value}),
         }
         for i in tip.identifiers

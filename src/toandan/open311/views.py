@@ -4,7 +4,9 @@ What differs from the spec, on purpose:
 
 - **No api_key.** Anyone may post a request, as anyone may walk into a police station:
   citizens' apps send none, and one given is ignored. Posts are rate-limited per client (a key
-  hashed with a secret that changes daily) and overall, like the JSON API's.
+  hashed with a secret that changes daily) and overall, like the JSON API's. That key, hashed
+  again and sealed in the tip, is also what makes one client's tips one sender for anti-fraud
+  (`toandan.tips.senders`).
 - **CSRF exemption.** Every address under `/open311/v2/` is exempt from Django's CSRF check:
   Open311 clients are apps that send no cookies, and the endpoints act for nobody (they never
   read a session or the logged-in user), so a forged cross-site post could do nothing a direct
@@ -69,6 +71,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from toandan.core import ratelimit
 from toandan.core.access import public
 from toandan.geo.models import AdminUnit
 from toandan.open311 import selectors
@@ -439,7 +442,12 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
     except ApiRefusalError as refusal:
         raise Open311Error(429, refusal.detail, retry_after=refusal.retry_after) from None
     try:
-        submitted = tip_submit(data=_tip_input(request, category), channel=Channel.OPEN311)
+        submitted = tip_submit(
+            data=_tip_input(request, category),
+            channel=Channel.OPEN311,
+            # Open311 apps send no cookie: the client is its address for the day.
+            sender_client=ratelimit.client_key(request),
+        )
     except TipRejectedError as rejected:
         if rejected.retry_after:  # the server is busy cleaning files: try again shortly
             descriptions = [m for messages in rejected.errors.values() for m in messages]

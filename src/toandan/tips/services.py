@@ -499,6 +499,7 @@ def tip_receive(
     received_at: dt.datetime | None = None,
     receiving_unit: OrgUnit | None = None,
     sender_device: str = "",
+    sender_client: str = "",
 ) -> SubmittedTip:
     """Record one tip: check, encrypt, route, enter in the intake register, notify.
 
@@ -533,7 +534,7 @@ def tip_receive(
         "people": data.people.strip(),
         "vehicles": data.vehicles.strip(),
         # Sealed with the content, never shown: tells two tips of one sender apart.
-        **sealed_senders(checked.contact, sender_device),
+        **sealed_senders(checked.contact, sender_device, sender_client),
     }
     if intake_note:
         content["intake_note"] = intake_note.strip()[:INTAKE_NOTE_MAX]
@@ -642,9 +643,15 @@ def tip_receive(
 
 
 def tip_submit(
-    *, data: TipInput, channel: str = Channel.WEB, sender_device: str = ""
+    *,
+    data: TipInput,
+    channel: str = Channel.WEB,
+    sender_device: str = "",
+    sender_client: str = "",
 ) -> SubmittedTip:
     """A citizen's tip (web, API, Open311): validate, encrypt, route, register, notify.
+    `sender_device` (the web's device cookie) and `sender_client` (the API's address key of
+    the day) tell its sender apart for anti-fraud (`toandan.tips.senders`).
 
     BLTTHS Art. 144–146: no tip may be refused; each is entered in the receiving unit's intake
     register with a number that has no gaps.
@@ -652,7 +659,9 @@ def tip_submit(
     if channel in STAFF_CHANNELS:
         msg = f"channel {channel!r} is for tips entered by staff (tip_submit_by_staff)"
         raise ValueError(msg)
-    return tip_receive(data=data, channel=channel, sender_device=sender_device)
+    return tip_receive(
+        data=data, channel=channel, sender_device=sender_device, sender_client=sender_client
+    )
 
 
 def tip_submit_by_staff(

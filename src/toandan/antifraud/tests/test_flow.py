@@ -460,3 +460,50 @@ def test_two_anonymous_web_tips_from_one_browser_are_one_reporter(
     assert indicator is not None
     assert indicator.report_count == 1
     assert indicator.unkeyed_reports == 0
+
+
+def test_the_tip_page_says_how_many_independent_senders_reported_each_identifier(
+    fraud_tip: Any, officer_hoan_kiem: Any, client: Any
+) -> None:
+    """Before confirming, the officer sees for each identifier in the tip how many
+    independent senders reported it from other tips (one citizen's two tips count once),
+    and which no tip has yet."""
+    _confirm(officer_hoan_kiem, fraud_tip(contact_phone="0912345678"))
+    _confirm(officer_hoan_kiem, fraud_tip(contact_phone="0987654321"))
+    _confirm(officer_hoan_kiem, fraud_tip(contact_phone="0987 654 321"))  # the same sender
+    tip = fraud_tip()
+    facts = fraud_tip_identifiers(officer_hoan_kiem, tip.pk)
+    assert facts is not None
+    client.force_login(officer_hoan_kiem)
+    page = client.get(f"/fraud/staff/tips/{tip.pk}/").content.decode()
+    rows = {
+        i.key: next(li for li in page.split("<li ")[1:] if i.shown() in li)
+        for i in facts.identifiers
+    }
+    assert "2 người gửi độc lập" in rows[ACCOUNT]
+    phone = next(key for key in rows if key[0] == "phone")
+    assert "Chưa có tin báo nào" in rows[phone]
+    # Confirmed here too: the count the page gives is the indicator's, this sender included.
+    _confirm(officer_hoan_kiem, tip)
+    page = client.get(f"/fraud/staff/tips/{tip.pk}/").content.decode()
+    assert "Đã xác nhận từ tin báo này" in page
+    assert "số người gửi độc lập đã báo: 3" in page
+
+
+def test_appeals_waiting_for_a_decision_come_before_decided_ones(
+    fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any
+) -> None:
+    """The queue ordered appeals by the status's code: "rejected" sorts before "submitted",
+    so a decided appeal stood above the ones waiting for the officer."""
+    indicator = _verified(fraud_tip, officer_hoan_kiem, officer2_hoan_kiem)
+    decided = services.appeal_submit(indicator=indicator, statement="Tài khoản tôi cho mượn.")
+    services.appeal_decide(
+        actor=officer2_hoan_kiem, appeal=decided.appeal, uphold=False, reason="Vẫn dùng lừa đảo."
+    )
+    waiting = services.appeal_submit(indicator=indicator, statement="Tài khoản của tôi.")
+    services.appeal_submit(indicator=indicator, statement="Tôi là chủ tài khoản.")
+    listed = list(selectors.appeals_for_staff(officer_hoan_kiem))
+    assert [a.status for a in listed] == [
+        AppealStatus.SUBMITTED, AppealStatus.SUBMITTED, AppealStatus.REJECTED
+    ]  # fmt: skip
+    assert waiting.appeal.pk in {a.pk for a in listed[:2]}

@@ -443,7 +443,12 @@ def tip_create(request: HttpRequest, response: HttpResponse, payload: TipIn) -> 
     follow the tip up."""
     response["Cache-Control"] = NO_STORE
     check_intake_rate(request)
-    submitted = tip_submit(data=tip_input(payload), channel=Channel.API)
+    submitted = tip_submit(
+        data=tip_input(payload),
+        channel=Channel.API,
+        # No cookie here: the client is its address for the day (toandan.tips.senders).
+        sender_client=ratelimit.client_key(request),
+    )
     return Status(
         201,
         {

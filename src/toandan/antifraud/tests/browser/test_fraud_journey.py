@@ -174,7 +174,8 @@ def test_check_report_verify_appeal_without_javascript(  # noqa: PLR0915 - one j
 
     # 7. The ward officer upholds it with a reason: delisted everywhere.
     officer.goto("/fraud/staff/")
-    officer.locator("a", has_text=re.compile(r"^KN")).first.click()
+    # The demo's own appeals are listed too: the holder's is the one on this number.
+    officer.locator("li", has_text=NEW_NUMBER).locator("a", has_text=re.compile(r"^KN")).click()
     officer.locator("textarea[name=reason]").fill("Chủ thuê bao chứng minh SIM bị chiếm dụng.")
     shoot(officer, "8-officer-appeal")
     officer.get_by_role("button", name="Chấp nhận kiến nghị và gỡ khỏi danh sách").click()

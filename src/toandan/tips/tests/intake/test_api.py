@@ -474,6 +474,39 @@ def test_union_meeting_on_one_wifi_sends_more_tips_than_one_phone_may(theft, set
     assert statuses == [201] * 15
 
 
+def test_an_api_tip_seals_a_keyed_hash_of_its_client_never_the_address(theft):
+    """Without a device cookie, what tells an API client apart is its address: the tip seals
+    a keyed hash of the day's address key (`toandan.tips.senders`), not the address nor the
+    key itself, and the same client gets the same one (the same sender for anti-fraud)."""
+    from toandan.core import ratelimit
+    from toandan.tips import crypto
+    from toandan.tips.selectors import tip_data_key
+    from toandan.tips.senders import SENDERS_FIELD, reporter_keys
+
+    def sealed(reference: str) -> list[str]:
+        tip = Tip.objects.get(reference=reference)
+        content = crypto.open_json(
+            tip_data_key(tip), tip.content, crypto.aad(tip.reference, "content")
+        )
+        return list(content.get(SENDERS_FIELD, []))
+
+    phone = Client(REMOTE_ADDR="203.0.113.7")
+    first = send_tip(phone, theft, contact=None)
+    again = send_tip(Client(REMOTE_ADDR="203.0.113.7"), theft, contact=None)
+    other = send_tip(Client(REMOTE_ADDR="203.0.113.8"), theft, contact=None)
+
+    (key,) = sealed(first["reference"])
+    assert sealed(again["reference"]) == [key]
+    assert sealed(other["reference"]) != [key]
+    request = phone.get(f"{API}/categories").wsgi_request
+    assert ratelimit.client_key(request) not in key
+    assert "203.0.113.7" not in key
+    tip = Tip.objects.get(reference=first["reference"])
+    assert reporter_keys(tip, "antifraud") == reporter_keys(
+        Tip.objects.get(reference=again["reference"]), "antifraud"
+    )
+
+
 def test_rate_limit_message_gives_minutes_not_thousands_of_seconds(
     client, theft, settings, monkeypatch
 ):
