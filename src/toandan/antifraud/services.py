@@ -280,9 +280,10 @@ def indicator_decide(
     reason: str,
     now: dt.datetime | None = None,
 ) -> Indicator:
-    """Reject a reported indicator, delist a verified one (it disappears from the check, the
-    hash-prefix range and the exports at once), or list a delisted one again for
-    verification. A reason is required and audited."""
+    """Reject a reported indicator, delist a verified one (it disappears from the hash-prefix
+    range and the exports at once, from the check at once on this app server and within
+    TOANDAN_FRAUD_VERDICT_CACHE_SECONDS on the others: `antifraud.known`), or list a delisted
+    one again for verification. A reason is required and audited."""
     if action not in _END_ACTIONS:
         raise WorkflowRefusedError(_("Unknown action."), field="action")
     now = now or timezone.now()
