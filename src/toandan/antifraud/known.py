@@ -87,6 +87,9 @@ class KnownKeys:
         self._watermark = 0
         self._ready = False
         self._building = False
+        # Builds reading rows now: refreshes keep their keys in `_recent` meanwhile (a build
+        # puts in place an array of the rows up to the id it read first).
+        self._builds_running = 0
         # -inf: never (a monotonic clock may start near 0, so 0.0 would read as "just now").
         self._refreshed_at = NEVER
         self._built_at = NEVER
@@ -145,13 +148,22 @@ class KnownKeys:
                 self._recent.add(fingerprint(kind, value))
                 self._watermark = max(self._watermark, int(row_id))
             self._refreshed_at = self._clock()
-            if len(self._recent) >= RECENT_MERGE_AT:
+            if len(self._recent) >= RECENT_MERGE_AT and not self._builds_running:
                 merged = np.union1d(self._sorted, np.fromiter(self._recent, dtype=np.int64))
                 self._sorted, self._recent = merged, set()
         return len(rows)
 
     def build(self) -> None:
         """Read every key (in this thread)."""
+        with self._lock:
+            self._builds_running += 1
+        try:
+            self._build()
+        finally:
+            with self._lock:
+                self._builds_running -= 1
+
+    def _build(self) -> None:
         generation = self._generation
         connection = connections[DEFAULT_DB_ALIAS]
         with connection.cursor() as cursor:
@@ -167,7 +179,8 @@ class KnownKeys:
             if generation != self._generation:
                 return
             self._sorted = built.astype(np.int64, copy=False)
-            # Keys read since `top` stay; those at or below it are in the new array.
+            # Keys read since `top` stay (none was merged meanwhile); those at or below it
+            # are in the new array.
             self._watermark = max(self._watermark, top) if self._ready else top
             if not self._ready:
                 self._recent = set()

@@ -227,3 +227,41 @@ def test_creating_an_indicator_takes_the_ordering_lock(
         )
         (held,) = cursor.fetchone()
     assert held == 1
+
+
+def _phone_row(value: str) -> Indicator:
+    now = timezone.now()
+    return Indicator.objects.create(
+        kind="phone", value=value, display=value, status=IndicatorStatus.VERIFIED,
+        source=IndicatorSource.IMPORTED, source_name="Ngân hàng A (hư cấu)",
+        first_seen=now, last_seen=now, verified_at=now,
+    )  # fmt: skip
+
+
+def test_keys_merged_while_a_rebuild_reads_are_kept(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hourly rebuild reads the rows up to the highest id it saw first; a refresh that
+    meanwhile reads a newer row and merges its key into the sorted array must not lose it
+    when the rebuild puts its own array in place (a listed number would answer "no
+    information" until the next rebuild, an hour later)."""
+    settings.TOANDAN_FRAUD_KNOWN_REFRESH_SECONDS = 3600
+    settings.TOANDAN_FRAUD_KNOWN_REBUILD_SECONDS = 3600
+    keys = known.KnownKeys()
+    _phone_row("+84539000001")
+    keys.build()
+    monkeypatch.setattr(known, "RECENT_MERGE_AT", 1)
+    real_array = known.array
+    added: list[Indicator] = []
+
+    def array_during_rebuild(typecode: str) -> Any:
+        # Called by `build` once it has read the highest id, before it reads the rows.
+        if not added:
+            added.append(_phone_row("+84539000002"))
+            assert keys.refresh() == 1  # read and merged (RECENT_MERGE_AT) meanwhile
+        return real_array(typecode)
+
+    monkeypatch.setattr(known, "array", array_during_rebuild)
+    keys.build()
+    answer = keys.may_exist([("phone", "+84539000001"), ("phone", "+84539000002")])
+    assert answer == {("phone", "+84539000001"): True, ("phone", "+84539000002"): True}
