@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import post_save
 
 from toandan.antifraud.models import Indicator
@@ -252,11 +252,13 @@ known_keys = KnownKeys()
 on_forget(known_keys.forget)
 
 
-def _created(*, created: bool = False, **_kwargs: Any) -> None:
+def _created(*, created: bool = False, using: str = DEFAULT_DB_ALIAS, **_kwargs: Any) -> None:
     # This process reads the new key at its next check, not a refresh interval later (the
-    # officer who confirmed it may check at once).
+    # officer who confirmed it may check at once): now, and again when it commits (a check
+    # in another thread meanwhile refreshes without seeing the row, and would be the last).
     if created:
         known_keys.mark_stale()
+        transaction.on_commit(known_keys.mark_stale, using=using)
 
 
 post_save.connect(_created, sender=Indicator, weak=False, dispatch_uid="antifraud.known")

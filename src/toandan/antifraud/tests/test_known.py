@@ -268,3 +268,38 @@ def test_keys_merged_while_a_rebuild_reads_are_kept(
     keys.build()
     answer = keys.may_exist([("phone", "+84539000001"), ("phone", "+84539000002")])
     assert answer == {("phone", "+84539000001"): True, ("phone", "+84539000002"): True}
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")  # see the background-build test
+def test_a_new_indicator_is_read_after_its_commit_though_a_check_refreshed_meanwhile(
+    slow_refresh: Any, fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any
+) -> None:
+    """A save marks the keys stale before its transaction commits; a check in another thread
+    between the save and the commit refreshes without seeing the row, and the officer who
+    confirmed must still find it at once after the commit (not a refresh interval later)."""
+    import threading
+
+    from django.db import connections
+    from django.test import TestCase
+
+    text = "STK 0011004567890 Vietcombank"
+    assert _verdicts(text) == ["no_information"]  # the keys are read
+    facts = fraud_tip_identifiers(officer_hoan_kiem, fraud_tip().pk)
+    assert facts is not None
+    (account,) = [i for i in facts.identifiers if i.kind == "bank_account"]
+
+    def check_elsewhere() -> None:
+        try:
+            _verdicts("Gọi 0539 111 222")  # its refresh cannot see the uncommitted row
+        finally:
+            connections.close_all()
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        indicator = services.indicator_report_confirm(
+            actor=officer_hoan_kiem, tip=facts, identifier=account
+        ).indicator
+        services.indicator_verify(actor=officer2_hoan_kiem, indicator=indicator)
+        thread = threading.Thread(target=check_elsewhere)
+        thread.start()
+        thread.join(timeout=30)
+    assert _verdicts(text) == ["verified"]
