@@ -94,6 +94,9 @@ class KnownKeys:
         self._refreshed_at = NEVER
         self._built_at = NEVER
         self._generation = 0
+        # Counts `mark_stale` calls: a refresh that read before the last mark is not the one
+        # after it.
+        self._marks = 0
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -137,6 +140,7 @@ class KnownKeys:
     def refresh(self) -> int:
         """Read the keys of rows with an id above the highest read; the number read."""
         generation = self._generation
+        marks = self._marks
         watermark = self._watermark
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute(_after_sql(), [watermark])
@@ -147,7 +151,8 @@ class KnownKeys:
             for row_id, kind, value in rows:
                 self._recent.add(fingerprint(kind, value))
                 self._watermark = max(self._watermark, int(row_id))
-            self._refreshed_at = self._clock()
+            if marks == self._marks:  # else marked stale while reading: read again
+                self._refreshed_at = self._clock()
             if len(self._recent) >= RECENT_MERGE_AT and not self._builds_running:
                 merged = np.union1d(self._sorted, np.fromiter(self._recent, dtype=np.int64))
                 self._sorted, self._recent = merged, set()
@@ -165,6 +170,7 @@ class KnownKeys:
 
     def _build(self) -> None:
         generation = self._generation
+        marks = self._marks
         connection = connections[DEFAULT_DB_ALIAS]
         with connection.cursor() as cursor:
             cursor.execute(_max_sql())
@@ -185,7 +191,9 @@ class KnownKeys:
             if not self._ready:
                 self._recent = set()
             self._ready = True
-            self._built_at = self._refreshed_at = self._clock()
+            self._built_at = self._clock()
+            if marks == self._marks:  # else marked stale while reading: refresh at once
+                self._refreshed_at = self._built_at
 
     def _start_build(self, *, again: bool = False) -> None:
         with self._lock:
@@ -214,7 +222,9 @@ class KnownKeys:
             connections[DEFAULT_DB_ALIAS].close()
 
     def mark_stale(self) -> None:
-        self._refreshed_at = NEVER
+        with self._lock:
+            self._marks += 1
+            self._refreshed_at = NEVER
 
     def forget(self) -> None:
         """Start over (tests roll back rows whose ids SQLite hands out again)."""

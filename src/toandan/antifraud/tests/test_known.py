@@ -303,3 +303,49 @@ def test_a_new_indicator_is_read_after_its_commit_though_a_check_refreshed_meanw
         thread.start()
         thread.join(timeout=30)
     assert _verdicts(text) == ["verified"]
+
+
+def test_a_refresh_running_when_the_keys_are_marked_stale_does_not_clear_the_mark(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commit marks the keys stale while another thread's refresh is reading (its snapshot
+    taken before the commit): that refresh must not count as the one after the commit, else
+    the new key is read only a refresh interval later."""
+    settings.TOANDAN_FRAUD_KNOWN_REFRESH_SECONDS = 3600
+    settings.TOANDAN_FRAUD_KNOWN_REBUILD_SECONDS = 3600
+    keys = known.KnownKeys()
+    _phone_row("+84539000001")
+    keys.build()
+    real_sql = known._after_sql
+
+    def sql_while_a_commit_marks() -> str:
+        keys.mark_stale()  # the commit of a new row, after this read's snapshot
+        return real_sql()
+
+    monkeypatch.setattr(known, "_after_sql", sql_while_a_commit_marks)
+    assert keys.refresh() == 0
+    monkeypatch.setattr(known, "_after_sql", real_sql)
+    _phone_row("+84539000002")  # the row that read did not see
+    assert keys.may_exist([("phone", "+84539000002")]) == {("phone", "+84539000002"): True}
+
+
+def test_a_rebuild_running_when_the_keys_are_marked_stale_does_not_clear_the_mark(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As for a refresh: the rebuild read the rows up to the id it saw first."""
+    settings.TOANDAN_FRAUD_KNOWN_REFRESH_SECONDS = 3600
+    settings.TOANDAN_FRAUD_KNOWN_REBUILD_SECONDS = 3600
+    keys = known.KnownKeys()
+    _phone_row("+84539000001")
+    keys.build()
+    real_array = known.array
+
+    def array_while_a_commit_marks(typecode: str) -> Any:
+        keys.mark_stale()  # called by `build` once it has read the highest id
+        return real_array(typecode)
+
+    monkeypatch.setattr(known, "array", array_while_a_commit_marks)
+    keys.build()
+    monkeypatch.setattr(known, "array", real_array)
+    _phone_row("+84539000002")  # the row that rebuild did not see
+    assert keys.may_exist([("phone", "+84539000002")]) == {("phone", "+84539000002"): True}
