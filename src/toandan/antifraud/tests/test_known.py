@@ -254,7 +254,8 @@ def test_keys_merged_while_a_rebuild_reads_are_kept(
     _phone_row("+84539000001")
     keys.build()
     monkeypatch.setattr(known, "RECENT_MERGE_AT", 1)
-    real_array = known.array
+    from array import array as real_array
+
     added: list[Indicator] = []
 
     def array_during_rebuild(typecode: str) -> Any:
@@ -338,7 +339,7 @@ def test_a_rebuild_running_when_the_keys_are_marked_stale_does_not_clear_the_mar
     keys = known.KnownKeys()
     _phone_row("+84539000001")
     keys.build()
-    real_array = known.array
+    from array import array as real_array
 
     def array_while_a_commit_marks(typecode: str) -> Any:
         keys.mark_stale()  # called by `build` once it has read the highest id

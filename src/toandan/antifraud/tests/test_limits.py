@@ -176,18 +176,20 @@ def test_several_processes_allow_at_most_the_documented_excess(
     limit + P × (batch − 1) in a window, whatever order its hits reach the processes in."""
     import random
     import secrets
+    import time
     import types
 
     from toandan.antifraud import limits
     from toandan.core import ratelimit
 
     window = 60
-    now = (int(limits.time.time()) // window) * window + 1.0  # early in a window
+    now = (int(time.time()) // window) * window + 1.0  # early in a window
     monkeypatch.setattr(limits, "time", types.SimpleNamespace(time=lambda: now))
     limit = ratelimit.RateLimit("fraud-check-bound", 100, window)
     batch = max(1, min(limits.BATCH_MAX, limit.limit // 10))
     processes = 3
-    own = [({}, {}) for _ in range(processes)]  # each process's `_local` and `_window`
+    # Each process's `_local` and `_window`.
+    own: list[tuple[dict[Any, list[int]], dict[str, int]]] = [({}, {}) for _ in range(processes)]
     key = secrets.token_hex(8)
     rng = random.Random(schedule)
     allowed = 0
