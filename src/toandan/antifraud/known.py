@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import post_save
 
 from toandan.antifraud.models import Indicator
@@ -87,10 +87,16 @@ class KnownKeys:
         self._watermark = 0
         self._ready = False
         self._building = False
+        # Builds reading rows now: refreshes keep their keys in `_recent` meanwhile (a build
+        # puts in place an array of the rows up to the id it read first).
+        self._builds_running = 0
         # -inf: never (a monotonic clock may start near 0, so 0.0 would read as "just now").
         self._refreshed_at = NEVER
         self._built_at = NEVER
         self._generation = 0
+        # Counts `mark_stale` calls: a refresh that read before the last mark is not the one
+        # after it.
+        self._marks = 0
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -134,6 +140,7 @@ class KnownKeys:
     def refresh(self) -> int:
         """Read the keys of rows with an id above the highest read; the number read."""
         generation = self._generation
+        marks = self._marks
         watermark = self._watermark
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute(_after_sql(), [watermark])
@@ -144,8 +151,9 @@ class KnownKeys:
             for row_id, kind, value in rows:
                 self._recent.add(fingerprint(kind, value))
                 self._watermark = max(self._watermark, int(row_id))
-            self._refreshed_at = self._clock()
-            if len(self._recent) >= RECENT_MERGE_AT:
+            if marks == self._marks:  # else marked stale while reading: read again
+                self._refreshed_at = self._clock()
+            if len(self._recent) >= RECENT_MERGE_AT and not self._builds_running:
                 merged = _sorted_keys(
                     np.concatenate((self._sorted, np.fromiter(self._recent, dtype=np.int64)))
                 )
@@ -154,7 +162,17 @@ class KnownKeys:
 
     def build(self) -> None:
         """Read every key (in this thread)."""
+        with self._lock:
+            self._builds_running += 1
+        try:
+            self._build()
+        finally:
+            with self._lock:
+                self._builds_running -= 1
+
+    def _build(self) -> None:
         generation = self._generation
+        marks = self._marks
         connection = connections[DEFAULT_DB_ALIAS]
         with connection.cursor() as cursor:
             cursor.execute(_max_sql())
@@ -172,12 +190,15 @@ class KnownKeys:
             if generation != self._generation:
                 return
             self._sorted = built.astype(np.int64, copy=False)
-            # Keys read since `top` stay; those at or below it are in the new array.
+            # Keys read since `top` stay (none was merged meanwhile); those at or below it
+            # are in the new array.
             self._watermark = max(self._watermark, top) if self._ready else top
             if not self._ready:
                 self._recent = set()
             self._ready = True
-            self._built_at = self._refreshed_at = self._clock()
+            self._built_at = self._clock()
+            if marks == self._marks:  # else marked stale while reading: refresh at once
+                self._refreshed_at = self._built_at
 
     def _start_build(self, *, again: bool = False) -> None:
         with self._lock:
@@ -206,7 +227,9 @@ class KnownKeys:
             connections[DEFAULT_DB_ALIAS].close()
 
     def mark_stale(self) -> None:
-        self._refreshed_at = NEVER
+        with self._lock:
+            self._marks += 1
+            self._refreshed_at = NEVER
 
     def forget(self) -> None:
         """Start over (tests roll back rows whose ids SQLite hands out again)."""
@@ -257,11 +280,13 @@ known_keys = KnownKeys()
 on_forget(known_keys.forget)
 
 
-def _created(*, created: bool = False, **_kwargs: Any) -> None:
+def _created(*, created: bool = False, using: str = DEFAULT_DB_ALIAS, **_kwargs: Any) -> None:
     # This process reads the new key at its next check, not a refresh interval later (the
-    # officer who confirmed it may check at once).
+    # officer who confirmed it may check at once): now, and again when it commits (a check
+    # in another thread meanwhile refreshes without seeing the row, and would be the last).
     if created:
         known_keys.mark_stale()
+        transaction.on_commit(known_keys.mark_stale, using=using)
 
 
 post_save.connect(_created, sender=Indicator, weak=False, dispatch_uid="antifraud.known")

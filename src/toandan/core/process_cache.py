@@ -12,6 +12,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Hashable, Iterable
+from itertools import islice
 from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, models, transaction
@@ -96,7 +97,7 @@ class ProcessCache(Generic[K, V]):
             with self._lock:
                 # Not if a change happened while loading, or is still uncommitted somewhere.
                 if generation == self._generation and not self._pending:
-                    self._entries[key] = (now, value)
+                    self._put(key, (now, value))
                     self._trim()
         return value
 
@@ -127,17 +128,23 @@ class ProcessCache(Generic[K, V]):
         if age > 0:
             with self._lock:
                 if generation == self._generation and not self._pending:
-                    self._entries.update((key, (now, value)) for key, value in loaded.items())
+                    for key, value in loaded.items():
+                        self._put(key, (now, value))
                     self._trim()
         return found
+
+    def _put(self, key: K, entry: tuple[float, V]) -> None:
+        # Dicts keep insertion order: a key loaded again goes last, as the newest.
+        self._entries.pop(key, None)
+        self._entries[key] = entry
 
     def _trim(self) -> None:
         if self.max_entries is None:
             return
-        # Dicts keep insertion order: the first entries are the oldest.
+        # The first entries are the oldest (`_put`).
         excess = len(self._entries) - self.max_entries
         if excess > 0:
-            for key in list(self._entries)[:excess]:
+            for key in list(islice(self._entries, excess)):
                 del self._entries[key]
 
     def forget(self) -> None:

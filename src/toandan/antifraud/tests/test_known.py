@@ -232,3 +232,123 @@ def test_creating_an_indicator_takes_the_ordering_lock(
         )
         (held,) = cursor.fetchone()
     assert held == 1
+
+
+def _phone_row(value: str) -> Indicator:
+    now = timezone.now()
+    return Indicator.objects.create(
+        kind="phone", value=value, display=value, status=IndicatorStatus.VERIFIED,
+        source=IndicatorSource.IMPORTED, source_name="Ngân hàng A (hư cấu)",
+        first_seen=now, last_seen=now, verified_at=now,
+    )  # fmt: skip
+
+
+def test_keys_merged_while_a_rebuild_reads_are_kept(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hourly rebuild reads the rows up to the highest id it saw first; a refresh that
+    meanwhile reads a newer row and merges its key into the sorted array must not lose it
+    when the rebuild puts its own array in place (a listed number would answer "no
+    information" until the next rebuild, an hour later)."""
+    settings.TOANDAN_FRAUD_KNOWN_REFRESH_SECONDS = 3600
+    settings.TOANDAN_FRAUD_KNOWN_REBUILD_SECONDS = 3600
+    keys = known.KnownKeys()
+    _phone_row("+84539000001")
+    keys.build()
+    monkeypatch.setattr(known, "RECENT_MERGE_AT", 1)
+    from array import array as real_array
+
+    added: list[Indicator] = []
+
+    def array_during_rebuild(typecode: str) -> Any:
+        # Called by `build` once it has read the highest id, before it reads the rows.
+        if not added:
+            added.append(_phone_row("+84539000002"))
+            assert keys.refresh() == 1  # read and merged (RECENT_MERGE_AT) meanwhile
+        return real_array(typecode)
+
+    monkeypatch.setattr(known, "array", array_during_rebuild)
+    keys.build()
+    answer = keys.may_exist([("phone", "+84539000001"), ("phone", "+84539000002")])
+    assert answer == {("phone", "+84539000001"): True, ("phone", "+84539000002"): True}
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")  # see the background-build test
+def test_a_new_indicator_is_read_after_its_commit_though_a_check_refreshed_meanwhile(
+    slow_refresh: Any, fraud_tip: Any, officer_hoan_kiem: Any, officer2_hoan_kiem: Any
+) -> None:
+    """A save marks the keys stale before its transaction commits; a check in another thread
+    between the save and the commit refreshes without seeing the row, and the officer who
+    confirmed must still find it at once after the commit (not a refresh interval later)."""
+    import threading
+
+    from django.db import connections
+    from django.test import TestCase
+
+    text = "STK 0011004567890 Vietcombank"
+    assert _verdicts(text) == ["no_information"]  # the keys are read
+    facts = fraud_tip_identifiers(officer_hoan_kiem, fraud_tip().pk)
+    assert facts is not None
+    (account,) = [i for i in facts.identifiers if i.kind == "bank_account"]
+
+    def check_elsewhere() -> None:
+        try:
+            _verdicts("Gọi 0539 111 222")  # its refresh cannot see the uncommitted row
+        finally:
+            connections.close_all()
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        indicator = services.indicator_report_confirm(
+            actor=officer_hoan_kiem, tip=facts, identifier=account
+        ).indicator
+        services.indicator_verify(actor=officer2_hoan_kiem, indicator=indicator)
+        thread = threading.Thread(target=check_elsewhere)
+        thread.start()
+        thread.join(timeout=30)
+    assert _verdicts(text) == ["verified"]
+
+
+def test_a_refresh_running_when_the_keys_are_marked_stale_does_not_clear_the_mark(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commit marks the keys stale while another thread's refresh is reading (its snapshot
+    taken before the commit): that refresh must not count as the one after the commit, else
+    the new key is read only a refresh interval later."""
+    settings.TOANDAN_FRAUD_KNOWN_REFRESH_SECONDS = 3600
+    settings.TOANDAN_FRAUD_KNOWN_REBUILD_SECONDS = 3600
+    keys = known.KnownKeys()
+    _phone_row("+84539000001")
+    keys.build()
+    real_sql = known._after_sql
+
+    def sql_while_a_commit_marks() -> str:
+        keys.mark_stale()  # the commit of a new row, after this read's snapshot
+        return real_sql()
+
+    monkeypatch.setattr(known, "_after_sql", sql_while_a_commit_marks)
+    assert keys.refresh() == 0
+    monkeypatch.setattr(known, "_after_sql", real_sql)
+    _phone_row("+84539000002")  # the row that read did not see
+    assert keys.may_exist([("phone", "+84539000002")]) == {("phone", "+84539000002"): True}
+
+
+def test_a_rebuild_running_when_the_keys_are_marked_stale_does_not_clear_the_mark(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As for a refresh: the rebuild read the rows up to the id it saw first."""
+    settings.TOANDAN_FRAUD_KNOWN_REFRESH_SECONDS = 3600
+    settings.TOANDAN_FRAUD_KNOWN_REBUILD_SECONDS = 3600
+    keys = known.KnownKeys()
+    _phone_row("+84539000001")
+    keys.build()
+    from array import array as real_array
+
+    def array_while_a_commit_marks(typecode: str) -> Any:
+        keys.mark_stale()  # called by `build` once it has read the highest id
+        return real_array(typecode)
+
+    monkeypatch.setattr(known, "array", array_while_a_commit_marks)
+    keys.build()
+    monkeypatch.setattr(known, "array", real_array)
+    _phone_row("+84539000002")  # the row that rebuild did not see
+    assert keys.may_exist([("phone", "+84539000002")]) == {("phone", "+84539000002"): True}

@@ -166,3 +166,41 @@ def test_a_busy_address_costs_a_cache_write_per_fifty_checks(
     request = _Script().get("/fraud/").wsgi_request
     assert not any(limits.check_wait(request) for _check in range(1000))
     assert len(writes) <= 2 * (1000 // 50 + 2)
+
+
+@pytest.mark.parametrize("schedule", ["round_robin", "random", "one_after_another"])
+def test_several_processes_allow_at_most_the_documented_excess(
+    schedule: str, monkeypatch: Any
+) -> None:
+    """`limits`: with P processes counting in batches, a client gets at most
+    limit + P × (batch − 1) in a window, whatever order its hits reach the processes in."""
+    import random
+    import secrets
+    import time
+    import types
+
+    from toandan.antifraud import limits
+    from toandan.core import ratelimit
+
+    window = 60
+    now = (int(time.time()) // window) * window + 1.0  # early in a window
+    monkeypatch.setattr(limits, "time", types.SimpleNamespace(time=lambda: now))
+    limit = ratelimit.RateLimit("fraud-check-bound", 100, window)
+    batch = max(1, min(limits.BATCH_MAX, limit.limit // 10))
+    processes = 3
+    # Each process's `_local` and `_window`.
+    own: list[tuple[dict[Any, list[int]], dict[str, int]]] = [({}, {}) for _ in range(processes)]
+    key = secrets.token_hex(8)
+    rng = random.Random(schedule)
+    allowed = 0
+    for hit in range(1000):
+        if schedule == "round_robin":
+            process = hit % processes
+        elif schedule == "random":
+            process = rng.randrange(processes)
+        else:
+            process = min(hit // 40, processes - 1)
+        monkeypatch.setattr(limits, "_local", own[process][0])
+        monkeypatch.setattr(limits, "_window", own[process][1])
+        allowed += limits._batched_hit(limit, key) == 0
+    assert limit.limit <= allowed <= limit.limit + processes * (batch - 1)

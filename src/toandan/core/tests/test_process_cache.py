@@ -114,3 +114,61 @@ def test_forgetting_drops_every_copy(make_group, django_assert_num_queries):
     with django_assert_num_queries(2):
         _groups.get("twice")
         _names.get(group.pk)
+
+
+# Filled only through `get_many` (as `antifraud.known.recent_rows`); no model: no signal.
+_queued: ProcessCache[str, str] = ProcessCache(
+    "core.tests.queued", lambda _key: None, senders=[], max_age=5.0, max_entries=2
+)
+
+
+def _load_many(loads: list[list[str]]) -> Callable[[list[str]], dict[str, str]]:
+    def load(keys: list[str]) -> dict[str, str]:
+        loads.append(keys)
+        return {key: key.upper() for key in keys}
+
+    return load
+
+
+def test_get_many_loads_only_the_keys_not_kept_in_one_call(monkeypatch):
+    clock = [100.0]
+    monkeypatch.setattr(process_cache, "_clock", lambda: clock[0])
+    loads: list[list[str]] = []
+    assert _queued.get_many(["a"], _load_many(loads)) == {"a": "A"}
+    assert _queued.get_many(["a", "b"], _load_many(loads)) == {"a": "A", "b": "B"}
+    assert loads == [["a"], ["b"]]
+    clock[0] += 6  # past max_age: loaded again
+    assert _queued.get_many(["a"], _load_many(loads)) == {"a": "A"}
+    assert loads[-1] == ["a"]
+
+
+def test_a_key_loaded_again_is_the_newest_when_the_oldest_go(monkeypatch):
+    """With `max_entries`, the oldest entries go first: a key loaded again after its age is
+    then the newest, not the first to go (what a process checks most would be dropped first)."""
+    clock = [100.0]
+    monkeypatch.setattr(process_cache, "_clock", lambda: clock[0])
+    loads: list[list[str]] = []
+    _queued.get_many(["a"], _load_many(loads))
+    clock[0] += 1
+    _queued.get_many(["b"], _load_many(loads))
+    clock[0] += 5  # "a" is past its age, "b" not
+    _queued.get_many(["a"], _load_many(loads))
+    _queued.get_many(["c"], _load_many(loads))  # three keys: the oldest ("b") goes
+    loads.clear()
+    assert _queued.get_many(["a", "c"], _load_many(loads)) == {"a": "A", "c": "C"}
+    assert loads == []
+
+
+def test_get_many_keeps_nothing_while_a_change_is_uncommitted(make_group):
+    """As `get`: what a reader sees before a change commits must not outlive it."""
+    loads: list[list[str]] = []
+    with transaction.atomic():
+        Group.objects.create(name="pending")  # a save of a cached model, not committed
+        _queued_groups.get_many(["x"], _load_many(loads))
+    _queued_groups.get_many(["x"], _load_many(loads))
+    assert loads == [["x"], ["x"]]
+
+
+_queued_groups: ProcessCache[str, str] = ProcessCache(
+    "core.tests.queued_groups", lambda _key: None, senders=[Group], max_entries=10
+)
