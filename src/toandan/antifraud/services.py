@@ -529,6 +529,9 @@ def indicators_import(
     now = now or timezone.now()
     result = ImportResult()
     with transaction.atomic():
+        # The lock that orders creations first, before any row: two imports each holding a
+        # row the other wants while waiting for it would deadlock.
+        serialise_new_indicators()
         for partner_identifier, first_seen, expires_at in rows:
             identifier = redacted(partner_identifier)
             seen = first_seen or now
@@ -540,7 +543,6 @@ def indicators_import(
                 .first()
             )
             if existing is None:
-                serialise_new_indicators()
                 Indicator.objects.create(
                     kind=identifier.kind,
                     value=identifier.value,

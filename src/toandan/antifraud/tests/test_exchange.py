@@ -164,3 +164,37 @@ def test_the_import_page_names_the_rows_kept_delisted(leader_hanoi: Any) -> None
         },
     )
     assert "0539 000 666" in response.content.decode()
+
+
+def test_an_import_takes_the_creation_lock_before_it_locks_any_row(
+    leader_hanoi: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two imports each locking a row the other already imported, then waiting for the lock
+    that orders creations, would deadlock (PostgreSQL would abort one): the import takes that
+    lock first, before any row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from toandan.identifiers.extract import identify
+
+    def rows(*texts: str) -> list[Any]:
+        return [(identify(text)[0], None, None) for text in texts]
+
+    services.indicators_import(
+        actor=leader_hanoi, source_name="Ngân hàng A", rows=rows("0539 000 111")
+    )
+    seen: list[int] = []
+    real = services.serialise_new_indicators
+
+    with CaptureQueriesContext(connection) as queries:
+
+        def recording() -> None:
+            seen.append(sum("FOR UPDATE" in q["sql"] for q in queries.captured_queries))
+            real()
+
+        monkeypatch.setattr(services, "serialise_new_indicators", recording)
+        services.indicators_import(
+            actor=leader_hanoi, source_name="Ngân hàng A", rows=rows("0539 000 111", "0539 000 222")
+        )
+    assert seen
+    assert seen[0] == 0
