@@ -217,7 +217,8 @@ _scam_types: ProcessCache[None, dict[int, ScamType]] = ProcessCache(
 )
 
 
-def _candidates(identifier: Identifier) -> list[tuple[str, str]]:
+@lru_cache(maxsize=4096)  # asked twice per identifier of a check; pure (shipped data only)
+def _candidates(identifier: Identifier) -> tuple[tuple[str, str], ...]:
     keys = [identifier.key]
     if identifier.kind == Kind.URL:
         # Indicators keep links without their victim's data (`links.redact_url`).
@@ -231,7 +232,7 @@ def _candidates(identifier: Identifier) -> list[tuple[str, str]]:
         wallet_of = identifier.value.partition(":")[2]
         if wallet_of.startswith("+"):
             keys.append((Kind.PHONE.value, wallet_of))
-    return keys
+    return tuple(keys)
 
 
 def _visible(indicator: ListedRow, now: dt.datetime, reports_to_show: int) -> str | None:
