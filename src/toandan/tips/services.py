@@ -36,6 +36,7 @@ from toandan.audit.services import audit_record
 from toandan.core import ratelimit
 from toandan.core.events import publish
 from toandan.core.phones import normalise_phone
+from toandan.core.sql import execute_together, insert_returning_pk, insert_statement
 from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.media.files import UploadData
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
@@ -602,18 +603,24 @@ def tip_receive(
                 tip,
                 timeline.initial_forward_deadline(tip, routing.primary.org_unit, received_at),
             )
-            tip.save(force_insert=True)
-            duplicates.fingerprint_store(tip, fingerprint)
-            TipRoute.objects.bulk_create(
+            # Plain INSERTs prepared without the ORM's per-field work (the tip has 50 columns),
+            # the fingerprint, its bands and the routes in one round trip after the tip's.
+            insert_returning_pk(tip)
+            execute_together(
                 [
-                    TipRoute(
-                        tip=tip,
-                        org_unit=route.org_unit,
-                        role=route.role,
-                        rule=route.rule,
-                        reason=route.reason,
-                    )
-                    for route in routing.routes
+                    *duplicates.fingerprint_statements(tip, fingerprint),
+                    insert_statement(
+                        [
+                            TipRoute(
+                                tip=tip,
+                                org_unit=route.org_unit,
+                                role=route.role,
+                                rule=route.rule,
+                                reason=route.reason,
+                            )
+                            for route in routing.routes
+                        ]
+                    ),
                 ]
             )
             if contact_row is not None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from django.db import connection, transaction
+from django.contrib.auth.models import Group
+from django.db import connection, models, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from toandan.core.sql import execute_together, values_rows
+from toandan.core.sql import execute_together, insert_returning_pk, insert_statement, values_rows
+from toandan.orgs.models import OrgUnit
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +57,87 @@ def test_a_failing_statement_takes_the_others_back_with_the_transaction() -> Non
 
 def test_values_rows() -> None:
     assert values_rows(2, 3) == "(%s, %s), (%s, %s), (%s, %s)"
+
+
+def _row(model: type[models.Model], pk: object) -> dict[str, object]:
+    """What the database holds of a row, column by column."""
+    row = model.objects.filter(pk=pk).values(*(f.attname for f in model._meta.concrete_fields))
+    values = dict(row.get())
+    values.pop(model._meta.pk.attname)
+    return {k: bytes(v) if isinstance(v, memoryview) else v for k, v in values.items()}
+
+
+def test_insert_statement_writes_the_row_save_writes() -> None:
+    # A model with what needs preparing: a foreign key, dates, auto_now, JSON, bytes, null.
+    from toandan.tips.models import Tip  # a test may use any app's model
+    from toandan.tips.tests.conftest import category, commune, province
+
+    now = timezone.now()
+    hoan_kiem = commune("00070")
+    unit = OrgUnit.objects.filter(admin_unit=hoan_kiem).first()
+
+    def new_tip(n: int) -> Tip:
+        return Tip(
+            reference=f"SQLTEST{n}",
+            receipt_hash=f"h{n}",
+            receipt_kind="citizen",
+            channel="api",
+            category=category("theft"),
+            province=province("01"),
+            commune=hoan_kiem,
+            occurred_on=dt.date(2026, 3, 14),
+            has_contact=True,
+            register_unit=unit,
+            register_year=2026,
+            register_seq=n,
+            register_number=f"SQL/{n}",
+            received_at=now,
+            kek_id="k1",
+            wrapped_key=b"\x00wrapped",
+            content=b"sealed\xff",
+            retention_until=dt.date(2031, 1, 1),
+            responsible_unit=unit,
+            clock_started_at=now,
+            valuable_reasons=["a", "b"],
+        )
+
+    by_orm = new_tip(1)
+    by_orm.save(force_insert=True)
+    by_sql = new_tip(2)
+    insert_returning_pk(by_sql)
+
+    assert by_sql.pk is not None
+    assert not by_sql._state.adding
+    orm_row, sql_row = _row(Tip, by_orm.pk), _row(Tip, by_sql.pk)
+    differing = {k for k in orm_row if orm_row[k] != sql_row[k]}
+    assert differing == {
+        "reference",
+        "receipt_hash",
+        "register_seq",
+        "register_number",
+        "updated_at",
+    }
+    assert sql_row["updated_at"] >= orm_row["updated_at"]  # auto_now was set
+
+
+def test_insert_statement_of_several_rows_joins_with_other_statements() -> None:
+    groups = [Group(name="sql-a"), Group(name="sql-b")]
+
+    execute_together(
+        [
+            insert_statement(groups),
+            ("UPDATE auth_group SET name = name || '!' WHERE name = %s", ["sql-b"]),
+        ]
+    )
+
+    assert set(Group.objects.filter(name__startswith="sql-").values_list("name", flat=True)) == {
+        "sql-a",
+        "sql-b!",
+    }
+
+
+def test_insert_statement_refuses_a_saved_instance() -> None:
+    group = Group.objects.create(name="sql-saved")
+
+    with pytest.raises(ValueError, match="new instances"):
+        insert_statement([group])
