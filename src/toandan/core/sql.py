@@ -10,8 +10,10 @@ databases (SQLite) run them one by one.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -156,10 +158,44 @@ def insert_returning_pk(obj: models.Model, *, using: str = DEFAULT_DB_ALIAS) -> 
     obj._state.db = using
 
 
+class _Batches(threading.local):
+    def __init__(self) -> None:
+        self.pending: dict[str, list[Statement]] = {}
+
+
+_batches = _Batches()
+
+
+@contextlib.contextmanager
+def run_together(*, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Inside the block, `execute_together` adds its statements to one batch that runs in one
+    round trip when the block ends without an exception (in a nested block: when the outermost
+    one ends).
+
+    For the last writes of a transaction that holds a hot lock (the intake's register), written
+    by several modules (the audit event, the statistics' hooks): none of them reads what the
+    others write, so they need not wait for each other's round trips. A read inside the block
+    does not see the batch's writes: only blocks whose code reads nothing it writes qualify."""
+    if using in _batches.pending:
+        yield
+        return
+    _batches.pending[using] = []
+    try:
+        yield
+        statements = _batches.pending[using]
+    finally:
+        del _batches.pending[using]
+    execute_together(statements, using=using)
+
+
 def execute_together(statements: Sequence[Statement], *, using: str = DEFAULT_DB_ALIAS) -> None:
     """Run the statements in order in the current transaction, in one round trip where the
-    database and its driver allow it."""
+    database and its driver allow it; inside `run_together`, when its block ends."""
     if not statements:
+        return
+    pending = _batches.pending.get(using)
+    if pending is not None:
+        pending.extend(statements)
         return
     connection = connections[using]
     with connection.cursor() as cursor:

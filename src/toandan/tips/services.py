@@ -32,11 +32,16 @@ from django.utils.translation import ngettext
 
 from toandan.accounts.models import POLICE_ROLES, User
 from toandan.accounts.selectors import active_role_assignments, user_has_any_role
-from toandan.audit.services import audit_record
+from toandan.audit.services import audit_record, audit_record_together
 from toandan.core import ratelimit
 from toandan.core.events import publish
 from toandan.core.phones import normalise_phone
-from toandan.core.sql import execute_together, insert_returning_pk, insert_statement
+from toandan.core.sql import (
+    execute_together,
+    insert_returning_pk,
+    insert_statement,
+    run_together,
+)
 from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.media.files import UploadData
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
@@ -628,20 +633,24 @@ def tip_receive(
                 contact_row.save(force_insert=True)
             _attachment_rows(tip, None, sealed_files)
             notices.notify_tip_received(tip, recipients=recipients)
-            audit_record(
-                actor=entered_by,
-                action=TipsAction.TIP_RECEIVE,
-                target=tip,
-                data={
-                    "reference": tip.reference,
-                    "channel": channel,
-                    "register_number": number,
-                    "receipt_kind": receipt_kind,
-                },
-            )
-            # After the audit event, as in every transition: one order of locks (the audit
-            # chain's head, then the summary rows) everywhere, so they cannot deadlock.
-            timeline.tip_changed(None, timeline.tip_facts(tip))
+            # The audit event and the statistics' upserts leave in one round trip (neither
+            # reads what the other writes): the register's lock is held for every one.
+            with run_together():
+                audit_record_together(
+                    head=None,
+                    actor=entered_by,
+                    action=TipsAction.TIP_RECEIVE,
+                    target=tip,
+                    data={
+                        "reference": tip.reference,
+                        "channel": channel,
+                        "register_number": number,
+                        "receipt_kind": receipt_kind,
+                    },
+                )
+                # After the audit event, as in every transition: one order of locks (the audit
+                # chain's head, then the summary rows) everywhere, so they cannot deadlock.
+                timeline.tip_changed(None, timeline.tip_facts(tip))
     except BaseException:
         _remove_files(written)
         raise

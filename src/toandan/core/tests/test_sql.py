@@ -11,7 +11,13 @@ from django.db import connection, models, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from toandan.core.sql import execute_together, insert_returning_pk, insert_statement, values_rows
+from toandan.core.sql import (
+    execute_together,
+    insert_returning_pk,
+    insert_statement,
+    run_together,
+    values_rows,
+)
 from toandan.orgs.models import OrgUnit
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +59,32 @@ def test_a_failing_statement_takes_the_others_back_with_the_transaction() -> Non
         execute_together([(INSERT, [1, 5, 2, 7]), (INSERT, [3, 5, 1, 7])])  # 1 twice
 
     assert _rows() == {}
+
+
+def test_statements_of_several_callers_run_together_when_the_block_ends() -> None:
+    with CaptureQueriesContext(connection) as queries:
+        with run_together():
+            execute_together([(INSERT, [1, 5, 2, 7])])
+            with run_together():  # a nested block joins the outer one
+                execute_together([(ADD, [10, 1])])
+            assert _rows() == {}  # nothing sent yet
+        assert _rows() == {1: 15, 2: 7}
+
+    assert len(queries) == (1 + 2 if connection.vendor == "postgresql" else 2 + 2)
+
+
+def test_a_block_that_fails_sends_nothing() -> None:
+    def failing_block() -> None:
+        with run_together():
+            execute_together([(INSERT, [1, 5, 2, 7])])
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        failing_block()
+
+    assert _rows() == {}
+    execute_together([(INSERT, [1, 5, 2, 7])])  # and the next call runs at once again
+    assert _rows() == {1: 5, 2: 7}
 
 
 def test_values_rows() -> None:

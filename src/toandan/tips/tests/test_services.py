@@ -225,9 +225,10 @@ def test_one_tip_costs_a_fixed_handful_of_queries(officer_hoan_kiem, django_asse
     # test) with the register number (one UPDATE), the tip, its route, the notification, the
     # duplicate fingerprint and its bands (two INSERTs), the statistics (three upserts: fine,
     # province and commune summaries), the unit's monthly counts (one upsert) and the audit
-    # event (head lock, event, head). On PostgreSQL eleven: the fingerprint, its bands and the
-    # route go in one round trip, the statistics and the unit's counts in another.
-    budget = 11 if connection.vendor == "postgresql" else 16
+    # event (head lock, event, head). On PostgreSQL nine: the fingerprint, its bands and the
+    # route go in one round trip, the audit event (event, head) with the statistics and the
+    # unit's counts in another.
+    budget = 9 if connection.vendor == "postgresql" else 16
     with django_assert_max_num_queries(budget):
         submitted = tip_submit(data=data)
     assert submitted.tip.register_seq == 2
@@ -380,7 +381,7 @@ def test_files_written_for_a_tip_that_fails_are_removed(settings, monkeypatch):
     def broken_audit(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "audit_record", broken_audit)
+    monkeypatch.setattr(services, "audit_record_together", broken_audit)
     with pytest.raises(RuntimeError):
         tip_submit(data=tip_input(attachments=[jpeg_upload()]))
     # Then neither the tip nor its encrypted file is left behind
