@@ -137,13 +137,38 @@ def insert_statement(
         if type(obj) is not model or (auto_pk and obj.pk is not None):
             msg = "insert_statement() takes new instances of one model"
             raise ValueError(msg)
-        for field, plain in fields:
-            value = field.pre_save(obj, True)  # noqa: FBT003 - Django's signature
-            if value is None or type(value) is plain:
-                params.append(value)
-            else:
-                params.append(field.get_db_prep_save(value, target))
+        params += (_prepared(obj, field, plain, target) for field, plain in fields)
     return sql, params
+
+
+def _prepared(
+    obj: models.Model,
+    field: models.Field[Any, Any],
+    plain: type | None,
+    target: BaseDatabaseWrapper,
+) -> Any:
+    value = field.pre_save(obj, True)  # noqa: FBT003 - Django's signature
+    if value is None or type(value) is plain:
+        return value
+    return field.get_db_prep_save(value, target)
+
+
+def insert_values(
+    obj: models.Model, *, using: str = DEFAULT_DB_ALIAS
+) -> tuple[list[str], list[Any]]:
+    """The columns of a new instance and their values prepared as `insert_statement` prepares
+    them, the primary key among them when it is set, for a caller that writes its own INSERT
+    (one whose values come partly from SQL)."""
+    model = type(obj)
+    target = connections[using]
+    _sql, fields = _insert_shape(target.vendor, model, 1, False)  # noqa: FBT003 - cached shape
+    columns = [field.column for field, _plain in fields]
+    values = [_prepared(obj, field, plain, target) for field, plain in fields]
+    pk = model._meta.pk
+    if obj.pk is not None and pk.column not in columns:
+        columns.insert(0, pk.column)
+        values.insert(0, obj.pk)
+    return columns, values
 
 
 def insert_returning_pk(obj: models.Model, *, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -186,6 +211,34 @@ def run_together(*, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     finally:
         del _batches.pending[using]
     execute_together(statements, using=using)
+
+
+def execute_together_last_rows(
+    statements: Sequence[Statement], *, using: str = DEFAULT_DB_ALIAS
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """`execute_together` for statements whose first and last return rows (INSERT ...
+    RETURNING, SELECT ... FOR UPDATE): their rows, read in the same round trip on PostgreSQL.
+    Not for `run_together` blocks, which send later."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if len(statements) > 1 and _joins_statements(cursor, connection):
+            params: list[Any] = []
+            for _sql, statement_params in statements:
+                params.extend(statement_params)
+            cursor.execute(";\n".join(sql for sql, _params in statements), params)
+            first = last = _rows_of(cursor)
+            while cursor.nextset():
+                last = _rows_of(cursor)
+            return first, last
+        results = []
+        for sql, statement_params in statements:
+            cursor.execute(sql, statement_params)
+            results.append(_rows_of(cursor))
+        return results[0], results[-1]
+
+
+def _rows_of(cursor: Any) -> list[tuple[Any, ...]]:
+    return list(cursor.fetchall()) if cursor.description is not None else []
 
 
 def execute_together(statements: Sequence[Statement], *, using: str = DEFAULT_DB_ALIAS) -> None:

@@ -9,15 +9,64 @@ back with it.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
+from toandan.core.sql import Statement, insert_values
 from toandan.orgs.models import OrgUnit
-from toandan.tips.models import RegisterBook
+from toandan.tips.models import RegisterBook, Tip
 
 
 def register_number(unit_code: str, year: int, seq: int) -> str:
     """ "CA-01-00070/2026/000012"."""
     return f"{unit_code}/{year}/{seq:06d}"
+
+
+# register_number in SQL: the sequence zero-padded to six digits, longer ones whole.
+_NUMBER_SQL = "%s || lpad(r.last_seq::text, greatest(6, length(r.last_seq::text)), '0')"
+
+
+def tip_id_reserve() -> int:
+    """PostgreSQL: the id the next tip will have, taken from its sequence before the intake
+    transaction, so the rows that name the tip go in the same round trip as the tip
+    (`register_insert_statement`). An id reserved and not used leaves a hole in the ids,
+    never in a register."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s))", [Tip._meta.db_table, "id"])
+        row = cursor.fetchone()
+    return int(row[0])
+
+
+def register_insert_statement(tip: Tip, org_unit: OrgUnit, year: int) -> Statement:
+    """PostgreSQL: one statement that takes the next number of `org_unit`'s book for `year`
+    (the UPDATE of `_increment`, whose row lock is held until the transaction ends) and
+    inserts `tip` (its id set, `tip_id_reserve`) with it, returning the sequence. It returns
+    no row, and inserts nothing, when the book does not exist yet: the caller rolls back and
+    takes the number with `register_take`, which opens the book."""
+    meta = RegisterBook._meta
+    quote = connection.ops.quote_name
+    last_seq = quote(meta.get_field("last_seq").column)
+    seq_column = Tip._meta.get_field("register_seq").column
+    number_column = Tip._meta.get_field("register_number").column
+    columns, values = insert_values(tip)
+    selected = []
+    params: list[object] = [org_unit.pk, year]
+    for column, value in zip(columns, values, strict=True):
+        if column == seq_column:
+            selected.append("r.last_seq")
+        elif column == number_column:
+            selected.append(_NUMBER_SQL)
+            params.append(register_number(org_unit.code, year, 0).removesuffix("000000"))
+        else:
+            selected.append("%s")
+            params.append(value)
+    sql = (
+        f"WITH r AS (UPDATE {quote(meta.db_table)} SET {last_seq} = {last_seq} + 1 "  # noqa: S608 - names from the models
+        f"WHERE {quote(meta.get_field('org_unit').column)} = %s "
+        f"AND {quote(meta.get_field('year').column)} = %s RETURNING {last_seq}) "
+        f"INSERT INTO {quote(Tip._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"SELECT {', '.join(selected)} FROM r RETURNING {quote(seq_column)}"
+    )
+    return sql, params
 
 
 def _increment(org_unit: OrgUnit, year: int) -> int | None:
