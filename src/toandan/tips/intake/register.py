@@ -9,6 +9,8 @@ back with it.
 
 from __future__ import annotations
 
+import functools
+
 from django.db import IntegrityError, connection, transaction
 
 from toandan.core.sql import Statement, insert_values
@@ -42,31 +44,34 @@ def register_insert_statement(tip: Tip, org_unit: OrgUnit, year: int) -> Stateme
     inserts `tip` (its id set, `tip_id_reserve`) with it, returning the sequence. It returns
     no row, and inserts nothing, when the book does not exist yet: the caller rolls back and
     takes the number with `register_take`, which opens the book."""
+    columns, values = insert_values(tip)
+    sql, seq_at, number_at = _register_insert_sql(tuple(columns))
+    # The number's prefix is its parameter; the sequence has none (r.last_seq).
+    values[number_at] = register_number(org_unit.code, year, 0).removesuffix("000000")
+    del values[seq_at]
+    return sql, [org_unit.pk, year, *values]
+
+
+@functools.lru_cache(maxsize=8)
+def _register_insert_sql(columns: tuple[str, ...]) -> tuple[str, int, int]:
+    """The text of `register_insert_statement` for these columns of the tip, and where the
+    sequence and the number are among them (their values come from the book)."""
     meta = RegisterBook._meta
     quote = connection.ops.quote_name
     last_seq = quote(meta.get_field("last_seq").column)
-    seq_column = Tip._meta.get_field("register_seq").column
-    number_column = Tip._meta.get_field("register_number").column
-    columns, values = insert_values(tip)
-    selected = []
-    params: list[object] = [org_unit.pk, year]
-    for column, value in zip(columns, values, strict=True):
-        if column == seq_column:
-            selected.append("r.last_seq")
-        elif column == number_column:
-            selected.append(_NUMBER_SQL)
-            params.append(register_number(org_unit.code, year, 0).removesuffix("000000"))
-        else:
-            selected.append("%s")
-            params.append(value)
+    seq_at = columns.index(Tip._meta.get_field("register_seq").column)
+    number_at = columns.index(Tip._meta.get_field("register_number").column)
+    selected = ["%s"] * len(columns)
+    selected[seq_at] = "r.last_seq"
+    selected[number_at] = _NUMBER_SQL
     sql = (
         f"WITH r AS (UPDATE {quote(meta.db_table)} SET {last_seq} = {last_seq} + 1 "  # noqa: S608 - names from the models
         f"WHERE {quote(meta.get_field('org_unit').column)} = %s "
         f"AND {quote(meta.get_field('year').column)} = %s RETURNING {last_seq}) "
         f"INSERT INTO {quote(Tip._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
-        f"SELECT {', '.join(selected)} FROM r RETURNING {quote(seq_column)}"
+        f"SELECT {', '.join(selected)} FROM r RETURNING {quote(columns[seq_at])}"
     )
-    return sql, params
+    return sql, seq_at, number_at
 
 
 def _increment(org_unit: OrgUnit, year: int) -> int | None:
