@@ -93,7 +93,9 @@ def test_values_rows() -> None:
 
 def _row(model: type[models.Model], pk: object) -> dict[str, object]:
     """What the database holds of a row, column by column."""
-    row = model.objects.filter(pk=pk).values(*(f.attname for f in model._meta.concrete_fields))
+    row = model._default_manager.filter(pk=pk).values(
+        *(f.attname for f in model._meta.concrete_fields)
+    )
     values = dict(row.get())
     values.pop(model._meta.pk.attname)
     return {k: bytes(v) if isinstance(v, memoryview) else v for k, v in values.items()}
@@ -149,6 +151,8 @@ def test_insert_statement_writes_the_row_save_writes() -> None:
         "register_number",
         "updated_at",
     }
+    assert isinstance(sql_row["updated_at"], dt.datetime)
+    assert isinstance(orm_row["updated_at"], dt.datetime)
     assert sql_row["updated_at"] >= orm_row["updated_at"]  # auto_now was set
 
 
