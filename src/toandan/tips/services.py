@@ -61,7 +61,7 @@ from toandan.tips.intake.register import (
     register_insert_statement,
     register_number,
     register_take,
-    tip_id_reserve,
+    tip_id_statement,
 )
 from toandan.tips.keyring_check import keyring_checked
 from toandan.tips.models import (
@@ -572,12 +572,21 @@ def tip_receive(
     if occurred_at is not None and timezone.is_naive(occurred_at):
         occurred_at = timezone.make_aware(occurred_at)
     # Who is told: asked now, so the query does not run under the register's lock.
-    recipients = notices.recipients_of(
-        [
-            notices.UnitRoute(route.org_unit.pk, route.org_unit.name, route.role)
-            for route in routing.routes
-        ]
-    )
+    unit_routes = [
+        notices.UnitRoute(route.org_unit.pk, route.org_unit.name, route.role)
+        for route in routing.routes
+    ]
+    tip_id: int | None = None
+    if connection.vendor == "postgresql":
+        # With the tip's id, reserved from its sequence in the same round trip: the register
+        # number, the tip and every row naming it then go in one (`_tip_store`).
+        ids, police = execute_together_last_rows(
+            [tip_id_statement(), notices.recipients_statement(unit_routes)]
+        )
+        tip_id = int(ids[0][0])
+        recipients = notices.recipients_from_rows(unit_routes, police)
+    else:
+        recipients = notices.recipients_of(unit_routes)
 
     unit = routing.primary.org_unit
     rows = _TipRows(
@@ -617,13 +626,11 @@ def tip_receive(
     written: list[Path] = []
     try:
         _write_files(sealed_files, written)
-        # PostgreSQL: the register number, the tip and every row naming it in one round trip.
-        joined = connection.vendor == "postgresql"
         try:
-            tip = _tip_store(rows, joined=joined)
+            tip = _tip_store(rows, tip_id=tip_id)
         except _RegisterBookMissingError:
             # The unit's first tip of the year: register_take opens the book.
-            tip = _tip_store(rows, joined=False)
+            tip = _tip_store(rows, tip_id=None)
     except BaseException:
         _remove_files(written)
         raise
@@ -642,10 +649,11 @@ class _TipRows:
     recipients: Sequence[notices.UnitRecipient]
 
 
-def _tip_store(rows: _TipRows, *, joined: bool) -> Tip:
-    """The intake transaction. `joined` (PostgreSQL): the tip's id is reserved before it, and
-    the register number, the tip and its rows go in one round trip."""
-    tip = Tip(pk=tip_id_reserve() if joined else None, **rows.fields)
+def _tip_store(rows: _TipRows, *, tip_id: int | None) -> Tip:
+    """The intake transaction. With `tip_id` (PostgreSQL: reserved from the tips' sequence
+    before it), the register number, the tip and its rows go in one round trip."""
+    joined = tip_id is not None
+    tip = Tip(pk=tip_id, **rows.fields)
     unit, year = tip.register_unit, tip.register_year
     timeline.set_deadline(tip, timeline.initial_forward_deadline(tip, unit, tip.received_at))
     # From the register number on, every tip to this unit waits for this transaction: only

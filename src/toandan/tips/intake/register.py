@@ -27,21 +27,18 @@ def register_number(unit_code: str, year: int, seq: int) -> str:
 _NUMBER_SQL = "%s || lpad(r.last_seq::text, greatest(6, length(r.last_seq::text)), '0')"
 
 
-def tip_id_reserve() -> int:
-    """PostgreSQL: the id the next tip will have, taken from its sequence before the intake
-    transaction, so the rows that name the tip go in the same round trip as the tip
-    (`register_insert_statement`). An id reserved and not used leaves a hole in the ids,
-    never in a register."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s))", [Tip._meta.db_table, "id"])
-        row = cursor.fetchone()
-    return int(row[0])
+def tip_id_statement() -> Statement:
+    """PostgreSQL: the SELECT that reserves the id the next tip will have from its sequence,
+    before the intake transaction, so the rows that name the tip go in the same round trip as
+    the tip (`register_insert_statement`). An id reserved and not used leaves a hole in the
+    ids, never in a register."""
+    return "SELECT nextval(pg_get_serial_sequence(%s, %s))", [Tip._meta.db_table, "id"]
 
 
 def register_insert_statement(tip: Tip, org_unit: OrgUnit, year: int) -> Statement:
     """PostgreSQL: one statement that takes the next number of `org_unit`'s book for `year`
     (the UPDATE of `_increment`, whose row lock is held until the transaction ends) and
-    inserts `tip` (its id set, `tip_id_reserve`) with it, returning the sequence. It returns
+    inserts `tip` (its id set, `tip_id_statement`) with it, returning the sequence. It returns
     no row, and inserts nothing, when the book does not exist yet: the caller rolls back and
     takes the number with `register_take`, which opens the book."""
     columns, values = insert_values(tip)
