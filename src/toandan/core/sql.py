@@ -35,19 +35,31 @@ UPSERT_ROWS = 500
 
 @functools.lru_cache(maxsize=256)
 def _add_counts_sql(
-    vendor: str, table: str, keys: tuple[str, ...], measures: tuple[str, ...], count: int
+    vendor: str,
+    table: str,
+    keys: tuple[str, ...],
+    measures: tuple[str, ...],
+    *,
+    used: frozenset[str],
+    count: int,
 ) -> str:
     """The text of one upsert of `count` rows: the same few shapes on every tip (building it
-    quoted 170 names a tip, 0.7 ms of CPU)."""
+    quoted 170 names a tip, 0.7 ms of CPU). Measures outside `used` are 0 in every row: they
+    are written as 0 and left alone on conflict, so a tip sends and updates only the counts
+    it changes (a new tip: 1 of 14 measures of a summary row)."""
     quote = connection.ops.quote_name
     columns = [*keys, *measures]
+    row = "(" + ", ".join(["%s"] * len(keys) + ["%s" if m in used else "0" for m in measures])
     updates = ", ".join(
-        f"{quote(m)} = {quote(table)}.{quote(m)} + excluded.{quote(m)}" for m in measures
+        f"{quote(m)} = {quote(table)}.{quote(m)} + excluded.{quote(m)}"
+        for m in measures
+        if m in used
     )
+    action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
     return (
         f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - names from the models
-        f"VALUES {values_rows(len(columns), count)} "
-        f"ON CONFLICT ({', '.join(quote(k) for k in keys)}) DO UPDATE SET {updates}"
+        f"VALUES {', '.join([row + ')'] * count)} "
+        f"ON CONFLICT ({', '.join(quote(k) for k in keys)}) {action}"
     )
 
 
@@ -60,16 +72,26 @@ def add_counts_statements(
     """`INSERT … ON CONFLICT (keys) DO UPDATE SET m = m + excluded.m` adding signed counts to
     the rows of a summary table (`rows`: key tuple -> counts; keys distinct), UPSERT_ROWS rows
     a statement, keys in sorted order: two transactions touching the same rows lock them in
-    the same order and cannot deadlock."""
+    the same order and cannot deadlock. A row missing from the table is made with its counts
+    (0 for the others); the measures that are 0 in every row of a statement are neither sent
+    nor updated."""
     ordered = sorted(rows)
     statements: list[Statement] = []
     for first in range(0, len(ordered), UPSERT_ROWS):
         chunk = ordered[first : first + UPSERT_ROWS]
+        used = [m for m in measures if any(rows[key].get(m, 0) for key in chunk)]
         params: list[Any] = []
         for key in chunk:
             counts = rows[key]
-            params += [*key, *(counts.get(m, 0) for m in measures)]
-        sql = _add_counts_sql(connection.vendor, table, tuple(keys), tuple(measures), len(chunk))
+            params += [*key, *(counts.get(m, 0) for m in used)]
+        sql = _add_counts_sql(
+            connection.vendor,
+            table,
+            tuple(keys),
+            tuple(measures),
+            used=frozenset(used),
+            count=len(chunk),
+        )
         statements.append((sql, params))
     return statements
 

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from toandan.core.sql import (
+    add_counts_statements,
     execute_together,
     insert_returning_pk,
     insert_statement,
@@ -85,6 +86,35 @@ def test_a_block_that_fails_sends_nothing() -> None:
     assert _rows() == {}
     execute_together([(INSERT, [1, 5, 2, 7])])  # and the next call runs at once again
     assert _rows() == {1: 5, 2: 7}
+
+
+def test_counts_that_stay_zero_are_neither_sent_nor_updated() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE counts_test (k integer PRIMARY KEY, a integer NOT NULL, "
+            "b integer NOT NULL, c integer NOT NULL)"
+        )
+        cursor.execute("INSERT INTO counts_test VALUES (1, 10, 20, 30)")
+    # A new tip counts one measure: two rows, one existing and one new
+    statements = add_counts_statements(
+        "counts_test", ["k"], ["a", "b", "c"], {(1,): {"b": 1}, (2,): {"b": 1, "a": 0}}
+    )
+
+    assert [len(params) for _sql, params in statements] == [4]  # keys and b, nothing else
+    execute_together(statements)
+    # And then a change of two measures, one of them down
+    execute_together(
+        add_counts_statements("counts_test", ["k"], ["a", "b", "c"], {(1,): {"a": -1, "c": 2}})
+    )
+    # And rows whose counts are all zero are made, and change nothing where they exist
+    execute_together(
+        add_counts_statements("counts_test", ["k"], ["a", "b", "c"], {(1,): {}, (3,): {}})
+    )
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT k, a, b, c FROM counts_test ORDER BY k")
+        assert cursor.fetchall() == [(1, 9, 21, 32), (2, 0, 1, 0), (3, 0, 0, 0)]
+        cursor.execute("DROP TABLE counts_test")
 
 
 def test_values_rows() -> None:
