@@ -79,7 +79,8 @@ def add_counts_statements(
     statements: list[Statement] = []
     for first in range(0, len(ordered), UPSERT_ROWS):
         chunk = ordered[first : first + UPSERT_ROWS]
-        used = [m for m in measures if any(rows[key].get(m, 0) for key in chunk)]
+        moved = {m for key in chunk for m, value in rows[key].items() if value}
+        used = [m for m in measures if m in moved]
         params: list[Any] = []
         for key in chunk:
             counts = rows[key]
@@ -119,18 +120,28 @@ def _plain_type(field: models.Field[Any, Any]) -> type | None:
     return _PLAIN_TYPES.get(field.get_internal_type())
 
 
+def _read_directly(field: models.Field[Any, Any]) -> bool:
+    """Whether `pre_save` only reads the attribute (no auto_now, no file to commit)."""
+    if isinstance(field, models.DateField):
+        return not (field.auto_now or field.auto_now_add)
+    return type(field).pre_save is models.Field.pre_save
+
+
+_Shape = tuple[tuple[models.Field[Any, Any], type | None, bool], ...]
+
+
 @functools.lru_cache(maxsize=64)
 def _insert_shape(
     vendor: str, model: type[models.Model], count: int, returning_pk: bool
-) -> tuple[str, tuple[tuple[models.Field[Any, Any], type | None], ...]]:
+) -> tuple[str, _Shape]:
     meta = model._meta
     fields = tuple(
-        (field, _plain_type(field))
+        (field, _plain_type(field), _read_directly(field))
         for field in meta.concrete_fields
         if not (field.primary_key and isinstance(field, models.AutoField | models.BigAutoField))
     )
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    columns = ", ".join(quote(field.column) for field, _plain in fields)
+    columns = ", ".join(quote(field.column) for field, _plain, _direct in fields)
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608 - names from the model
         f"VALUES {values_rows(len(fields), count)}"
@@ -159,17 +170,18 @@ def insert_statement(
         if type(obj) is not model or (auto_pk and obj.pk is not None):
             msg = "insert_statement() takes new instances of one model"
             raise ValueError(msg)
-        params += (_prepared(obj, field, plain, target) for field, plain in fields)
+        params += (_prepared(obj, shape, target) for shape in fields)
     return sql, params
 
 
 def _prepared(
     obj: models.Model,
-    field: models.Field[Any, Any],
-    plain: type | None,
+    shape: tuple[models.Field[Any, Any], type | None, bool],
     target: BaseDatabaseWrapper,
 ) -> Any:
-    value = field.pre_save(obj, True)  # noqa: FBT003 - Django's signature
+    field, plain, direct = shape
+    # pre_save: auto_now sets the time; other fields are read as they are.
+    value = getattr(obj, field.attname) if direct else field.pre_save(obj, True)  # noqa: FBT003
     if value is None or type(value) is plain:
         return value
     return field.get_db_prep_save(value, target)
@@ -184,8 +196,8 @@ def insert_values(
     model = type(obj)
     target = connections[using]
     _sql, fields = _insert_shape(target.vendor, model, 1, False)  # noqa: FBT003 - cached shape
-    columns = [field.column for field, _plain in fields]
-    values = [_prepared(obj, field, plain, target) for field, plain in fields]
+    columns = [shape[0].column for shape in fields]
+    values = [_prepared(obj, shape, target) for shape in fields]
     pk = model._meta.pk
     if obj.pk is not None and pk.column not in columns:
         columns.insert(0, pk.column)
