@@ -23,11 +23,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from toandan.audit.actions import action_check
 from toandan.audit.models import AuditEvent, AuditHead
+from toandan.core.sql import Statement, execute_together, insert_statement
 
 GENESIS_HASH = "0" * 64
 
@@ -98,6 +99,47 @@ def audit_chain_lock() -> None:
     _head_for_update()
 
 
+def _new_event(
+    head: tuple[int, str],
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: StrEnum,
+    target: models.Model | None,
+    object_type: str,
+    object_id: str,
+    reason: str,
+    data: dict[str, Any] | None,
+) -> AuditEvent:
+    """The event that follows the head (last seq, last hash), with its hash."""
+    if not transaction.get_connection().in_atomic_block:
+        msg = "audit_record() must be called inside the transaction of the change it records"
+        raise AuditOutsideTransactionError(msg)
+    action_check(action)
+    if target is not None:
+        object_type = object_type or target._meta.label_lower
+        object_id = object_id or str(target.pk)
+    actor_id: int | None = None
+    actor_label = ""
+    if actor is not None and actor.is_authenticated:
+        actor_id = int(actor.pk)
+        actor_label = actor.get_username()
+    last_seq, last_hash = head
+    event = AuditEvent(
+        seq=last_seq + 1,
+        occurred_at=timezone.now(),
+        actor_id=actor_id,
+        actor_label=actor_label,
+        action=str(action),
+        object_type=object_type,
+        object_id=object_id,
+        reason=reason,
+        data=data or {},
+        prev_hash=last_hash,
+    )
+    event.hash = event_hash(event)
+    return event
+
+
 def audit_record(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,
@@ -118,34 +160,93 @@ def audit_record(
     if not transaction.get_connection().in_atomic_block:
         msg = "audit_record() must be called inside the transaction of the change it records"
         raise AuditOutsideTransactionError(msg)
-    action_check(action)
-    if target is not None:
-        object_type = object_type or target._meta.label_lower
-        object_id = object_id or str(target.pk)
-    actor_id: int | None = None
-    actor_label = ""
-    if actor is not None and actor.is_authenticated:
-        actor_id = int(actor.pk)
-        actor_label = actor.get_username()
     head = _head_for_update()
-    event = AuditEvent(
-        seq=head.last_seq + 1,
-        occurred_at=timezone.now(),
-        actor_id=actor_id,
-        actor_label=actor_label,
-        action=str(action),
+    event = _new_event(
+        (head.last_seq, head.last_hash),
+        actor=actor,
+        action=action,
+        target=target,
         object_type=object_type,
         object_id=object_id,
         reason=reason,
-        data=data or {},
-        prev_hash=head.last_hash,
+        data=data,
     )
-    event.hash = event_hash(event)
     event.save(force_insert=True)
     head.last_seq = event.seq
     head.last_hash = event.hash
     head.mac = head_mac(event.seq, event.hash)
     head.save(update_fields=["last_seq", "last_hash", "mac"])
+    return event
+
+
+def audit_head_lock_statement() -> Statement:
+    """The SELECT that locks the chain's head and reads it (last seq, last hash), for a
+    caller that sends it joined with its own statements and passes the row it read to
+    `audit_record_together`."""
+    # SQLite has no row locks (and no FOR UPDATE): its writers take turns on the whole file.
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return (
+        f"SELECT last_seq, last_hash FROM {AuditHead._meta.db_table} WHERE id = %s{lock}",  # noqa: S608 - names from the model
+        [1],
+    )
+
+
+def audit_record_together(
+    *,
+    head: tuple[int, str] | None,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: StrEnum,
+    target: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """`audit_record` for a transaction that sends its last writes together: the event's
+    INSERT and the head's UPDATE go through `execute_together`, so inside
+    `core.sql.run_together` they leave in the same round trip as the writes that follow (the
+    intake's statistics). The same event and chain as `audit_record`; its id is not read back.
+
+    `head`: the head row as `audit_head_lock_statement` read it in this transaction (the lock
+    is held); None to lock and read it here."""
+    if head is None:
+        with connection.cursor() as cursor:
+            sql, params = audit_head_lock_statement()
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:  # a new installation: the head row is made on first use
+            return audit_record(
+                actor=actor,
+                action=action,
+                target=target,
+                object_type=object_type,
+                object_id=object_id,
+                reason=reason,
+                data=data,
+            )
+        head = (int(row[0]), str(row[1]))
+    event = _new_event(
+        head,
+        actor=actor,
+        action=action,
+        target=target,
+        object_type=object_type,
+        object_id=object_id,
+        reason=reason,
+        data=data,
+    )
+    execute_together(
+        [
+            insert_statement([event]),
+            (
+                (
+                    f"UPDATE {AuditHead._meta.db_table} "  # noqa: S608 - names from the model
+                    "SET last_seq = %s, last_hash = %s, mac = %s WHERE id = %s"
+                ),
+                [event.seq, event.hash, head_mac(event.seq, event.hash), 1],
+            ),
+        ]
+    )
     return event
 
 

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -32,10 +32,21 @@ from django.utils.translation import ngettext
 
 from toandan.accounts.models import POLICE_ROLES, User
 from toandan.accounts.selectors import active_role_assignments, user_has_any_role
-from toandan.audit.services import audit_record
+from toandan.audit.services import (
+    audit_head_lock_statement,
+    audit_record,
+    audit_record_together,
+)
 from toandan.core import ratelimit
 from toandan.core.events import publish
 from toandan.core.phones import normalise_phone
+from toandan.core.sql import (
+    Statement,
+    execute_together_last_rows,
+    insert_returning_pk,
+    insert_statement,
+    run_together,
+)
 from toandan.geo.models import AdminUnit, Generation, Level
 from toandan.media.files import UploadData
 from toandan.orgs.models import OrgKind, OrgLevel, OrgUnit
@@ -44,9 +55,14 @@ from toandan.tips.audit_actions import TipsAction
 from toandan.tips.duplicates import fingerprints as duplicates
 from toandan.tips.events import TIP_PURGED, TipsPurged
 from toandan.tips.handling import notices, timeline
-from toandan.tips.handling.routing import received_directly, route_tip
+from toandan.tips.handling.routing import Route, received_directly, route_tip
 from toandan.tips.intake import receipts
-from toandan.tips.intake.register import register_take
+from toandan.tips.intake.register import (
+    register_insert_statement,
+    register_number,
+    register_take,
+    tip_id_statement,
+)
 from toandan.tips.keyring_check import keyring_checked
 from toandan.tips.models import (
     STAFF_CHANNELS,
@@ -557,55 +573,106 @@ def tip_receive(
     if occurred_at is not None and timezone.is_naive(occurred_at):
         occurred_at = timezone.make_aware(occurred_at)
     # Who is told: asked now, so the query does not run under the register's lock.
-    recipients = notices.recipients_of(
-        [
-            notices.UnitRoute(route.org_unit.pk, route.org_unit.name, route.role)
-            for route in routing.routes
-        ]
-    )
+    unit_routes = [
+        notices.UnitRoute(route.org_unit.pk, route.org_unit.name, route.role)
+        for route in routing.routes
+    ]
+    tip_id: int | None = None
+    if connection.vendor == "postgresql":
+        # With the tip's id, reserved from its sequence in the same round trip: the register
+        # number, the tip and every row naming it then go in one (`_tip_store`).
+        ids, police = execute_together_last_rows(
+            [tip_id_statement(), notices.recipients_statement(unit_routes)]
+        )
+        tip_id = int(ids[0][0])
+        recipients = notices.recipients_from_rows(unit_routes, police)
+    else:
+        recipients = notices.recipients_of(unit_routes)
 
+    unit = routing.primary.org_unit
+    rows = _TipRows(
+        fields={
+            "reference": reference,
+            "receipt_hash": receipt_hash,
+            "receipt_kind": receipt_kind,
+            "channel": channel,
+            "category": data.category,
+            "province": data.province,
+            "commune": data.commune,
+            "occurred_at": occurred_at,
+            "occurred_on": data.occurred_on,
+            "occurred_until": data.occurred_until,
+            "victim_request": checked.victim_request,
+            "union_branch": data.union_branch,
+            "has_contact": contact_row is not None,
+            "register_unit": unit,
+            "register_year": day.year,
+            "register_seq": 0,  # taken in the transaction
+            "register_number": "",
+            "received_at": received_at,
+            "entered_by": cast("User | None", entered_by),
+            "kek_id": envelope.kek_id,
+            "wrapped_key": envelope.wrapped_key,
+            "content": sealed_content,
+            "retention_until": day + dt.timedelta(days=int(settings.TOANDAN_TIP_RETENTION_DAYS)),
+            "responsible_unit": unit,
+            "clock_started_at": received_at,
+        },
+        routes=routing.routes,
+        fingerprint=fingerprint,
+        contact=contact_row,
+        files=sealed_files,
+        recipients=recipients,
+    )
     written: list[Path] = []
     try:
         _write_files(sealed_files, written)
-        # From the register number on, every tip to this unit waits for this transaction:
-        # only inserts follow, and the audit event (whose chain lock every write of the
-        # platform shares) comes last.
-        with transaction.atomic():
-            seq, number = register_take(routing.primary.org_unit, day.year)
-            tip = Tip(
-                reference=reference,
-                receipt_hash=receipt_hash,
-                receipt_kind=receipt_kind,
-                channel=channel,
-                category=data.category,
-                province=data.province,
-                commune=data.commune,
-                occurred_at=occurred_at,
-                occurred_on=data.occurred_on,
-                occurred_until=data.occurred_until,
-                victim_request=checked.victim_request,
-                union_branch=data.union_branch,
-                has_contact=contact_row is not None,
-                register_unit=routing.primary.org_unit,
-                register_year=day.year,
-                register_seq=seq,
-                register_number=number,
-                received_at=received_at,
-                entered_by=cast("User | None", entered_by),
-                kek_id=envelope.kek_id,
-                wrapped_key=envelope.wrapped_key,
-                content=sealed_content,
-                retention_until=day + dt.timedelta(days=int(settings.TOANDAN_TIP_RETENTION_DAYS)),
-                responsible_unit=routing.primary.org_unit,
-                clock_started_at=received_at,
-            )
-            timeline.set_deadline(
-                tip,
-                timeline.initial_forward_deadline(tip, routing.primary.org_unit, received_at),
-            )
-            tip.save(force_insert=True)
-            duplicates.fingerprint_store(tip, fingerprint)
-            TipRoute.objects.bulk_create(
+        try:
+            tip = _tip_store(rows, tip_id=tip_id)
+        except _RegisterBookMissingError:
+            # The unit's first tip of the year: register_take opens the book.
+            tip = _tip_store(rows, tip_id=None)
+    except BaseException:
+        _remove_files(written)
+        raise
+    return SubmittedTip(tip=tip, receipt=receipts.receipt_format(digits))
+
+
+@dataclass(frozen=True)
+class _TipRows:
+    """What `tip_receive` writes, prepared before the transaction."""
+
+    fields: dict[str, Any]  # the Tip's
+    routes: Sequence[Route]
+    fingerprint: duplicates.Fingerprint | None
+    contact: TipsterContact | None
+    files: Sequence[_SealedFile]
+    recipients: Sequence[notices.UnitRecipient]
+
+
+def _tip_store(rows: _TipRows, *, tip_id: int | None) -> Tip:
+    """The intake transaction. With `tip_id` (PostgreSQL: reserved from the tips' sequence
+    before it), the register number, the tip and its rows go in one round trip."""
+    joined = tip_id is not None
+    tip = Tip(pk=tip_id, **rows.fields)
+    unit, year = tip.register_unit, tip.register_year
+    timeline.set_deadline(tip, timeline.initial_forward_deadline(tip, unit, tip.received_at))
+    # From the register number on, every tip to this unit waits for this transaction: only
+    # inserts follow, and the audit event (whose chain lock every write of the platform
+    # shares) comes last.
+    with transaction.atomic():
+        if joined:
+            first = register_insert_statement(tip, unit, year)
+        else:
+            tip.register_seq, tip.register_number = register_take(unit, year)
+            # Prepared without the ORM's per-field work (the tip has 50 columns).
+            insert_returning_pk(tip)
+        # The chain's head is locked with the tip's rows when no other write follows them
+        # (notifications do): every write of the platform waits for that lock.
+        lock_head = not rows.recipients
+        statements = [
+            *duplicates.fingerprint_statements(tip, rows.fingerprint),
+            insert_statement(
                 [
                     TipRoute(
                         tip=tip,
@@ -614,32 +681,76 @@ def tip_receive(
                         rule=route.rule,
                         reason=route.reason,
                     )
-                    for route in routing.routes
+                    for route in rows.routes
                 ]
-            )
-            if contact_row is not None:
-                contact_row.tip = tip
-                contact_row.save(force_insert=True)
-            _attachment_rows(tip, None, sealed_files)
-            notices.notify_tip_received(tip, recipients=recipients)
-            audit_record(
-                actor=entered_by,
+            ),
+            *_contact_and_attachment_rows(tip, rows.contact, rows.files),
+            *([audit_head_lock_statement()] if lock_head else []),
+        ]
+        if joined:
+            returned, head_rows = execute_together_last_rows([first, *statements])
+            if not returned:
+                raise _RegisterBookMissingError
+            tip.register_seq = int(returned[0][0])
+            tip.register_number = register_number(unit.code, year, tip.register_seq)
+            tip._state.adding = False
+            tip._state.db = connection.alias
+        else:
+            _returned, head_rows = execute_together_last_rows(statements)
+        notices.notify_tip_received(tip, recipients=rows.recipients)
+        # The audit event and the statistics' upserts leave in one round trip (neither reads
+        # what the other writes): the register's lock is held for every one.
+        with run_together():
+            audit_record_together(
+                head=(int(head_rows[0][0]), str(head_rows[0][1]))
+                if lock_head and head_rows
+                else None,
+                actor=tip.entered_by,
                 action=TipsAction.TIP_RECEIVE,
                 target=tip,
                 data={
                     "reference": tip.reference,
-                    "channel": channel,
-                    "register_number": number,
-                    "receipt_kind": receipt_kind,
+                    "channel": tip.channel,
+                    "register_number": tip.register_number,
+                    "receipt_kind": tip.receipt_kind,
                 },
             )
             # After the audit event, as in every transition: one order of locks (the audit
             # chain's head, then the summary rows) everywhere, so they cannot deadlock.
             timeline.tip_changed(None, timeline.tip_facts(tip))
-    except BaseException:
-        _remove_files(written)
-        raise
-    return SubmittedTip(tip=tip, receipt=receipts.receipt_format(digits))
+    return tip
+
+
+class _RegisterBookMissingError(Exception):
+    """The joined intake statement found no book for the unit and year: nothing was written."""
+
+
+def _contact_and_attachment_rows(
+    tip: Tip, contact_row: TipsterContact | None, files: Sequence[_SealedFile]
+) -> list[Statement]:
+    rows: list[Statement] = []
+    if contact_row is not None:
+        contact_row.tip = tip
+        rows.append(insert_statement([contact_row]))
+    if files:
+        rows.append(
+            insert_statement(
+                [
+                    TipAttachment(
+                        tip=tip,
+                        message=None,
+                        storage_name=file.storage_name,
+                        content_type=file.content_type,
+                        size=file.size,
+                        name=file.name,
+                        metadata_removed=file.metadata_removed,
+                        kept_location=file.kept_location,
+                    )
+                    for file in files
+                ]
+            )
+        )
+    return rows
 
 
 def tip_submit(

@@ -7,15 +7,19 @@ from enum import StrEnum
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from toandan.audit.actions import register_actions
 from toandan.audit.models import AuditEvent
 from toandan.audit.services import (
     AuditOutsideTransactionError,
     audit_chain_lock,
+    audit_head_lock_statement,
     audit_record,
+    audit_record_together,
     audit_verify,
 )
+from toandan.core.sql import execute_together, run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +106,54 @@ def test_taking_the_chain_lock_first_leaves_the_chain_whole() -> None:
         audit_record(actor=None, action=_TestAction.UPDATE)
 
     assert AuditEvent.objects.count() == before + 1
+    assert audit_verify().ok
+
+
+def test_events_written_together_continue_the_same_chain() -> None:
+    # Given events written one by one
+    _write(2)
+    before = AuditEvent.objects.count()
+    # When a transaction sends its event with its last writes, the head read beforehand
+    with transaction.atomic():
+        sql, params = audit_head_lock_statement()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            head = cursor.fetchone()
+        with CaptureQueriesContext(connection) as queries, run_together():
+            event = audit_record_together(
+                head=(head[0], head[1]),
+                actor=None,
+                action=_TestAction.UPDATE,
+                object_type="test.thing",
+                object_id="7",
+                data={"n": 7},
+            )
+            execute_together([("SELECT %s", [1])])
+    # Then it is one round trip on PostgreSQL (three statements one by one elsewhere)
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 3)
+    # And the chain goes on whole, by audit_record and by itself again
+    stored = AuditEvent.objects.get(seq=event.seq)
+    assert (stored.hash, stored.data, stored.object_id) == (event.hash, {"n": 7}, "7")
+    with transaction.atomic():
+        audit_record_together(head=None, actor=None, action=_TestAction.DELETE)
+    _write(1)
+    assert AuditEvent.objects.count() == before + 3
+    assert audit_verify().ok
+
+
+def test_an_event_written_together_rolls_back_with_the_change() -> None:
+    _write(1)
+    count = AuditEvent.objects.count()
+
+    def failing_change() -> None:
+        with transaction.atomic(), run_together():
+            audit_record_together(head=None, actor=None, action=_TestAction.DELETE)
+            raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError):
+        failing_change()
+
+    assert AuditEvent.objects.count() == count
     assert audit_verify().ok
 
 

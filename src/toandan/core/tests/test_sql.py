@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from django.db import connection, transaction
+from django.contrib.auth.models import Group
+from django.db import connection, models, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from toandan.core.sql import execute_together, values_rows
+from toandan.core.sql import (
+    add_counts_statements,
+    execute_together,
+    insert_returning_pk,
+    insert_statement,
+    run_together,
+    values_rows,
+)
+from toandan.orgs.models import OrgUnit
 
 pytestmark = pytest.mark.django_db
 
@@ -51,5 +62,148 @@ def test_a_failing_statement_takes_the_others_back_with_the_transaction() -> Non
     assert _rows() == {}
 
 
+def test_statements_of_several_callers_run_together_when_the_block_ends() -> None:
+    with CaptureQueriesContext(connection) as queries:
+        with run_together():
+            execute_together([(INSERT, [1, 5, 2, 7])])
+            with run_together():  # a nested block joins the outer one
+                execute_together([(ADD, [10, 1])])
+            assert _rows() == {}  # nothing sent yet
+        assert _rows() == {1: 15, 2: 7}
+
+    assert len(queries) == (1 + 2 if connection.vendor == "postgresql" else 2 + 2)
+
+
+def test_a_block_that_fails_sends_nothing() -> None:
+    def failing_block() -> None:
+        with run_together():
+            execute_together([(INSERT, [1, 5, 2, 7])])
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        failing_block()
+
+    assert _rows() == {}
+    execute_together([(INSERT, [1, 5, 2, 7])])  # and the next call runs at once again
+    assert _rows() == {1: 5, 2: 7}
+
+
+def test_counts_that_stay_zero_are_neither_sent_nor_updated() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE counts_test (k integer PRIMARY KEY, a integer NOT NULL, "
+            "b integer NOT NULL, c integer NOT NULL)"
+        )
+        cursor.execute("INSERT INTO counts_test VALUES (1, 10, 20, 30)")
+    # A new tip counts one measure: two rows, one existing and one new
+    statements = add_counts_statements(
+        "counts_test", ["k"], ["a", "b", "c"], {(1,): {"b": 1}, (2,): {"b": 1, "a": 0}}
+    )
+
+    assert [len(params) for _sql, params in statements] == [4]  # keys and b, nothing else
+    execute_together(statements)
+    # And then a change of two measures, one of them down
+    execute_together(
+        add_counts_statements("counts_test", ["k"], ["a", "b", "c"], {(1,): {"a": -1, "c": 2}})
+    )
+    # And rows whose counts are all zero are made, and change nothing where they exist
+    execute_together(
+        add_counts_statements("counts_test", ["k"], ["a", "b", "c"], {(1,): {}, (3,): {}})
+    )
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT k, a, b, c FROM counts_test ORDER BY k")
+        assert cursor.fetchall() == [(1, 9, 21, 32), (2, 0, 1, 0), (3, 0, 0, 0)]
+        cursor.execute("DROP TABLE counts_test")
+
+
 def test_values_rows() -> None:
     assert values_rows(2, 3) == "(%s, %s), (%s, %s), (%s, %s)"
+
+
+def _row(model: type[models.Model], pk: object) -> dict[str, object]:
+    """What the database holds of a row, column by column."""
+    row = model._default_manager.filter(pk=pk).values(
+        *(f.attname for f in model._meta.concrete_fields)
+    )
+    values = dict(row.get())
+    values.pop(model._meta.pk.attname)
+    return {k: bytes(v) if isinstance(v, memoryview) else v for k, v in values.items()}
+
+
+def test_insert_statement_writes_the_row_save_writes() -> None:
+    # A model with what needs preparing: a foreign key, dates, auto_now, JSON, bytes, null.
+    from toandan.tips.models import Tip  # a test may use any app's model
+    from toandan.tips.tests.conftest import category, commune, province
+
+    now = timezone.now()
+    hoan_kiem = commune("00070")
+    unit = OrgUnit.objects.filter(admin_unit=hoan_kiem).first()
+
+    def new_tip(n: int) -> Tip:
+        return Tip(
+            reference=f"SQLTEST{n}",
+            receipt_hash=f"h{n}",
+            receipt_kind="citizen",
+            channel="api",
+            category=category("theft"),
+            province=province("01"),
+            commune=hoan_kiem,
+            occurred_on=dt.date(2026, 3, 14),
+            has_contact=True,
+            register_unit=unit,
+            register_year=2026,
+            register_seq=n,
+            register_number=f"SQL/{n}",
+            received_at=now,
+            kek_id="k1",
+            wrapped_key=b"\x00wrapped",
+            content=b"sealed\xff",
+            retention_until=dt.date(2031, 1, 1),
+            responsible_unit=unit,
+            clock_started_at=now,
+            valuable_reasons=["a", "b"],
+        )
+
+    by_orm = new_tip(1)
+    by_orm.save(force_insert=True)
+    by_sql = new_tip(2)
+    insert_returning_pk(by_sql)
+
+    assert by_sql.pk is not None
+    assert not by_sql._state.adding
+    orm_row, sql_row = _row(Tip, by_orm.pk), _row(Tip, by_sql.pk)
+    differing = {k for k in orm_row if orm_row[k] != sql_row[k]}
+    assert differing == {
+        "reference",
+        "receipt_hash",
+        "register_seq",
+        "register_number",
+        "updated_at",
+    }
+    assert isinstance(sql_row["updated_at"], dt.datetime)
+    assert isinstance(orm_row["updated_at"], dt.datetime)
+    assert sql_row["updated_at"] >= orm_row["updated_at"]  # auto_now was set
+
+
+def test_insert_statement_of_several_rows_joins_with_other_statements() -> None:
+    groups = [Group(name="sql-a"), Group(name="sql-b")]
+
+    execute_together(
+        [
+            insert_statement(groups),
+            ("UPDATE auth_group SET name = name || '!' WHERE name = %s", ["sql-b"]),
+        ]
+    )
+
+    assert set(Group.objects.filter(name__startswith="sql-").values_list("name", flat=True)) == {
+        "sql-a",
+        "sql-b!",
+    }
+
+
+def test_insert_statement_refuses_a_saved_instance() -> None:
+    group = Group.objects.create(name="sql-saved")
+
+    with pytest.raises(ValueError, match="new instances"):
+        insert_statement([group])

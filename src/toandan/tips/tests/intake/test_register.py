@@ -76,6 +76,33 @@ def test_submitted_tips_take_consecutive_numbers_in_the_receiving_units_book():
     assert first.register_year == first.received_at.year
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(("last", "number"), [(11, "000012"), (999_999, "1000000")])
+def test_the_number_written_with_the_tip_is_the_one_register_number_gives(last, number):
+    # Given a book that has numbered `last` tips (PostgreSQL numbers the tip in its INSERT)
+    first = tip_submit(data=tip_input()).tip
+    RegisterBook.objects.filter(org_unit=first.register_unit, year=first.register_year).update(
+        last_seq=last
+    )
+    # When the next tip arrives
+    tip = tip_submit(data=tip_input()).tip
+    # Then its number is the next one, in register_number's spelling, stored as returned
+    expected = register_number(HOAN_KIEM_POLICE, first.register_year, last + 1)
+    assert expected.endswith(f"/{number}")
+    assert tip.register_number == expected
+    assert Tip.objects.get(pk=tip.pk).register_number == expected
+    assert Tip.objects.get(pk=tip.pk).register_seq == last + 1
+
+
+@pytest.mark.django_db
+def test_the_first_tip_of_a_year_opens_the_book_and_takes_number_1():
+    assert not RegisterBook.objects.filter(org_unit=unit(HOAN_KIEM_POLICE)).exists()
+    tip = tip_submit(data=tip_input()).tip
+    assert (tip.register_seq, tip.register_number.rsplit("/", 1)[1]) == (1, "000001")
+    assert RegisterBook.objects.get(org_unit=unit(HOAN_KIEM_POLICE)).last_seq == 1
+    assert Tip.objects.filter(register_unit=unit(HOAN_KIEM_POLICE)).count() == 1
+
+
 # --- Concurrency (real commits, one connection per thread) ---------------------------------------
 
 CONCURRENT = 50
