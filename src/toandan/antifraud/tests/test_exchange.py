@@ -184,7 +184,7 @@ def test_an_import_takes_the_creation_lock_before_it_locks_any_row(
         actor=leader_hanoi, source_name="Ngân hàng A", rows=rows("0539 000 111")
     )
     seen: list[int] = []
-    real = services.serialise_new_indicators
+    from toandan.antifraud.known import serialise_new_indicators as real
 
     with CaptureQueriesContext(connection) as queries:
 
@@ -192,7 +192,7 @@ def test_an_import_takes_the_creation_lock_before_it_locks_any_row(
             seen.append(sum("FOR UPDATE" in q["sql"] for q in queries.captured_queries))
             real()
 
-        monkeypatch.setattr(services, "serialise_new_indicators", recording)
+        monkeypatch.setattr("toandan.antifraud.services.serialise_new_indicators", recording)
         services.indicators_import(
             actor=leader_hanoi, source_name="Ngân hàng A", rows=rows("0539 000 111", "0539 000 222")
         )
