@@ -256,10 +256,7 @@ def execute_together_last_rows(
     connection = connections[using]
     with connection.cursor() as cursor:
         if len(statements) > 1 and _joins_statements(cursor, connection):
-            params: list[Any] = []
-            for _sql, statement_params in statements:
-                params.extend(statement_params)
-            cursor.execute(";\n".join(sql for sql, _params in statements), params)
+            cursor.execute(*_joined(statements))
             first = last = _rows_of(cursor)
             while cursor.nextset():
                 last = _rows_of(cursor)
@@ -269,6 +266,14 @@ def execute_together_last_rows(
             cursor.execute(sql, statement_params)
             results.append(_rows_of(cursor))
         return results[0], results[-1]
+
+
+def _joined(statements: Sequence[Statement]) -> tuple[str, list[Any]]:
+    """The statements as one text and its parameters, in order."""
+    params: list[Any] = []
+    for _sql, statement_params in statements:
+        params.extend(statement_params)
+    return ";\n".join(sql for sql, _params in statements), params
 
 
 def _rows_of(cursor: Any) -> list[tuple[Any, ...]]:
@@ -287,10 +292,7 @@ def execute_together(statements: Sequence[Statement], *, using: str = DEFAULT_DB
     connection = connections[using]
     with connection.cursor() as cursor:
         if len(statements) > 1 and _joins_statements(cursor, connection):
-            params: list[Any] = []
-            for _sql, statement_params in statements:
-                params.extend(statement_params)
-            cursor.execute(";\n".join(sql for sql, _params in statements), params)
+            cursor.execute(*_joined(statements))
             return
         for sql, statement_params in statements:
             cursor.execute(sql, statement_params)

@@ -447,21 +447,25 @@ def _write_files(files: Sequence[_SealedFile], written: list[Path]) -> None:
 
 
 def _attachment_rows(tip: Tip, message: TipMessage | None, files: Sequence[_SealedFile]) -> None:
-    TipAttachment.objects.bulk_create(
-        [
-            TipAttachment(
-                tip=tip,
-                message=message,
-                storage_name=file.storage_name,
-                content_type=file.content_type,
-                size=file.size,
-                name=file.name,
-                metadata_removed=file.metadata_removed,
-                kept_location=file.kept_location,
-            )
-            for file in files
-        ]
-    )
+    TipAttachment.objects.bulk_create(_attachments(tip, message, files))
+
+
+def _attachments(
+    tip: Tip, message: TipMessage | None, files: Sequence[_SealedFile]
+) -> list[TipAttachment]:
+    return [
+        TipAttachment(
+            tip=tip,
+            message=message,
+            storage_name=file.storage_name,
+            content_type=file.content_type,
+            size=file.size,
+            name=file.name,
+            metadata_removed=file.metadata_removed,
+            kept_location=file.kept_location,
+        )
+        for file in files
+    ]
 
 
 def _remove_files(paths: Sequence[Path]) -> None:
@@ -733,23 +737,7 @@ def _contact_and_attachment_rows(
         contact_row.tip = tip
         rows.append(insert_statement([contact_row]))
     if files:
-        rows.append(
-            insert_statement(
-                [
-                    TipAttachment(
-                        tip=tip,
-                        message=None,
-                        storage_name=file.storage_name,
-                        content_type=file.content_type,
-                        size=file.size,
-                        name=file.name,
-                        metadata_removed=file.metadata_removed,
-                        kept_location=file.kept_location,
-                    )
-                    for file in files
-                ]
-            )
-        )
+        rows.append(insert_statement(_attachments(tip, None, files)))
     return rows
 
 

@@ -117,15 +117,11 @@ def test_appeals_flooding_the_officers_get_429(
     assert Appeal.objects.count() == 2
 
 
-def test_checks_are_counted_in_batches_yet_the_limit_holds(settings: Any, monkeypatch: Any) -> None:
-    """A check must not cost a cache write each (a transaction with the database cache): the
-    process adds its hits in batches of a tenth of the limit, and still refuses the 101st."""
+@pytest.fixture
+def cache_writes(monkeypatch: Any) -> list[int]:
+    """The deltas added to the shared cache (`cache.incr`), in order."""
     from django.core.cache import cache
 
-    from toandan.antifraud import limits
-
-    settings.TOANDAN_FRAUD_CHECK_RATE_PER_DEVICE_MINUTE = 100
-    settings.TOANDAN_FRAUD_CHECK_RATE_PER_ADDRESS_MINUTE = 1000
     writes: list[int] = []
     real_incr = cache.incr
 
@@ -134,6 +130,19 @@ def test_checks_are_counted_in_batches_yet_the_limit_holds(settings: Any, monkey
         return real_incr(key, delta, version)
 
     monkeypatch.setattr(cache, "incr", counting_incr)
+    return writes
+
+
+def test_checks_are_counted_in_batches_yet_the_limit_holds(
+    settings: Any, cache_writes: list[int]
+) -> None:
+    """A check must not cost a cache write each (a transaction with the database cache): the
+    process adds its hits in batches of a tenth of the limit, and still refuses the 101st."""
+    from toandan.antifraud import limits
+
+    settings.TOANDAN_FRAUD_CHECK_RATE_PER_DEVICE_MINUTE = 100
+    settings.TOANDAN_FRAUD_CHECK_RATE_PER_ADDRESS_MINUTE = 1000
+    writes = cache_writes
     request = _Script().get("/fraud/").wsgi_request
     waits = [limits.check_wait(request) for _check in range(101)]
     if waits[-1] == 0:  # the minute turned during the loop: one more window, same rule
@@ -144,25 +153,16 @@ def test_checks_are_counted_in_batches_yet_the_limit_holds(settings: Any, monkey
 
 
 def test_a_busy_address_costs_a_cache_write_per_fifty_checks(
-    settings: Any, monkeypatch: Any
+    settings: Any, cache_writes: list[int]
 ) -> None:
     """Behind one address (a union meeting, a carrier's NAT) thousands of checks a minute are
     allowed; counting them must stay far below a cache write per check: batches of up to 50
     hits per process (a tenth of the limit at most, so small limits stay exact)."""
-    from django.core.cache import cache
-
     from toandan.antifraud import limits
 
     settings.TOANDAN_FRAUD_CHECK_RATE_PER_DEVICE_MINUTE = 10**6
     settings.TOANDAN_FRAUD_CHECK_RATE_PER_ADDRESS_MINUTE = 10**6
-    writes: list[int] = []
-    real_incr = cache.incr
-
-    def counting_incr(key: str, delta: int = 1, version: Any = None) -> Any:
-        writes.append(delta)
-        return real_incr(key, delta, version)
-
-    monkeypatch.setattr(cache, "incr", counting_incr)
+    writes = cache_writes
     request = _Script().get("/fraud/").wsgi_request
     assert not any(limits.check_wait(request) for _check in range(1000))
     assert len(writes) <= 2 * (1000 // 50 + 2)
