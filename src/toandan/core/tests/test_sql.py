@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from toandan.core.sql import (
     add_counts_statements,
     execute_together,
-    insert_returning_pk,
     insert_statement,
     run_together,
     values_rows,
 )
-from toandan.orgs.models import OrgUnit
 
 pytestmark = pytest.mark.django_db
 
@@ -119,71 +115,6 @@ def test_counts_that_stay_zero_are_neither_sent_nor_updated() -> None:
 
 def test_values_rows() -> None:
     assert values_rows(2, 3) == "(%s, %s), (%s, %s), (%s, %s)"
-
-
-def _row(model: type[models.Model], pk: object) -> dict[str, object]:
-    """What the database holds of a row, column by column."""
-    row = model._default_manager.filter(pk=pk).values(
-        *(f.attname for f in model._meta.concrete_fields)
-    )
-    values = dict(row.get())
-    values.pop(model._meta.pk.attname)
-    return {k: bytes(v) if isinstance(v, memoryview) else v for k, v in values.items()}
-
-
-def test_insert_statement_writes_the_row_save_writes() -> None:
-    # A model with what needs preparing: a foreign key, dates, auto_now, JSON, bytes, null.
-    from toandan.tips.models import Tip  # a test may use any app's model
-    from toandan.tips.tests.conftest import category, commune, province
-
-    now = timezone.now()
-    hoan_kiem = commune("00070")
-    unit = OrgUnit.objects.filter(admin_unit=hoan_kiem).first()
-
-    def new_tip(n: int) -> Tip:
-        return Tip(
-            reference=f"SQLTEST{n}",
-            receipt_hash=f"h{n}",
-            receipt_kind="citizen",
-            channel="api",
-            category=category("theft"),
-            province=province("01"),
-            commune=hoan_kiem,
-            occurred_on=dt.date(2026, 3, 14),
-            has_contact=True,
-            register_unit=unit,
-            register_year=2026,
-            register_seq=n,
-            register_number=f"SQL/{n}",
-            received_at=now,
-            kek_id="k1",
-            wrapped_key=b"\x00wrapped",
-            content=b"sealed\xff",
-            retention_until=dt.date(2031, 1, 1),
-            responsible_unit=unit,
-            clock_started_at=now,
-            valuable_reasons=["a", "b"],
-        )
-
-    by_orm = new_tip(1)
-    by_orm.save(force_insert=True)
-    by_sql = new_tip(2)
-    insert_returning_pk(by_sql)
-
-    assert by_sql.pk is not None
-    assert not by_sql._state.adding
-    orm_row, sql_row = _row(Tip, by_orm.pk), _row(Tip, by_sql.pk)
-    differing = {k for k in orm_row if orm_row[k] != sql_row[k]}
-    assert differing == {
-        "reference",
-        "receipt_hash",
-        "register_seq",
-        "register_number",
-        "updated_at",
-    }
-    assert isinstance(sql_row["updated_at"], dt.datetime)
-    assert isinstance(orm_row["updated_at"], dt.datetime)
-    assert sql_row["updated_at"] >= orm_row["updated_at"]  # auto_now was set
 
 
 def test_insert_statement_of_several_rows_joins_with_other_statements() -> None:

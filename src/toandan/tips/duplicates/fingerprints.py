@@ -50,7 +50,7 @@ from django.utils.translation import ngettext
 
 from toandan.accounts.models import User
 from toandan.audit.services import audit_record
-from toandan.core.sql import Statement, execute_together, values_rows
+from toandan.core.sql import Statement, values_rows
 from toandan.core.text import search_key
 from toandan.tips import crypto, policies
 from toandan.tips.audit_actions import TipsAction
@@ -253,15 +253,6 @@ def _rows(tip: Tip, fingerprint: Fingerprint) -> tuple[TipFingerprint, list[TipB
             for key in fingerprint.band_keys
         ],
     )
-
-
-def fingerprint_store(tip: Tip, fingerprint: Fingerprint | str | None) -> None:
-    """Store a tip's fingerprint and its band keys (`fingerprint_statements`), in the caller's
-    transaction. Accepts the text itself for callers that have not computed the fingerprint
-    beforehand."""
-    if isinstance(fingerprint, str):
-        fingerprint = fingerprint_of(fingerprint)
-    execute_together(fingerprint_statements(tip, fingerprint))
 
 
 def fingerprint_statements(tip: Tip, fingerprint: Fingerprint | None) -> list[Statement]:
