@@ -212,3 +212,17 @@ def test_public_answers_match_their_schemas(
     assert digest[5:] in {entry["suffix"] for entry in body["entries"]}
     schema = client.get("/api/v1/openapi.json").json()["paths"]
     assert "CheckOut" in json.dumps(schema["/api/v1/fraud/check"])
+
+
+def test_the_bench_endpoints_are_not_there_unless_switched_on(
+    client: Client, settings: Any
+) -> None:
+    """`make bench BENCH_ARGS=fraud`'s baseline and its wait for the keys answer 404 in a
+    deployment (TOANDAN_BENCH_ENDPOINTS off)."""
+    settings.TOANDAN_BENCH_ENDPOINTS = False
+    assert client.get("/api/v1/fraud/bench/bare", {"q": "x"}).status_code == 404
+    assert client.get("/api/v1/fraud/bench/known").status_code == 404
+    settings.TOANDAN_BENCH_ENDPOINTS = True
+    assert client.get("/api/v1/fraud/bench/bare", {"q": "x"}).json() == {"items": []}
+    known = client.get("/api/v1/fraud/bench/known").json()
+    assert known["ready"] is True  # a small table is read at once, in the request
