@@ -40,7 +40,7 @@ from toandan.antifraud.models import (
 )
 from toandan.core.process_cache import ProcessCache
 from toandan.identifiers import Identifier, Kind
-from toandan.identifiers.links import host_of, redact_url, registrable_domain
+from toandan.identifiers.links import host_of, redact_url, registrable_domain, simple_host
 from toandan.tips.interface.fraud import channel_labels
 
 VERIFIED = "verified"
@@ -221,6 +221,10 @@ _scam_types: ProcessCache[None, dict[int, ScamType]] = ProcessCache(
 def _candidates(identifier: Identifier) -> tuple[tuple[str, str], ...]:
     keys = [identifier.key]
     if identifier.kind == Kind.URL:
+        host = _bare_host_url(identifier.value)
+        if host is not None:  # "http://host/": nothing to redact (test_selectors)
+            domain = registrable_domain(host)
+            return (*keys, (Kind.DOMAIN.value, domain)) if domain else tuple(keys)
         # Indicators keep links without their victim's data (`links.redact_url`).
         without_victim = redact_url(identifier.value)
         if without_victim != identifier.value:
@@ -233,6 +237,13 @@ def _candidates(identifier: Identifier) -> tuple[tuple[str, str], ...]:
         if wallet_of.startswith("+"):
             keys.append((Kind.PHONE.value, wallet_of))
     return tuple(keys)
+
+
+def _bare_host_url(url: str) -> str | None:
+    """The host of a canonical URL with no path, port or query ("http://host/"), else None."""
+    if url.startswith("http://") and url.endswith("/"):
+        return simple_host(url[7:-1])
+    return None
 
 
 def _visible(indicator: ListedRow, now: dt.datetime, reports_to_show: int) -> str | None:

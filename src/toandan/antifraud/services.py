@@ -44,6 +44,7 @@ from toandan.antifraud.models import (
     WarningStatus,
 )
 from toandan.audit.services import audit_record
+from toandan.core import clock
 from toandan.core.process_cache import ProcessCache
 from toandan.identifiers import Identifier
 from toandan.identifiers.links import redacted
@@ -464,7 +465,7 @@ def lookups_count(counts: dict[tuple[str, str], int], *, day: dt.date | None = N
     is kept: not the identifier, not the client."""
     if not counts:
         return
-    day = day or timezone.localdate()
+    day = day or clock.local_today()
     with _pending_lock:
         for (kind, verdict), number in counts.items():
             _pending[(day, kind, verdict)] = _pending.get((day, kind, verdict), 0) + number

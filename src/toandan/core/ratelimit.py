@@ -44,8 +44,9 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import ngettext
+
+from toandan.core import clock
 
 _PREFIX = "toandan:rl"
 SECRET_LIFETIME_SECONDS = 2 * 86400
@@ -146,7 +147,7 @@ def _network_of(address: str) -> str:
 
 def client_key(request: HttpRequest) -> str:
     """An opaque key for the client of `request`, stable for the day, unlinkable afterwards."""
-    secret = _daily_secret(timezone.localdate())
+    secret = _daily_secret(clock.local_today())
     return hmac.new(secret, _client_address(request).encode(), hashlib.sha256).hexdigest()[:32]
 
 
@@ -169,7 +170,7 @@ def device_id(request: HttpRequest) -> str:
 def device_key(request: HttpRequest) -> str:
     """An opaque key for this browser at this address, stable for the day. Requests without a
     device cookie share one key per address: throwing the cookie away buys nothing."""
-    secret = _daily_secret(timezone.localdate())
+    secret = _daily_secret(clock.local_today())
     material = f"{_client_address(request)}|{device_id(request) or '-'}"
     return hmac.new(secret, material.encode(), hashlib.sha256).hexdigest()[:32]
 

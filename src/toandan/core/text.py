@@ -40,6 +40,8 @@ def strip_accents(text: str) -> str:
     NFD splits most marks off the base letter; đ/Đ is a separate letter, not a mark, so it is
     mapped by hand.
     """
+    if text.isascii():
+        return text  # nothing to fold (a check's hosts and most search keys)
     text = text.replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")

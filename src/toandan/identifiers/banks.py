@@ -17,6 +17,9 @@ from importlib import resources
 from toandan.core.text import strip_accents
 from toandan.identifiers import Identifier, Kind, plain_text
 
+_NOT_KEY = re.compile(r"[^a-z0-9]")
+_SEPARATORS = re.compile(r"[\s.\-]")
+
 ACCOUNT_DIGITS = re.compile(r"[0-9]{6,19}")
 
 
@@ -53,7 +56,7 @@ def bank_table() -> BankTable:
 
 
 def _key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", strip_accents(text).lower())
+    return _NOT_KEY.sub("", strip_accents(text).lower())
 
 
 @functools.cache
@@ -81,14 +84,18 @@ def bank_by_bin(bin_: str) -> Bank | None:
 
 
 def bank_name_pattern() -> str:
-    """A regular expression alternative of every bank name and alias (longest first)."""
+    """A regular expression alternative of every bank name and alias (longest first), lower
+    case: for text already lower-cased (a case-blind pattern costs four times as much)."""
     return _bank_name_pattern()
 
 
 @functools.cache
 def _bank_name_pattern() -> str:
     names = {
-        name for bank in bank_table().banks for name in (bank.short_name, *bank.aliases) if name
+        name.lower()
+        for bank in bank_table().banks
+        for name in (bank.short_name, *bank.aliases)
+        if name
     }
     ordered = sorted(names, key=len, reverse=True)
     return "|".join(re.escape(name).replace(r"\ ", r"[\s\-]?") for name in ordered)
@@ -98,7 +105,7 @@ def normalise_bank_account(bank: str, number: str) -> Identifier | None:
     """(bank as written, account number with spaces or dots) -> ``BIN:digits``; None if the
     bank is unknown or the number has not 6–19 digits."""
     found = bank_find(bank)
-    digits = re.sub(r"[\s.\-]", "", plain_text(number or ""))
+    digits = _SEPARATORS.sub("", plain_text(number or ""))
     if found is None or not ACCOUNT_DIGITS.fullmatch(digits):
         return None
     return Identifier(Kind.BANK_ACCOUNT, f"{found.bin}:{digits}", f"{found.short_name} {digits}")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from toandan.core.text import strip_accents
 from toandan.identifiers import Identifier, Kind, plain_text
 from toandan.identifiers.banks import bank_find, bank_name_pattern, normalise_bank_account
-from toandan.identifiers.links import normalise_url
+from toandan.identifiers.links import normalise_url, simple_host
 from toandan.identifiers.phones import normalise_phone
 from toandan.identifiers.social import (
     FACEBOOK_HOSTS,
@@ -42,6 +42,7 @@ _BARE = re.compile(
 _HANDLE = re.compile(r"(?<![\w.@/])@([A-Za-z][A-Za-z0-9_]{4,31})\b")
 _GROUP = re.compile(r"\+?\d+")
 _JOIN = re.compile(r"[ .\-]|\s?\(0\)\s?|\)\s?|\s?\(")
+_NOT_DIGIT = re.compile(r"\D")
 _TRAILING = ".,;:!?)]}»…'\""
 # Accent-folded, lower-cased words, matched on the folded text.
 _ACCOUNT_WORDS = re.compile(
@@ -72,7 +73,8 @@ class Found:
 
 @functools.cache
 def _bank_names() -> re.Pattern[str]:
-    return re.compile(rf"(?<![a-z0-9])({bank_name_pattern()})(?![a-z0-9])", re.IGNORECASE)
+    # Run on the folded, lower-cased text only (`_nearest_bank`): no IGNORECASE.
+    return re.compile(rf"(?<![a-z0-9])({bank_name_pattern()})(?![a-z0-9])")
 
 
 def _strip_trailing(text: str) -> str:
@@ -81,12 +83,24 @@ def _strip_trailing(text: str) -> str:
     return text
 
 
+_NETWORK_HOSTS = FACEBOOK_HOSTS | TELEGRAM_HOSTS | ZALO_HOSTS | TIKTOK_HOSTS
+
+
 def _link(text: str) -> Identifier | None:
+    host = simple_host(text)
+    # A bare host is an account only as "<name>.t.me", and a network's own host without a
+    # path is none: anything else goes straight to the URL (`_link_general` gives the same).
+    if host is not None and not host.endswith(".t.me") and host not in _NETWORK_HOSTS:
+        return normalise_url(text)
+    return _link_general(text)
+
+
+def _link_general(text: str) -> Identifier | None:
     social = normalise_social(text)
     if social is not None:
         return social
     host = re.sub(r"^[a-z]+://", "", text.lower()).split("/", 1)[0]
-    if host in FACEBOOK_HOSTS | TELEGRAM_HOSTS | ZALO_HOSTS | TIKTOK_HOSTS:
+    if host in _NETWORK_HOSTS:
         return None  # a share link or a page of the network itself, not an account
     return normalise_url(text)
 
@@ -158,7 +172,7 @@ def _nearest_bank(text: str, start: int, end: int) -> str | None:
 
 def _number(text: str, folded: str, start: int, end: int) -> Identifier | None:
     raw = text[start:end]
-    digits = re.sub(r"\D", "", raw)
+    digits = _NOT_DIGIT.sub("", raw)
     before = folded[max(0, start - 30) : start]
     phone = normalise_phone(raw) if 3 < len(digits) <= 13 else None
     if phone is not None and not phone.value.startswith("+"):
@@ -197,7 +211,7 @@ def _numbers(text: str, folded: str, taken: list[tuple[int, int]]) -> list[Found
             matched = False
             for j in range(len(chain), i, -1):
                 start, end = chain[i].start(), chain[j - 1].end()
-                digits = sum(len(re.sub(r"\D", "", m.group(0))) for m in chain[i:j])
+                digits = sum(len(_NOT_DIGIT.sub("", m.group(0))) for m in chain[i:j])
                 if digits > 19 or digits < 6:
                     continue
                 identifier = _number(text, folded, start, end)

@@ -90,6 +90,8 @@ def _ipv4(host: str) -> str | None:
     parts = host.split(".")
     if not 1 <= len(parts) <= 4 or not all(parts):
         return None
+    if parts[-1].isascii() and parts[-1].isalpha():
+        return None  # a name's last label ("com"): int() below would refuse it too, slower
     try:
         values = [int(p, 0) if not re.fullmatch(r"0\d+", p) else int(p, 8) for p in parts]
     except ValueError:
@@ -266,8 +268,34 @@ def _to_unicode(host: str) -> str:
 VALUE_MAX = 500
 
 
+# A host as messages write it bare ("hotro123.example"): ASCII letters, digits and hyphens in
+# dot-separated labels, the last one letters only (so never an IPv4 address in any notation),
+# no scheme, port, path or escapes. Its canonical URL is "http://<host lower-cased>/".
+SIMPLE_HOST = re.compile(r"(?:[A-Za-z0-9\-]+\.)+[A-Za-z]+")
+SIMPLE_HOST_MAX = 253
+
+
+def simple_host(text: str) -> str | None:
+    """`text` lower-cased when it is a bare host (`SIMPLE_HOST`), else None."""
+    if len(text) <= SIMPLE_HOST_MAX and SIMPLE_HOST.fullmatch(text):
+        return text.lower()
+    return None
+
+
 def normalise_url(text: str) -> Identifier | None:
     """The canonical URL; its registrable domain when the URL is too long to store."""
+    host = simple_host(text)
+    if host is None:
+        return normalise_url_general(text)
+    # What the general path gives for a bare host, without its three URL parses (most of a
+    # pasted message's cost; `test_a_bare_host_normalises_as_the_general_path_does`).
+    if registrable_domain(host) is None:
+        return None
+    return Identifier(Kind.URL, f"http://{host}/", _to_unicode(host), lookalike_of(host))
+
+
+def normalise_url_general(text: str) -> Identifier | None:
+    """`normalise_url` for any text."""
     url = canonical_url(text)
     if url is None:
         return None

@@ -39,15 +39,18 @@ OLD_MOBILE_PREFIXES = {
 SHORT_CODES = frozenset({"111", "112", "113", "114", "115", "116", "156", "5656"})
 _MOBILE_10 = re.compile(r"0[35789]\d{8}")
 _SERVICE = re.compile(r"1[89]00\d{4}(\d{2})?")
+# Compiled once: every identifier of a public check passes here.
+_PHONE_CHARS = re.compile(r"[+\d\s().\-]+")
+_NOT_DIGIT = re.compile(r"\D")
 
 
 def _digits_national(text: str) -> str | None:
     """The number as national digits ("0912345678", "113"), or None when it is not Vietnamese
     or has other characters than digits, spaces, dots, dashes, brackets and a plus."""
     raw = text.strip()
-    if not raw or not re.fullmatch(r"[+\d\s().\-]+", raw):
+    if not raw or not _PHONE_CHARS.fullmatch(raw):
         return None
-    digits = re.sub(r"\D", "", raw)
+    digits = _NOT_DIGIT.sub("", raw)
     international = False
     if digits.startswith("0084"):
         digits, international = digits[4:], True

@@ -352,3 +352,25 @@ def test_a_rebuild_running_when_the_keys_are_marked_stale_does_not_clear_the_mar
     monkeypatch.setattr(known, "array", real_array)
     _phone_row("+84539000002")  # the row that rebuild did not see
     assert keys.may_exist([("phone", "+84539000002")]) == {("phone", "+84539000002"): True}
+
+
+def test_fingerprints_beyond_either_end_of_the_sorted_keys_are_absent(slow_refresh: Any) -> None:
+    """One searchsorted answers every key of a check: a fingerprint below the first or above
+    the last sorted key is absent, the first and the last are present."""
+    import numpy as np
+
+    stored = [("phone", f"+8453{i:07d}") for i in range(64)]
+    marks = sorted(known.fingerprint(*key) for key in stored)
+    keys = known.KnownKeys(clock=lambda: 0.0)
+    keys._sorted = np.array(marks, dtype=np.int64)
+    keys._ready, keys._refreshed_at, keys._built_at = True, 0.0, 0.0
+    candidates = (("phone", f"+8454{i:07d}") for i in range(100_000))
+    below = next(k for k in candidates if known.fingerprint(*k) < marks[0])
+    above = next(k for k in candidates if known.fingerprint(*k) > marks[-1])
+    by_mark = {known.fingerprint(*key): key for key in stored}
+    first, last = by_mark[marks[0]], by_mark[marks[-1]]
+
+    answer = keys.may_exist([below, first, above, last, *stored])
+
+    assert answer == {below: False, above: False, **dict.fromkeys(stored, True)}
+    assert keys.may_exist([]) == {}

@@ -73,7 +73,7 @@ def test_client_keys_of_yesterday_cannot_be_linked_to_today(monkeypatch):
     today = ratelimit.client_key(request)
     # When the day changes
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    monkeypatch.setattr(timezone, "localdate", lambda *a: tomorrow)
+    monkeypatch.setattr("toandan.core.clock.local_today", lambda *a: tomorrow)
     # Then the same address gets an unrelated key (a new secret)
     assert ratelimit.client_key(request) != today
 

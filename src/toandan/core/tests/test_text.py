@@ -34,3 +34,13 @@ def test_decomposed_vietnamese_is_composed() -> None:
 
     assert cleaned == "Hoàn Kiếm, Hà Nội"
     assert unicodedata.is_normalized("NFC", cleaned)
+
+
+def test_ascii_text_is_its_own_accent_free_form() -> None:
+    """`strip_accents` returns ASCII text at once: folding would give it back unchanged."""
+    from toandan.core.text import strip_accents
+
+    every_ascii = "".join(map(chr, range(128)))
+    decomposed = unicodedata.normalize("NFD", every_ascii)
+    assert strip_accents(every_ascii) == every_ascii == decomposed
+    assert strip_accents("Đắk Lắk, Hà Nội") == "Dak Lak, Ha Noi"

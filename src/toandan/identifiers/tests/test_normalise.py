@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toandan.identifiers.banks import bank_find, normalise_bank_account
 from toandan.identifiers.links import canonical_url, normalise_domain, normalise_url, skeleton
@@ -280,3 +282,51 @@ def test_the_lookalike_shortcuts_give_the_full_comparison_s_answer() -> None:
         assert lookalike_of(host) == reference(host), host
         found += bool(reference(host))
     assert found > 20
+
+
+# --- Bare hosts: the fast path gives what the general one gives ---------------------------------
+
+_HOST_LABEL = st.from_regex(r"[A-Za-z0-9\-]{1,12}", fullmatch=True)
+_BARE_HOSTS = st.one_of(
+    st.builds(
+        lambda labels, tld: ".".join([*labels, tld]),
+        st.lists(_HOST_LABEL, min_size=1, max_size=4),
+        st.sampled_from(["com", "vn", "COM", "example", "xyz", "Shop", "invalid", "me"]),
+    ),
+    st.sampled_from(
+        [
+            "hotro123.example", "Vietcombank.com.vn", "vietcornbank-hotro.example",
+            "xn--vietcombnk-3db.example", "www.bidv.com.vn", "a.b.c.d.github.io",
+            "mbbank-xacminh.example", "t.me", "zalo.me", "facebook.com", "1.2.3.example",
+            "localhost.localdomain", "0x7f.example", "-dash.example", "dash-.example",
+            "agribank.com.vn.example", "x.t.me", "name.t.me",
+        ]
+    ),
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(_BARE_HOSTS)
+def test_a_bare_host_normalises_as_the_general_path_does(host: str) -> None:
+    from toandan.identifiers import links
+
+    assert links.normalise_url(host) == links.normalise_url_general(host)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_BARE_HOSTS)
+def test_a_bare_host_in_a_message_is_read_as_the_general_path_reads_it(host: str) -> None:
+    from toandan.identifiers import extract
+
+    assert extract._link(host) == extract._link_general(host)
+
+
+@pytest.mark.parametrize(
+    ("host", "address"),
+    [("127.0.0.1", "127.0.0.1"), ("0x7f.1", "127.0.0.1"), ("2130706433", "127.0.0.1"),
+     ("017700000001", "127.0.0.1"), ("a.0x7f", None), ("shop.com", None), ("1.2.3.com", None)],
+)  # fmt: skip
+def test_hosts_in_ip_notations_are_read_as_addresses_and_names_are_not(host, address) -> None:
+    from toandan.identifiers.links import _ipv4
+
+    assert _ipv4(host) == address
