@@ -20,13 +20,6 @@ _memo: tuple[str, float, float, dt.date] | None = None
 _lock = threading.Lock()
 
 
-def forget_today() -> None:
-    """Drop the kept date (tests that change settings.TIME_ZONE)."""
-    global _memo  # noqa: PLW0603 - one memo per process, replaced whole
-    with _lock:
-        _memo = None
-
-
 def local_today(now: float | None = None) -> dt.date:
     """The date in the default zone at `now` (epoch seconds; the current time if None)."""
     global _memo  # noqa: PLW0603 - one memo per process, replaced whole

@@ -13,8 +13,8 @@ from toandan.core import clock
 
 
 @pytest.fixture(autouse=True)
-def _fresh() -> None:
-    clock.forget_today()
+def _fresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clock, "_memo", None)
 
 
 def _at(text: str, zone: str = "Asia/Ho_Chi_Minh") -> float:
