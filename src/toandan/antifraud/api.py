@@ -12,6 +12,7 @@ Nothing of a check is kept but the counters by kind and verdict.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -188,14 +189,39 @@ def range_(
         entries = selectors.range_lookup(prefix, version=key)
     except selectors.UnknownKeyVersionError:
         raise HttpError(422, "this key version does not answer: fetch the current key") from None
+    version = key if key is not None else range_keys().version
+    written = _range_json(prefix, version, entries)
+    if written is not None:
+        return written
     return _as_json(
         {
             "prefix": prefix,
-            "key": key if key is not None else range_keys().version,
+            "key": version,
             "entries": [
                 {"suffix": e.suffix, "verdict": e.verdict, "source": e.source} for e in entries
             ],
         }
+    )
+
+
+_PLAIN = re.compile(r"[0-9a-z_]*")
+
+
+def _range_json(
+    prefix: str, version: int, entries: list[selectors.RangeEntry]
+) -> HttpResponse | None:
+    """The range's answer written directly: its 64 entries are hex suffixes, a verdict and a
+    source from fixed words, which need no escaping (json.dumps of the dicts cost a tenth of
+    a range call). None when any value is not plain: then json.dumps writes it."""
+    if not _PLAIN.fullmatch("".join(value for entry in entries for value in entry) + prefix):
+        return None
+    items = ",".join(
+        f'{{"suffix":"{suffix}","verdict":"{verdict}","source":"{source}"}}'
+        for suffix, verdict, source in entries
+    )
+    return HttpResponse(
+        f'{{"prefix":"{prefix}","key":{int(version)},"entries":[{items}]}}',
+        content_type="application/json; charset=utf-8",
     )
 
 

@@ -226,3 +226,25 @@ def test_the_bench_endpoints_are_not_there_unless_switched_on(
     assert client.get("/api/v1/fraud/bench/bare", {"q": "x"}).json() == {"items": []}
     known = client.get("/api/v1/fraud/bench/known").json()
     assert known["ready"] is True  # a small table is read at once, in the request
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        [("0" * 59, "no_information", ""), ("a" * 59, "verified", "police")],
+        # Nothing stored holds such values; were one ever there, the answer is still JSON.
+        [('ab"c\\d', "verified", "police"), ("e" * 59, "under_verification", "imp\u00f3rted")],
+    ],
+)
+def test_the_range_answer_is_the_json_of_its_entries(
+    client: Client, monkeypatch: pytest.MonkeyPatch, entries: list[tuple[str, str, str]]
+) -> None:
+    """The range writes its answer without json.dumps when every value is plain (hex suffixes,
+    fixed verdicts and sources); the answer is the same JSON either way."""
+    from toandan.antifraud import selectors
+
+    listed = [selectors.RangeEntry(*entry) for entry in entries]
+    monkeypatch.setattr(selectors, "range_lookup", lambda prefix, version=None: listed)
+    body = client.get("/api/v1/fraud/range/abcde").json()
+    assert body["prefix"] == "abcde"
+    assert body["entries"] == [{"suffix": s, "verdict": v, "source": src} for s, v, src in entries]
