@@ -526,7 +526,11 @@ class TipRoute(models.Model):
     """One unit that received the tip, and why (the rule that sent it there)."""
 
     tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="routes")
-    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="tip_routes")
+    # Looked up by the index (org_unit, role, active) in Meta, which it leads: no index of its
+    # own for every new tip's route to update.
+    org_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="tip_routes", db_index=False
+    )
     role = models.CharField(max_length=12, choices=RouteRole.choices)
     rule = models.ForeignKey(
         "RoutingRule", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

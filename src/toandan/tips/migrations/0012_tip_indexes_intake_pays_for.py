@@ -1,8 +1,9 @@
-"""Indexes of the tips table that every new tip updated and no query needed (the intake writes
-each index of its row while it holds the register's lock):
+"""Indexes that every new tip updated and no query needed (the intake writes each index of its
+rows while it holds the register's lock):
 
-- the single-column indexes of five foreign keys that lead a composite index already
-  (province, commune, register_unit, responsible_unit, pending_unit);
+- the single-column indexes of foreign keys that lead a composite index already: five of the
+  tip (province, commune, register_unit, responsible_unit, pending_unit) and its route's
+  org_unit;
 - on PostgreSQL, the prefix-search (`varchar_pattern_ops`) indexes that `unique=True` adds to
   `receipt_hash` and `register_number`: nothing searches them by prefix. Their uniqueness is
   now declared as constraints with the names it had, so the database keeps the same unique
@@ -105,6 +106,16 @@ class Migration(migrations.Migration):
                 related_name="responsible_tips",
                 to="orgs.orgunit",
                 verbose_name="responsible unit",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="tiproute",
+            name="org_unit",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="tip_routes",
+                to="orgs.orgunit",
             ),
         ),
         migrations.SeparateDatabaseAndState(
