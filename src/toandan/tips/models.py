@@ -305,7 +305,8 @@ class Tip(models.Model):
     # service_request_id. Random, so it reveals neither the count nor the order of tips.
     reference = models.CharField(_("reference"), max_length=16, unique=True)
     # Keyed hash of the receipt (see tips.intake.receipts); the receipt itself is never stored.
-    receipt_hash = models.CharField(max_length=64, unique=True)
+    # Unique by a constraint in Meta, not `unique=True`, as `register_number`: see there.
+    receipt_hash = models.CharField(max_length=64)
     receipt_kind = models.CharField(
         max_length=12, choices=ReceiptKind.choices, default=ReceiptKind.CITIZEN
     )
@@ -317,8 +318,15 @@ class Tip(models.Model):
         _("status"), max_length=12, choices=TipStatus.choices, default=TipStatus.RECEIVED
     )
     # Where: the province is always known; the commune may not be.
+    # No index of their own on this and the other foreign keys that lead a composite index in
+    # Meta (province, commune, register_unit, responsible_unit, pending_unit): that index
+    # answers their lookups, and every new tip would update both inside the intake transaction.
     province = models.ForeignKey(
-        AdminUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("province")
+        AdminUnit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("province"),
+        db_index=False,
     )
     commune = models.ForeignKey(
         AdminUnit,
@@ -327,6 +335,7 @@ class Tip(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("commune"),
+        db_index=False,
     )
     # When: exact when known, otherwise a date range (occurred_on ... occurred_until) and the
     # tipster's own words inside the encrypted content.
@@ -355,10 +364,11 @@ class Tip(models.Model):
         on_delete=models.PROTECT,
         related_name="registered_tips",
         verbose_name=_("receiving unit"),
+        db_index=False,
     )
     register_year = models.PositiveSmallIntegerField(_("register year"))
     register_seq = models.PositiveIntegerField(_("register sequence"))
-    register_number = models.CharField(_("register number"), max_length=60, unique=True)
+    register_number = models.CharField(_("register number"), max_length=60)
     received_at = models.DateTimeField(_("received at"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Staff-entered tips: who entered it (phone, in person, mail).
@@ -386,6 +396,7 @@ class Tip(models.Model):
         on_delete=models.PROTECT,
         related_name="responsible_tips",
         verbose_name=_("responsible unit"),
+        db_index=False,
     )
     pending_unit = models.ForeignKey(
         OrgUnit,
@@ -394,6 +405,7 @@ class Tip(models.Model):
         on_delete=models.PROTECT,
         related_name="pending_tips",
         verbose_name=_("forwarded to"),
+        db_index=False,
     )
     # Caught in the act or an urgent case: forwarding is due within 24 h like serious ones.
     is_flagrant = models.BooleanField(_("flagrant or urgent"), default=False)
@@ -451,6 +463,14 @@ class Tip(models.Model):
                 fields=["register_unit", "register_year", "register_seq"],
                 name="tips_register_seq_unique",
             ),
+            # Constraints rather than `unique=True`, which on PostgreSQL adds a second index
+            # for prefix searches (varchar_pattern_ops) that nothing runs on these columns
+            # (the inbox's register number search is case-insensitive and uses neither).
+            # Named as `unique=True` named them: the database keeps the same constraints.
+            models.UniqueConstraint(fields=["receipt_hash"], name="tips_tip_receipt_hash_key"),
+            models.UniqueConstraint(
+                fields=["register_number"], name="tips_tip_register_number_key"
+            ),
         ]
         indexes = [
             models.Index(fields=["register_unit", "status", "received_at"]),
@@ -506,7 +526,11 @@ class TipRoute(models.Model):
     """One unit that received the tip, and why (the rule that sent it there)."""
 
     tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="routes")
-    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="tip_routes")
+    # Looked up by the index (org_unit, role, active) in Meta, which it leads: no index of its
+    # own for every new tip's route to update.
+    org_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="tip_routes", db_index=False
+    )
     role = models.CharField(max_length=12, choices=RouteRole.choices)
     rule = models.ForeignKey(
         "RoutingRule", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
