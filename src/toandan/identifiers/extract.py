@@ -73,8 +73,10 @@ class Found:
 
 @functools.cache
 def _bank_names() -> re.Pattern[str]:
-    # Run on the folded, lower-cased text only (`_nearest_bank`): no IGNORECASE.
-    return re.compile(rf"(?<![a-z0-9])({bank_name_pattern()})(?![a-z0-9])")
+    # Run on the folded, lower-cased text only (`_nearest_bank`): no IGNORECASE. The dotless
+    # "ı" survives both, and IGNORECASE took it for "i" and for a letter: so here too.
+    names = bank_name_pattern().replace("i", "[iı]")
+    return re.compile(rf"(?<![a-z0-9ı])({names})(?![a-z0-9ı])")
 
 
 def _strip_trailing(text: str) -> str:

@@ -32,3 +32,20 @@ def test_bank_names_are_found_in_folded_text_as_the_case_blind_pattern_finds_the
         assert fast == [(m.span(), m.group(1)) for m in slow.finditer(folded)], text
         checked += len(fast)
     assert checked > 100  # the messages do name banks
+
+
+def test_a_dotless_i_counts_as_the_case_blind_pattern_counts_it() -> None:
+    """The dotless "ı" (U+0131; "𝚤" becomes it under NFKC) survives folding and lower-casing: a
+    case-blind pattern takes it for "i" and for a letter: "vcbı" names no bank, and the bank
+    next to an account written "ıvcb: …: VIB" is VIB, not Vietcombank."""
+    slow = _bank_names_as_written()
+    texts = ["bıdv 0011004567890", "vcbı 04114653612", "ıvcb: 67816837997158: VIB", "vıetcombank"]
+    for text in texts:
+        folded = "".join(map(extract._fold_char, text)).lower()
+        fast = [(m.span(), m.group(1)) for m in extract._bank_names().finditer(folded)]
+        assert fast == [(m.span(), m.group(1)) for m in slow.finditer(folded)], text
+
+    assert [i.value for i in extract.extract("ıvcb: 67816837997158: VIB")] == [
+        "970441:67816837997158"
+    ]
+    assert extract.extract("vcbı 04114653612") == []
