@@ -8,6 +8,10 @@ from toandan.antifraud import selectors
 from toandan.identifiers import Identifier, Kind
 from toandan.identifiers.links import host_of, redact_url, registrable_domain
 
+# No query here, but the package's autouse fixture writes the lookup counts an earlier test
+# left waiting (`services.lookups_flush`), which needs the database.
+pytestmark = pytest.mark.django_db
+
 
 def _general(identifier: Identifier) -> tuple[tuple[str, str], ...]:
     """What the candidates of a link are, worked out the long way."""
