@@ -32,7 +32,9 @@ def local_today(now: float | None = None) -> dt.date:
     day = local.date()
     start = dt.datetime.combine(day, dt.time(), zone)
     # Wall-clock arithmetic in zoneinfo: the next midnight, whether the day has 23, 24 or 25
-    # hours.
+    # hours. (Only where a clock once went back across midnight, in a few zones before 2011,
+    # does this keep the new date for the hour `localdate()` still called the old one; never
+    # in Asia/Ho_Chi_Minh.)
     end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), zone)
     with _lock:
         _memo = (str(zone), start.timestamp(), end.timestamp(), day)
