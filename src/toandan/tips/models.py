@@ -809,7 +809,10 @@ class TipBand(models.Model):
     index range per band, without touching the tips table."""
 
     band_key = models.BigIntegerField()
-    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="+")
+    # No constraint in the database: each of a new tip's 32 rows would fire a deferred check
+    # of the tip at COMMIT, under the register's lock. They are written in the tip's own
+    # transaction and the ORM's cascade deletes them with it (the index stays, for that).
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     # Copies of the tip's own columns, whose constraints already hold: no constraint or index
     # of their own, so the 32 rows of a new tip cost no extra checks at intake.
     province = models.ForeignKey(
